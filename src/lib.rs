@@ -1,0 +1,13 @@
+//! postie: Postman for the terminal. The library holds all logic; `main.rs` is thin.
+
+pub mod app;
+pub mod cli;
+pub mod collection;
+pub mod commands;
+pub mod context;
+pub mod error;
+pub mod http;
+pub mod inbox;
+pub mod output;
+pub mod request;
+pub mod template;
