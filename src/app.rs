@@ -1,5 +1,86 @@
-//! Dispatch: parse the command line, run the command, map the outcome to an exit code.
+//! Dispatch: parse the command line, build settings once, run the command, and turn the
+//! outcome into an exit code. The one place that wires printer, client and context together.
 
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, ColorArg, Command};
+use crate::commands;
+use crate::context::Context;
+use crate::error::{Code, Failure};
+use crate::output::color::{ColorChoice, Palette, use_color};
+use crate::output::printer::{Printer, Verbosity};
+
+/// Settings resolved once from the flags and the environment.
+pub struct Settings {
+    pub ctx: Context,
+    pub printer: Printer,
+    /// Colour JSON bodies on stdout.
+    pub stdout_color: bool,
+}
+
+impl Settings {
+    fn new(cli: &Cli, ctx: Context) -> Settings {
+        let choice = match cli.global.color {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        };
+        let color = |tty| use_color(choice, tty, ctx.no_color.as_deref(), ctx.term.as_deref());
+        let verbosity = if cli.global.quiet {
+            Verbosity::Quiet
+        } else if cli.global.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        let printer = Printer::new(Palette::new(color(ctx.stderr_tty)), verbosity);
+        Settings { stdout_color: color(ctx.stdout_tty), printer, ctx }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help/version to stdout and errors to stderr; usage errors exit 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { Code::Usage as u8 } else { 0 });
+        }
+    };
+    let settings = Settings::new(&cli, Context::capture());
+    let code = match dispatch(cli.command, &settings) {
+        Ok(code) => code,
+        Err(failure) => {
+            failure.report(&settings.printer.palette);
+            failure.code
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
+    match command {
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::List(args) => commands::list::run(&args, settings),
+        Command::Show(args) => commands::show::run(&args, settings),
+        Command::Run(args) => block_on(commands::run::run(args, settings)),
+        Command::Send(args) => block_on(commands::send::run(args, settings)),
+    }
+}
+
+/// A current-thread runtime: start-up stays cheap; blocking work (pretty-printing a body,
+/// prompts) goes to the blocking pool. Ctrl-C ends the run with exit code 130.
+fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(future: F) -> Result<Code, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Code::Usage, format!("could not start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = future => result,
+            _ = tokio::signal::ctrl_c() => Ok(Code::Interrupted),
+        }
+    })
 }

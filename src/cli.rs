@@ -1,1 +1,205 @@
-//! TODO
+//! Command-line arguments (clap types only, no I/O). Parsed input; `app` turns it into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    all requests passed
+  1    a request failed its expectations
+  2    usage or collection error
+  3    network or TLS failure
+  4    secret unavailable
+  130  interrupted";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "postie",
+    version,
+    about = "Postman for the terminal: run API request collections written in TOML",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorArg,
+    /// Show the request as sent (headers and body) and the response headers
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print only failures (and bodies written with -o stay silent)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run collections, or single requests of them
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
+    /// Send one ad-hoc request with HTTPie/xh-style items
+    #[command(after_help = SEND_HELP)]
+    Send(SendArgs),
+    /// List the requests of collections as a tree, with method and URL
+    List(ListArgs),
+    /// Show a fully resolved request without sending it
+    Show(ShowArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+const RUN_HELP: &str = "\
+Targets:
+  collections/shop.toml           a collection file
+  shop                            collections/shop.toml under the current directory
+  shop/create-plan                one request of a collection
+  collections/shop.toml/create-plan
+
+With no target on a terminal, a fuzzy picker over all requests opens.";
+
+const SEND_HELP: &str = "\
+Items:
+  Header:value     request header        (X-Api-Key:abc)
+  name==value      query parameter       (q==sofa)
+  field=value      JSON string field     (name=Ada)
+  field:=json      raw JSON field        (age:=36, tags:='[\"a\"]')
+  @path            body read from a file (@payload.json)
+
+URL shorthand: `:8080/x` is http://localhost:8080/x, a missing scheme means http://.";
+
+/// Options shared by commands that send requests.
+#[derive(Debug, Args, Clone)]
+pub struct SendOptions {
+    /// Timeout for each whole request, e.g. 500ms, 10s (default 30s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Accept invalid TLS certificates (dangerous: prints a warning)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Trust this PEM CA certificate in addition to the system's
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Vec<PathBuf>,
+    /// Write the response body to FILE (streamed, exact bytes)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Pretty-print JSON bodies even when stdout is not a terminal
+    #[arg(long)]
+    pub pretty: bool,
+    /// Resolve and show the requests, send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VarArgs {
+    /// Environment of the collection to use ([env.NAME])
+    #[arg(short, long = "env", value_name = "NAME")]
+    pub env: Option<String>,
+    /// Set a variable, overriding the environment and [vars] (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Collections or requests to run (see below)
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    #[command(flatten)]
+    pub send: SendOptions,
+    /// Stop at the first request that fails
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// HTTP method (GET, POST, …)
+    pub method: String,
+    /// URL (`:8080/x` and scheme-less forms are accepted)
+    pub url: String,
+    /// Request items: Header:value, name==value, field=value, field:=json, @file
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
+    #[command(flatten)]
+    pub send: SendOptions,
+    /// Do not follow redirects
+    #[arg(long)]
+    pub no_follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// A collection (file or name); default: every collection under ./collections
+    pub collection: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A request (`shop/create-plan`) or a whole collection
+    pub target: String,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Print a runnable curl command instead
+    #[arg(long)]
+    pub curl: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("expected a duration such as 500ms or 10s ({e})"))
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn var_needs_a_name() {
+        assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert!(parse_var("=x").is_err());
+        assert!(parse_var("novalue").is_err());
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("250ms"), Ok(std::time::Duration::from_millis(250)));
+        assert!(parse_duration("soon").is_err());
+    }
+}

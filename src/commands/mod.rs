@@ -1,1 +1,8 @@
-//! TODO
+//! One module per subcommand: short orchestration only.
+
+pub mod completions;
+pub mod exchange;
+pub mod list;
+pub mod run;
+pub mod send;
+pub mod show;

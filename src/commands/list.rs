@@ -1,0 +1,65 @@
+//! `postie list [COLLECTION]`: the requests as a tree, with method and URL.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use crate::app::Settings;
+use crate::cli::ListArgs;
+use crate::collection::{self, Collection};
+use crate::error::{Code, Failure};
+use crate::output::color::Palette;
+
+pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
+    let paths = match &args.collection {
+        Some(target) => {
+            let (path, request) = collection::resolve_target(target, &settings.ctx.cwd)?;
+            if request.is_some() {
+                return Err(Failure::usage(format!("`postie list` takes a collection, not a request (`{target}`)"))
+                    .with_hint("use `postie show` for one request"));
+            }
+            vec![path]
+        }
+        None => {
+            let found = collection::discover(&settings.ctx.cwd.join("collections"));
+            if found.is_empty() {
+                return Err(Failure::usage("no collections found under `collections/`")
+                    .with_hint("name a collection file: `postie list path/to/api.toml`"));
+            }
+            found
+        }
+    };
+    let palette = Palette::new(settings.stdout_color);
+    let mut out = String::new();
+    for path in &paths {
+        let collection = collection::load(path)?;
+        out.push_str(&tree(&collection, &palette));
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(Code::Ok),
+        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
+        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
+    }
+}
+
+/// ```text
+/// quickstart (collections/quickstart.toml): An offline tour
+/// ├── GET   search       {{inbox}}/search
+/// └── POST  create-plan  {{inbox}}/plans
+/// ```
+pub fn tree(collection: &Collection, palette: &Palette) -> String {
+    let mut out = format!("{} ({})", palette.bold(&collection.name), collection.path.display());
+    if let Some(description) = &collection.description {
+        let _ = write!(out, ": {description}");
+    }
+    out.push('\n');
+    let method_width = collection.requests.iter().map(|r| r.method.len()).max().unwrap_or(0);
+    let name_width = collection.requests.iter().map(|r| r.name.chars().count()).max().unwrap_or(0);
+    for (i, request) in collection.requests.iter().enumerate() {
+        let branch = if i + 1 == collection.requests.len() { "└──" } else { "├──" };
+        let method = format!("{:<method_width$}", request.method);
+        let name = format!("{:<name_width$}", request.name);
+        let _ = writeln!(out, "{branch} {}  {}  {}", palette.key(&method), name, palette.dim(&request.url));
+    }
+    out
+}

@@ -1,0 +1,49 @@
+//! `postie show TARGET [--curl]`: the fully resolved request(s), or a runnable curl command.
+//! Nothing is sent.
+
+use std::io::Write;
+
+use crate::app::Settings;
+use crate::cli::ShowArgs;
+use crate::collection;
+use crate::error::{Code, Failure};
+use crate::output::color::Palette;
+use crate::output::printer::{Printer, Verbosity};
+use crate::resolve::Resolver;
+
+pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
+    let (path, request) = collection::resolve_target(&args.target, &settings.ctx.cwd)?;
+    let collection = collection::load(&path)?;
+    let specs = match &request {
+        Some(name) => vec![collection.request(name)?],
+        None => collection.requests.iter().collect(),
+    };
+    if collection.uses_variable("inbox") {
+        settings.printer.err(&settings.printer.warning(
+            "`{{inbox}}` exists only while `postie run` runs; it is shown as http://127.0.0.1:0",
+        ));
+    }
+    let builtins = [("inbox".to_string(), serde_json::Value::String("http://127.0.0.1:0".into()))];
+    let resolver = Resolver::new(&collection, args.vars.env.as_deref(), &args.vars.vars, &builtins)?;
+    let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
+    let mut out = String::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let resolved = resolver.resolve(&collection, spec)?;
+        if args.curl {
+            out.push_str(&crate::output::curl::to_curl(&resolved));
+            out.push('\n');
+        } else {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&printer.heading(&collection.name, &spec.name));
+            out.push_str(&printer.request(&resolved.method, resolved.url.as_str(), &resolved.headers, &resolved.body));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(Code::Ok),
+        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
+        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
+    }
+}

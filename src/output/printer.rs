@@ -1,0 +1,224 @@
+//! The printer: the only place that writes what a person reads about an exchange.
+//!
+//! What the exchange looked like (request line, status, headers, timings, summary) goes to
+//! stderr; response bodies go to stdout, byte-exact when piped (see `output::sink`).
+//! Formatting is done by pure functions returning `String`s so tests can check exact text.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::time::Duration;
+
+use crate::http::{ResponseHead, Timings};
+use crate::output::body::human_size;
+use crate::output::color::Palette;
+use crate::request::{Body, PartValue};
+
+/// How much to show, decided once from the flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// `-q`: only failures.
+    Quiet,
+    Normal,
+    /// `-v`: the request as sent and the response headers too.
+    Verbose,
+}
+
+pub struct Printer {
+    pub palette: Palette,
+    pub verbosity: Verbosity,
+}
+
+impl Printer {
+    pub fn new(palette: Palette, verbosity: Verbosity) -> Printer {
+        Printer { palette, verbosity }
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    /// Write to stderr; a closed stderr is not worth dying for.
+    pub fn err(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
+    }
+
+    /// Heading for a request of a collection: `shop / create-plan`.
+    pub fn heading(&self, collection: &str, request: &str) -> String {
+        format!("{}\n", self.palette.bold(&format!("{collection} / {request}")))
+    }
+
+    /// `→ POST http://…/plans`, then on `-v` the headers and body as sent.
+    pub fn request(&self, method: &str, url: &str, headers: &[(String, String)], body: &Body) -> String {
+        let mut out = format!("{} {} {url}\n", self.palette.dim("→"), self.palette.bold(method));
+        if self.verbose() {
+            for (name, value) in headers {
+                let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
+            }
+            out.push_str(&self.request_body(body));
+        }
+        out
+    }
+
+    fn request_body(&self, body: &Body) -> String {
+        match body {
+            Body::None => String::new(),
+            Body::Bytes(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    let mut out = String::from("\n");
+                    for line in text.lines() {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                    out.push('\n');
+                    out
+                }
+                Err(_) => format!("\n  {}\n\n", self.palette.dim(&format!("(binary body, {})", human_size(bytes.len() as u64)))),
+            },
+            Body::File(path) => format!("\n  {}\n\n", self.palette.dim(&format!("(body streamed from `{}`)", path.display()))),
+            Body::Multipart(parts) => {
+                let mut out = String::from("\n");
+                for part in parts {
+                    match &part.value {
+                        PartValue::Text(text) => {
+                            let _ = writeln!(out, "  {}={text}", self.palette.key(&part.name));
+                        }
+                        PartValue::File { path, .. } => {
+                            let _ = writeln!(out, "  {}=@{}", self.palette.key(&part.name), path.display());
+                        }
+                    }
+                }
+                out.push('\n');
+                out
+            }
+        }
+    }
+
+    /// `← 201 Created  HTTP/2  1.2 KB`, then on `-v` the response headers.
+    pub fn response(&self, head: &ResponseHead) -> String {
+        let status = format!("{} {}", head.status, head.reason);
+        let mut out = format!(
+            "{} {}  {}",
+            self.palette.dim("←"),
+            self.palette.status(head.status, &status),
+            self.palette.dim(&head.version)
+        );
+        if let Some(size) = head.content_length {
+            let _ = write!(out, "  {}", self.palette.dim(&human_size(size)));
+        }
+        out.push('\n');
+        if self.verbose() {
+            for (name, value) in &head.headers {
+                let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
+            }
+        }
+        out
+    }
+
+    /// `  dns 0.1 ms · connect 0.2 ms · tls 3.1 ms · ttfb 5.0 ms · download 0.3 ms · total 8.7 ms · 1.2 KB`
+    pub fn timings(&self, t: &Timings, bytes: u64) -> String {
+        let mut parts = Vec::new();
+        if t.reused_connection {
+            parts.push("connection reused".to_string());
+        }
+        for (label, value) in [("dns", t.dns), ("connect", t.connect), ("tls", t.tls)] {
+            if let Some(d) = value {
+                parts.push(format!("{label} {}", fmt_duration(d)));
+            }
+        }
+        parts.push(format!("ttfb {}", fmt_duration(t.ttfb)));
+        if let Some(d) = t.download {
+            parts.push(format!("download {}", fmt_duration(d)));
+        }
+        parts.push(format!("total {}", fmt_duration(t.total)));
+        parts.push(human_size(bytes));
+        format!("  {}\n", self.palette.dim(&parts.join(" · ")))
+    }
+
+    /// `  ✗ status: expected 201, got 200`
+    pub fn check_failed(&self, what: &str, expected: &str, actual: &str) -> String {
+        format!("  {} {what}: expected {expected}, got {actual}\n", self.palette.error("✗"))
+    }
+
+    /// `summary: 2 passed, 1 failed, 0 errored in 1.23 s`
+    pub fn summary(&self, passed: usize, failed: usize, errored: usize, skipped: usize, elapsed: Duration) -> String {
+        let mut line = format!("{passed} passed, {failed} failed, {errored} errored");
+        if skipped > 0 {
+            let _ = write!(line, ", {skipped} not run");
+        }
+        let painted = if failed + errored > 0 { self.palette.error(&line) } else { self.palette.status(200, &line) };
+        format!("{} {painted} in {}\n", self.palette.bold("summary:"), fmt_duration(elapsed))
+    }
+
+    pub fn warning(&self, text: &str) -> String {
+        format!("{} {text}\n", self.palette.warn("postie: warning:"))
+    }
+}
+
+/// `850 µs`, `12.3 ms`, `1.24 s`.
+pub fn fmt_duration(d: Duration) -> String {
+    let micros = d.as_micros();
+    if micros < 1_000 {
+        format!("{micros} µs")
+    } else if micros < 1_000_000 {
+        format!("{:.1} ms", micros as f64 / 1_000.0)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(verbosity: Verbosity) -> Printer {
+        Printer::new(Palette::new(false), verbosity)
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(fmt_duration(Duration::from_micros(850)), "850 µs");
+        assert_eq!(fmt_duration(Duration::from_micros(12_345)), "12.3 ms");
+        assert_eq!(fmt_duration(Duration::from_millis(1_240)), "1.24 s");
+    }
+
+    #[test]
+    fn request_line_and_verbose_headers() {
+        let headers = vec![("Accept".to_string(), "application/json".to_string())];
+        let body = Body::Bytes(b"{\"a\":1}".to_vec());
+        assert_eq!(plain(Verbosity::Normal).request("POST", "http://x/p", &headers, &body), "→ POST http://x/p\n");
+        assert_eq!(
+            plain(Verbosity::Verbose).request("POST", "http://x/p", &headers, &body),
+            "→ POST http://x/p\n  Accept: application/json\n\n  {\"a\":1}\n\n"
+        );
+    }
+
+    #[test]
+    fn summary_counts() {
+        assert_eq!(
+            plain(Verbosity::Normal).summary(2, 1, 0, 0, Duration::from_millis(1_500)),
+            "summary: 2 passed, 1 failed, 0 errored in 1.50 s\n"
+        );
+    }
+
+    #[test]
+    fn timings_line_lists_phases_present() {
+        let t = Timings {
+            dns: None,
+            connect: Some(Duration::from_micros(200)),
+            tls: None,
+            ttfb: Duration::from_micros(1_500),
+            download: Some(Duration::from_micros(100)),
+            total: Duration::from_micros(1_800),
+            reused_connection: false,
+        };
+        assert_eq!(
+            plain(Verbosity::Normal).timings(&t, 512),
+            format!("  connect 200 µs · ttfb 1.5 ms · download 100 µs · total 1.8 ms · {}\n", human_size(512))
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Where a response body goes: a file (`-o`, streamed, exact bytes, progress bar on a terminal),
+//! stdout piped (byte-exact), or stdout on a terminal (pretty JSON, text as text, a note for
+//! binary). Bodies are streamed in fixed-size chunks, never held whole in memory.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+
+use crate::http::{BodyReader, HttpError};
+use crate::output::body::{BodyKind, classify, human_size};
+use crate::output::json::{PrettyOutcome, pretty_print};
+
+const CHUNK: usize = 64 * 1024;
+/// Bytes looked at to tell JSON, text and binary apart.
+const SNIFF: usize = 1024;
+/// Bodies smaller than this get no progress bar.
+const PROGRESS_MIN: u64 = 1024 * 1024;
+
+/// Decided once per run from the flags and the terminal facts.
+#[derive(Debug, Clone)]
+pub enum BodyMode {
+    /// `-o FILE`: exact bytes to the file, with a progress bar if `progress`.
+    File { path: PathBuf, progress: bool },
+    /// stdout: `pretty` on a terminal or with `--pretty`; `color` for JSON colouring;
+    /// `terminal` decides whether binary bodies are withheld.
+    Stdout { pretty: bool, color: bool, terminal: bool },
+    /// Read and drop the body (quiet mode): timings still complete.
+    Discard,
+}
+
+/// What happened to the body, for the printer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyWritten {
+    Printed,
+    Empty,
+    /// Binary on a terminal: not printed.
+    Withheld { size: u64 },
+    /// Declared JSON but not valid: printed as received.
+    NotJson,
+    Saved { path: PathBuf, size: u64 },
+    Discarded,
+    /// stdout was closed (`| head`): stop quietly.
+    BrokenPipe,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The network failed while the body was being read.
+    #[error("{0}")]
+    Http(HttpError),
+    /// The output file could not be written.
+    #[error("could not write `{path}`: {source}")]
+    File { path: PathBuf, source: std::io::Error },
+    /// Reading or writing the stream failed otherwise.
+    #[error("{0}")]
+    Io(std::io::Error),
+}
+
+fn from_read_error(err: std::io::Error) -> SinkError {
+    match HttpError::from_io(&err) {
+        Some(http) => SinkError::Http(http.clone()),
+        None => SinkError::Io(err),
+    }
+}
+
+pub async fn write_body(mut reader: BodyReader, content_type: Option<&str>, content_length: Option<u64>, mode: &BodyMode) -> Result<BodyWritten, SinkError> {
+    match mode {
+        BodyMode::File { path, progress } => save(reader, path, content_length, *progress).await,
+        BodyMode::Discard => {
+            tokio::io::copy(&mut reader, &mut tokio::io::sink()).await.map_err(from_read_error)?;
+            Ok(BodyWritten::Discarded)
+        }
+        BodyMode::Stdout { pretty, color, terminal } => {
+            let mut head = Vec::with_capacity(SNIFF);
+            (&mut reader).take(SNIFF as u64).read_to_end(&mut head).await.map_err(from_read_error)?;
+            if head.is_empty() {
+                return Ok(BodyWritten::Empty);
+            }
+            let kind = classify(content_type, &head);
+            match kind {
+                BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
+                BodyKind::Binary if *terminal => {
+                    let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await.map_err(from_read_error)?;
+                    Ok(BodyWritten::Withheld { size: head.len() as u64 + rest })
+                }
+                _ => raw_to_stdout(head, reader, *terminal).await,
+            }
+        }
+    }
+}
+
+/// Byte-exact copy to stdout; on a terminal a missing final newline is added so the prompt
+/// doesn't end up glued to the body.
+async fn raw_to_stdout(head: Vec<u8>, mut reader: BodyReader, terminal: bool) -> Result<BodyWritten, SinkError> {
+    let mut out = tokio::io::stdout();
+    let mut last = head.last().copied();
+    let result = async {
+        out.write_all(&head).await?;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = reader.read(&mut buf).await.map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))?;
+            if n == 0 {
+                break;
+            }
+            last = Some(buf[n - 1]);
+            out.write_all(&buf[..n]).await?;
+        }
+        if terminal && last != Some(b'\n') {
+            out.write_all(b"\n").await?;
+        }
+        out.flush().await
+    }
+    .await;
+    finish_stdout(result, BodyWritten::Printed)
+}
+
+async fn pretty_to_stdout(head: Vec<u8>, reader: BodyReader, color: bool) -> Result<BodyWritten, SinkError> {
+    let bridge = tokio_util::io::SyncIoBridge::new(reader);
+    let joined = tokio::task::spawn_blocking(move || {
+        let input = std::io::Cursor::new(head).chain(ReadErrors(bridge));
+        let stdout = std::io::stdout();
+        let outcome = pretty_print(input, stdout.lock(), color)?;
+        stdout.lock().flush()?;
+        Ok::<_, std::io::Error>(outcome)
+    })
+    .await;
+    let result = match joined {
+        Ok(result) => result,
+        Err(join) => Err(std::io::Error::other(join.to_string())),
+    };
+    match result {
+        Ok(PrettyOutcome::NotJson) => Ok(BodyWritten::NotJson),
+        other => finish_stdout(other.map(|_| ()), BodyWritten::Printed),
+    }
+}
+
+/// Map the end of a stdout copy: a closed pipe is a quiet stop, a tagged read error is the network.
+fn finish_stdout(result: std::io::Result<()>, ok: BodyWritten) -> Result<BodyWritten, SinkError> {
+    match result {
+        Ok(()) => Ok(ok),
+        Err(err) if crate::error::is_broken_pipe(&err) => Ok(BodyWritten::BrokenPipe),
+        Err(err) => match err.into_inner() {
+            Some(inner) => match inner.downcast::<Tagged>() {
+                Ok(tagged) => Err(tagged.0),
+                Err(other) => Err(from_read_error(std::io::Error::other(other))),
+            },
+            None => Err(SinkError::Io(std::io::Error::other("write to stdout failed"))),
+        },
+    }
+}
+
+/// A body read error carried through an `io::Error` so it isn't mistaken for a stdout error.
+#[derive(Debug)]
+struct Tagged(SinkError);
+
+impl std::fmt::Display for Tagged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Tagged {}
+
+/// Wraps the body reader inside the blocking pretty-printer so a read error stays recognisable.
+struct ReadErrors<R>(R);
+
+impl<R: Read> Read for ReadErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))
+    }
+}
+
+async fn save(mut reader: impl AsyncRead + Unpin, path: &Path, content_length: Option<u64>, progress: bool) -> Result<BodyWritten, SinkError> {
+    let file_err = |source| SinkError::File { path: path.to_path_buf(), source };
+    let mut file = tokio::fs::File::create(path).await.map_err(file_err)?;
+    let bar = (progress && content_length.is_none_or(|len| len >= PROGRESS_MIN)).then(|| progress_bar(content_length));
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut buf).await.map_err(from_read_error)?;
+        if n == 0 {
+            break;
+        }
+        file.write_all(&buf[..n]).await.map_err(file_err)?;
+        size += n as u64;
+        if let Some(bar) = &bar {
+            bar.set_position(size);
+        }
+    }
+    file.flush().await.map_err(file_err)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(BodyWritten::Saved { path: path.to_path_buf(), size })
+}
+
+fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match len {
+        Some(len) => indicatif::ProgressBar::new(len),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = if len.is_some() {
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar
+}
+
+/// One line describing a body that wasn't printed to stdout.
+pub fn describe(written: &BodyWritten) -> Option<String> {
+    match written {
+        BodyWritten::Withheld { size } => Some(format!("binary body ({}) not shown: use `-o FILE` to save it", human_size(*size))),
+        BodyWritten::Saved { path, size } => Some(format!("saved {} to `{}`", human_size(*size), path.display())),
+        BodyWritten::NotJson => Some("body is not valid JSON: shown as received".to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_name_the_fix() {
+        assert_eq!(
+            describe(&BodyWritten::Withheld { size: 2048 }).as_deref(),
+            Some(format!("binary body ({}) not shown: use `-o FILE` to save it", human_size(2048)).as_str())
+        );
+        assert_eq!(describe(&BodyWritten::Printed), None);
+    }
+
+    #[tokio::test]
+    async fn save_streams_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.bin");
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let written = save(&data[..], &path, Some(data.len() as u64), false).await.unwrap();
+        assert_eq!(written, BodyWritten::Saved { path: path.clone(), size: data.len() as u64 });
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+    }
+}
