@@ -373,3 +373,182 @@ async fn shutdown_returns_promptly_and_closes_the_port() {
     assert!(started.elapsed() < Duration::from_millis(2500));
     assert!(TcpStream::connect(addr).await.is_err());
 }
+
+mod curl_export {
+    use super::*;
+    use postie::output::curl::to_curl;
+    use postie::request::{Body, Expect, Part, PartValue, ResolvedRequest};
+    use std::path::PathBuf;
+
+    fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Body) -> ResolvedRequest {
+        ResolvedRequest {
+            name: String::new(),
+            method: method.to_owned(),
+            url: url::Url::parse(url).expect("url"),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body,
+            timeout: Some(Duration::from_secs(5)),
+            follow_redirects: true,
+            expect: Expect::default(),
+        }
+    }
+
+    /// Run the generated command with `sh -c`, away from any proxy or `.curlrc`, and
+    /// return the single event the inbox recorded.
+    async fn run_curl(server: &InboxServer, req: &ResolvedRequest) -> Event {
+        let command = to_curl(req);
+        let home = tempfile::tempdir().expect("temp home");
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("{command} -sS -o /dev/null"))
+            .env("HOME", home.path())
+            .env("CURL_HOME", home.path());
+        for proxy in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+            sh.env_remove(proxy);
+        }
+        // Blocking wait off the runtime thread, which must keep serving the inbox.
+        let output = tokio::task::spawn_blocking(move || sh.output())
+            .await
+            .expect("join")
+            .expect("run sh");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "curl failed: {stderr}\ncommand:\n{command}"
+        );
+        let mut events = server.events();
+        assert_eq!(events.len(), 1, "command:\n{command}");
+        events.remove(0)
+    }
+
+    /// The headers the request set, in the order the server received them (curl adds its
+    /// own `Host`, `User-Agent`, `Accept`, `Content-Length`).
+    fn ours<'a>(event: &'a Event, req: &ResolvedRequest) -> Vec<(&'a str, &'a str)> {
+        let wanted: Vec<String> = req
+            .headers
+            .iter()
+            .map(|(n, _)| n.to_ascii_lowercase())
+            .collect();
+        event
+            .headers
+            .iter()
+            .filter(|(n, _)| wanted.contains(n))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn text_body_with_tricky_quoting_arrives_intact() {
+        let server = echo_server().await;
+        let url = format!("{}/plans/caf%C3%A9?x=1&y=it%27s", server.url());
+        let body = "{\"note\": \"it's `pwd` $HOME \\\\ 100%\"}\nline 2 ☀\n";
+        let headers = [
+            ("X-Note", "it's $HOME \"quoted\" ☀"),
+            ("X-Empty", ""),
+            ("Content-Type", "application/json"),
+        ];
+        let req = request(
+            "PATCH",
+            &url,
+            &headers,
+            Body::Bytes(body.as_bytes().to_vec()),
+        );
+        let event = run_curl(&server, &req).await;
+        assert_eq!(event.method, "PATCH");
+        assert_eq!(event.path, "/plans/caf%C3%A9");
+        assert_eq!(event.query.as_deref(), Some("x=1&y=it%27s"));
+        assert_eq!(
+            ours(&event, &req),
+            [
+                ("x-note", "it's $HOME \"quoted\" ☀"),
+                ("x-empty", ""),
+                ("content-type", "application/json"),
+            ]
+        );
+        assert_eq!(&event.body[..], body.as_bytes());
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn binary_body_without_content_type_arrives_intact() {
+        let server = echo_server().await;
+        let body = b"\x00\xff%s\\n'\"\r\n\x7f end".to_vec();
+        let req = request("POST", &server.url(), &[], Body::Bytes(body.clone()));
+        let event = run_curl(&server, &req).await;
+        assert_eq!(event.method, "POST");
+        assert_eq!(event.path, "/");
+        assert_eq!(event.header("content-type"), None);
+        assert_eq!(&event.body[..], &body[..]);
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn get_without_body_sends_get() {
+        let server = echo_server().await;
+        let url = format!("{}/search?q=a+b", server.url());
+        let req = request("GET", &url, &[("Accept", "application/json")], Body::None);
+        let event = run_curl(&server, &req).await;
+        assert_eq!(
+            (event.method.as_str(), event.path.as_str()),
+            ("GET", "/search")
+        );
+        assert_eq!(event.query.as_deref(), Some("q=a+b"));
+        assert_eq!(ours(&event, &req), [("accept", "application/json")]);
+        assert!(event.body.is_empty());
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn file_and_multipart_bodies_arrive_intact() {
+        let server = echo_server().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("it's a plan; v1.bin");
+        let contents = b"\x00\x01binary\xff".to_vec();
+        std::fs::write(&path, &contents).expect("write");
+        let headers = [("Content-Type", "application/octet-stream")];
+        let req = request("PUT", &server.url(), &headers, Body::File(path.clone()));
+        let event = run_curl(&server, &req).await;
+        assert_eq!(event.method, "PUT");
+        assert_eq!(&event.body[..], &contents[..]);
+        server.shutdown().await;
+
+        let server = echo_server().await;
+        let parts = vec![
+            Part {
+                name: "title".into(),
+                value: PartValue::Text("@not-a-file; it's ☀".into()),
+            },
+            Part {
+                name: "doc".into(),
+                value: PartValue::File {
+                    path: PathBuf::from(&path),
+                    file_name: Some("report \"q1\".bin".into()),
+                    content_type: Some("application/x-plan".into()),
+                },
+            },
+        ];
+        let req = request(
+            "POST",
+            &format!("{}/up", server.url()),
+            &[],
+            Body::Multipart(parts),
+        );
+        let event = run_curl(&server, &req).await;
+        let echo = echo_json(&event);
+        assert_eq!(echo["method"], "POST");
+        assert_eq!(echo["form"], json!({"title": "@not-a-file; it's ☀"}));
+        // curl (like browsers, per the HTML multipart rules) sends `"` in file names as `%22`.
+        let want = json!({"doc": {
+            "filename": "report %22q1%22.bin",
+            "content_type": "application/x-plan",
+            "size": 9,
+            "body": "AAFiaW5hcnn/",
+            "body_encoding": "base64",
+        }});
+        assert_eq!(echo["files"], want);
+        server.shutdown().await;
+    }
+}
