@@ -374,6 +374,21 @@ async fn shutdown_returns_promptly_and_closes_the_port() {
     assert!(TcpStream::connect(addr).await.is_err());
 }
 
+#[tokio::test]
+async fn dropping_the_server_stops_it() {
+    let server = echo_server().await;
+    let addr = server.addr();
+    drop(server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still accepting 3 s after drop"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 mod curl_export {
     use super::*;
     use postie::output::curl::to_curl;
