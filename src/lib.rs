@@ -8,6 +8,7 @@ pub mod context;
 pub mod error;
 pub mod http;
 pub mod inbox;
+pub mod items;
 pub mod output;
 pub mod request;
 pub mod template;

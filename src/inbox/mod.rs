@@ -1,1 +1,76 @@
-//! TODO
+//! The embedded inbox: a loopback HTTP server inside the postie process.
+//!
+//! A collection that uses `{{inbox}}` gets one for the run: it answers every request with a
+//! JSON echo of what it received (the offline counterpart of Postman Echo / httpbin, see
+//! [`echo_json`]) and records each request as an [`Event`] so a run can wait for a webhook.
+//! It is also the seed of `postie listen`: events keep the exact body bytes, the headers in
+//! the order they arrived, the arrival time and a sequential id, and [`InboxServer::subscribe`]
+//! streams them in real time.
+//!
+//! The server speaks HTTP/1.1 and HTTP/2 (prior knowledge, `h2c`) on the same port.
+
+mod echo;
+mod multipart;
+mod server;
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+pub use echo::echo_json;
+pub use server::InboxServer;
+
+/// Request bodies up to this many bytes are kept whole; larger ones are answered with `413`
+/// and recorded truncated to this size.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// One request received by the inbox, exactly as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Sequential id, starting at 1, in the order events were recorded.
+    pub id: u64,
+    /// When the request head arrived.
+    pub received_at: SystemTime,
+    /// The client's address.
+    pub remote: SocketAddr,
+    /// The method as sent (`POST`, or any extension token).
+    pub method: String,
+    /// The path, still percent-encoded, without the query (`/hooks/a%20b`).
+    pub path: String,
+    /// The raw query string without `?`, if the request target had one.
+    pub query: Option<String>,
+    /// `HTTP/1.0`, `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
+    /// The host the request was addressed to: the HTTP/2 `:authority` or absolute-form target,
+    /// else the `Host` header.
+    pub authority: Option<String>,
+    /// Headers in received order (names lower-case; repeated names are kept together, as
+    /// hyper groups them); values that are not UTF-8 are converted lossily.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes, exactly as received (at most [`MAX_BODY_BYTES`]).
+    pub body: bytes::Bytes,
+    /// The body was larger than [`MAX_BODY_BYTES`] and `body` holds only its beginning.
+    pub body_truncated: bool,
+}
+
+impl Event {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How the inbox answers the requests it records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Responder {
+    /// `200` with the JSON document from [`echo_json`].
+    Echo,
+    /// The same response every time (e.g. what a webhook receiver must answer).
+    Fixed {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: bytes::Bytes,
+    },
+}

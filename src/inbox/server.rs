@@ -1,0 +1,338 @@
+//! The accept loop, the per-connection tasks and the request handler.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{broadcast, watch};
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::{Event, MAX_BODY_BYTES, Responder, echo_json};
+
+/// How long [`InboxServer::shutdown`] lets open connections finish before closing them.
+const GRACE: Duration = Duration::from_secs(1);
+/// After the body limit is hit, read and discard up to this many more bytes so the client
+/// is able to read the `413` instead of seeing its upload cut off.
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+/// Events a slow [`InboxServer::subscribe`] receiver may fall behind before it lags.
+const CHANNEL_CAPACITY: usize = 1024;
+
+/// A running inbox server. Dropping it stops accepting and closes connections within
+/// about a second; [`InboxServer::shutdown`] does the same and waits for it.
+#[derive(Debug)]
+pub struct InboxServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    accept: JoinHandle<()>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    responder: Prepared,
+    store: Mutex<Store>,
+    live: broadcast::Sender<Event>,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    next_id: u64,
+    events: Vec<Event>,
+}
+
+/// A [`Responder`] checked once at start, so answering never fails.
+#[derive(Debug)]
+enum Prepared {
+    Echo,
+    Fixed {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+}
+
+impl InboxServer {
+    /// Bind (e.g. `127.0.0.1:0`), spawn the accept loop on the current tokio runtime and
+    /// return at once. Fails if the address cannot be bound or a [`Responder::Fixed`] has an
+    /// invalid status or header (`InvalidInput`). Must be called inside a tokio runtime.
+    pub async fn start(bind: SocketAddr, responder: Responder) -> io::Result<InboxServer> {
+        let responder = prepare(responder)?;
+        let listener = TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let (live, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let shared = Arc::new(Shared {
+            responder,
+            store: Mutex::new(Store::default()),
+            live,
+        });
+        let (stop, stop_rx) = watch::channel(false);
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
+        Ok(InboxServer {
+            addr,
+            shared,
+            stop,
+            accept,
+        })
+    }
+
+    /// The address the server is bound to (with the real port when bound to port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A snapshot of every event so far, in arrival order.
+    pub fn events(&self) -> Vec<Event> {
+        self.shared.lock().events.clone()
+    }
+
+    /// Events recorded from now on, in real time. A receiver that falls more than 1024
+    /// events behind gets `RecvError::Lagged` and continues with newer ones.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.shared.live.subscribe()
+    }
+
+    /// Stop accepting, let open connections finish their current request for up to a
+    /// second, then close them.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let mut accept = self.accept;
+        // The accept loop bounds itself by `GRACE`; the margin only guards against a stall.
+        if tokio::time::timeout(GRACE * 2, &mut accept).await.is_err() {
+            accept.abort();
+        }
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the store half-written (a push), so a
+        // poisoned lock is still usable.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Give the event its id, store it and announce it; returns the id.
+    fn record(&self, mut event: Event) -> u64 {
+        let mut store = self.lock();
+        store.next_id += 1;
+        event.id = store.next_id;
+        // Sent under the lock so subscribers see events in id order. No receiver is fine.
+        let _ = self.live.send(event.clone());
+        store.events.push(event);
+        store.next_id
+    }
+}
+
+fn prepare(responder: Responder) -> io::Result<Prepared> {
+    let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
+    match responder {
+        Responder::Echo => Ok(Prepared::Echo),
+        Responder::Fixed {
+            status,
+            headers,
+            body,
+        } => {
+            let status = StatusCode::from_u16(status)
+                .map_err(|_| invalid(format!("invalid response status `{status}`")))?;
+            let mut map = HeaderMap::new();
+            for (name, value) in headers {
+                let header_name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| invalid(format!("invalid response header name `{name}`")))?;
+                let header_value = HeaderValue::from_str(&value)
+                    .map_err(|_| invalid(format!("invalid value for response header `{name}`")))?;
+                map.append(header_name, header_value);
+            }
+            Ok(Prepared::Fixed {
+                status,
+                headers: map,
+                body,
+            })
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    // A client gets 30 s to send a request head (slowloris guard); hyper needs a timer for it.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30));
+    builder.http2().timer(TokioTimer::new());
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            // A send or the server being dropped both end the loop.
+            _ = stop.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, remote)) => {
+                    let conn = serve(&builder, stream, remote, Arc::clone(&shared), stop.clone());
+                    connections.spawn(conn);
+                }
+                // Out of file descriptors or a connection reset before accept: keep serving.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drain = async { while connections.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(GRACE, drain).await;
+    connections.abort_all();
+}
+
+fn serve(
+    builder: &Builder<TokioExecutor>,
+    stream: TcpStream,
+    remote: SocketAddr,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let service = service_fn(move |req| handle(req, remote, Arc::clone(&shared)));
+    let conn = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .into_owned();
+    async move {
+        tokio::pin!(conn);
+        tokio::select! {
+            // Protocol errors (malformed requests, resets) end only this connection; hyper
+            // has already answered what deserves an answer (400, 431, ...).
+            _ = conn.as_mut() => return,
+            _ = stop.changed() => {}
+        }
+        conn.as_mut().graceful_shutdown();
+        let _ = conn.await;
+    }
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    remote: SocketAddr,
+    shared: Arc<Shared>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let received_at = SystemTime::now();
+    let (parts, body) = req.into_parts();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (n.as_str().to_owned(), value)
+        })
+        .collect();
+    let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
+        let host = parts.headers.get(HOST)?;
+        Some(String::from_utf8_lossy(host.as_bytes()).into_owned())
+    });
+    let Ok(read) = read_body(body).await else {
+        return Ok(json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({ "error": "could not read the request body" }),
+        ));
+    };
+    let event = Event {
+        id: 0,
+        received_at,
+        remote,
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        version: format!("{:?}", parts.version),
+        authority,
+        headers,
+        body: read.kept,
+        body_truncated: read.truncated,
+    };
+    let id = shared.record(event.clone());
+    if read.truncated {
+        let error = serde_json::json!({
+            "error": format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+            "limit": MAX_BODY_BYTES,
+            "id": id,
+        });
+        let mut response = json_response(StatusCode::PAYLOAD_TOO_LARGE, &error);
+        if !read.complete {
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        return Ok(response);
+    }
+    Ok(match &shared.responder {
+        Prepared::Echo => {
+            let event = Event { id, ..event };
+            json_response(StatusCode::OK, &echo_json(&event))
+        }
+        Prepared::Fixed {
+            status,
+            headers,
+            body,
+        } => {
+            let mut response = Response::new(Full::new(body.clone()));
+            *response.status_mut() = *status;
+            *response.headers_mut() = headers.clone();
+            response
+        }
+    })
+}
+
+struct ReadBody {
+    /// At most `MAX_BODY_BYTES`.
+    kept: Bytes,
+    /// The body was longer than what is kept.
+    truncated: bool,
+    /// The body was read to its end (false when the drain budget ran out).
+    complete: bool,
+}
+
+async fn read_body(mut body: Incoming) -> Result<ReadBody, hyper::Error> {
+    let mut kept = BytesMut::new();
+    let mut seen: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len());
+        let room = MAX_BODY_BYTES.saturating_sub(kept.len());
+        kept.extend_from_slice(&data[..data.len().min(room)]);
+        if seen > MAX_BODY_BYTES.saturating_add(DRAIN_BYTES) {
+            return Ok(ReadBody {
+                kept: kept.freeze(),
+                truncated: true,
+                complete: false,
+            });
+        }
+    }
+    Ok(ReadBody {
+        kept: kept.freeze(),
+        truncated: seen > MAX_BODY_BYTES,
+        complete: true,
+    })
+}
+
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response<Full<Bytes>> {
+    // Serialising a `Value` cannot fail (its map keys are strings); fall back to `{}` anyway.
+    let mut body = serde_json::to_vec_pretty(value).unwrap_or_else(|_| b"{}".to_vec());
+    body.push(b'\n');
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}

@@ -1,0 +1,609 @@
+//! Request items for `postie send METHOD URL [ITEM]...`, in the HTTPie/xh syntax.
+//!
+//! | item | meaning |
+//! |---|---|
+//! | `Header:value` | a header (`Header:` sends it with an empty value) |
+//! | `name==value` | a query parameter |
+//! | `field=value` | a JSON string field |
+//! | `field:=json` | a raw JSON field: `n:=42`, `tags:='["a"]'`, `ok:=true` |
+//! | `field=@path` | a JSON string field holding the file's text |
+//! | `field:=@path` | a JSON field holding the file's parsed JSON |
+//! | `@path` | the request body, streamed from the file |
+//!
+//! The first separator in an item wins (`a=b:c` is the field `a` with the value `b:c`). In
+//! the name, a backslash makes the next `:`, `=`, `@` or `\` literal, as in xh: `a\:b=c` is
+//! the field `a:b`. Values are taken verbatim.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::request::{Body, Expect, ResolvedRequest};
+
+/// What `send` items asked for, in the order they were given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Items {
+    /// `Header:value` items, names as the user spelled them, values trimmed.
+    pub headers: Vec<(String, String)>,
+    /// `name==value` items, not yet percent-encoded.
+    pub query: Vec<(String, String)>,
+    /// JSON body fields, in order (a repeated field keeps its first position, last value).
+    pub json: Map<String, Value>,
+    /// `@path`: the body file, as given.
+    pub body_file: Option<PathBuf>,
+}
+
+/// A problem with the method, URL or items of `postie send`.
+#[derive(Debug, thiserror::Error)]
+pub enum ItemError {
+    /// The argument matches none of the item forms.
+    #[error(
+        "invalid item `{item}`: expected `Header:value`, `name==value`, `field=value`, \
+         `field:=json`, `field=@file`, `field:=@file` or `@file`"
+    )]
+    Invalid { item: String },
+    /// The header name is not an HTTP token.
+    #[error("invalid header name `{name}` in item `{item}`")]
+    HeaderName { name: String, item: String },
+    /// The header value holds a line break or another control character.
+    #[error(
+        "invalid value for header `{name}` in item `{item}`: control characters are not allowed"
+    )]
+    HeaderValue { name: String, item: String },
+    /// The JSON of a `:=` item does not parse.
+    #[error("invalid JSON in item `{item}`")]
+    Json {
+        item: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A file named by an item cannot be read.
+    #[error("could not read `{}` for item `{item}`", path.display())]
+    ReadFile {
+        item: String,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// `field=@path` names a file that is not UTF-8 text.
+    #[error("`{}` in item `{item}` is not UTF-8 text; send it as the body with `@{}`", path.display(), path.display())]
+    NotText { item: String, path: PathBuf },
+    /// More than one `@path` body file.
+    #[error("only one body file can be sent, got `@{}` and `@{}`", first.display(), second.display())]
+    TwoBodyFiles { first: PathBuf, second: PathBuf },
+    /// JSON fields and an `@path` body file in the same request.
+    #[error("cannot send both JSON fields and the body file `@{}`", path.display())]
+    BodyConflict { path: PathBuf },
+    /// The method is not an HTTP token.
+    #[error("invalid method `{method}`")]
+    Method { method: String },
+    /// The URL does not parse, even after shorthand expansion.
+    #[error("invalid URL `{url}`")]
+    Url {
+        url: String,
+        #[source]
+        source: url::ParseError,
+    },
+    /// The URL's scheme is not `http` or `https`.
+    #[error("unsupported scheme `{scheme}` in URL `{url}`: use `http` or `https`")]
+    Scheme { scheme: String, url: String },
+}
+
+/// The `Accept` header sent with JSON bodies when the user sets none (as xh does).
+const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
+
+/// Separators, longest first so that `:=@` wins over `:=` and `:`.
+const SEPARATORS: [&str; 6] = [":=@", "==", "=@", ":=", "=", ":"];
+
+/// Parse `send` items. Files named by `field=@path` and `field:=@path` are read here; an
+/// `@path` body file is only checked to exist (it is streamed when sent).
+pub fn parse_items(items: &[String]) -> Result<Items, ItemError> {
+    let mut parsed = Items::default();
+    for raw in items {
+        add_item(&mut parsed, raw)?;
+    }
+    Ok(parsed)
+}
+
+fn add_item(items: &mut Items, raw: &str) -> Result<(), ItemError> {
+    if let Some(path) = raw.strip_prefix('@') {
+        if path.is_empty() {
+            return Err(invalid(raw));
+        }
+        let path = PathBuf::from(path);
+        check_file(raw, &path)?;
+        if let Some(first) = items.body_file.take() {
+            return Err(ItemError::TwoBodyFiles {
+                first,
+                second: path,
+            });
+        }
+        items.body_file = Some(path);
+        return Ok(());
+    }
+    let (name, separator, value) = split_item(raw).ok_or_else(|| invalid(raw))?;
+    if name.is_empty() {
+        return Err(invalid(raw));
+    }
+    match separator {
+        ":" => {
+            let value = value.trim();
+            check_header(raw, &name, value)?;
+            items.headers.push((name, value.to_owned()));
+        }
+        "==" => items.query.push((name, value.to_owned())),
+        "=" => {
+            items.json.insert(name, Value::String(value.to_owned()));
+        }
+        ":=" => {
+            items.json.insert(name, parse_json(raw, value.as_bytes())?);
+        }
+        "=@" => {
+            let path = Path::new(value);
+            let text = match std::fs::read_to_string(path) {
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    return Err(ItemError::NotText {
+                        item: raw.to_owned(),
+                        path: path.to_owned(),
+                    });
+                }
+                other => other.map_err(|e| read_error(raw, path, e))?,
+            };
+            items.json.insert(name, Value::String(text));
+        }
+        // ":=@", the only separator left.
+        _ => {
+            let path = Path::new(value);
+            let bytes = std::fs::read(path).map_err(|e| read_error(raw, path, e))?;
+            items.json.insert(name, parse_json(raw, &bytes)?);
+        }
+    }
+    Ok(())
+}
+
+/// Split at the first separator outside a backslash escape: `(unescaped name, separator, value)`.
+fn split_item(raw: &str) -> Option<(String, &'static str, &str)> {
+    let mut name = String::new();
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let escaped = chars
+            .peek()
+            .filter(|(_, n)| c == '\\' && matches!(n, ':' | '=' | '@' | '\\'));
+        if let Some(&(_, next)) = escaped {
+            name.push(next);
+            chars.next();
+            continue;
+        }
+        if let Some(sep) = SEPARATORS.iter().find(|s| raw[i..].starts_with(**s)) {
+            return Some((name, sep, &raw[i + sep.len()..]));
+        }
+        name.push(c);
+    }
+    None
+}
+
+fn invalid(raw: &str) -> ItemError {
+    ItemError::Invalid {
+        item: raw.to_owned(),
+    }
+}
+
+fn read_error(raw: &str, path: &Path, source: io::Error) -> ItemError {
+    ItemError::ReadFile {
+        item: raw.to_owned(),
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn parse_json(raw: &str, bytes: &[u8]) -> Result<Value, ItemError> {
+    serde_json::from_slice(bytes).map_err(|source| ItemError::Json {
+        item: raw.to_owned(),
+        source,
+    })
+}
+
+fn check_file(raw: &str, path: &Path) -> Result<(), ItemError> {
+    let meta = std::fs::metadata(path).map_err(|e| read_error(raw, path, e))?;
+    if meta.is_dir() {
+        let source = io::Error::new(io::ErrorKind::InvalidInput, "it is a directory");
+        return Err(read_error(raw, path, source));
+    }
+    Ok(())
+}
+
+/// An RFC 9110 token: the characters allowed in header names and methods.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn check_header(raw: &str, name: &str, value: &str) -> Result<(), ItemError> {
+    if !is_token(name) {
+        return Err(ItemError::HeaderName {
+            name: name.to_owned(),
+            item: raw.to_owned(),
+        });
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(ItemError::HeaderValue {
+            name: name.to_owned(),
+            item: raw.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Build the request for `postie send`: the method upper-cased, the URL expanded
+/// (`:8080/p` → `http://localhost:8080/p`, `example.com` → `http://example.com`) with the
+/// query items appended, a compact JSON body with `Content-Type: application/json` and
+/// `Accept: application/json, */*;q=0.5` (unless given) when there are fields, or the
+/// `@path` file (made absolute, `Content-Type` guessed from its extension unless given).
+/// User headers follow those defaults, in their order. Redirects are followed.
+pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRequest, ItemError> {
+    if !is_token(method) {
+        return Err(ItemError::Method {
+            method: method.to_owned(),
+        });
+    }
+    let mut url = parse_url(url)?;
+    if !items.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&items.query);
+    }
+    let user_has = |name: &str| {
+        items
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut headers = Vec::new();
+    let body = match (items.json.is_empty(), items.body_file) {
+        (false, Some(path)) => return Err(ItemError::BodyConflict { path }),
+        (false, None) => {
+            if !user_has("content-type") {
+                headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+            }
+            if !user_has("accept") {
+                headers.push(("Accept".to_owned(), JSON_ACCEPT.to_owned()));
+            }
+            Body::Bytes(Value::Object(items.json).to_string().into_bytes())
+        }
+        (true, Some(path)) => {
+            let guess = mime_guess::from_path(&path).first();
+            if let (false, Some(mime)) = (user_has("content-type"), guess) {
+                headers.push(("Content-Type".to_owned(), mime.essence_str().to_owned()));
+            }
+            let raw = format!("@{}", path.display());
+            let absolute = std::path::absolute(&path).map_err(|e| read_error(&raw, &path, e))?;
+            Body::File(absolute)
+        }
+        (true, None) => Body::None,
+    };
+    headers.extend(items.headers);
+    Ok(ResolvedRequest {
+        name: String::new(),
+        method: method.to_ascii_uppercase(),
+        url,
+        headers,
+        body,
+        timeout: None,
+        follow_redirects: true,
+        expect: Expect::default(),
+    })
+}
+
+/// Expand xh's URL shorthands and parse.
+fn parse_url(raw: &str) -> Result<url::Url, ItemError> {
+    let expanded = if let Some(rest) = raw.strip_prefix(':') {
+        match rest.starts_with('/') || rest.is_empty() {
+            true => format!("http://localhost{rest}"),
+            false => format!("http://localhost:{rest}"),
+        }
+    } else if has_scheme(raw) {
+        raw.to_owned()
+    } else {
+        format!("http://{raw}")
+    };
+    let url = url::Url::parse(&expanded).map_err(|source| ItemError::Url {
+        url: raw.to_owned(),
+        source,
+    })?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        scheme => Err(ItemError::Scheme {
+            scheme: scheme.to_owned(),
+            url: raw.to_owned(),
+        }),
+    }
+}
+
+/// `scheme://…` with a syntactically valid scheme.
+fn has_scheme(raw: &str) -> bool {
+    raw.split_once("://").is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn parse(items: &[&str]) -> Result<Items, ItemError> {
+        parse_items(&strings(items))
+    }
+
+    fn error(items: &[&str]) -> String {
+        match parse(items) {
+            Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn ok(items: &[&str]) -> Items {
+        match parse(items) {
+            Ok(parsed) => parsed,
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+
+    fn temp_file(dir: &tempfile::TempDir, name: &str, contents: &[u8]) -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).expect("write temp file");
+        path.display().to_string()
+    }
+
+    #[test]
+    fn headers_query_and_fields() {
+        let parsed = ok(&[
+            "X-Api-Key:abc",
+            "X-Empty:",
+            "Accept:  text/html ",
+            "q==rust lang",
+            "empty==",
+            "name=Spring sale",
+            "url=http://x.test/?a=b",
+            "n:=42",
+            r#"tags:=["a","b"]"#,
+            r#"meta:={"k":null}"#,
+            "ok:=true",
+        ]);
+        let want = Items {
+            headers: pairs(&[
+                ("X-Api-Key", "abc"),
+                ("X-Empty", ""),
+                ("Accept", "text/html"),
+            ]),
+            query: pairs(&[("q", "rust lang"), ("empty", "")]),
+            json: json!({
+                "name": "Spring sale",
+                "url": "http://x.test/?a=b",
+                "n": 42,
+                "tags": ["a", "b"],
+                "meta": {"k": null},
+                "ok": true,
+            })
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+            body_file: None,
+        };
+        assert_eq!(parsed, want);
+    }
+
+    #[test]
+    fn json_fields_keep_order_and_last_value_wins() {
+        let parsed = ok(&["z=1", "a=2", "z:=3"]);
+        let keys: Vec<&String> = parsed.json.keys().collect();
+        assert_eq!(keys, ["z", "a"]);
+        assert_eq!(parsed.json["z"], json!(3));
+    }
+
+    #[test]
+    fn backslash_escapes_separators_in_names() {
+        let parsed = ok(&[
+            r"a\:b=c",
+            r"k\=v==1",
+            r"x\@y:=1",
+            r"back\\slash=2",
+            r"keep\n=3",
+        ]);
+        assert_eq!(parsed.headers, vec![]);
+        assert_eq!(parsed.query, pairs(&[("k=v", "1")]));
+        let want = json!({"a:b": "c", "x@y": 1, r"back\slash": "2", r"keep\n": "3"});
+        assert_eq!(Value::Object(parsed.json), want);
+    }
+
+    #[test]
+    fn first_separator_wins_and_longest_at_a_position() {
+        let parsed = ok(&["a=b:c", "h:v=w", "q==x=y", "j:=\"s\""]);
+        assert_eq!(parsed.headers, pairs(&[("h", "v=w")]));
+        assert_eq!(parsed.query, pairs(&[("q", "x=y")]));
+        assert_eq!(Value::Object(parsed.json), json!({"a": "b:c", "j": "s"}));
+    }
+
+    #[test]
+    fn file_items() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = temp_file(&dir, "note.txt", "line 1\nligne 2 é\n".as_bytes());
+        let data = temp_file(&dir, "data.json", br#"{"list": [1, 2]}"#);
+        let body = temp_file(&dir, "body.bin", b"\x00\x01");
+        let parsed = ok(&[
+            &format!("note=@{text}"),
+            &format!("data:=@{data}"),
+            &format!("@{body}"),
+        ]);
+        let want = json!({"note": "line 1\nligne 2 é\n", "data": {"list": [1, 2]}});
+        assert_eq!(Value::Object(parsed.json), want);
+        assert_eq!(parsed.body_file, Some(PathBuf::from(body)));
+    }
+
+    #[test]
+    fn invalid_items_are_named() {
+        let expected = "invalid item `foo`: expected `Header:value`, `name==value`, \
+                        `field=value`, `field:=json`, `field=@file`, `field:=@file` or `@file`";
+        assert_eq!(error(&["ok=1", "foo"]), expected);
+        assert!(error(&["=x"]).starts_with("invalid item `=x`: expected"));
+        assert!(error(&["@"]).starts_with("invalid item `@`: expected"));
+        assert!(error(&[r"a\=b"]).starts_with(r"invalid item `a\=b`: expected"));
+    }
+
+    #[test]
+    fn bad_headers_and_json_are_errors() {
+        assert_eq!(
+            error(&["Bad Name:v"]),
+            "invalid header name `Bad Name` in item `Bad Name:v`"
+        );
+        assert_eq!(
+            error(&["X-A:one\ntwo"]),
+            "invalid value for header `X-A` in item `X-A:one\ntwo`: control characters are not allowed"
+        );
+        let err = parse(&["n:=4 2"]).expect_err("bad json");
+        assert_eq!(err.to_string(), "invalid JSON in item `n:=4 2`");
+        let cause = std::error::Error::source(&err).map(|c| c.to_string());
+        assert_eq!(
+            cause.as_deref(),
+            Some("trailing characters at line 1 column 3")
+        );
+    }
+
+    #[test]
+    fn file_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing.json").display().to_string();
+        assert_eq!(
+            error(&[&format!("@{missing}")]),
+            format!("could not read `{missing}` for item `@{missing}`")
+        );
+        assert_eq!(
+            error(&[&format!("f:=@{missing}")]),
+            format!("could not read `{missing}` for item `f:=@{missing}`")
+        );
+        let binary = temp_file(&dir, "b.bin", b"\xff\xfe");
+        assert_eq!(
+            error(&[&format!("f=@{binary}")]),
+            format!(
+                "`{binary}` in item `f=@{binary}` is not UTF-8 text; send it as the body with `@{binary}`"
+            )
+        );
+        let one = temp_file(&dir, "one", b"1");
+        let two = temp_file(&dir, "two", b"2");
+        assert_eq!(
+            error(&[&format!("@{one}"), &format!("@{two}")]),
+            format!("only one body file can be sent, got `@{one}` and `@{two}`")
+        );
+        let dir_item = format!("@{}", dir.path().display());
+        assert_eq!(
+            error(&[&dir_item]),
+            format!(
+                "could not read `{}` for item `{dir_item}`",
+                dir.path().display()
+            )
+        );
+    }
+
+    fn build(method: &str, url: &str, items: &[&str]) -> Result<ResolvedRequest, ItemError> {
+        build_request(method, url, parse(items)?)
+    }
+
+    #[test]
+    fn url_shorthands() {
+        let cases = [
+            (":8080/path", "http://localhost:8080/path"),
+            (":/path", "http://localhost/path"),
+            (":", "http://localhost/"),
+            (":3000", "http://localhost:3000/"),
+            ("example.com/x", "http://example.com/x"),
+            ("localhost:9000", "http://localhost:9000/"),
+            ("https://api.test/v1", "https://api.test/v1"),
+        ];
+        for (given, want) in cases {
+            let req = build("get", given, &[]).expect("valid url");
+            assert_eq!(req.url.as_str(), want, "for `{given}`");
+        }
+    }
+
+    #[test]
+    fn json_request_has_body_and_default_headers() {
+        let req = build(
+            "post",
+            ":8080/plans?x=1",
+            &["name=Spring", "n:=2", "q==a b", "X-T:1"],
+        )
+        .expect("request");
+        let want = ResolvedRequest {
+            name: String::new(),
+            method: "POST".into(),
+            url: url::Url::parse("http://localhost:8080/plans?x=1&q=a+b").expect("url"),
+            headers: pairs(&[
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json, */*;q=0.5"),
+                ("X-T", "1"),
+            ]),
+            body: Body::Bytes(br#"{"name":"Spring","n":2}"#.to_vec()),
+            timeout: None,
+            follow_redirects: true,
+            expect: Expect::default(),
+        };
+        assert_eq!(req, want);
+    }
+
+    #[test]
+    fn user_headers_replace_json_defaults() {
+        let req = build("PATCH", "h.test", &["a=1", "accept:text/plain"]).expect("request");
+        assert_eq!(
+            req.headers,
+            pairs(&[
+                ("Content-Type", "application/json"),
+                ("accept", "text/plain")
+            ])
+        );
+    }
+
+    #[test]
+    fn file_body_and_no_body() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = temp_file(&dir, "plan.json", b"{}");
+        let req = build("PUT", "h.test", &[&format!("@{file}")]).expect("request");
+        assert_eq!(req.body, Body::File(PathBuf::from(&file)));
+        assert_eq!(req.headers, pairs(&[("Content-Type", "application/json")]));
+
+        let req = build("get", "h.test", &["Accept:*/*"]).expect("request");
+        assert_eq!((req.method.as_str(), req.body), ("GET", Body::None));
+        assert_eq!(req.headers, pairs(&[("Accept", "*/*")]));
+    }
+
+    #[test]
+    fn request_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = temp_file(&dir, "b.txt", b"x");
+        let err = build("POST", "h.test", &["a=1", &format!("@{file}")]).expect_err("conflict");
+        assert_eq!(
+            err.to_string(),
+            format!("cannot send both JSON fields and the body file `@{file}`")
+        );
+        let err = build("GE T", "h.test", &[]).expect_err("method");
+        assert_eq!(err.to_string(), "invalid method `GE T`");
+        let err = build("GET", "http://[::1", &[]).expect_err("url");
+        assert_eq!(err.to_string(), "invalid URL `http://[::1`");
+        let err = build("GET", "ftp://h.test/f", &[]).expect_err("scheme");
+        assert_eq!(
+            err.to_string(),
+            "unsupported scheme `ftp` in URL `ftp://h.test/f`: use `http` or `https`"
+        );
+    }
+}
