@@ -10,4 +10,5 @@ pub mod http;
 pub mod inbox;
 pub mod output;
 pub mod request;
+pub mod resolve;
 pub mod template;

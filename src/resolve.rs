@@ -1,0 +1,446 @@
+//! Resolution: a [`RequestSpec`] plus variables becomes a [`ResolvedRequest`] ready to send.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::collection::diagnostic::{list_names, suggestion};
+use crate::collection::{
+    AuthSpec, BodySpec, Collection, PartSpecValue, RequestSpec, SourceDiagnostic, TValue,
+    TemplateStr, hint_line,
+};
+use crate::request::{Body, Part, PartValue, ResolvedRequest};
+use crate::template::{NoSecrets, Placeholder, PlaceholderKind, SecretSource, builtin};
+
+/// Errors while filling in a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// `-e NAME` names an environment the collection does not define.
+    #[error(
+        "unknown environment `{name}` in collection `{collection}` (environments: {available}){}",
+        hint_line(hint)
+    )]
+    UnknownEnv {
+        name: String,
+        collection: String,
+        available: String,
+        hint: String,
+    },
+    /// A problem at a spot in the collection (unknown variable, invalid URL, cycle, unset
+    /// environment variable).
+    #[error("{0}")]
+    Invalid(Box<SourceDiagnostic>),
+    /// A `{{secret:NAME}}` could not be resolved.
+    #[error("{0}")]
+    Secret(Box<SourceDiagnostic>),
+}
+
+#[derive(Debug, Clone)]
+enum VarSource {
+    /// A value given as is (`--var`, builtins, captures): not a template.
+    Literal(Value),
+    /// A `[vars]`/`[env.NAME]` definition, rendered lazily.
+    Defined(TValue),
+}
+
+/// Holds the variables of a run and resolves requests.
+///
+/// Precedence, highest first: values from [`Resolver::set`] (captures) > `--var` > the
+/// `[env.NAME]` table > `[vars]` > builtins. `--var` values are literal strings (no `{{…}}`).
+pub struct Resolver {
+    vars: BTreeMap<String, VarSource>,
+    secrets: Arc<dyn SecretSource + Send + Sync>,
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resolver")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resolver {
+    /// Precedence: cli vars > env table > `[vars]` > builtins (e.g. `inbox` = URL of the
+    /// embedded server, supplied by the caller). Unknown `env` name: error listing the envs.
+    pub fn new(
+        collection: &Collection,
+        env: Option<&str>,
+        cli_vars: &[(String, String)],
+        builtins: &[(String, Value)],
+    ) -> Result<Resolver, ResolveError> {
+        let mut vars = BTreeMap::new();
+        for (name, value) in builtins {
+            vars.insert(name.clone(), VarSource::Literal(value.clone()));
+        }
+        for def in &collection.vars {
+            vars.insert(def.name.clone(), VarSource::Defined(def.value.clone()));
+        }
+        if let Some(env_name) = env {
+            let Some(table) = collection.envs.iter().find(|e| e.name == env_name) else {
+                let names = collection.env_names();
+                return Err(ResolveError::UnknownEnv {
+                    name: env_name.to_string(),
+                    collection: collection.name.clone(),
+                    available: list_names(names.iter().copied()),
+                    hint: suggestion(env_name, names.iter().copied()).unwrap_or_default(),
+                });
+            };
+            for def in &table.vars {
+                vars.insert(def.name.clone(), VarSource::Defined(def.value.clone()));
+            }
+        }
+        for (name, value) in cli_vars {
+            vars.insert(
+                name.clone(),
+                VarSource::Literal(Value::String(value.clone())),
+            );
+        }
+        Ok(Resolver {
+            vars,
+            secrets: Arc::new(NoSecrets),
+        })
+    }
+
+    /// Uses `secrets` for `{{secret:NAME}}` (the default fails every lookup).
+    pub fn with_secrets(mut self, secrets: Arc<dyn SecretSource + Send + Sync>) -> Resolver {
+        self.secrets = secrets;
+        self
+    }
+
+    /// Sets a variable (captures); it overrides every other source.
+    pub fn set(&mut self, name: &str, value: Value) {
+        self.vars
+            .insert(name.to_string(), VarSource::Literal(value));
+    }
+
+    /// Fills in `request` (a request of `collection`). Variables are rendered once per call:
+    /// a `{{$uuid}}` inside a variable has one value throughout one request.
+    pub fn resolve(
+        &self,
+        collection: &Collection,
+        request: &RequestSpec,
+    ) -> Result<ResolvedRequest, ResolveError> {
+        let mut cx = Cx {
+            resolver: self,
+            collection,
+            request: &request.name,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+        };
+        let mut url = cx.url(&request.url_template)?;
+        let defaults = &collection.defaults;
+        let auth = request.auth.as_ref().or(defaults.auth.as_ref());
+
+        let mut query = Vec::new();
+        for param in merge(&defaults.query, &request.query, |p| &p.name, str::eq) {
+            for value in &param.values {
+                query.push((param.name.clone(), cx.text(value)?));
+            }
+        }
+        if let Some(AuthSpec::ApiKeyQuery { param, value }) = auth {
+            query.push((param.clone(), cx.text(value)?));
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
+        }
+
+        let mut headers = Vec::new();
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        for header in merge(&defaults.headers, &request.headers, |h| &h.name, same) {
+            let value = cx.text(&header.value)?;
+            cx.check_header_value(&header.name, &value, &header.value)?;
+            headers.push((header.name.clone(), value));
+        }
+        let has = |headers: &[(String, String)], name: &str| {
+            headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        if let Some((name, value, at)) = cx.auth_header(auth)? {
+            cx.check_header_value(&name, &value, at)?;
+            if !has(&headers, &name) {
+                headers.push((name, value));
+            }
+        }
+        let (body, content_type) = cx.body(&request.body)?;
+        if let Some(content_type) = content_type
+            && !has(&headers, "content-type")
+        {
+            headers.push(("Content-Type".to_string(), content_type));
+        }
+
+        Ok(ResolvedRequest {
+            name: request.name.clone(),
+            method: request.method.clone(),
+            url,
+            headers,
+            body,
+            timeout: request.timeout.or(defaults.timeout),
+            follow_redirects: request.follow_redirects,
+            expect: request.expect.clone(),
+        })
+    }
+}
+
+/// `base` with `over` merged in: an item of `over` replaces the `base` item of the same name
+/// in place, other items of `over` are appended.
+fn merge<'a, T>(
+    base: &'a [T],
+    over: &'a [T],
+    name: impl Fn(&T) -> &String,
+    same: impl Fn(&str, &str) -> bool,
+) -> Vec<&'a T> {
+    let mut merged: Vec<&T> = base.iter().collect();
+    for item in over {
+        match merged.iter().position(|m| same(name(m), name(item))) {
+            Some(i) => merged[i] = item,
+            None => merged.push(item),
+        }
+    }
+    merged
+}
+
+/// The state of one `resolve` call.
+struct Cx<'a> {
+    resolver: &'a Resolver,
+    collection: &'a Collection,
+    request: &'a str,
+    /// Variables rendered so far in this call.
+    memo: HashMap<String, Value>,
+    /// Variables being rendered (for cycle detection).
+    stack: Vec<String>,
+}
+
+impl<'a> Cx<'a> {
+    fn located(&self, at: &TemplateStr, inner: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        at.source_span(&self.collection.source, inner)
+    }
+
+    fn invalid(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        hint: Option<String>,
+    ) -> ResolveError {
+        ResolveError::Invalid(Box::new(self.collection.diagnostic(span, message, hint)))
+    }
+
+    /// " in request `x`" or " in variable `v`, used by request `x`".
+    fn context(&self) -> String {
+        match self.stack.last() {
+            Some(var) => format!(" in variable `{var}`, used by request `{}`", self.request),
+            None => format!(" in request `{}`", self.request),
+        }
+    }
+
+    fn text(&mut self, at: &TemplateStr) -> Result<String, ResolveError> {
+        at.template.render(|p| self.lookup(p, at))
+    }
+
+    fn value(&mut self, value: &TValue) -> Result<Value, ResolveError> {
+        Ok(match value {
+            TValue::String(at) => at.template.render_value(|p| self.lookup(p, at))?,
+            TValue::Number(n) => Value::Number(n.clone()),
+            TValue::Bool(b) => Value::Bool(*b),
+            TValue::Datetime(d) => Value::String(d.clone()),
+            TValue::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.value(item))
+                    .collect::<Result<_, _>>()?,
+            ),
+            TValue::Table(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, item)| Ok((k.clone(), self.value(item)?)))
+                    .collect::<Result<_, ResolveError>>()?,
+            ),
+        })
+    }
+
+    fn lookup(&mut self, p: &Placeholder, at: &TemplateStr) -> Result<Value, ResolveError> {
+        if let Some(value) = builtin(&p.kind) {
+            return Ok(value);
+        }
+        let span = self.located(at, p.span.clone());
+        match &p.kind {
+            PlaceholderKind::Var(name) => self.var(name, span),
+            PlaceholderKind::Env(name) => std::env::var(name).map(Value::String).map_err(|_| {
+                let message = format!("environment variable `{name}` is not set{}", self.context());
+                self.invalid(span, message, None)
+            }),
+            PlaceholderKind::Secret(name) => match self.resolver.secrets.secret(name) {
+                Ok(secret) => Ok(Value::String(secret)),
+                Err(message) => Err(ResolveError::Secret(Box::new(
+                    self.collection.diagnostic(span, message, None),
+                ))),
+            },
+            PlaceholderKind::Uuid | PlaceholderKind::Timestamp | PlaceholderKind::RandomInt => {
+                Ok(Value::Null)
+            }
+        }
+    }
+
+    fn var(&mut self, name: &str, span: std::ops::Range<usize>) -> Result<Value, ResolveError> {
+        if let Some(value) = self.memo.get(name) {
+            return Ok(value.clone());
+        }
+        if let Some(start) = self.stack.iter().position(|v| v == name) {
+            let mut chain: Vec<String> = self.stack[start..]
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect();
+            chain.push(format!("`{name}`"));
+            let message = format!(
+                "variable `{name}` refers to itself ({}) in request `{}`",
+                chain.join(" -> "),
+                self.request
+            );
+            return Err(self.invalid(span, message, None));
+        }
+        let value = match self.resolver.vars.get(name) {
+            None => {
+                let message = format!("unknown variable `{name}`{}", self.context());
+                let hint = suggestion(name, self.resolver.vars.keys().map(String::as_str))
+                    .unwrap_or_else(|| format!("define it in `[vars]` or pass `--var {name}=…`"));
+                return Err(self.invalid(span, message, Some(hint)));
+            }
+            Some(VarSource::Literal(value)) => value.clone(),
+            Some(VarSource::Defined(definition)) => {
+                self.stack.push(name.to_string());
+                let value = self.value(definition);
+                self.stack.pop();
+                value?
+            }
+        };
+        self.memo.insert(name.to_string(), value.clone());
+        Ok(value)
+    }
+
+    fn url(&mut self, at: &TemplateStr) -> Result<url::Url, ResolveError> {
+        let text = self.text(at)?;
+        let reason = match url::Url::parse(&text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => return Ok(url),
+            Ok(url) => format!(
+                "unsupported scheme `{}`, use `http` or `https`",
+                url.scheme()
+            ),
+            Err(e) => e.to_string(),
+        };
+        let message = format!(
+            "invalid URL `{text}` in request `{}`: {reason}",
+            self.request
+        );
+        Err(self.invalid(at.span.clone(), message, None))
+    }
+
+    fn check_header_value(
+        &self,
+        name: &str,
+        value: &str,
+        at: &TemplateStr,
+    ) -> Result<(), ResolveError> {
+        if value.contains(['\r', '\n', '\0']) {
+            let message = format!(
+                "invalid value for header `{name}` in request `{}`: it contains a line break or NUL",
+                self.request
+            );
+            return Err(self.invalid(at.span.clone(), message, None));
+        }
+        Ok(())
+    }
+
+    fn auth_header(
+        &mut self,
+        auth: Option<&'a AuthSpec>,
+    ) -> Result<Option<(String, String, &'a TemplateStr)>, ResolveError> {
+        Ok(match auth {
+            Some(AuthSpec::Basic { username, password }) => {
+                let credentials = format!("{}:{}", self.text(username)?, self.text(password)?);
+                let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+                Some(("Authorization".into(), format!("Basic {encoded}"), username))
+            }
+            Some(AuthSpec::Bearer(token)) => Some((
+                "Authorization".into(),
+                format!("Bearer {}", self.text(token)?),
+                token,
+            )),
+            Some(AuthSpec::ApiKeyHeader { header, value }) => {
+                Some((header.clone(), self.text(value)?, value))
+            }
+            Some(AuthSpec::ApiKeyQuery { .. }) | None => None,
+        })
+    }
+
+    /// The body and the `Content-Type` it implies.
+    fn body(&mut self, body: &BodySpec) -> Result<(Body, Option<String>), ResolveError> {
+        Ok(match body {
+            BodySpec::None => (Body::None, None),
+            BodySpec::Json(value) => {
+                let json = self.value(value)?.to_string();
+                (
+                    Body::Bytes(json.into_bytes()),
+                    Some("application/json".into()),
+                )
+            }
+            BodySpec::Form(params) => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                for param in params {
+                    for value in &param.values {
+                        form.append_pair(&param.name, &self.text(value)?);
+                    }
+                }
+                let content_type = "application/x-www-form-urlencoded".to_string();
+                (Body::Bytes(form.finish().into_bytes()), Some(content_type))
+            }
+            BodySpec::Text { text, content_type } => {
+                let content_type = content_type
+                    .clone()
+                    .unwrap_or_else(|| "text/plain; charset=utf-8".into());
+                (
+                    Body::Bytes(self.text(text)?.into_bytes()),
+                    Some(content_type),
+                )
+            }
+            BodySpec::File { path, content_type } => {
+                let path = self.path(path)?;
+                let content_type = content_type.clone().unwrap_or_else(|| {
+                    mime_guess::from_path(&path)
+                        .first_or_octet_stream()
+                        .to_string()
+                });
+                (Body::File(path), Some(content_type))
+            }
+            BodySpec::Multipart(parts) => {
+                let mut resolved = Vec::new();
+                for part in parts {
+                    let value = match &part.value {
+                        PartSpecValue::Text(text) => PartValue::Text(self.text(text)?),
+                        PartSpecValue::File {
+                            path,
+                            file_name,
+                            content_type,
+                        } => PartValue::File {
+                            path: self.path(path)?,
+                            file_name: file_name.as_ref().map(|f| self.text(f)).transpose()?,
+                            content_type: content_type.clone(),
+                        },
+                    };
+                    resolved.push(Part {
+                        name: part.name.clone(),
+                        value,
+                    });
+                }
+                (Body::Multipart(resolved), None)
+            }
+        })
+    }
+
+    /// A body file path, relative to the collection file's directory unless absolute.
+    fn path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
+        let text = self.text(at)?;
+        Ok(self.collection.dir().join(text))
+    }
+}
