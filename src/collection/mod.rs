@@ -146,3 +146,6 @@ impl Collection {
         self.path.parent().unwrap_or(Path::new(""))
     }
 }
+
+#[cfg(test)]
+mod tests;
