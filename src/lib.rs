@@ -11,4 +11,5 @@ pub mod inbox;
 pub mod items;
 pub mod output;
 pub mod request;
+pub mod resolve;
 pub mod template;

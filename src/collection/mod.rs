@@ -1,1 +1,151 @@
-//! TODO
+//! The collection model: a TOML file of requests, loaded and validated with source spans.
+//!
+//! [`load`]/[`parse`] turn a file into a [`Collection`] of [`RequestSpec`]s (requests as
+//! written, strings parsed as templates); `crate::resolve` turns those into
+//! `ResolvedRequest`s. Every validation error is a [`SourceDiagnostic`] pointing into the file.
+
+pub mod diagnostic;
+mod model;
+mod parse;
+mod target;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::SourceDiagnostic;
+pub use model::{
+    AuthSpec, BodySpec, Defaults, Env, Header, Param, PartSpec, PartSpecValue, RequestSpec, Span,
+    TValue, TemplateStr, VarDef,
+};
+pub use target::{discover, resolve_target};
+
+/// A loaded, validated collection file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection {
+    /// The file, as the user gave it (used in diagnostics).
+    pub path: PathBuf,
+    /// `name`, or the file stem.
+    pub name: String,
+    pub description: Option<String>,
+    /// `[[requests]]`, in file order.
+    pub requests: Vec<RequestSpec>,
+    /// `[vars]`, in file order.
+    pub vars: Vec<VarDef>,
+    /// `[env.NAME]` tables, in file order.
+    pub envs: Vec<Env>,
+    /// `[defaults]`.
+    pub defaults: Defaults,
+    /// The file's text; spans index into it.
+    pub source: String,
+    /// Every `{{name}}` variable mentioned anywhere.
+    mentioned: BTreeSet<String>,
+}
+
+/// Errors from loading a collection or finding one.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectionError {
+    /// The file could not be read.
+    #[error("could not read collection `{}`: {}", path.display(), io_message(source))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is malformed or invalid; points into the file.
+    #[error("{0}")]
+    Invalid(Box<SourceDiagnostic>),
+    /// `Collection::request` was asked for a name the collection lacks.
+    #[error(
+        "unknown request `{name}` in collection `{collection}`{}",
+        hint_line(hint)
+    )]
+    UnknownRequest {
+        name: String,
+        collection: String,
+        hint: String,
+    },
+    /// A TARGET names no collection under `collections/`.
+    #[error("unknown collection `{name}`{}", hint_line(hint))]
+    UnknownCollection { name: String, hint: String },
+}
+
+impl From<SourceDiagnostic> for CollectionError {
+    fn from(d: SourceDiagnostic) -> Self {
+        CollectionError::Invalid(Box::new(d))
+    }
+}
+
+/// An io::Error's message without the "(os error 2)" suffix.
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+pub(crate) fn hint_line(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!("\n  hint: {hint}")
+    }
+}
+
+/// Reads and validates the collection at `path`.
+pub fn load(path: &Path) -> Result<Collection, CollectionError> {
+    let source = std::fs::read_to_string(path).map_err(|source| CollectionError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &source)
+}
+
+/// Validates `source`, the text of the collection at `path`.
+pub fn parse(path: &Path, source: &str) -> Result<Collection, CollectionError> {
+    parse::parse(path, source)
+}
+
+impl Collection {
+    /// The request called `name`; unknown names get a did-you-mean or the list of requests.
+    pub fn request(&self, name: &str) -> Result<&RequestSpec, CollectionError> {
+        if let Some(found) = self.requests.iter().find(|r| r.name == name) {
+            return Ok(found);
+        }
+        let names = || self.requests.iter().map(|r| r.name.as_str());
+        let hint = diagnostic::suggestion(name, names())
+            .unwrap_or_else(|| format!("the requests are {}", diagnostic::list_names(names())));
+        Err(CollectionError::UnknownRequest {
+            name: name.to_string(),
+            collection: self.name.clone(),
+            hint,
+        })
+    }
+
+    /// The `[env.NAME]` names, in file order.
+    pub fn env_names(&self) -> Vec<&str> {
+        self.envs.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// Whether any template in the file mentions `{{name}}`.
+    pub fn uses_variable(&self, name: &str) -> bool {
+        self.mentioned.contains(name)
+    }
+
+    /// A diagnostic for `span` in this collection's file.
+    pub fn diagnostic(
+        &self,
+        span: Span,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> SourceDiagnostic {
+        SourceDiagnostic::new(&self.path, &self.source, span, message, hint)
+    }
+
+    /// The directory that relative body file paths are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+}
+
+#[cfg(test)]
+mod tests;

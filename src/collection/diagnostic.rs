@@ -1,0 +1,185 @@
+//! Errors that point into a collection file: `file:line:col`, the source line and a caret.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// An error located in a collection file, rendered like rustc/just/hurl:
+///
+/// ```text
+/// unknown key `heders` in request `create-plan`
+///   --> collections/shop.toml:14:1
+///    |
+/// 14 | heders = { Accept = "application/json" }
+///    | ^^^^^^
+///    = hint: did you mean `headers`?
+/// ```
+///
+/// The rendering has no trailing newline and no colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDiagnostic {
+    /// What went wrong, lowercase, no trailing period.
+    pub message: String,
+    /// The collection file, as the user gave it.
+    pub path: PathBuf,
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column (in characters) of the span's start.
+    pub col: usize,
+    /// The whole source line holding the span's start (without the line break).
+    pub line_text: String,
+    /// Number of carets: the span's length in characters, clipped to the line, at least 1.
+    pub span_len: usize,
+    /// An optional `hint: …` line, e.g. "did you mean `headers`?".
+    pub hint: Option<String>,
+}
+
+impl SourceDiagnostic {
+    /// Locates the byte range `span` of `source` (the text of the file at `path`).
+    pub fn new(
+        path: &Path,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> SourceDiagnostic {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        let line = source[..line_start].matches('\n').count() + 1;
+        let col = source[line_start..start].chars().count() + 1;
+        let visible_end = end.min(line_start + line_text.len()).max(start);
+        let span_len = source[start..visible_end].chars().count().max(1);
+        SourceDiagnostic {
+            message: message.into(),
+            path: path.to_path_buf(),
+            line,
+            col,
+            line_text: line_text.to_string(),
+            span_len,
+            hint,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for SourceDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let number = self.line.to_string();
+        let pad = " ".repeat(number.len());
+        writeln!(f, "{}", self.message)?;
+        writeln!(
+            f,
+            "{pad}--> {}:{}:{}",
+            self.path.display(),
+            self.line,
+            self.col
+        )?;
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{number} | {}", self.line_text)?;
+        // Keep tabs so the caret lines up under tab-indented text.
+        let indent: String = self
+            .line_text
+            .chars()
+            .take(self.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(f, "{pad} | {indent}{}", "^".repeat(self.span_len))?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n{pad} = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SourceDiagnostic {}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted = name.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&wanted, &c.to_lowercase()), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate, if any.
+pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// `a`, `b`, `c` (or "none").
+pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let list: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
+    if list.is_empty() {
+        "none".to_string()
+    } else {
+        list.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_line_and_a_caret_under_the_span() {
+        let source = "name = \"x\"\nheders = { Accept = \"a\" }\n";
+        let d = SourceDiagnostic::new(
+            Path::new("collections/shop.toml"),
+            source,
+            11..17,
+            "unknown key `heders` in request `create-plan`",
+            Some("did you mean `headers`?".to_string()),
+        );
+        assert_eq!((d.line, d.col, d.span_len), (2, 1, 6));
+        assert_eq!(
+            d.to_string(),
+            "unknown key `heders` in request `create-plan`\n \
+             --> collections/shop.toml:2:1\n  |\n2 | heders = { Accept = \"a\" }\n  | ^^^^^^\n  \
+             = hint: did you mean `headers`?"
+        );
+    }
+
+    #[test]
+    fn wide_line_numbers_widen_the_gutter_and_empty_spans_get_one_caret() {
+        let source = format!("{}a = \tb", "\n".repeat(11));
+        let d = SourceDiagnostic::new(Path::new("x.toml"), &source, 15..15, "boom", None);
+        assert_eq!(
+            d.to_string(),
+            "boom\n  --> x.toml:12:5\n   |\n12 | a = \tb\n   |     ^"
+        );
+    }
+
+    #[test]
+    fn spans_running_past_the_line_are_clipped() {
+        let d = SourceDiagnostic::new(Path::new("x.toml"), "ab\r\ncd", 1..6, "m", None);
+        assert_eq!((d.line_text.as_str(), d.span_len), ("ab", 1));
+    }
+
+    #[test]
+    fn suggestions_are_close_and_case_insensitive() {
+        let keys = ["headers", "query", "url"];
+        assert_eq!(did_you_mean("heders", keys), Some("headers"));
+        assert_eq!(did_you_mean("URL", keys), Some("url"));
+        assert_eq!(did_you_mean("body", keys), None);
+        assert_eq!(list_names(["a", "b"]), "`a`, `b`");
+        assert_eq!(list_names([]), "none");
+    }
+}

@@ -1,0 +1,172 @@
+//! The parts of a collection, as written (strings are unrendered templates).
+
+use std::ops::Range;
+use std::time::Duration;
+
+use crate::request::Expect;
+use crate::template::Template;
+
+/// A byte range in the collection's source text.
+pub type Span = Range<usize>;
+
+/// A string from the file, parsed as a template, with where it sits in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateStr {
+    /// The decoded TOML string (the template text).
+    pub raw: String,
+    pub template: Template,
+    /// The whole TOML value, quotes included.
+    pub span: Span,
+    /// Where the decoded text starts in the source, when it is a verbatim copy of it
+    /// (no escapes), so offsets map exactly.
+    pub(crate) content_start: Option<usize>,
+}
+
+impl TemplateStr {
+    /// Maps `inner`, a byte range of [`TemplateStr::raw`], to a span of `source`: exact for
+    /// strings without escapes, else the first verbatim occurrence of that text in the value,
+    /// else the whole value.
+    pub fn source_span(&self, source: &str, inner: Range<usize>) -> Span {
+        if let Some(start) = self.content_start {
+            return start + inner.start..start + inner.end;
+        }
+        let text = self.raw.get(inner).unwrap_or_default();
+        source
+            .get(self.span.clone())
+            .and_then(|value| value.find(text).filter(|_| !text.is_empty()))
+            .map_or(self.span.clone(), |i| {
+                let start = self.span.start + i;
+                start..start + text.len()
+            })
+    }
+}
+
+/// A TOML value whose strings are templates (`[vars]`, `json` bodies).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TValue {
+    String(TemplateStr),
+    Number(serde_json::Number),
+    Bool(bool),
+    /// A TOML date-time, kept as its TOML text.
+    Datetime(String),
+    Array(Vec<TValue>),
+    Table(Vec<(String, TValue)>),
+}
+
+/// A variable definition in `[vars]` or `[env.NAME]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VarDef {
+    pub name: String,
+    pub name_span: Span,
+    pub value: TValue,
+}
+
+/// An `[env.NAME]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Env {
+    pub name: String,
+    pub name_span: Span,
+    pub vars: Vec<VarDef>,
+}
+
+/// `[defaults]`: merged into every request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Defaults {
+    pub headers: Vec<Header>,
+    pub query: Vec<Param>,
+    pub auth: Option<AuthSpec>,
+    pub timeout: Option<Duration>,
+}
+
+/// A header as written; numbers and bools are kept as literal templates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub value: TemplateStr,
+}
+
+/// A query or form parameter; an array in the file gives several values (repeated key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub values: Vec<TemplateStr>,
+}
+
+/// `auth = { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthSpec {
+    /// `{ basic = { username, password } }`
+    Basic {
+        username: TemplateStr,
+        password: TemplateStr,
+    },
+    /// `{ bearer = "…" }`
+    Bearer(TemplateStr),
+    /// `{ api_key = { header = "X-Api-Key", value = "…" } }`
+    ApiKeyHeader { header: String, value: TemplateStr },
+    /// `{ api_key = { query = "api_key", value = "…" } }`
+    ApiKeyQuery { param: String, value: TemplateStr },
+}
+
+/// The body as written (at most one per request).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum BodySpec {
+    #[default]
+    None,
+    /// `json = …` (any TOML value).
+    Json(TValue),
+    /// `form = { … }`
+    Form(Vec<Param>),
+    /// `text = "…"`, `content_type` defaults to `text/plain; charset=utf-8`.
+    Text {
+        text: TemplateStr,
+        content_type: Option<String>,
+    },
+    /// `file = "path"` relative to the collection file; `content_type` defaults to a guess.
+    File {
+        path: TemplateStr,
+        content_type: Option<String>,
+    },
+    /// `multipart = { field = "text", upload = { file = "…" } }`
+    Multipart(Vec<PartSpec>),
+}
+
+/// One `multipart` field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartSpec {
+    pub name: String,
+    pub value: PartSpecValue,
+}
+
+/// A `multipart` field's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartSpecValue {
+    Text(TemplateStr),
+    File {
+        path: TemplateStr,
+        file_name: Option<TemplateStr>,
+        content_type: Option<String>,
+    },
+}
+
+/// A `[[requests]]` entry as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestSpec {
+    pub name: String,
+    /// Upper-cased method token (default `GET`).
+    pub method: String,
+    /// The raw `url` template text.
+    pub url: String,
+    pub url_template: TemplateStr,
+    pub query: Vec<Param>,
+    pub headers: Vec<Header>,
+    pub body: BodySpec,
+    /// Replaces `[defaults]` auth when present.
+    pub auth: Option<AuthSpec>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: bool,
+    pub expect: Expect,
+    /// The `[[requests]]` table (its header line for a standard table).
+    pub span: Span,
+    pub name_span: Span,
+}

@@ -1,0 +1,709 @@
+//! Validation of the TOML tree into the collection model.
+//!
+//! The file is parsed into `toml::de::DeTable` (every key and value keeps its span) and walked
+//! by hand, so unknown keys, wrong types and missing keys all point at the exact spot.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use super::diagnostic::{SourceDiagnostic, suggestion};
+use super::model::*;
+use super::{Collection, CollectionError};
+use crate::request::{Expect, StatusMatcher};
+use crate::template::{PlaceholderKind, Template, is_name};
+
+type Result<T> = std::result::Result<T, CollectionError>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+const TOP_KEYS: &[&str] = &["name", "description", "vars", "env", "defaults", "requests"];
+const DEFAULTS_KEYS: &[&str] = &["headers", "query", "auth", "timeout"];
+const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart"];
+const REQUEST_KEYS: &[&str] = &[
+    "name",
+    "method",
+    "url",
+    "query",
+    "headers",
+    "json",
+    "form",
+    "text",
+    "file",
+    "multipart",
+    "content_type",
+    "auth",
+    "timeout",
+    "follow_redirects",
+    "expect",
+];
+/// Keys from the design that a later issue implements: a clearer error than "unknown".
+const REQUEST_LATER: &[&str] = &["capture", "graphql"];
+const EXPECT_LATER: &[&str] = &["json", "headers", "duration", "body"];
+
+pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
+    let root = DeTable::parse(source).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().to_string();
+        if message == "duplicate key"
+            && let Some(key) = source.get(span.clone())
+        {
+            message = format!("duplicate key `{key}`");
+        }
+        SourceDiagnostic::new(
+            path,
+            source,
+            span,
+            format!("invalid TOML in `{}`: {message}", path.display()),
+            None,
+        )
+    })?;
+    let mut p = Parser {
+        path,
+        source,
+        mentioned: BTreeSet::new(),
+    };
+    let root = root.get_ref();
+    p.check_keys(root, TOP_KEYS, &[], " at the top level")?;
+    let name = match root.get("name") {
+        Some(v) => p.string(v, "name", "")?,
+        None => path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+    };
+    let description = root
+        .get("description")
+        .map(|v| p.string(v, "description", ""))
+        .transpose()?;
+    let vars = match root.get("vars") {
+        Some(v) => p.vars(p.table(v, "vars", "")?, " in `[vars]`")?,
+        None => Vec::new(),
+    };
+    let envs = match root.get("env") {
+        Some(v) => p.envs(p.table(v, "env", "")?)?,
+        None => Vec::new(),
+    };
+    let defaults = match root.get("defaults") {
+        Some(v) => p.defaults(p.table(v, "defaults", "")?)?,
+        None => Defaults::default(),
+    };
+    let requests = match root.get("requests") {
+        Some(v) => p.requests(v)?,
+        None => Vec::new(),
+    };
+    Ok(Collection {
+        path: path.to_path_buf(),
+        name,
+        description,
+        requests,
+        vars,
+        envs,
+        defaults,
+        source: source.to_string(),
+        mentioned: p.mentioned,
+    })
+}
+
+struct Parser<'s> {
+    path: &'s Path,
+    source: &'s str,
+    mentioned: BTreeSet<String>,
+}
+
+fn article_type(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Whether `s` is an HTTP token (method names, header names).
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+impl<'s> Parser<'s> {
+    fn error(&self, span: Span, message: String, hint: Option<String>) -> CollectionError {
+        SourceDiagnostic::new(self.path, self.source, span, message, hint).into()
+    }
+
+    /// Every key of `table` must be in `allowed`; `later` keys get "not supported yet".
+    fn check_keys(
+        &self,
+        table: &DeTable<'_>,
+        allowed: &[&str],
+        later: &[&str],
+        ctx: &str,
+    ) -> Result<()> {
+        for key in table.keys() {
+            let name = key.get_ref().as_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let (message, hint) = if later.contains(&name) {
+                (format!("`{name}` is not supported yet{ctx}"), None)
+            } else {
+                (
+                    format!("unknown key `{name}`{ctx}"),
+                    suggestion(name, allowed.iter().copied()),
+                )
+            };
+            return Err(self.error(key.span(), message, hint));
+        }
+        Ok(())
+    }
+
+    fn type_error(&self, v: &Value<'_>, expected: &str, key: &str, ctx: &str) -> CollectionError {
+        self.error(
+            v.span(),
+            format!(
+                "expected {expected} for `{key}`{ctx}, found {}",
+                article_type(v.get_ref())
+            ),
+            None,
+        )
+    }
+
+    fn table<'v, 'i>(&self, v: &'v Value<'i>, key: &str, ctx: &str) -> Result<&'v DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Ok(t),
+            _ => Err(self.type_error(v, "a table", key, ctx)),
+        }
+    }
+
+    fn string(&self, v: &Value<'_>, key: &str, ctx: &str) -> Result<String> {
+        match v.get_ref() {
+            DeValue::String(s) => Ok(s.to_string()),
+            _ => Err(self.type_error(v, "a string", key, ctx)),
+        }
+    }
+
+    fn boolean(&self, v: &Value<'_>, key: &str, ctx: &str) -> Result<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Ok(*b),
+            _ => Err(self.type_error(v, "a boolean", key, ctx)),
+        }
+    }
+
+    fn required<'v, 'i>(
+        &self,
+        table: &'v DeTable<'i>,
+        span: Span,
+        key: &str,
+        ctx: &str,
+    ) -> Result<&'v Value<'i>> {
+        table
+            .get(key)
+            .ok_or_else(|| self.error(span, format!("missing key `{key}`{ctx}"), None))
+    }
+
+    /// A string value parsed as a template.
+    fn template(&mut self, v: &Value<'_>, key: &str, ctx: &str) -> Result<TemplateStr> {
+        match v.get_ref() {
+            DeValue::String(s) => self.template_of(s, v.span(), ctx),
+            _ => Err(self.type_error(v, "a string", key, ctx)),
+        }
+    }
+
+    /// A string, number or boolean as a template (numbers and booleans are literal).
+    fn scalar_template(&mut self, v: &Value<'_>, key: &str, ctx: &str) -> Result<TemplateStr> {
+        let text = match v.get_ref() {
+            DeValue::String(s) => return self.template_of(s, v.span(), ctx),
+            DeValue::Integer(i) => self.integer(i, v.span())?.to_string(),
+            DeValue::Float(f) => self.float(f.as_str(), v.span())?.to_string(),
+            DeValue::Boolean(b) => b.to_string(),
+            _ => return Err(self.type_error(v, "a string, number or boolean", key, ctx)),
+        };
+        Ok(TemplateStr {
+            template: Template::literal(&text),
+            raw: text,
+            span: v.span(),
+            content_start: None,
+        })
+    }
+
+    fn template_of(&mut self, s: &DeString<'_>, span: Span, ctx: &str) -> Result<TemplateStr> {
+        let content_start = content_start(self.source, &span, s);
+        let mut located = TemplateStr {
+            raw: s.to_string(),
+            template: Template::default(),
+            span,
+            content_start,
+        };
+        match Template::parse(s) {
+            Ok(template) => {
+                for p in template.placeholders() {
+                    if let PlaceholderKind::Var(name) = &p.kind {
+                        self.mentioned.insert(name.clone());
+                    }
+                }
+                located.template = template;
+                Ok(located)
+            }
+            Err(e) => {
+                let span = located.source_span(self.source, e.span.clone());
+                Err(self.error(span, format!("{}{ctx}", e.message), e.hint))
+            }
+        }
+    }
+
+    fn integer(&self, i: &toml::de::DeInteger<'_>, span: Span) -> Result<i64> {
+        i64::from_str_radix(i.as_str(), i.radix())
+            .map_err(|_| self.error(span, "integer out of range".to_string(), None))
+    }
+
+    fn float(&self, text: &str, span: Span) -> Result<serde_json::Number> {
+        text.replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .ok_or_else(|| {
+                self.error(
+                    span,
+                    format!("`{text}` cannot be used: JSON has no infinity or NaN"),
+                    None,
+                )
+            })
+    }
+
+    fn tvalue(&mut self, v: &Value<'_>, ctx: &str) -> Result<TValue> {
+        Ok(match v.get_ref() {
+            DeValue::String(s) => TValue::String(self.template_of(s, v.span(), ctx)?),
+            DeValue::Integer(i) => TValue::Number(self.integer(i, v.span())?.into()),
+            DeValue::Float(f) => TValue::Number(self.float(f.as_str(), v.span())?),
+            DeValue::Boolean(b) => TValue::Bool(*b),
+            DeValue::Datetime(d) => TValue::Datetime(d.to_string()),
+            DeValue::Array(items) => TValue::Array(
+                items
+                    .iter()
+                    .map(|item| self.tvalue(item, ctx))
+                    .collect::<Result<_>>()?,
+            ),
+            DeValue::Table(t) => TValue::Table(
+                t.iter()
+                    .map(|(k, item)| Ok((k.get_ref().to_string(), self.tvalue(item, ctx)?)))
+                    .collect::<Result<_>>()?,
+            ),
+        })
+    }
+
+    fn vars(&mut self, table: &DeTable<'_>, ctx: &str) -> Result<Vec<VarDef>> {
+        let mut vars = Vec::new();
+        for (key, v) in table.iter() {
+            let name = key.get_ref().to_string();
+            if !is_name(&name) {
+                return Err(self.error(
+                    key.span(),
+                    format!("invalid variable name `{name}`{ctx}"),
+                    Some("names use letters, digits, `_`, `-` and `.`".to_string()),
+                ));
+            }
+            let value = self.tvalue(v, &format!(" in variable `{name}`"))?;
+            vars.push(VarDef {
+                name,
+                name_span: key.span(),
+                value,
+            });
+        }
+        Ok(vars)
+    }
+
+    fn envs(&mut self, table: &DeTable<'_>) -> Result<Vec<Env>> {
+        let mut envs = Vec::new();
+        for (key, v) in table.iter() {
+            let name = key.get_ref().to_string();
+            let vars_table = self.table(v, &format!("env.{name}"), "")?;
+            let vars = self.vars(vars_table, &format!(" in `[env.{name}]`"))?;
+            envs.push(Env {
+                name,
+                name_span: key.span(),
+                vars,
+            });
+        }
+        Ok(envs)
+    }
+
+    fn defaults(&mut self, table: &DeTable<'_>) -> Result<Defaults> {
+        let ctx = " in `[defaults]`";
+        self.check_keys(table, DEFAULTS_KEYS, &[], ctx)?;
+        let mut d = Defaults::default();
+        if let Some(v) = table.get("headers") {
+            d.headers = self.headers(v, ctx)?;
+        }
+        if let Some(v) = table.get("query") {
+            d.query = self.params(v, "query", ctx)?;
+        }
+        if let Some(v) = table.get("auth") {
+            d.auth = Some(self.auth(v, ctx)?);
+        }
+        if let Some(v) = table.get("timeout") {
+            d.timeout = Some(self.duration(v, "timeout", ctx)?);
+        }
+        Ok(d)
+    }
+
+    fn headers(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Header>> {
+        let mut headers = Vec::new();
+        for (key, value) in self.table(v, "headers", ctx)?.iter() {
+            let name = key.get_ref().to_string();
+            if !is_token(&name) {
+                return Err(self.error(
+                    key.span(),
+                    format!("invalid header name `{name}`{ctx}"),
+                    None,
+                ));
+            }
+            let value = self.scalar_template(value, &format!("headers.{name}"), ctx)?;
+            headers.push(Header { name, value });
+        }
+        Ok(headers)
+    }
+
+    /// `query`/`form`: values are scalars or arrays of scalars (repeated keys).
+    fn params(&mut self, v: &Value<'_>, what: &str, ctx: &str) -> Result<Vec<Param>> {
+        let mut params = Vec::new();
+        for (key, value) in self.table(v, what, ctx)?.iter() {
+            let name = key.get_ref().to_string();
+            let path = format!("{what}.{name}");
+            let values = match value.get_ref() {
+                DeValue::Array(items) => items
+                    .iter()
+                    .map(|item| self.scalar_template(item, &path, ctx))
+                    .collect::<Result<_>>()?,
+                _ => vec![self.scalar_template(value, &path, ctx)?],
+            };
+            params.push(Param { name, values });
+        }
+        Ok(params)
+    }
+
+    fn duration(&self, v: &Value<'_>, key: &str, ctx: &str) -> Result<Duration> {
+        let text = self.string(v, key, ctx)?;
+        humantime::parse_duration(&text).map_err(|e| {
+            self.error(
+                v.span(),
+                format!("invalid duration `{text}` for `{key}`{ctx}: {e}"),
+                Some("write durations like \"30s\", \"500ms\" or \"1m 30s\"".to_string()),
+            )
+        })
+    }
+
+    fn auth(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
+        let kinds = ["basic", "bearer", "api_key"];
+        let table = self.table(v, "auth", ctx)?;
+        self.check_keys(table, &kinds, &[], &format!(" in `auth`{ctx}"))?;
+        let mut entries = table.iter();
+        let (Some((key, value)), None) = (entries.next(), entries.next()) else {
+            return Err(self.error(
+                v.span(),
+                format!("`auth` needs exactly one of `basic`, `bearer`, `api_key`{ctx}"),
+                None,
+            ));
+        };
+        match key.get_ref().as_ref() {
+            "bearer" => Ok(AuthSpec::Bearer(self.template(
+                value,
+                "auth.bearer",
+                ctx,
+            )?)),
+            "basic" => {
+                let t = self.table(value, "auth.basic", ctx)?;
+                let inner = format!(" in `auth.basic`{ctx}");
+                self.check_keys(t, &["username", "password"], &[], &inner)?;
+                let user = self.required(t, value.span(), "username", &inner)?;
+                let username = self.template(user, "auth.basic.username", ctx)?;
+                let password = match t.get("password") {
+                    Some(pw) => self.template(pw, "auth.basic.password", ctx)?,
+                    None => empty_template(value.span()),
+                };
+                Ok(AuthSpec::Basic { username, password })
+            }
+            _ => self.api_key(value, ctx),
+        }
+    }
+
+    fn api_key(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
+        let t = self.table(v, "auth.api_key", ctx)?;
+        let inner = format!(" in `auth.api_key`{ctx}");
+        self.check_keys(t, &["header", "query", "value"], &[], &inner)?;
+        let value = self.required(t, v.span(), "value", &inner)?;
+        let value = self.template(value, "auth.api_key.value", ctx)?;
+        match (t.get("header"), t.get("query")) {
+            (Some(h), None) => {
+                let header = self.string(h, "auth.api_key.header", ctx)?;
+                if !is_token(&header) {
+                    let msg = format!("invalid header name `{header}`{inner}");
+                    return Err(self.error(h.span(), msg, None));
+                }
+                Ok(AuthSpec::ApiKeyHeader { header, value })
+            }
+            (None, Some(q)) => Ok(AuthSpec::ApiKeyQuery {
+                param: self.string(q, "auth.api_key.query", ctx)?,
+                value,
+            }),
+            _ => Err(self.error(
+                v.span(),
+                format!("`api_key` needs exactly one of `header` and `query`{ctx}"),
+                None,
+            )),
+        }
+    }
+
+    fn requests(&mut self, v: &Value<'_>) -> Result<Vec<RequestSpec>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            return Err(self.error(
+                v.span(),
+                format!(
+                    "expected an array of tables for `requests`, found {}",
+                    article_type(v.get_ref())
+                ),
+                Some("start each request with `[[requests]]`".to_string()),
+            ));
+        };
+        let mut requests: Vec<RequestSpec> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let request = self.request(item, i + 1)?;
+            if let Some(first) = requests.iter().find(|r| r.name == request.name) {
+                let line = SourceDiagnostic::new(
+                    self.path,
+                    self.source,
+                    first.name_span.clone(),
+                    "",
+                    None,
+                )
+                .line;
+                return Err(self.error(
+                    request.name_span,
+                    format!("duplicate request name `{}`", request.name),
+                    Some(format!("the first `{}` is on line {line}", request.name)),
+                ));
+            }
+            requests.push(request);
+        }
+        Ok(requests)
+    }
+
+    fn request(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
+        let table = self.table(v, "requests", "")?;
+        let span = v.span();
+        let unnamed = format!(" in request #{number}");
+        let name_value = self.required(table, span.clone(), "name", &unnamed)?;
+        let name = self.string(name_value, "name", &unnamed)?;
+        if name.is_empty() {
+            let msg = format!("empty request name{unnamed}");
+            return Err(self.error(name_value.span(), msg, None));
+        }
+        let ctx = format!(" in request `{name}`");
+        self.check_keys(table, REQUEST_KEYS, REQUEST_LATER, &ctx)?;
+        let method = match table.get("method") {
+            Some(m) => {
+                let method = self.string(m, "method", &ctx)?;
+                if !is_token(&method) {
+                    let msg = format!("invalid method `{method}`{ctx}");
+                    return Err(self.error(m.span(), msg, None));
+                }
+                method.to_ascii_uppercase()
+            }
+            None => "GET".to_string(),
+        };
+        let url_value = self.required(table, span.clone(), "url", &ctx)?;
+        let url_template = self.template(url_value, "url", &ctx)?;
+        let query = match table.get("query") {
+            Some(q) => self.params(q, "query", &ctx)?,
+            None => Vec::new(),
+        };
+        let headers = match table.get("headers") {
+            Some(h) => self.headers(h, &ctx)?,
+            None => Vec::new(),
+        };
+        let body = self.body(table, &ctx)?;
+        let auth = table.get("auth").map(|a| self.auth(a, &ctx)).transpose()?;
+        let timeout = table
+            .get("timeout")
+            .map(|t| self.duration(t, "timeout", &ctx))
+            .transpose()?;
+        let follow_redirects = match table.get("follow_redirects") {
+            Some(f) => self.boolean(f, "follow_redirects", &ctx)?,
+            None => true,
+        };
+        let expect = match table.get("expect") {
+            Some(e) => self.expect(e, &ctx)?,
+            None => Expect::default(),
+        };
+        Ok(RequestSpec {
+            name,
+            method,
+            url: url_template.raw.clone(),
+            url_template,
+            query,
+            headers,
+            body,
+            auth,
+            timeout,
+            follow_redirects,
+            expect,
+            span,
+            name_span: name_value.span(),
+        })
+    }
+
+    fn body(&mut self, table: &DeTable<'_>, ctx: &str) -> Result<BodySpec> {
+        let mut found: Option<&str> = None;
+        for key in table.keys() {
+            let name = key.get_ref().as_ref();
+            if !BODY_KEYS.contains(&name) {
+                continue;
+            }
+            if let Some(first) = found {
+                return Err(self.error(
+                    key.span(),
+                    format!("more than one body{ctx}: `{first}` and `{name}`"),
+                    Some("a request takes at most one of `json`, `form`, `text`, `file`, `multipart`".to_string()),
+                ));
+            }
+            found = Some(name);
+        }
+        let content_type = match table.get_key_value("content_type") {
+            Some((key, v)) => {
+                if !matches!(found, Some("text" | "file")) {
+                    return Err(self.error(
+                        key.span(),
+                        format!("`content_type` needs a `text` or `file` body{ctx}"),
+                        None,
+                    ));
+                }
+                Some(self.string(v, "content_type", ctx)?)
+            }
+            None => None,
+        };
+        let Some(kind) = found else {
+            return Ok(BodySpec::None);
+        };
+        let Some(v) = table.get(kind) else {
+            return Ok(BodySpec::None);
+        };
+        Ok(match kind {
+            "json" => BodySpec::Json(self.tvalue(v, ctx)?),
+            "form" => BodySpec::Form(self.params(v, "form", ctx)?),
+            "text" => BodySpec::Text {
+                text: self.template(v, "text", ctx)?,
+                content_type,
+            },
+            "file" => BodySpec::File {
+                path: self.template(v, "file", ctx)?,
+                content_type,
+            },
+            _ => BodySpec::Multipart(self.multipart(v, ctx)?),
+        })
+    }
+
+    fn multipart(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<PartSpec>> {
+        let mut parts = Vec::new();
+        for (key, value) in self.table(v, "multipart", ctx)?.iter() {
+            let name = key.get_ref().to_string();
+            let path = format!("multipart.{name}");
+            let value = match value.get_ref() {
+                DeValue::String(_) => PartSpecValue::Text(self.template(value, &path, ctx)?),
+                DeValue::Table(t) => {
+                    let inner = format!(" in `{path}`{ctx}");
+                    self.check_keys(t, &["file", "filename", "content_type"], &[], &inner)?;
+                    let file = self.required(t, value.span(), "file", &inner)?;
+                    PartSpecValue::File {
+                        path: self.template(file, &format!("{path}.file"), ctx)?,
+                        file_name: t
+                            .get("filename")
+                            .map(|f| self.template(f, &format!("{path}.filename"), ctx))
+                            .transpose()?,
+                        content_type: t
+                            .get("content_type")
+                            .map(|c| self.string(c, &format!("{path}.content_type"), ctx))
+                            .transpose()?,
+                    }
+                }
+                _ => {
+                    let expected = "a string or a table `{ file = \"…\" }`";
+                    return Err(self.type_error(value, expected, &path, ctx));
+                }
+            };
+            parts.push(PartSpec { name, value });
+        }
+        Ok(parts)
+    }
+
+    fn expect(&mut self, v: &Value<'_>, ctx: &str) -> Result<Expect> {
+        let table = self.table(v, "expect", ctx)?;
+        let inner = format!(" in `expect`{ctx}");
+        self.check_keys(table, &["status"], EXPECT_LATER, &inner)?;
+        let mut expect = Expect::default();
+        if let Some(status) = table.get("status") {
+            expect.status = match status.get_ref() {
+                DeValue::Array(items) => items
+                    .iter()
+                    .map(|item| self.status(item, ctx))
+                    .collect::<Result<_>>()?,
+                _ => vec![self.status(status, ctx)?],
+            };
+        }
+        Ok(expect)
+    }
+
+    fn status(&self, v: &Value<'_>, ctx: &str) -> Result<StatusMatcher> {
+        let hint = || Some("write a code (201), a list ([200, 204]) or a class (\"2xx\")".into());
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let code = self.integer(i, v.span())?;
+                match u16::try_from(code) {
+                    Ok(code @ 100..=999) => Ok(StatusMatcher::Code(code)),
+                    _ => Err(self.error(v.span(), format!("invalid status `{code}`{ctx}"), hint())),
+                }
+            }
+            DeValue::String(s) => match s.as_bytes() {
+                [d @ b'1'..=b'5', b'x' | b'X', b'x' | b'X'] => Ok(StatusMatcher::Class(d - b'0')),
+                _ => Err(self.error(v.span(), format!("invalid status `{s}`{ctx}"), hint())),
+            },
+            _ => Err(self.type_error(v, "a status code or class", "expect.status", ctx)),
+        }
+    }
+}
+
+fn empty_template(span: Span) -> TemplateStr {
+    TemplateStr {
+        raw: String::new(),
+        template: Template::default(),
+        span,
+        content_start: None,
+    }
+}
+
+/// Where the decoded string starts in `source` if the TOML string has no escapes.
+fn content_start(source: &str, span: &Span, decoded: &str) -> Option<usize> {
+    let raw = source.get(span.clone())?;
+    let delimiter = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        1
+    } else {
+        return None;
+    };
+    let mut body = raw.get(delimiter..raw.len().checked_sub(delimiter)?)?;
+    let mut start = span.start + delimiter;
+    if delimiter == 3 {
+        for newline in ["\r\n", "\n"] {
+            if let Some(rest) = body.strip_prefix(newline) {
+                body = rest;
+                start += newline.len();
+                break;
+            }
+        }
+    }
+    (body == decoded).then_some(start)
+}

@@ -1,0 +1,414 @@
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::*;
+use crate::request::StatusMatcher;
+
+const PATH: &str = "collections/shop.toml";
+
+fn ok(source: &str) -> Collection {
+    match parse(Path::new(PATH), source) {
+        Ok(c) => c,
+        Err(e) => panic!("unexpected error:\n{e}"),
+    }
+}
+
+fn err(source: &str) -> String {
+    match parse(Path::new(PATH), source) {
+        Ok(_) => panic!("expected an error for:\n{source}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn malformed_toml_points_at_the_parser_error() {
+    assert_eq!(
+        err("name = \"shop\"\nurl = https://x\n"),
+        "invalid TOML in `collections/shop.toml`: string values must be quoted, expected literal string\n \
+         --> collections/shop.toml:2:7\n  |\n2 | url = https://x\n  |       ^^^^^^^^^"
+    );
+}
+
+#[test]
+fn duplicate_toml_keys_name_the_key() {
+    assert_eq!(
+        err("[[requests]]\nname = \"a\"\nname = \"b\"\n"),
+        "invalid TOML in `collections/shop.toml`: duplicate key `name`\n \
+         --> collections/shop.toml:3:1\n  |\n3 | name = \"b\"\n  | ^^^^"
+    );
+}
+
+#[test]
+fn unknown_request_key_suggests_the_closest() {
+    let source = format!(
+        "{}[[requests]]\nname = \"create-plan\"\nurl = \"http://x\"\nheders = {{ Accept = \"application/json\" }}\n",
+        "\n".repeat(10)
+    );
+    assert_eq!(
+        err(&source),
+        "unknown key `heders` in request `create-plan`\n  --> collections/shop.toml:14:1\n   |\n\
+         14 | heders = { Accept = \"application/json\" }\n   | ^^^^^^\n   = hint: did you mean `headers`?"
+    );
+}
+
+#[test]
+fn unknown_keys_are_caught_at_every_level() {
+    let request = "[[requests]]\nname = \"r\"\nurl = \"http://x\"\n";
+    assert_eq!(
+        err("nme = \"x\"\n"),
+        "unknown key `nme` at the top level\n --> collections/shop.toml:1:1\n  |\n1 | nme = \"x\"\n  | ^^^\n  \
+         = hint: did you mean `name`?"
+    );
+    assert_eq!(
+        err("[defaults]\ntimout = \"1s\"\n"),
+        "unknown key `timout` in `[defaults]`\n --> collections/shop.toml:2:1\n  |\n2 | timout = \"1s\"\n  | ^^^^^^\n  \
+         = hint: did you mean `timeout`?"
+    );
+    assert_eq!(
+        err(&format!(
+            "{request}auth = {{ basic = {{ usrname = \"u\" }} }}\n"
+        )),
+        "unknown key `usrname` in `auth.basic` in request `r`\n --> collections/shop.toml:4:20\n  |\n\
+         4 | auth = { basic = { usrname = \"u\" } }\n  |                    ^^^^^^^\n  \
+         = hint: did you mean `username`?"
+    );
+    assert_eq!(
+        err(&format!("{request}[requests.expect]\nstatuss = 200\n")),
+        "unknown key `statuss` in `expect` in request `r`\n --> collections/shop.toml:5:1\n  |\n\
+         5 | statuss = 200\n  | ^^^^^^^\n  = hint: did you mean `status`?"
+    );
+    assert_eq!(
+        err(&format!(
+            "{request}multipart = {{ up = {{ fil = \"a\" }} }}\n"
+        )),
+        "unknown key `fil` in `multipart.up` in request `r`\n --> collections/shop.toml:4:22\n  |\n\
+         4 | multipart = { up = { fil = \"a\" } }\n  |                      ^^^\n  = hint: did you mean `file`?"
+    );
+    assert_eq!(
+        err(&format!("{request}bdy = 1\n")),
+        "unknown key `bdy` in request `r`\n --> collections/shop.toml:4:1\n  |\n4 | bdy = 1\n  | ^^^"
+    );
+}
+
+#[test]
+fn keys_planned_for_later_say_so() {
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\ncapture = { v = \"json:$.v\" }\n"),
+        "`capture` is not supported yet in request `r`\n --> collections/shop.toml:4:1\n  |\n\
+         4 | capture = { v = \"json:$.v\" }\n  | ^^^^^^^"
+    );
+}
+
+#[test]
+fn wrong_types_name_the_key_and_both_types() {
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nmethod = 5\nurl = \"http://x\"\n"),
+        "expected a string for `method` in request `r`, found an integer\n \
+         --> collections/shop.toml:3:10\n  |\n3 | method = 5\n  |          ^"
+    );
+    assert_eq!(
+        err("[requests]\nname = \"r\"\n"),
+        "expected an array of tables for `requests`, found a table\n \
+         --> collections/shop.toml:1:1\n  |\n1 | [requests]\n  | ^^^^^^^^^^\n  \
+         = hint: start each request with `[[requests]]`"
+    );
+}
+
+#[test]
+fn missing_required_keys_point_at_the_request() {
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\n"),
+        "missing key `url` in request `r`\n --> collections/shop.toml:1:1\n  |\n1 | [[requests]]\n  | ^^^^^^^^^^^^"
+    );
+    assert_eq!(
+        err("[[requests]]\nname = \"a\"\nurl = \"http://x\"\n[[requests]]\nurl = \"http://x\"\n"),
+        "missing key `name` in request #2\n --> collections/shop.toml:4:1\n  |\n4 | [[requests]]\n  | ^^^^^^^^^^^^"
+    );
+}
+
+#[test]
+fn two_bodies_are_rejected_at_the_second() {
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\njson = {}\nform = {}\n"),
+        "more than one body in request `r`: `json` and `form`\n --> collections/shop.toml:5:1\n  |\n\
+         5 | form = {}\n  | ^^^^\n  \
+         = hint: a request takes at most one of `json`, `form`, `text`, `file`, `multipart`"
+    );
+}
+
+#[test]
+fn content_type_needs_a_text_or_file_body() {
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\njson = 1\ncontent_type = \"a/b\"\n"),
+        "`content_type` needs a `text` or `file` body in request `r`\n --> collections/shop.toml:5:1\n  |\n\
+         5 | content_type = \"a/b\"\n  | ^^^^^^^^^^^^"
+    );
+}
+
+#[test]
+fn duplicate_request_names_point_at_the_second() {
+    assert_eq!(
+        err(
+            "[[requests]]\nname = \"a\"\nurl = \"http://x\"\n[[requests]]\nname = \"a\"\nurl = \"http://y\"\n"
+        ),
+        "duplicate request name `a`\n --> collections/shop.toml:5:8\n  |\n5 | name = \"a\"\n  |        ^^^\n  \
+         = hint: the first `a` is on line 2"
+    );
+}
+
+#[test]
+fn bad_durations_statuses_methods_and_templates() {
+    let request = "[[requests]]\nname = \"r\"\nurl = \"http://x\"\n";
+    assert_eq!(
+        err(&format!("{request}timeout = \"3 parsecs\"\n")),
+        "invalid duration `3 parsecs` for `timeout` in request `r`: unknown time unit \"parsecs\", supported units: \
+         ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)\n \
+         --> collections/shop.toml:4:11\n  |\n4 | timeout = \"3 parsecs\"\n  |           ^^^^^^^^^^^\n  \
+         = hint: write durations like \"30s\", \"500ms\" or \"1m 30s\""
+    );
+    assert_eq!(
+        err(&format!("{request}expect = {{ status = \"2xy\" }}\n")),
+        "invalid status `2xy` in request `r`\n --> collections/shop.toml:4:21\n  |\n\
+         4 | expect = { status = \"2xy\" }\n  |                     ^^^^^\n  \
+         = hint: write a code (201), a list ([200, 204]) or a class (\"2xx\")"
+    );
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nmethod = \"GE T\"\nurl = \"http://x\"\n"),
+        "invalid method `GE T` in request `r`\n --> collections/shop.toml:3:10\n  |\n\
+         3 | method = \"GE T\"\n  |          ^^^^^^"
+    );
+    assert_eq!(
+        err("[[requests]]\nname = \"r\"\nurl = \"http://{{host/x\"\n"),
+        "unclosed `{{` in request `r`\n --> collections/shop.toml:3:15\n  |\n\
+         3 | url = \"http://{{host/x\"\n  |               ^^\n  = hint: write `\\{{` for a literal `{{`"
+    );
+}
+
+#[test]
+fn a_full_collection_loads_with_types_defaults_and_expectations() {
+    let c = ok(r#"
+description = "Plans"
+[vars]
+base = "https://api.example.com"
+n = 3
+[env.local]
+base = "http://127.0.0.1:8080"
+[env.ci]
+[defaults]
+headers = { Accept = "application/json", X-Count = 2 }
+query = { v = [1, "two"] }
+auth = { bearer = "{{token}}" }
+timeout = "30s"
+[[requests]]
+name = "list"
+url = "{{base}}/plans"
+[[requests]]
+name = "create"
+method = "post"
+url = "{{base}}/plans"
+follow_redirects = false
+timeout = "500ms"
+text = "hi"
+[requests.expect]
+status = [201, "2xx"]
+"#);
+    assert_eq!(c.name, "shop");
+    assert_eq!(c.description.as_deref(), Some("Plans"));
+    assert_eq!(c.env_names(), vec!["local", "ci"]);
+    let names: Vec<_> = c.vars.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, vec!["base", "n"]);
+    assert_eq!(c.vars[1].value, TValue::Number(3.into()));
+    let headers: Vec<_> = c
+        .defaults
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.raw.as_str()))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![("Accept", "application/json"), ("X-Count", "2")]
+    );
+    let query: Vec<_> = c.defaults.query[0]
+        .values
+        .iter()
+        .map(|v| v.raw.as_str())
+        .collect();
+    assert_eq!(query, vec!["1", "two"]);
+    assert_eq!(c.defaults.timeout, Some(Duration::from_secs(30)));
+    let list = &c.requests[0];
+    assert_eq!(
+        (list.method.as_str(), list.url.as_str()),
+        ("GET", "{{base}}/plans")
+    );
+    assert!(list.follow_redirects && list.expect.status.is_empty());
+    let create = &c.requests[1];
+    assert_eq!(create.method, "POST");
+    assert!(!create.follow_redirects);
+    assert_eq!(create.timeout, Some(Duration::from_millis(500)));
+    assert_eq!(
+        create.expect.status,
+        vec![StatusMatcher::Code(201), StatusMatcher::Class(2)]
+    );
+    assert!(
+        matches!(&create.body, BodySpec::Text { text, content_type: None } if text.raw == "hi")
+    );
+    assert!(c.uses_variable("token") && c.uses_variable("base"));
+    assert!(!c.uses_variable("inbox"));
+    let explicit = ok("name = \"Sofa shop\"\n");
+    assert_eq!(explicit.name, "Sofa shop");
+}
+
+#[test]
+fn request_lookup_suggests_or_lists() {
+    let c = ok(
+        "[[requests]]\nname = \"create-plan\"\nurl = \"http://x\"\n[[requests]]\nname = \"list\"\nurl = \"http://x\"\n",
+    );
+    assert_eq!(
+        c.request("list").map(|r| r.name.as_str()).ok(),
+        Some("list")
+    );
+    assert_eq!(
+        c.request("crate-plan").map(|_| ()).unwrap_err().to_string(),
+        "unknown request `crate-plan` in collection `shop`\n  hint: did you mean `create-plan`?"
+    );
+    assert_eq!(
+        c.request("zzz").map(|_| ()).unwrap_err().to_string(),
+        "unknown request `zzz` in collection `shop`\n  hint: the requests are `create-plan`, `list`"
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_io_error_without_the_os_code() {
+    let e = load(Path::new("no-such-dir/x.toml"))
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "could not read collection `no-such-dir/x.toml`: No such file or directory"
+    );
+}
+
+#[test]
+fn placeholder_offsets_map_to_the_source() {
+    // Exact for plain strings, best effort for strings with escapes.
+    let source = "[[requests]]\nname = \"r\"\nurl = \"http://{{host}}/a\"\ntext = \"\\t{{x}}\"\n";
+    let c = ok(source);
+    let r = &c.requests[0];
+    let url_span = r.url_template.source_span(source, 7..15);
+    assert_eq!(&source[url_span], "{{host}}");
+    let BodySpec::Text { text, .. } = &r.body else {
+        panic!("expected a text body");
+    };
+    let span = text.source_span(source, 1..6);
+    assert_eq!(&source[span], "{{x}}");
+}
+
+#[test]
+fn discover_and_resolve_target_find_collections_by_name_or_path() {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string());
+    let Ok(dir) = dir else {
+        panic!("no temp dir");
+    };
+    let collections = dir.path().join("collections");
+    std::fs::create_dir(&collections).ok();
+    for name in ["shop.toml", "admin.toml", "notes.txt"] {
+        std::fs::write(collections.join(name), "").ok();
+    }
+    assert_eq!(
+        discover(dir.path()),
+        vec![
+            collections.join("admin.toml"),
+            collections.join("shop.toml")
+        ]
+    );
+    let cwd = dir.path();
+    let shop = PathBuf::from("collections/shop.toml");
+    assert_eq!(resolve_target("shop", cwd).ok(), Some((shop.clone(), None)));
+    assert_eq!(
+        resolve_target("shop/create-plan", cwd).ok(),
+        Some((shop.clone(), Some("create-plan".to_string())))
+    );
+    assert_eq!(
+        resolve_target("collections/shop.toml/create-plan", cwd).ok(),
+        Some((shop.clone(), Some("create-plan".to_string())))
+    );
+    assert_eq!(
+        resolve_target("other/x.toml", cwd).ok(),
+        Some((PathBuf::from("other/x.toml"), None))
+    );
+    assert_eq!(
+        resolve_target("shp/list", cwd)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string(),
+        "unknown collection `shp`\n  hint: did you mean `shop`?"
+    );
+    assert_eq!(
+        resolve_target("zzz", cwd)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string(),
+        "unknown collection `zzz`\n  hint: the collections are `admin`, `shop`"
+    );
+    assert_eq!(
+        resolve_target("zzz", &cwd.join("collections"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string(),
+        "unknown collection `zzz`\n  hint: no `collections/*.toml` here; give the path to a `.toml` file"
+    );
+}
+
+#[test]
+fn the_example_collection_loads_and_resolves() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/collections/shop.toml");
+    let c = match load(&path) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(c.name, "Sofa shop data plans");
+    let names: Vec<_> = c.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, vec!["latest-plan", "create-plan", "upload-logo"]);
+    let cli = [("workspace".to_string(), "lab".to_string())];
+    let resolver = crate::resolve::Resolver::new(&c, Some("local"), &cli, &[]);
+    let Ok(resolver) = resolver else {
+        panic!("resolver");
+    };
+    let resolved: Vec<_> = c
+        .requests
+        .iter()
+        .map(|r| resolver.resolve(&c, r).map_err(|e| e.to_string()))
+        .collect();
+    let Ok(latest) = &resolved[0] else {
+        panic!("{:?}", resolved[0]);
+    };
+    assert_eq!(
+        latest.url.as_str(),
+        "http://127.0.0.1:8080/v1/workspaces/lab/plans/latest?fields=name&fields=version"
+    );
+    assert_eq!(latest.header("x-api-key"), Some("postie"));
+    let Ok(create) = &resolved[1] else {
+        panic!("{:?}", resolved[1]);
+    };
+    assert_eq!(
+        create.body,
+        crate::request::Body::Bytes(
+            br#"{"name":"Spring sale","version":3,"events":["add_to_cart","purchase"]}"#.to_vec()
+        )
+    );
+    let Ok(upload) = &resolved[2] else {
+        panic!("{:?}", resolved[2]);
+    };
+    let crate::request::Body::Multipart(parts) = &upload.body else {
+        panic!("expected multipart");
+    };
+    assert_eq!(
+        parts[1].value,
+        crate::request::PartValue::File {
+            path: path.with_file_name("logo.png"),
+            file_name: None,
+            content_type: None,
+        }
+    );
+    assert_eq!(upload.timeout, Some(Duration::from_secs(2)));
+}
