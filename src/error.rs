@@ -101,3 +101,37 @@ impl From<std::io::Error> for Failure {
 pub fn is_broken_pipe(err: &std::io::Error) -> bool {
     err.kind() == std::io::ErrorKind::BrokenPipe
 }
+
+impl Failure {
+    /// Split a multi-line error message: the first line is the message, the rest (a source
+    /// excerpt, a list of choices, a hint) is the detail block.
+    pub fn from_display(code: Code, err: &dyn std::fmt::Display) -> Failure {
+        let text = err.to_string();
+        match text.split_once('\n') {
+            Some((first, rest)) => Failure::new(code, first).with_detail(rest),
+            None => Failure::new(code, text),
+        }
+    }
+}
+
+impl From<crate::collection::CollectionError> for Failure {
+    fn from(err: crate::collection::CollectionError) -> Failure {
+        Failure::from_display(Code::Usage, &err)
+    }
+}
+
+impl From<crate::resolve::ResolveError> for Failure {
+    fn from(err: crate::resolve::ResolveError) -> Failure {
+        let code = match err {
+            crate::resolve::ResolveError::Secret(_) => Code::Secret,
+            _ => Code::Usage,
+        };
+        Failure::from_display(code, &err)
+    }
+}
+
+impl From<crate::items::ItemError> for Failure {
+    fn from(err: crate::items::ItemError) -> Failure {
+        Failure::from_display(Code::Usage, &err)
+    }
+}
