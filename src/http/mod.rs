@@ -1,0 +1,382 @@
+//! The back half of a request: send a [`ResolvedRequest`] with reqwest and hand back the
+//! response head, a streaming body and a timing breakdown. Never prints.
+//!
+//! ```text
+//! let client = Client::new(&ClientOptions::default())?;
+//! let prepared = client.prepare(&resolved)?;   // headers as they will go on the wire
+//! let response = client.execute(prepared).await?;
+//! let (body, timings) = response.into_body();
+//! ```
+
+mod body;
+mod error;
+mod timing;
+mod tls;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+
+use crate::request::{Body, Part, PartValue, ResolvedRequest};
+
+pub use body::BodyReader;
+pub use error::{HttpError, TimeoutPhase, TlsFailure};
+pub use timing::{Timings, TimingsHandle};
+
+use error::{ErrorContext, Stage, classify};
+use timing::{ConnectTimingLayer, Recorder, TimedResolver};
+
+/// Most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// The `User-Agent` sent unless the request sets one.
+pub const USER_AGENT: &str = concat!("postie/", env!("CARGO_PKG_VERSION"));
+
+/// The `Accept-Encoding` sent unless the request sets one (bodies are decoded transparently).
+const ACCEPT_ENCODING: &str = "gzip, deflate";
+
+/// Settings for a whole run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Accept any server certificate (`--insecure`).
+    pub insecure: bool,
+    /// Extra PEM CA files trusted besides the platform roots (`--cacert`).
+    pub ca_certs: Vec<PathBuf>,
+    /// Default whole-request timeout, for requests that set none.
+    pub timeout: Option<Duration>,
+    /// Limit for DNS + TCP connect + TLS handshake of a new connection.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            insecure: false,
+            ca_certs: Vec::new(),
+            timeout: None,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// An HTTP client for a whole run; reuses connections between requests.
+///
+/// Requests must be executed one at a time per `Client` (timings are recorded per client).
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// Follows up to [`MAX_REDIRECTS`] redirects. reqwest's redirect policy is per client, so
+    /// there are two clients; they share the recorder but not their connection pools.
+    follow: reqwest::Client,
+    no_follow: reqwest::Client,
+    recorder: Arc<Recorder>,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+}
+
+/// A request ready to go: exactly what will be sent.
+#[derive(Debug)]
+pub struct Prepared {
+    pub method: String,
+    pub url: url::Url,
+    /// Final header list in wire order (lower-case names as sent by HTTP/1.1 and HTTP/2),
+    /// including the defaults we add and `Content-Length`/`Content-Type` for bodies.
+    /// The HTTP/1.1 `Host` header (HTTP/2 `:authority`) is added by hyper and not listed.
+    pub headers: Vec<(String, String)>,
+    /// Effective whole-request timeout (the request's own, else the run's default).
+    pub timeout: Option<Duration>,
+    pub follow_redirects: bool,
+    request: reqwest::Request,
+}
+
+/// The status line and headers of a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    pub status: u16,
+    /// The reason phrase sent by an HTTP/1 server, else the standard one (`"Created"`).
+    pub reason: String,
+    /// `"HTTP/1.1"`, `"HTTP/2"`, ...
+    pub version: String,
+    /// Headers in received order, lower-case names (values lossy UTF-8). Note: when a body
+    /// is decoded (gzip, deflate), `Content-Encoding` and `Content-Length` are removed.
+    pub headers: Vec<(String, String)>,
+    /// Final URL after redirects.
+    pub url: url::Url,
+    pub remote_addr: Option<SocketAddr>,
+    /// Length of the (decoded) body when known in advance.
+    pub content_length: Option<u64>,
+}
+
+impl ResponseHead {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response whose head has arrived; the body has not been read yet.
+#[derive(Debug)]
+pub struct Response {
+    pub head: ResponseHead,
+    body: reqwest::Response,
+    timings: TimingsHandle,
+    ctx: ErrorContext,
+}
+
+impl Response {
+    /// The timings so far (the body clock runs until the `BodyReader` hits end of file).
+    pub fn timings(&self) -> TimingsHandle {
+        self.timings.clone()
+    }
+
+    pub fn into_body(self) -> (BodyReader, TimingsHandle) {
+        let timings = self.timings.clone();
+        (BodyReader::new(self.body, self.timings, self.ctx), timings)
+    }
+}
+
+impl Client {
+    pub fn new(opts: &ClientOptions) -> Result<Client, HttpError> {
+        let recorder = Arc::new(Recorder::default());
+        let tls = tls::client_config(opts.insecure, &opts.ca_certs, Arc::clone(&recorder))?;
+        let build = |policy: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                .dns_resolver(TimedResolver {
+                    recorder: Arc::clone(&recorder),
+                })
+                .connector_layer(ConnectTimingLayer {
+                    recorder: Arc::clone(&recorder),
+                })
+                .connect_timeout(opts.connect_timeout)
+                .redirect(policy)
+                .gzip(true)
+                .deflate(true)
+                .build()
+                .map_err(|e| HttpError::TlsSetup {
+                    reason: innermost(&e),
+                })
+        };
+        Ok(Client {
+            follow: build(reqwest::redirect::Policy::limited(MAX_REDIRECTS))?,
+            no_follow: build(reqwest::redirect::Policy::none())?,
+            recorder,
+            timeout: opts.timeout,
+            connect_timeout: opts.connect_timeout,
+        })
+    }
+
+    /// Builds the request as it will be sent; opens body files (a missing one fails here).
+    pub fn prepare(&self, req: &ResolvedRequest) -> Result<Prepared, HttpError> {
+        let scheme = req.url.scheme();
+        if scheme != "http" && scheme != "https" {
+            return Err(HttpError::UnsupportedScheme {
+                scheme: scheme.to_owned(),
+                url: req.url.to_string(),
+            });
+        }
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
+            HttpError::InvalidMethod {
+                method: req.method.clone(),
+            }
+        })?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &req.headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.append(name, value);
+        }
+        set_default(&mut headers, header::USER_AGENT, USER_AGENT);
+        set_default(&mut headers, header::ACCEPT, "*/*");
+        if !headers.contains_key(header::RANGE) {
+            set_default(&mut headers, header::ACCEPT_ENCODING, ACCEPT_ENCODING);
+        }
+        let timeout = req.timeout.or(self.timeout);
+
+        let mut builder = self.follow.request(method, req.url.clone());
+        match &req.body {
+            Body::None => {}
+            Body::Bytes(bytes) => {
+                set_default(
+                    &mut headers,
+                    header::CONTENT_LENGTH,
+                    &bytes.len().to_string(),
+                );
+                builder = builder.body(bytes.clone());
+            }
+            Body::File(path) => {
+                let file = body::open_file(path)?;
+                set_default(&mut headers, header::CONTENT_LENGTH, &file.len.to_string());
+                builder = builder.body(file.body);
+            }
+            Body::Multipart(parts) => {
+                // The form's Content-Type (with boundary) and Content-Length are appended
+                // by reqwest after the headers set here.
+                headers.remove(header::CONTENT_TYPE);
+                headers.remove(header::CONTENT_LENGTH);
+                builder = builder.headers(std::mem::take(&mut headers));
+                builder = builder.multipart(form(parts)?);
+            }
+        }
+        builder = builder.headers(headers);
+        if let Some(t) = timeout {
+            builder = builder.timeout(t);
+        }
+        let request = builder.build().map_err(|e| HttpError::Other {
+            message: innermost(&e),
+        })?;
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Ok(Prepared {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers,
+            timeout,
+            follow_redirects: req.follow_redirects,
+            request,
+        })
+    }
+
+    /// Sends the request and waits for the response head.
+    pub async fn execute(&self, prepared: Prepared) -> Result<Response, HttpError> {
+        // One request at a time per Client: the shared recorder only holds this request's
+        // connection events (see `timing::Recorder`).
+        self.recorder.reset();
+        let ctx = ErrorContext {
+            url: prepared.url.clone(),
+            timeout: prepared.timeout,
+            connect_timeout: self.connect_timeout,
+        };
+        let client = if prepared.follow_redirects {
+            &self.follow
+        } else {
+            &self.no_follow
+        };
+        let start = Instant::now();
+        let response = client.execute(prepared.request).await.map_err(|e| {
+            let stage = Stage::Request(self.recorder.snapshot());
+            classify(&e, e.is_connect(), e.is_redirect(), &ctx, stage)
+        })?;
+        let head_at = Instant::now();
+        let timings = TimingsHandle::new(start, head_at, self.recorder.snapshot());
+        Ok(Response {
+            head: head(&response),
+            body: response,
+            timings,
+            ctx,
+        })
+    }
+}
+
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), HttpError> {
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| HttpError::InvalidHeaderName {
+            name: name.to_owned(),
+        })?;
+    let header_value = HeaderValue::from_str(value).map_err(|_| HttpError::InvalidHeaderValue {
+        name: name.to_owned(),
+    })?;
+    Ok((header_name, header_value))
+}
+
+fn set_default(headers: &mut HeaderMap, name: HeaderName, value: &str) {
+    if !headers.contains_key(&name)
+        && let Ok(value) = HeaderValue::from_str(value)
+    {
+        headers.insert(name, value);
+    }
+}
+
+fn form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let built = match &part.value {
+            PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
+            PartValue::File {
+                path,
+                file_name,
+                content_type,
+            } => {
+                let file = body::open_file(path)?;
+                let name = file_name
+                    .clone()
+                    .or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()));
+                let mime = content_type.clone().unwrap_or_else(|| {
+                    mime_guess::from_path(path)
+                        .first_or_octet_stream()
+                        .essence_str()
+                        .to_owned()
+                });
+                let mut file_part =
+                    reqwest::multipart::Part::stream_with_length(file.body, file.len)
+                        .mime_str(&mime)
+                        .map_err(|_| HttpError::InvalidContentType {
+                            part: part.name.clone(),
+                            value: mime.clone(),
+                        })?;
+                if let Some(name) = name {
+                    file_part = file_part.file_name(name);
+                }
+                file_part
+            }
+        };
+        form = form.part(part.name.clone(), built);
+    }
+    Ok(form)
+}
+
+fn head(response: &reqwest::Response) -> ResponseHead {
+    let status = response.status();
+    let reason = response
+        .extensions()
+        .get::<hyper::ext::ReasonPhrase>()
+        .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+        .or_else(|| status.canonical_reason().map(str::to_owned))
+        .unwrap_or_default();
+    let version = match response.version() {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_11 => "HTTP/1.1",
+        reqwest::Version::HTTP_2 => "HTTP/2",
+        reqwest::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP",
+    };
+    ResponseHead {
+        status: status.as_u16(),
+        reason,
+        version: version.to_owned(),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        url: response.url().clone(),
+        remote_addr: response.remote_addr(),
+        content_length: response.content_length(),
+    }
+}
