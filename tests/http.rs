@@ -580,3 +580,83 @@ async fn redirects_are_followed_or_not_per_request() -> TestResult {
     assert_eq!(err.exit_code(), 3);
     Ok(())
 }
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A gzip member holding `data` in one stored (uncompressed) deflate block.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(data.len()).unwrap_or(u16::MAX);
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    out.push(1); // final block, stored
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(&data[..usize::from(len)]);
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decoded() -> TestResult {
+    let plain = b"{\"compressed\":true}".to_vec();
+    let gz = gzip_stored(&plain);
+    let server =
+        support::http_server(move |_| (200, vec![h("content-encoding", "gzip")], gz.clone()));
+    let client = default_client()?;
+    let response = send(&client, &request("GET", &server.url("/gz"))?).await?;
+    assert_eq!(response.head.header("content-encoding"), None);
+    let (body, _) = read_all(response).await?;
+    assert_eq!(body, plain);
+    let sent = server.requests();
+    assert_eq!(sent[0].header("accept-encoding"), Some("gzip, deflate"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn reason_phrase_and_header_order_come_from_the_server() -> TestResult {
+    let server = support::raw_server(
+        b"HTTP/1.1 201 Made It\r\nx-zeta: 1\r\nx-alpha: 2\r\ncontent-length: 2\r\n\r\nok".to_vec(),
+    );
+    let client = default_client()?;
+    let response = send(&client, &request("GET", &server.url("/"))?).await?;
+    assert_eq!(response.head.status, 201);
+    assert_eq!(response.head.reason, "Made It");
+    assert_eq!(
+        response.head.headers,
+        vec![
+            h("x-zeta", "1"),
+            h("x-alpha", "2"),
+            h("content-length", "2")
+        ]
+    );
+    let (body, t) = read_all(response).await?;
+    assert_eq!(body, b"ok");
+    assert!(t.download.is_some());
+    Ok(())
+}
+
+#[test]
+fn public_types_can_cross_tasks() {
+    fn sendable<T: Send + 'static>() {}
+    fn shared<T: Send + Sync + 'static>() {}
+    fn reader<T: tokio::io::AsyncRead + Send + Unpin + 'static>() {}
+    shared::<Client>();
+    shared::<HttpError>();
+    shared::<postie::http::TimingsHandle>();
+    sendable::<postie::http::Prepared>();
+    sendable::<Response>();
+    reader::<postie::http::BodyReader>();
+}
