@@ -36,7 +36,11 @@ impl Settings {
             Verbosity::Normal
         };
         let printer = Printer::new(Palette::new(color(ctx.stderr_tty)), verbosity);
-        Settings { stdout_color: color(ctx.stdout_tty), printer, ctx }
+        Settings {
+            stdout_color: color(ctx.stdout_tty),
+            printer,
+            ctx,
+        }
     }
 }
 
@@ -46,7 +50,11 @@ pub fn main() -> ExitCode {
         Err(err) => {
             // clap prints help/version to stdout and errors to stderr; usage errors exit 2.
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { Code::Usage as u8 } else { 0 });
+            return ExitCode::from(if err.use_stderr() {
+                Code::Usage as u8
+            } else {
+                0
+            });
         }
     };
     let settings = Settings::new(&cli, Context::capture());
@@ -72,11 +80,18 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
 
 /// A current-thread runtime: start-up stays cheap; blocking work (pretty-printing a body,
 /// prompts) goes to the blocking pool. Ctrl-C ends the run with exit code 130.
-fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(future: F) -> Result<Code, Failure> {
+fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(
+    future: F,
+) -> Result<Code, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(Code::Usage, format!("could not start the async runtime: {e}")))?;
+        .map_err(|e| {
+            Failure::new(
+                Code::Usage,
+                format!("could not start the async runtime: {e}"),
+            )
+        })?;
     runtime.block_on(async {
         tokio::select! {
             result = future => result,

@@ -170,7 +170,8 @@ pub struct CompletionsArgs {
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("expected a duration such as 500ms or 10s ({e})"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("expected a duration such as 500ms or 10s ({e})"))
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -199,7 +200,10 @@ mod tests {
 
     #[test]
     fn durations_parse() {
-        assert_eq!(parse_duration("250ms"), Ok(std::time::Duration::from_millis(250)));
+        assert_eq!(
+            parse_duration("250ms"),
+            Ok(std::time::Duration::from_millis(250))
+        );
         assert!(parse_duration("soon").is_err());
     }
 }

@@ -47,7 +47,12 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(code: Code, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into(), detail: None, hint: None }
+        Failure {
+            code,
+            message: message.into(),
+            detail: None,
+            hint: None,
+        }
     }
 
     pub fn usage(message: impl Into<String>) -> Failure {
@@ -133,5 +138,15 @@ impl From<crate::resolve::ResolveError> for Failure {
 impl From<crate::items::ItemError> for Failure {
     fn from(err: crate::items::ItemError) -> Failure {
         Failure::from_display(Code::Usage, &err)
+    }
+}
+
+impl From<crate::http::HttpError> for Failure {
+    fn from(err: crate::http::HttpError) -> Failure {
+        let mut failure = Failure::from_display(Code::from_u8(err.exit_code()), &err);
+        if let Some(hint) = err.hint() {
+            failure = failure.with_hint(hint);
+        }
+        failure
     }
 }

@@ -6,7 +6,13 @@ use std::path::PathBuf;
 use clap_complete::Shell;
 use postie::commands::completions::{file_name, generate};
 
-const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell];
+const SHELLS: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::Elvish,
+    Shell::PowerShell,
+];
 
 #[test]
 fn committed_completions_are_in_sync() {
@@ -23,13 +29,20 @@ fn committed_completions_are_in_sync() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "stale completions (run `UPDATE_COMPLETIONS=1 cargo test --test completions`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale completions (run `UPDATE_COMPLETIONS=1 cargo test --test completions`): {stale:?}"
+    );
 }
 
 #[test]
 fn completions_command_prints_the_same_script() {
-    let out = assert_cmd::Command::cargo_bin("postie").unwrap().args(["completions", "bash"]).output().unwrap();
+    let out = assert_cmd::Command::cargo_bin("postie")
+        .unwrap()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, generate(Shell::Bash));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("postie__run"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("postie__subcmd__run"));
 }

@@ -36,7 +36,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub async fn new(opts: &SendOptions, settings: &Settings, start_inbox: bool) -> Result<Plan, Failure> {
+    pub async fn new(
+        opts: &SendOptions,
+        settings: &Settings,
+        start_inbox: bool,
+    ) -> Result<Plan, Failure> {
         let printer = &settings.printer;
         let client = if opts.dry_run {
             None
@@ -56,22 +60,42 @@ impl Plan {
             let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let server = InboxServer::start(bind, Responder::Echo)
                 .await
-                .map_err(|e| Failure::usage(format!("could not start the embedded inbox on 127.0.0.1: {e}")))?;
+                .map_err(|e| {
+                    Failure::usage(format!(
+                        "could not start the embedded inbox on 127.0.0.1: {e}"
+                    ))
+                })?;
             Some(server)
         } else {
             None
         };
         let ctx = &settings.ctx;
         let body_mode = match &opts.output {
-            Some(path) => BodyMode::File { path: path.clone(), progress: ctx.progress() },
+            Some(path) => BodyMode::File {
+                path: path.clone(),
+                progress: ctx.progress(),
+            },
             None if printer.quiet() => BodyMode::Discard,
-            None => BodyMode::Stdout { pretty: ctx.stdout_tty || opts.pretty, color: settings.stdout_color, terminal: ctx.stdout_tty },
+            None => BodyMode::Stdout {
+                pretty: ctx.stdout_tty || opts.pretty,
+                color: settings.stdout_color,
+                terminal: ctx.stdout_tty,
+            },
         };
-        Ok(Plan { client, inbox, body_mode })
+        Ok(Plan {
+            client,
+            inbox,
+            body_mode,
+        })
     }
 
     /// A resolver for a collection, with the builtins this run provides (`{{inbox}}`).
-    pub fn resolver(&self, collection: &Collection, env: Option<&str>, vars: &[(String, String)]) -> Result<Resolver, Failure> {
+    pub fn resolver(
+        &self,
+        collection: &Collection,
+        env: Option<&str>,
+        vars: &[(String, String)],
+    ) -> Result<Resolver, Failure> {
         // Without a running inbox (e.g. `--dry-run`), `{{inbox}}` shows where it would listen.
         let inbox = match &self.inbox {
             Some(server) => server.url(),
@@ -117,7 +141,13 @@ impl<'a> Log<'a> {
 }
 
 /// Resolve and send one request of a collection.
-pub async fn one(plan: &Plan, settings: &Settings, collection: &Collection, spec: &RequestSpec, resolver: &mut Resolver) -> Outcome {
+pub async fn one(
+    plan: &Plan,
+    settings: &Settings,
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &mut Resolver,
+) -> Outcome {
     let mut log = Log::new(settings);
     log.say(&settings.printer.heading(&collection.name, &spec.name));
     match resolver.resolve(collection, spec) {
@@ -135,13 +165,29 @@ pub async fn send_one(plan: &Plan, settings: &Settings, request: &ResolvedReques
     send(plan, settings, request, Log::new(settings)).await
 }
 
-async fn send(plan: &Plan, settings: &Settings, request: &ResolvedRequest, mut log: Log<'_>) -> Outcome {
+async fn send(
+    plan: &Plan,
+    settings: &Settings,
+    request: &ResolvedRequest,
+    mut log: Log<'_>,
+) -> Outcome {
     let printer = &settings.printer;
     let Some(client) = &plan.client else {
         // Dry run: the request as it would be sent, headers and body included.
-        let shown = crate::output::printer::Printer::new(printer.palette.clone(), crate::output::printer::Verbosity::Verbose);
-        log.say(&shown.request(&request.method, request.url.as_str(), &request.headers, &request.body));
-        log.say(&format!("  {}\n", printer.palette.dim("(dry run: not sent)")));
+        let shown = crate::output::printer::Printer::new(
+            printer.palette,
+            crate::output::printer::Verbosity::Verbose,
+        );
+        log.say(&shown.request(
+            &request.method,
+            request.url.as_str(),
+            &request.headers,
+            &request.body,
+        ));
+        log.say(&format!(
+            "  {}\n",
+            printer.palette.dim("(dry run: not sent)")
+        ));
         return Outcome::DryRun;
     };
     let fail = |log: &mut Log, failure: Failure| {
@@ -152,16 +198,32 @@ async fn send(plan: &Plan, settings: &Settings, request: &ResolvedRequest, mut l
         Ok(prepared) => prepared,
         Err(err) => return fail(&mut log, Failure::from(err)),
     };
-    log.say(&printer.request(&prepared.method, prepared.url.as_str(), &prepared.headers, &request.body));
+    log.say(&printer.request(
+        &prepared.method,
+        prepared.url.as_str(),
+        &prepared.headers,
+        &request.body,
+    ));
     let response = match client.execute(prepared).await {
         Ok(response) => response,
         Err(err) => return fail(&mut log, Failure::from(err)),
     };
     let head = response.head.clone();
     log.say(&printer.response(&head));
-    let content_type = head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.clone());
+    let content_type = head
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.clone());
     let (reader, timings) = response.into_body();
-    let written = match sink::write_body(reader, content_type.as_deref(), head.content_length, &plan.body_mode).await {
+    let written = match sink::write_body(
+        reader,
+        content_type.as_deref(),
+        head.content_length,
+        &plan.body_mode,
+    )
+    .await
+    {
         Ok(BodyWritten::BrokenPipe) => return Outcome::BrokenPipe,
         Ok(written) => written,
         Err(SinkError::Http(err)) => return fail(&mut log, Failure::from(err)),
@@ -180,8 +242,17 @@ async fn send(plan: &Plan, settings: &Settings, request: &ResolvedRequest, mut l
             if request.expect.status.iter().any(|m| m.matches(head.status)) {
                 Vec::new()
             } else {
-                let expected: Vec<String> = request.expect.status.iter().map(|m| m.to_string()).collect();
-                vec![printer.check_failed("status", &expected.join(" or "), &head.status.to_string())]
+                let expected: Vec<String> = request
+                    .expect
+                    .status
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect();
+                vec![printer.check_failed(
+                    "status",
+                    &expected.join(" or "),
+                    &head.status.to_string(),
+                )]
             }
         });
     if failures.is_empty() {

@@ -14,8 +14,10 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
         Some(target) => {
             let (path, request) = collection::resolve_target(target, &settings.ctx.cwd)?;
             if request.is_some() {
-                return Err(Failure::usage(format!("`postie list` takes a collection, not a request (`{target}`)"))
-                    .with_hint("use `postie show` for one request"));
+                return Err(Failure::usage(format!(
+                    "`postie list` takes a collection, not a request (`{target}`)"
+                ))
+                .with_hint("use `postie show` for one request"));
             }
             vec![path]
         }
@@ -35,7 +37,10 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
         out.push_str(&tree(&collection, &palette));
     }
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(Code::Ok),
         Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
         Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
@@ -48,18 +53,42 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
 /// └── POST  create-plan  {{inbox}}/plans
 /// ```
 pub fn tree(collection: &Collection, palette: &Palette) -> String {
-    let mut out = format!("{} ({})", palette.bold(&collection.name), collection.path.display());
+    let mut out = format!(
+        "{} ({})",
+        palette.bold(&collection.name),
+        collection.path.display()
+    );
     if let Some(description) = &collection.description {
         let _ = write!(out, ": {description}");
     }
     out.push('\n');
-    let method_width = collection.requests.iter().map(|r| r.method.len()).max().unwrap_or(0);
-    let name_width = collection.requests.iter().map(|r| r.name.chars().count()).max().unwrap_or(0);
+    let method_width = collection
+        .requests
+        .iter()
+        .map(|r| r.method.len())
+        .max()
+        .unwrap_or(0);
+    let name_width = collection
+        .requests
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, request) in collection.requests.iter().enumerate() {
-        let branch = if i + 1 == collection.requests.len() { "└──" } else { "├──" };
+        let branch = if i + 1 == collection.requests.len() {
+            "└──"
+        } else {
+            "├──"
+        };
         let method = format!("{:<method_width$}", request.method);
         let name = format!("{:<name_width$}", request.name);
-        let _ = writeln!(out, "{branch} {}  {}  {}", palette.key(&method), name, palette.dim(&request.url));
+        let _ = writeln!(
+            out,
+            "{branch} {}  {}  {}",
+            palette.key(&method),
+            name,
+            palette.dim(&request.url)
+        );
     }
     out
 }

@@ -16,12 +16,18 @@ struct Selected {
 }
 
 pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
-    let targets = if args.targets.is_empty() { pick_target(settings)? } else { args.targets.clone() };
+    let targets = if args.targets.is_empty() {
+        pick_target(settings)?
+    } else {
+        args.targets.clone()
+    };
     let selected = select(&targets, settings)?;
     let total_requests: usize = selected.iter().map(|s| s.requests.len()).sum();
     if args.send.output.is_some() && total_requests > 1 {
-        return Err(Failure::usage(format!("`-o/--output` takes one request, but {total_requests} are selected"))
-            .with_hint("name one request, e.g. `postie run shop/create-plan -o body.json`"));
+        return Err(Failure::usage(format!(
+            "`-o/--output` takes one request, but {total_requests} are selected"
+        ))
+        .with_hint("name one request, e.g. `postie run shop/create-plan -o body.json`"));
     }
 
     let needs_inbox = selected.iter().any(|s| s.collection.uses_variable("inbox"));
@@ -29,7 +35,11 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut stop = false;
-    for Selected { collection, requests } in &selected {
+    for Selected {
+        collection,
+        requests,
+    } in &selected
+    {
         let mut resolver = plan.resolver(collection, args.vars.env.as_deref(), &args.vars.vars)?;
         for name in requests {
             if stop {
@@ -50,10 +60,15 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     }
     plan.shutdown().await;
     let printer = &settings.printer;
-    if total_requests > 1 || tally.code() != Code::Ok {
-        if !printer.quiet() || tally.code() != Code::Ok {
-            printer.err(&printer.summary(tally.passed, tally.failed, tally.errored, tally.not_run, started.elapsed()));
-        }
+    let code = tally.code();
+    if code != Code::Ok || (total_requests > 1 && !printer.quiet()) {
+        printer.err(&printer.summary(
+            tally.passed,
+            tally.failed,
+            tally.errored,
+            tally.not_run,
+            started.elapsed(),
+        ));
     }
     Ok(tally.code())
 }
@@ -112,11 +127,17 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
     let mut selected: Vec<Selected> = Vec::new();
     for target in targets {
         let (path, request) = collection::resolve_target(target, &settings.ctx.cwd)?;
-        let index = match selected.iter().position(|s| same_file(&s.collection.path, &path)) {
+        let index = match selected
+            .iter()
+            .position(|s| same_file(&s.collection.path, &path))
+        {
             Some(i) => i,
             None => {
                 let collection = collection::load(&path)?;
-                selected.push(Selected { collection, requests: Vec::new() });
+                selected.push(Selected {
+                    collection,
+                    requests: Vec::new(),
+                });
                 selected.len() - 1
             }
         };
@@ -128,12 +149,25 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
                     entry.requests.push(spec.name.clone());
                 }
             }
-            None => entry.requests = entry.collection.requests.iter().map(|r| r.name.clone()).collect(),
+            None => {
+                entry.requests = entry
+                    .collection
+                    .requests
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect()
+            }
         }
     }
     // Run requests of a collection in file order, whatever order they were named in.
     for entry in &mut selected {
-        let order = |name: &String| entry.collection.requests.iter().position(|r| &r.name == name);
+        let order = |name: &String| {
+            entry
+                .collection
+                .requests
+                .iter()
+                .position(|r| &r.name == name)
+        };
         entry.requests.sort_by_key(order);
     }
     Ok(selected)
@@ -157,8 +191,14 @@ fn pick_target(settings: &Settings) -> Result<Vec<String>, Failure> {
             failure.with_hint("name a collection file, e.g. `postie run path/to/api.toml` (no `collections/` directory here)")
         } else {
             failure
-                .with_detail(format!("collections found under `collections/`: {}", names.join(", ")))
-                .with_hint(format!("`postie run {}` runs one; add `/REQUEST` for a single request", names[0]))
+                .with_detail(format!(
+                    "collections found under `collections/`: {}",
+                    names.join(", ")
+                ))
+                .with_hint(format!(
+                    "`postie run {}` runs one; add `/REQUEST` for a single request",
+                    names[0]
+                ))
         };
         return Err(failure);
     }
@@ -166,17 +206,24 @@ fn pick_target(settings: &Settings) -> Result<Vec<String>, Failure> {
     let mut labels = Vec::new();
     for path in &found {
         let Some(name) = stem(path) else { continue };
-        let Ok(collection) = collection::load(path) else { continue };
+        let Ok(collection) = collection::load(path) else {
+            continue;
+        };
         choices.push(name.clone());
         labels.push(format!("{name}  (whole collection)"));
         for request in &collection.requests {
             choices.push(format!("{name}/{}", request.name));
-            labels.push(format!("{name} / {}  {} {}", request.name, request.method, request.url));
+            labels.push(format!(
+                "{name} / {}  {} {}",
+                request.name, request.method, request.url
+            ));
         }
     }
     if choices.is_empty() {
-        return Err(Failure::usage("no target given and no collections found under `collections/`")
-            .with_hint("name a collection file: `postie run path/to/api.toml`"));
+        return Err(Failure::usage(
+            "no target given and no collections found under `collections/`",
+        )
+        .with_hint("name a collection file: `postie run path/to/api.toml`"));
     }
     let picked = dialoguer::FuzzySelect::new()
         .with_prompt("request to run")

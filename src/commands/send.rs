@@ -9,7 +9,8 @@ use crate::items;
 
 pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
     let parsed = items::parse_items(&args.items).map_err(Failure::from)?;
-    let mut request = items::build_request(&args.method, &args.url, parsed).map_err(Failure::from)?;
+    let mut request =
+        items::build_request(&args.method, &args.url, parsed).map_err(Failure::from)?;
     if let Some(timeout) = args.send.timeout {
         request.timeout = Some(timeout);
     }

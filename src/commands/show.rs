@@ -23,8 +23,16 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             "`{{inbox}}` exists only while `postie run` runs; it is shown as http://127.0.0.1:0",
         ));
     }
-    let builtins = [("inbox".to_string(), serde_json::Value::String("http://127.0.0.1:0".into()))];
-    let resolver = Resolver::new(&collection, args.vars.env.as_deref(), &args.vars.vars, &builtins)?;
+    let builtins = [(
+        "inbox".to_string(),
+        serde_json::Value::String("http://127.0.0.1:0".into()),
+    )];
+    let resolver = Resolver::new(
+        &collection,
+        args.vars.env.as_deref(),
+        &args.vars.vars,
+        &builtins,
+    )?;
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
     let mut out = String::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -37,11 +45,19 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
                 out.push('\n');
             }
             out.push_str(&printer.heading(&collection.name, &spec.name));
-            out.push_str(&printer.request(&resolved.method, resolved.url.as_str(), &resolved.headers, &resolved.body));
+            out.push_str(&printer.request(
+                &resolved.method,
+                resolved.url.as_str(),
+                &resolved.headers,
+                &resolved.body,
+            ));
         }
     }
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(Code::Ok),
         Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
         Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),

@@ -50,12 +50,25 @@ impl Printer {
 
     /// Heading for a request of a collection: `shop / create-plan`.
     pub fn heading(&self, collection: &str, request: &str) -> String {
-        format!("{}\n", self.palette.bold(&format!("{collection} / {request}")))
+        format!(
+            "{}\n",
+            self.palette.bold(&format!("{collection} / {request}"))
+        )
     }
 
     /// `→ POST http://…/plans`, then on `-v` the headers and body as sent.
-    pub fn request(&self, method: &str, url: &str, headers: &[(String, String)], body: &Body) -> String {
-        let mut out = format!("{} {} {url}\n", self.palette.dim("→"), self.palette.bold(method));
+    pub fn request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &Body,
+    ) -> String {
+        let mut out = format!(
+            "{} {} {url}\n",
+            self.palette.dim("→"),
+            self.palette.bold(method)
+        );
         if self.verbose() {
             for (name, value) in headers {
                 let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
@@ -77,9 +90,19 @@ impl Printer {
                     out.push('\n');
                     out
                 }
-                Err(_) => format!("\n  {}\n\n", self.palette.dim(&format!("(binary body, {})", human_size(bytes.len() as u64)))),
+                Err(_) => format!(
+                    "\n  {}\n\n",
+                    self.palette.dim(&format!(
+                        "(binary body, {})",
+                        human_size(bytes.len() as u64)
+                    ))
+                ),
             },
-            Body::File(path) => format!("\n  {}\n\n", self.palette.dim(&format!("(body streamed from `{}`)", path.display()))),
+            Body::File(path) => format!(
+                "\n  {}\n\n",
+                self.palette
+                    .dim(&format!("(body streamed from `{}`)", path.display()))
+            ),
             Body::Multipart(parts) => {
                 let mut out = String::from("\n");
                 for part in parts {
@@ -88,7 +111,12 @@ impl Printer {
                             let _ = writeln!(out, "  {}={text}", self.palette.key(&part.name));
                         }
                         PartValue::File { path, .. } => {
-                            let _ = writeln!(out, "  {}=@{}", self.palette.key(&part.name), path.display());
+                            let _ = writeln!(
+                                out,
+                                "  {}=@{}",
+                                self.palette.key(&part.name),
+                                path.display()
+                            );
                         }
                     }
                 }
@@ -141,17 +169,35 @@ impl Printer {
 
     /// `  ✗ status: expected 201, got 200`
     pub fn check_failed(&self, what: &str, expected: &str, actual: &str) -> String {
-        format!("  {} {what}: expected {expected}, got {actual}\n", self.palette.error("✗"))
+        format!(
+            "  {} {what}: expected {expected}, got {actual}\n",
+            self.palette.error("✗")
+        )
     }
 
     /// `summary: 2 passed, 1 failed, 0 errored in 1.23 s`
-    pub fn summary(&self, passed: usize, failed: usize, errored: usize, skipped: usize, elapsed: Duration) -> String {
+    pub fn summary(
+        &self,
+        passed: usize,
+        failed: usize,
+        errored: usize,
+        skipped: usize,
+        elapsed: Duration,
+    ) -> String {
         let mut line = format!("{passed} passed, {failed} failed, {errored} errored");
         if skipped > 0 {
             let _ = write!(line, ", {skipped} not run");
         }
-        let painted = if failed + errored > 0 { self.palette.error(&line) } else { self.palette.status(200, &line) };
-        format!("{} {painted} in {}\n", self.palette.bold("summary:"), fmt_duration(elapsed))
+        let painted = if failed + errored > 0 {
+            self.palette.error(&line)
+        } else {
+            self.palette.status(200, &line)
+        };
+        format!(
+            "{} {painted} in {}\n",
+            self.palette.bold("summary:"),
+            fmt_duration(elapsed)
+        )
     }
 
     pub fn warning(&self, text: &str) -> String {
@@ -190,7 +236,10 @@ mod tests {
     fn request_line_and_verbose_headers() {
         let headers = vec![("Accept".to_string(), "application/json".to_string())];
         let body = Body::Bytes(b"{\"a\":1}".to_vec());
-        assert_eq!(plain(Verbosity::Normal).request("POST", "http://x/p", &headers, &body), "→ POST http://x/p\n");
+        assert_eq!(
+            plain(Verbosity::Normal).request("POST", "http://x/p", &headers, &body),
+            "→ POST http://x/p\n"
+        );
         assert_eq!(
             plain(Verbosity::Verbose).request("POST", "http://x/p", &headers, &body),
             "→ POST http://x/p\n  Accept: application/json\n\n  {\"a\":1}\n\n"
@@ -218,7 +267,10 @@ mod tests {
         };
         assert_eq!(
             plain(Verbosity::Normal).timings(&t, 512),
-            format!("  connect 200 µs · ttfb 1.5 ms · download 100 µs · total 1.8 ms · {}\n", human_size(512))
+            format!(
+                "  connect 200 µs · ttfb 1.5 ms · download 100 µs · total 1.8 ms · {}\n",
+                human_size(512)
+            )
         );
     }
 }

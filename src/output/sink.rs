@@ -24,7 +24,11 @@ pub enum BodyMode {
     File { path: PathBuf, progress: bool },
     /// stdout: `pretty` on a terminal or with `--pretty`; `color` for JSON colouring;
     /// `terminal` decides whether binary bodies are withheld.
-    Stdout { pretty: bool, color: bool, terminal: bool },
+    Stdout {
+        pretty: bool,
+        color: bool,
+        terminal: bool,
+    },
     /// Read and drop the body (quiet mode): timings still complete.
     Discard,
 }
@@ -35,10 +39,15 @@ pub enum BodyWritten {
     Printed,
     Empty,
     /// Binary on a terminal: not printed.
-    Withheld { size: u64 },
+    Withheld {
+        size: u64,
+    },
     /// Declared JSON but not valid: printed as received.
     NotJson,
-    Saved { path: PathBuf, size: u64 },
+    Saved {
+        path: PathBuf,
+        size: u64,
+    },
     Discarded,
     /// stdout was closed (`| head`): stop quietly.
     BrokenPipe,
@@ -51,7 +60,10 @@ pub enum SinkError {
     Http(HttpError),
     /// The output file could not be written.
     #[error("could not write `{path}`: {source}")]
-    File { path: PathBuf, source: std::io::Error },
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Reading or writing the stream failed otherwise.
     #[error("{0}")]
     Io(std::io::Error),
@@ -64,16 +76,31 @@ fn from_read_error(err: std::io::Error) -> SinkError {
     }
 }
 
-pub async fn write_body(mut reader: BodyReader, content_type: Option<&str>, content_length: Option<u64>, mode: &BodyMode) -> Result<BodyWritten, SinkError> {
+pub async fn write_body(
+    mut reader: BodyReader,
+    content_type: Option<&str>,
+    content_length: Option<u64>,
+    mode: &BodyMode,
+) -> Result<BodyWritten, SinkError> {
     match mode {
         BodyMode::File { path, progress } => save(reader, path, content_length, *progress).await,
         BodyMode::Discard => {
-            tokio::io::copy(&mut reader, &mut tokio::io::sink()).await.map_err(from_read_error)?;
+            tokio::io::copy(&mut reader, &mut tokio::io::sink())
+                .await
+                .map_err(from_read_error)?;
             Ok(BodyWritten::Discarded)
         }
-        BodyMode::Stdout { pretty, color, terminal } => {
+        BodyMode::Stdout {
+            pretty,
+            color,
+            terminal,
+        } => {
             let mut head = Vec::with_capacity(SNIFF);
-            (&mut reader).take(SNIFF as u64).read_to_end(&mut head).await.map_err(from_read_error)?;
+            (&mut reader)
+                .take(SNIFF as u64)
+                .read_to_end(&mut head)
+                .await
+                .map_err(from_read_error)?;
             if head.is_empty() {
                 return Ok(BodyWritten::Empty);
             }
@@ -81,8 +108,12 @@ pub async fn write_body(mut reader: BodyReader, content_type: Option<&str>, cont
             match kind {
                 BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
                 BodyKind::Binary if *terminal => {
-                    let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await.map_err(from_read_error)?;
-                    Ok(BodyWritten::Withheld { size: head.len() as u64 + rest })
+                    let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink())
+                        .await
+                        .map_err(from_read_error)?;
+                    Ok(BodyWritten::Withheld {
+                        size: head.len() as u64 + rest,
+                    })
                 }
                 _ => raw_to_stdout(head, reader, *terminal).await,
             }
@@ -92,14 +123,21 @@ pub async fn write_body(mut reader: BodyReader, content_type: Option<&str>, cont
 
 /// Byte-exact copy to stdout; on a terminal a missing final newline is added so the prompt
 /// doesn't end up glued to the body.
-async fn raw_to_stdout(head: Vec<u8>, mut reader: BodyReader, terminal: bool) -> Result<BodyWritten, SinkError> {
+async fn raw_to_stdout(
+    head: Vec<u8>,
+    mut reader: BodyReader,
+    terminal: bool,
+) -> Result<BodyWritten, SinkError> {
     let mut out = tokio::io::stdout();
     let mut last = head.last().copied();
     let result = async {
         out.write_all(&head).await?;
         let mut buf = vec![0u8; CHUNK];
         loop {
-            let n = reader.read(&mut buf).await.map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))?;
+            let n = reader
+                .read(&mut buf)
+                .await
+                .map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))?;
             if n == 0 {
                 break;
             }
@@ -115,10 +153,14 @@ async fn raw_to_stdout(head: Vec<u8>, mut reader: BodyReader, terminal: bool) ->
     finish_stdout(result, BodyWritten::Printed)
 }
 
-async fn pretty_to_stdout(head: Vec<u8>, reader: BodyReader, color: bool) -> Result<BodyWritten, SinkError> {
+async fn pretty_to_stdout(
+    head: Vec<u8>,
+    reader: BodyReader,
+    color: bool,
+) -> Result<BodyWritten, SinkError> {
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
     let joined = tokio::task::spawn_blocking(move || {
-        let input = std::io::Cursor::new(head).chain(ReadErrors(bridge));
+        let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
         let outcome = pretty_print(input, stdout.lock(), color)?;
         stdout.lock().flush()?;
@@ -145,7 +187,9 @@ fn finish_stdout(result: std::io::Result<()>, ok: BodyWritten) -> Result<BodyWri
                 Ok(tagged) => Err(tagged.0),
                 Err(other) => Err(from_read_error(std::io::Error::other(other))),
             },
-            None => Err(SinkError::Io(std::io::Error::other("write to stdout failed"))),
+            None => Err(SinkError::Io(std::io::Error::other(
+                "write to stdout failed",
+            ))),
         },
     }
 }
@@ -167,14 +211,25 @@ struct ReadErrors<R>(R);
 
 impl<R: Read> Read for ReadErrors<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.0.read(buf).map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))
+        self.0
+            .read(buf)
+            .map_err(|e| std::io::Error::other(Tagged(from_read_error(e))))
     }
 }
 
-async fn save(mut reader: impl AsyncRead + Unpin, path: &Path, content_length: Option<u64>, progress: bool) -> Result<BodyWritten, SinkError> {
-    let file_err = |source| SinkError::File { path: path.to_path_buf(), source };
+async fn save(
+    mut reader: impl AsyncRead + Unpin,
+    path: &Path,
+    content_length: Option<u64>,
+    progress: bool,
+) -> Result<BodyWritten, SinkError> {
+    let file_err = |source| SinkError::File {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = tokio::fs::File::create(path).await.map_err(file_err)?;
-    let bar = (progress && content_length.is_none_or(|len| len >= PROGRESS_MIN)).then(|| progress_bar(content_length));
+    let bar = (progress && content_length.is_none_or(|len| len >= PROGRESS_MIN))
+        .then(|| progress_bar(content_length));
     let mut buf = vec![0u8; CHUNK];
     let mut size = 0u64;
     loop {
@@ -192,7 +247,10 @@ async fn save(mut reader: impl AsyncRead + Unpin, path: &Path, content_length: O
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(BodyWritten::Saved { path: path.to_path_buf(), size })
+    Ok(BodyWritten::Saved {
+        path: path.to_path_buf(),
+        size,
+    })
 }
 
 fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
@@ -215,8 +273,15 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
 /// One line describing a body that wasn't printed to stdout.
 pub fn describe(written: &BodyWritten) -> Option<String> {
     match written {
-        BodyWritten::Withheld { size } => Some(format!("binary body ({}) not shown: use `-o FILE` to save it", human_size(*size))),
-        BodyWritten::Saved { path, size } => Some(format!("saved {} to `{}`", human_size(*size), path.display())),
+        BodyWritten::Withheld { size } => Some(format!(
+            "binary body ({}) not shown: use `-o FILE` to save it",
+            human_size(*size)
+        )),
+        BodyWritten::Saved { path, size } => Some(format!(
+            "saved {} to `{}`",
+            human_size(*size),
+            path.display()
+        )),
         BodyWritten::NotJson => Some("body is not valid JSON: shown as received".to_string()),
         _ => None,
     }
@@ -230,7 +295,13 @@ mod tests {
     fn descriptions_name_the_fix() {
         assert_eq!(
             describe(&BodyWritten::Withheld { size: 2048 }).as_deref(),
-            Some(format!("binary body ({}) not shown: use `-o FILE` to save it", human_size(2048)).as_str())
+            Some(
+                format!(
+                    "binary body ({}) not shown: use `-o FILE` to save it",
+                    human_size(2048)
+                )
+                .as_str()
+            )
         );
         assert_eq!(describe(&BodyWritten::Printed), None);
     }
@@ -240,8 +311,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.bin");
         let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-        let written = save(&data[..], &path, Some(data.len() as u64), false).await.unwrap();
-        assert_eq!(written, BodyWritten::Saved { path: path.clone(), size: data.len() as u64 });
+        let written = save(&data[..], &path, Some(data.len() as u64), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            written,
+            BodyWritten::Saved {
+                path: path.clone(),
+                size: data.len() as u64
+            }
+        );
         assert_eq!(std::fs::read(&path).unwrap(), data);
     }
 }

@@ -1,0 +1,99 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_postie_global_optspecs
+    string join \n color= v/verbose q/quiet h/help V/version
+end
+
+function __fish_postie_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_postie_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_postie_using_subcommand
+    set -l cmd (__fish_postie_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c postie -n "__fish_postie_needs_command" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_needs_command" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_needs_command" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_needs_command" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_needs_command" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_needs_command" -f -a "run" -d 'Run collections, or single requests of them'
+complete -c postie -n "__fish_postie_needs_command" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
+complete -c postie -n "__fish_postie_needs_command" -f -a "list" -d 'List the requests of collections as a tree, with method and URL'
+complete -c postie -n "__fish_postie_needs_command" -f -a "show" -d 'Show a fully resolved request without sending it'
+complete -c postie -n "__fish_postie_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c postie -n "__fish_postie_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand run" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand run" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
+complete -c postie -n "__fish_postie_using_subcommand run" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
+complete -c postie -n "__fish_postie_using_subcommand run" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand run" -l fail-fast -d 'Stop at the first request that fails'
+complete -c postie -n "__fish_postie_using_subcommand run" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand run" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand run" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand run" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand send" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
+complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
+complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand send" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand send" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand send" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand list" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand list" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand list" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand show" -l curl -d 'Print a runnable curl command instead'
+complete -c postie -n "__fish_postie_using_subcommand show" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand show" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand show" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand show" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand completions" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand completions" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand completions" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "run" -d 'Run collections, or single requests of them'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "list" -d 'List the requests of collections as a tree, with method and URL'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "show" -d 'Show a fully resolved request without sending it'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
