@@ -92,10 +92,13 @@ fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(
                 format!("could not start the async runtime: {e}"),
             )
         })?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         tokio::select! {
             result = future => result,
             _ = tokio::signal::ctrl_c() => Ok(Code::Interrupted),
         }
-    })
+    });
+    // Don't wait for a blocking task (a body being printed) that an interrupt left behind.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }

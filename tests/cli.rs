@@ -418,3 +418,28 @@ fn every_shipped_collection_runs() {
         "the httpbin example should have hit the local server"
     );
 }
+
+#[test]
+fn ctrl_c_ends_a_stalled_request_with_130() {
+    let server = support::stalling_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"))
+        .current_dir(dir.path())
+        .args(["send", "GET", &server.url("/slow")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.hits() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(server.hits(), 1, "the request never arrived");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+}
