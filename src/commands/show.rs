@@ -1,8 +1,6 @@
 //! `postie show TARGET [--curl]`: the fully resolved request(s), or a runnable curl command.
 //! Nothing is sent.
 
-use std::io::Write;
-
 use crate::app::Settings;
 use crate::cli::ShowArgs;
 use crate::collection;
@@ -53,13 +51,5 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             ));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
-    }
+    crate::output::print_stdout(out.as_bytes())
 }
