@@ -370,6 +370,12 @@ impl<R: Read> Read for Tap<'_, R> {
                 return Ok(0);
             }
         }
+        // serde_json reads one byte at a time: keep that path free of a `memcpy` call.
+        if let [byte] = out {
+            *byte = self.buf[self.pos];
+            self.pos += 1;
+            return Ok(1);
+        }
         let available = &self.buf[self.pos..self.filled];
         let n = out.len().min(available.len());
         out[..n].copy_from_slice(&available[..n]);
