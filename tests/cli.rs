@@ -253,7 +253,7 @@ fn show_prints_the_resolved_request() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "shop / create\n→ POST http://127.0.0.1:9/v1/plans?page=3\n  Accept: application/json\n  Content-Type: application/json\n\n  \
-{\"name\":\"Grace\",\"count\":3,\"note\":\"it's {{literal}}\"}\n\n"
+{\n    \"name\": \"Grace\",\n    \"count\": 3,\n    \"note\": \"it's {{literal}}\"\n  }\n\n"
     );
 }
 
@@ -305,7 +305,7 @@ fn dry_run_sends_nothing() {
     assert_eq!(
         normalise(&stderr_of(&out)),
         "shop / create\n→ POST http://127.0.0.1:<port>/v1/plans?page=3\n  Accept: application/json\n  Content-Type: application/json\n\n  \
-{\"name\":\"Ada\",\"count\":3,\"note\":\"it's {{literal}}\"}\n\n  (dry run: not sent)\nsummary: 1 request resolved, nothing sent (dry run)\n"
+{\n    \"name\": \"Ada\",\n    \"count\": 3,\n    \"note\": \"it's {{literal}}\"\n  }\n\n  (dry run: not sent)\nsummary: 1 request resolved, nothing sent (dry run)\n"
     );
 }
 

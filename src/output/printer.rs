@@ -73,14 +73,27 @@ impl Printer {
             for (name, value) in headers {
                 let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
             }
-            out.push_str(&self.request_body(body));
+            let json = headers.iter().any(|(n, v)| {
+                n.eq_ignore_ascii_case("content-type")
+                    && crate::output::body::classify(Some(v), b"")
+                        == crate::output::body::BodyKind::Json
+            });
+            out.push_str(&self.request_body(body, json));
         }
         out
     }
 
-    fn request_body(&self, body: &Body) -> String {
+    fn request_body(&self, body: &Body, json: bool) -> String {
         match body {
             Body::None => String::new(),
+            Body::Bytes(bytes) if json && self.pretty_json(bytes).is_some() => {
+                let mut out = String::from("\n");
+                for line in self.pretty_json(bytes).unwrap_or_default().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+                out.push('\n');
+                out
+            }
             Body::Bytes(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let mut out = String::from("\n");
@@ -124,6 +137,18 @@ impl Printer {
                 out
             }
         }
+    }
+
+    /// A small in-memory JSON request body, pretty and coloured with colored_json (response
+    /// bodies, of any size, go through the streaming printer in `output::json` instead).
+    fn pretty_json(&self, bytes: &[u8]) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let mode = if self.palette.enabled() {
+            colored_json::ColorMode::On
+        } else {
+            colored_json::ColorMode::Off
+        };
+        colored_json::to_colored_json(&value, mode).ok()
     }
 
     /// `← 201 Created  HTTP/2  1.2 KB`, then on `-v` the response headers.

@@ -44,6 +44,12 @@ pub enum BodyWritten {
     },
     /// Declared JSON but not valid: printed as received.
     NotJson,
+    /// JSON that breaks midway: pretty up to `raw_from`, then the rest as received.
+    BrokenJson {
+        error_at: u64,
+        raw_from: u64,
+        message: &'static str,
+    },
     Saved {
         path: PathBuf,
         size: u64,
@@ -173,6 +179,15 @@ async fn pretty_to_stdout(
     };
     match result {
         Ok(PrettyOutcome::NotJson) => Ok(BodyWritten::NotJson),
+        Ok(PrettyOutcome::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        }) => Ok(BodyWritten::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        }),
         other => finish_stdout(other.map(|_| ()), BodyWritten::Printed),
     }
 }
@@ -283,6 +298,13 @@ pub fn describe(written: &BodyWritten) -> Option<String> {
             path.display()
         )),
         BodyWritten::NotJson => Some("body is not valid JSON: shown as received".to_string()),
+        BodyWritten::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        } => Some(format!(
+            "body is not valid JSON at byte {error_at} ({message}): shown as received from byte {raw_from}"
+        )),
         _ => None,
     }
 }
