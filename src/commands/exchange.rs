@@ -232,7 +232,9 @@ async fn send(
     if let Some(note) = sink::describe(&written) {
         log.say(&format!("  {}\n", printer.palette.dim(&note)));
     }
-    log.say(&printer.timings(&timings.get(), timings.bytes()));
+    // A withheld body wasn't downloaded: its size is in the `←` line, if the server gave one.
+    let received = (!matches!(written, BodyWritten::Withheld { .. })).then(|| timings.bytes());
+    log.say(&printer.timings(&timings.get(), received));
     let failures: Vec<String> = request
         .expect
         .status

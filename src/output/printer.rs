@@ -173,7 +173,7 @@ impl Printer {
     }
 
     /// `  dns 0.1 ms · connect 0.2 ms · tls 3.1 ms · ttfb 5.0 ms · download 0.3 ms · total 8.7 ms · 1.2 KB`
-    pub fn timings(&self, t: &Timings, bytes: u64) -> String {
+    pub fn timings(&self, t: &Timings, bytes: Option<u64>) -> String {
         let mut parts = Vec::new();
         if t.reused_connection {
             parts.push("connection reused".to_string());
@@ -188,7 +188,9 @@ impl Printer {
             parts.push(format!("download {}", fmt_duration(d)));
         }
         parts.push(format!("total {}", fmt_duration(t.total)));
-        parts.push(human_size(bytes));
+        if let Some(bytes) = bytes {
+            parts.push(human_size(bytes));
+        }
         format!("  {}\n", self.palette.dim(&parts.join(" · ")))
     }
 
@@ -291,7 +293,7 @@ mod tests {
             reused_connection: false,
         };
         assert_eq!(
-            plain(Verbosity::Normal).timings(&t, 512),
+            plain(Verbosity::Normal).timings(&t, Some(512)),
             format!(
                 "  connect 200 µs · ttfb 1.5 ms · download 100 µs · total 1.8 ms · {}\n",
                 human_size(512)

@@ -38,9 +38,9 @@ pub enum BodyMode {
 pub enum BodyWritten {
     Printed,
     Empty,
-    /// Binary on a terminal: not printed.
+    /// Binary on a terminal: not printed, nor downloaded (size as the server declared it).
     Withheld {
-        size: u64,
+        size: Option<u64>,
     },
     /// Declared JSON but not valid: printed as received.
     NotJson,
@@ -113,14 +113,11 @@ pub async fn write_body(
             let kind = classify(content_type, &head);
             match kind {
                 BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
-                BodyKind::Binary if *terminal => {
-                    let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink())
-                        .await
-                        .map_err(from_read_error)?;
-                    Ok(BodyWritten::Withheld {
-                        size: head.len() as u64 + rest,
-                    })
-                }
+                // Not worth downloading what won't be shown: stop reading (the connection is
+                // dropped) and say how big it is, if the server said.
+                BodyKind::Binary if *terminal => Ok(BodyWritten::Withheld {
+                    size: content_length,
+                }),
                 _ => raw_to_stdout(head, reader, *terminal).await,
             }
         }
@@ -274,9 +271,9 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
         None => indicatif::ProgressBar::new_spinner(),
     };
     let template = if len.is_some() {
-        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+        "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} eta {eta}"
     } else {
-        "{spinner} {bytes} {bytes_per_sec}"
+        "{spinner} {decimal_bytes} {decimal_bytes_per_sec}"
     };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
@@ -288,10 +285,13 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
 /// One line describing a body that wasn't printed to stdout.
 pub fn describe(written: &BodyWritten) -> Option<String> {
     match written {
-        BodyWritten::Withheld { size } => Some(format!(
+        BodyWritten::Withheld { size: Some(size) } => Some(format!(
             "binary body ({}) not shown: use `-o FILE` to save it",
             human_size(*size)
         )),
+        BodyWritten::Withheld { size: None } => {
+            Some("binary body not shown: use `-o FILE` to save it".to_string())
+        }
         BodyWritten::Saved { path, size } => Some(format!(
             "saved {} to `{}`",
             human_size(*size),
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn descriptions_name_the_fix() {
         assert_eq!(
-            describe(&BodyWritten::Withheld { size: 2048 }).as_deref(),
+            describe(&BodyWritten::Withheld { size: Some(2048) }).as_deref(),
             Some(
                 format!(
                     "binary body ({}) not shown: use `-o FILE` to save it",
