@@ -44,6 +44,8 @@ pub enum BodyWritten {
     },
     /// Declared JSON but not valid: printed as received.
     NotJson,
+    /// A large JSON body that stopped being valid partway: pretty up to there, then as received.
+    BrokenJson,
     Saved {
         path: PathBuf,
         size: u64,
@@ -106,7 +108,9 @@ pub async fn write_body(
             }
             let kind = classify(content_type, &head);
             match kind {
-                BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
+                BodyKind::Json if *pretty => {
+                    pretty_to_stdout(head, reader, *color, *terminal).await
+                }
                 BodyKind::Binary if *terminal => {
                     let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink())
                         .await
@@ -153,17 +157,27 @@ async fn raw_to_stdout(
     finish_stdout(result, BodyWritten::Printed)
 }
 
+/// Pretty JSON to stdout. A body that turns out not to be JSON is written as received; on a
+/// terminal a missing final newline is then added, as for text.
 async fn pretty_to_stdout(
     head: Vec<u8>,
     reader: BodyReader,
     color: bool,
+    terminal: bool,
 ) -> Result<BodyWritten, SinkError> {
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
     let joined = tokio::task::spawn_blocking(move || {
         let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
-        let outcome = pretty_print(input, stdout.lock(), color)?;
-        stdout.lock().flush()?;
+        let mut out = LastByte {
+            inner: stdout.lock(),
+            last: None,
+        };
+        let outcome = pretty_print(input, &mut out, color)?;
+        if terminal && out.last.is_some_and(|b| b != b'\n') {
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
         Ok::<_, std::io::Error>(outcome)
     })
     .await;
@@ -173,7 +187,28 @@ async fn pretty_to_stdout(
     };
     match result {
         Ok(PrettyOutcome::NotJson) => Ok(BodyWritten::NotJson),
+        Ok(PrettyOutcome::BrokenJson { .. }) => Ok(BodyWritten::BrokenJson),
         other => finish_stdout(other.map(|_| ()), BodyWritten::Printed),
+    }
+}
+
+/// A writer that remembers the last byte written through it.
+struct LastByte<W> {
+    inner: W,
+    last: Option<u8>,
+}
+
+impl<W: Write> Write for LastByte<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(&b) = buf.get(..n).and_then(<[u8]>::last) {
+            self.last = Some(b);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -283,6 +318,9 @@ pub fn describe(written: &BodyWritten) -> Option<String> {
             path.display()
         )),
         BodyWritten::NotJson => Some("body is not valid JSON: shown as received".to_string()),
+        BodyWritten::BrokenJson => {
+            Some("body stopped being valid JSON partway: the rest is shown as received".to_string())
+        }
         _ => None,
     }
 }
@@ -304,6 +342,26 @@ mod tests {
             )
         );
         assert_eq!(describe(&BodyWritten::Printed), None);
+        assert_eq!(
+            describe(&BodyWritten::BrokenJson).as_deref(),
+            Some("body stopped being valid JSON partway: the rest is shown as received")
+        );
+    }
+
+    #[test]
+    fn last_byte_tracks_what_went_through() {
+        let mut out = LastByte {
+            inner: Vec::new(),
+            last: None,
+        };
+        out.write_all(b"").unwrap();
+        assert_eq!(out.last, None);
+        out.write_all(b"ab\n").unwrap();
+        out.write_all(b"c").unwrap();
+        assert_eq!(
+            (out.inner.as_slice(), out.last),
+            (&b"ab\nc"[..], Some(b'c'))
+        );
     }
 
     #[tokio::test]
