@@ -310,6 +310,38 @@ shop / body
 }
 
 #[test]
+fn closed_pipe_while_pretty_printing_ends_quietly_with_success() -> TestResult {
+    let mut body = b"[".to_vec();
+    body.extend_from_slice(&b"{\"n\":1},".repeat(250_000));
+    body.extend_from_slice(b"{\"n\":2}]");
+    let server = support::http_server(move |_| reply("application/json", &body));
+    let sandbox = Sandbox::new()?;
+    sandbox.shop(&server, &[("body", "/body")])?;
+    let mut child = sandbox
+        .std_command()
+        .args(["run", "shop", "--pretty"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut stdout = child.stdout.take().ok_or("no stdout pipe")?;
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first)?;
+    drop(stdout);
+    let out = child.wait_with_output()?;
+    assert_eq!(&first, b"[\n  {\n    ");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        normalise(&out.stderr, &server)?,
+        "\
+shop / body
+→ GET http://127.0.0.1:PORT/body
+← 200 OK  HTTP/1.1  2.0 MB
+"
+    );
+    Ok(())
+}
+
+#[test]
 fn invalid_json_on_a_terminal_is_shown_as_received_with_a_note() -> TestResult {
     let server = support::http_server(|_| reply("application/json", b"{\"name\": \"Ada\""));
     let sandbox = Sandbox::new()?;

@@ -777,3 +777,59 @@ postie: error: connection refused by 127.0.0.1:PORT
     );
     Ok(())
 }
+
+#[test]
+fn quiet_run_shows_a_network_error_with_its_request() -> TestResult {
+    let port = refused_port()?;
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "shop",
+        &one_request(&format!("http://127.0.0.1:{port}/ping"), ""),
+    )?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "-q"])
+        .assert()
+        .code(3);
+    let out = assert.get_output();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        normalise(&out.stderr, &[port])?,
+        "\
+shop / ping
+→ GET http://127.0.0.1:PORT/ping
+postie: error: connection refused by 127.0.0.1:PORT
+  hint: is the server running on that port?
+summary: 0 passed, 0 failed, 1 errored in T
+"
+    );
+    Ok(())
+}
+
+#[test]
+fn body_that_stops_arriving_times_out_after_the_head() -> TestResult {
+    let server = support::raw_server(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc".to_vec());
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &one_request(&server.url("/slow"), ""))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "--timeout", "300ms"])
+        .assert()
+        .code(3);
+    let out = assert.get_output();
+    // The first KiB is read to classify the body before anything is written, so the 3 bytes
+    // that did arrive are not shown.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        normalise(&out.stderr, &[server.addr.port()])?,
+        "\
+shop / ping
+→ GET http://127.0.0.1:PORT/slow
+← 200 OK  HTTP/1.1  100 B
+postie: error: timed out after 300ms reading the body
+  hint: raise the limit with `--timeout` (or `timeout` in the collection)
+summary: 0 passed, 0 failed, 1 errored in T
+"
+    );
+    Ok(())
+}
