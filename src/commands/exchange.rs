@@ -7,6 +7,7 @@ use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::{InboxServer, Responder};
+use crate::output::printer::{Printer, Verbosity};
 use crate::output::sink::{self, BodyMode, BodyWritten, SinkError};
 use crate::request::ResolvedRequest;
 use crate::resolve::Resolver;
@@ -30,7 +31,8 @@ pub enum Outcome {
 /// What a run shares between its requests: the client (connections are reused), the embedded
 /// inbox if a collection uses `{{inbox}}`, and where bodies go.
 pub struct Plan {
-    client: Option<Client>,
+    client: Client,
+    dry_run: bool,
     inbox: Option<InboxServer>,
     body_mode: BodyMode,
 }
@@ -42,10 +44,8 @@ impl Plan {
         start_inbox: bool,
     ) -> Result<Plan, Failure> {
         let printer = &settings.printer;
-        let client = if opts.dry_run {
-            None
-        } else {
-            if opts.insecure {
+        let client = {
+            if opts.insecure && !opts.dry_run {
                 printer.err(&printer.warning("`--insecure`: TLS certificates are not verified; anyone on the path can read and change this traffic"));
             }
             let options = ClientOptions {
@@ -54,7 +54,7 @@ impl Plan {
                 timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
                 connect_timeout: std::time::Duration::from_secs(10),
             };
-            Some(Client::new(&options).map_err(Failure::from)?)
+            Client::new(&options).map_err(Failure::from)?
         };
         let inbox = if start_inbox {
             let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
@@ -84,6 +84,7 @@ impl Plan {
         };
         Ok(Plan {
             client,
+            dry_run: opts.dry_run,
             inbox,
             body_mode,
         })
@@ -172,24 +173,7 @@ async fn send(
     mut log: Log<'_>,
 ) -> Outcome {
     let printer = &settings.printer;
-    let Some(client) = &plan.client else {
-        // Dry run: the request as it would be sent, headers and body included.
-        let shown = crate::output::printer::Printer::new(
-            printer.palette,
-            crate::output::printer::Verbosity::Verbose,
-        );
-        log.say(&shown.request(
-            &request.method,
-            request.url.as_str(),
-            &request.headers,
-            &request.body,
-        ));
-        log.say(&format!(
-            "  {}\n",
-            printer.palette.dim("(dry run: not sent)")
-        ));
-        return Outcome::DryRun;
-    };
+    let client = &plan.client;
     let fail = |log: &mut Log, failure: Failure| {
         log.failed(&failure.render(&printer.palette));
         Outcome::Errored(failure.code)
@@ -198,6 +182,21 @@ async fn send(
         Ok(prepared) => prepared,
         Err(err) => return fail(&mut log, Failure::from(err)),
     };
+    if plan.dry_run {
+        // The request exactly as it would be sent (client headers included), never sent.
+        let shown = Printer::new(printer.palette, Verbosity::Verbose);
+        log.say(&shown.request(
+            &prepared.method,
+            prepared.url.as_str(),
+            &prepared.headers,
+            &request.body,
+        ));
+        log.say(&format!(
+            "  {}\n",
+            printer.palette.dim("(dry run: not sent)")
+        ));
+        return Outcome::DryRun;
+    }
     log.say(&printer.request(
         &prepared.method,
         prepared.url.as_str(),

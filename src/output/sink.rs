@@ -112,7 +112,9 @@ pub async fn write_body(
             }
             let kind = classify(content_type, &head);
             match kind {
-                BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
+                BodyKind::Json if *pretty => {
+                    pretty_to_stdout(head, reader, *color, *terminal).await
+                }
                 // Not worth downloading what won't be shown: stop reading (the connection is
                 // dropped) and say how big it is, if the server said.
                 BodyKind::Binary if *terminal => Ok(BodyWritten::Withheld {
@@ -156,17 +158,27 @@ async fn raw_to_stdout(
     finish_stdout(result, BodyWritten::Printed)
 }
 
+/// Pretty JSON to stdout. A body that turns out not to be JSON is written as received; on a
+/// terminal a missing final newline is then added, as for text.
 async fn pretty_to_stdout(
     head: Vec<u8>,
     reader: BodyReader,
     color: bool,
+    terminal: bool,
 ) -> Result<BodyWritten, SinkError> {
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
     let joined = tokio::task::spawn_blocking(move || {
         let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
-        let outcome = pretty_print(input, stdout.lock(), color)?;
-        stdout.lock().flush()?;
+        let mut out = LastByte {
+            inner: stdout.lock(),
+            last: None,
+        };
+        let outcome = pretty_print(input, &mut out, color)?;
+        if terminal && out.last.is_some_and(|b| b != b'\n') {
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
         Ok::<_, std::io::Error>(outcome)
     })
     .await;
@@ -186,6 +198,26 @@ async fn pretty_to_stdout(
             message,
         }),
         other => finish_stdout(other.map(|_| ()), BodyWritten::Printed),
+    }
+}
+
+/// A writer that remembers the last byte written through it.
+struct LastByte<W> {
+    inner: W,
+    last: Option<u8>,
+}
+
+impl<W: Write> Write for LastByte<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(&b) = buf.get(..n).and_then(<[u8]>::last) {
+            self.last = Some(b);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -326,6 +358,33 @@ mod tests {
             )
         );
         assert_eq!(describe(&BodyWritten::Printed), None);
+        assert_eq!(
+            describe(&BodyWritten::BrokenJson {
+                error_at: 10,
+                raw_from: 8,
+                message: "expected `,` or `]`"
+            })
+            .as_deref(),
+            Some(
+                "body is not valid JSON at byte 10 (expected `,` or `]`): shown as received from byte 8"
+            )
+        );
+    }
+
+    #[test]
+    fn last_byte_tracks_what_went_through() {
+        let mut out = LastByte {
+            inner: Vec::new(),
+            last: None,
+        };
+        out.write_all(b"").unwrap();
+        assert_eq!(out.last, None);
+        out.write_all(b"ab\n").unwrap();
+        out.write_all(b"c").unwrap();
+        assert_eq!(
+            (out.inner.as_slice(), out.last),
+            (&b"ab\nc"[..], Some(b'c'))
+        );
     }
 
     #[tokio::test]
