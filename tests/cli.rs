@@ -15,6 +15,12 @@ fn postie(dir: &Path) -> Command {
         .env_remove("NO_COLOR")
         .env_remove("POSTIE_TEST_TTY")
         .env("CI", "true")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("https_proxy")
+        .env_remove("all_proxy")
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join(".config"))
         .env("XDG_DATA_HOME", dir.join(".local/share"));
@@ -443,4 +449,51 @@ fn ctrl_c_ends_a_stalled_request_with_130() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
+}
+
+#[test]
+fn proxies_from_the_environment_are_used_but_never_for_loopback() {
+    // The "proxy" is a loopback test server: it gets the absolute URL of a host that is never
+    // resolved or contacted.
+    let proxy = http_server(|r| (200, vec![], format!("via proxy: {}", r.uri).into_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = postie(dir.path())
+        .env("HTTP_PROXY", proxy.url(""))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("http_proxy")
+        .args(["send", "GET", "http://api.example.test/plans"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "via proxy: http://api.example.test/plans"
+    );
+
+    // A loopback target goes direct even though the proxy variable points at a dead port.
+    let target = http_server(|_| (200, vec![], b"direct".to_vec()));
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = postie(dir.path())
+        .env("HTTP_PROXY", format!("http://{dead}"))
+        .env_remove("http_proxy")
+        .args(["send", "GET", &target.url("/x")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(out.stdout, b"direct");
+
+    let out = postie(dir.path())
+        .env("HTTPS_PROXY", "http://[oops")
+        .args(["send", "GET", &target.url("/x")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "postie: error: invalid `HTTPS_PROXY` proxy URL `http://[oops`: builder error\n  hint: fix or unset the variable (`http://host:port`); loopback hosts never use a proxy\n"
+    );
 }
