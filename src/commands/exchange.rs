@@ -32,6 +32,7 @@ pub enum Outcome {
 /// inbox if a collection uses `{{inbox}}`, and where bodies go.
 pub struct Plan {
     client: Client,
+    secrets: std::sync::Arc<dyn crate::template::SecretSource + Send + Sync>,
     dry_run: bool,
     inbox: Option<InboxServer>,
     body_mode: BodyMode,
@@ -77,6 +78,7 @@ impl Plan {
             },
             None if printer.quiet() => BodyMode::Discard,
             None => BodyMode::Stdout {
+                masker: settings.masker.clone(),
                 pretty: ctx.stdout_tty || opts.pretty,
                 color: settings.stdout_color,
                 terminal: ctx.stdout_tty,
@@ -84,6 +86,7 @@ impl Plan {
         };
         Ok(Plan {
             client,
+            secrets: settings.secret_source(),
             dry_run: opts.dry_run,
             inbox,
             body_mode,
@@ -103,7 +106,9 @@ impl Plan {
             None => "http://127.0.0.1:0".to_string(),
         };
         let builtins = [("inbox".to_string(), serde_json::Value::String(inbox))];
-        Resolver::new(collection, env, vars, &builtins).map_err(Failure::from)
+        Resolver::new(collection, env, vars, &builtins)
+            .map(|r| r.with_secrets(self.secrets.clone()))
+            .map_err(Failure::from)
     }
 
     pub async fn shutdown(self) {
@@ -152,7 +157,10 @@ pub async fn one(
     let mut log = Log::new(settings);
     log.say(&settings.printer.heading(&collection.name, &spec.name));
     match resolver.resolve(collection, spec) {
-        Ok(request) => send(plan, settings, &request, log).await,
+        Ok(request) => {
+            settings.masker.add_derived(&request.headers);
+            send(plan, settings, &request, log).await
+        }
         Err(err) => {
             let failure = Failure::from(err);
             log.failed(&failure.render(&settings.printer.palette));

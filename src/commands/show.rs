@@ -30,13 +30,23 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         args.vars.env.as_deref(),
         &args.vars.vars,
         &builtins,
-    )?;
+    )?
+    .with_secrets(settings.secret_source());
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
     let mut out = String::new();
     for (i, spec) in specs.iter().enumerate() {
         let resolved = resolver.resolve(&collection, spec)?;
+        settings.masker.add_derived(&resolved.headers);
         if args.curl {
-            out.push_str(&crate::output::curl::to_curl(&resolved));
+            // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).
+            let secrets = if settings.masker.is_active() {
+                settings.masker.secrets()
+            } else {
+                Vec::new()
+            };
+            out.push_str(&crate::output::curl::to_curl_with_secrets(
+                &resolved, &secrets,
+            ));
             out.push('\n');
         } else {
             if i > 0 {
@@ -51,5 +61,6 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             ));
         }
     }
-    crate::output::print_stdout(out.as_bytes())
+    // Whatever a secret may still be part of (a binary body, say) is masked.
+    crate::output::print_stdout(settings.masker.mask(&out).as_bytes())
 }

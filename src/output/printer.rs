@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::http::{ResponseHead, Timings};
 use crate::output::body::human_size;
 use crate::output::color::Palette;
+use crate::output::mask::Masker;
 use crate::request::{Body, PartValue};
 
 /// How much to show, decided once from the flags.
@@ -26,11 +27,22 @@ pub enum Verbosity {
 pub struct Printer {
     pub palette: Palette,
     pub verbosity: Verbosity,
+    /// Everything written to stderr passes through it.
+    pub masker: Masker,
 }
 
 impl Printer {
     pub fn new(palette: Palette, verbosity: Verbosity) -> Printer {
-        Printer { palette, verbosity }
+        Printer {
+            palette,
+            verbosity,
+            masker: Masker::default(),
+        }
+    }
+
+    pub fn with_masker(mut self, masker: Masker) -> Printer {
+        self.masker = masker;
+        self
     }
 
     pub fn verbose(&self) -> bool {
@@ -41,8 +53,9 @@ impl Printer {
         self.verbosity == Verbosity::Quiet
     }
 
-    /// Write to stderr; a closed stderr is not worth dying for.
+    /// Write to stderr, secrets masked; a closed stderr is not worth dying for.
     pub fn err(&self, text: &str) {
+        let text = self.masker.mask(text);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
         let _ = err.flush();

@@ -10,6 +10,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use crate::http::{BodyReader, HttpError};
 use crate::output::body::{BodyKind, classify, human_size};
 use crate::output::json::{PrettyOutcome, pretty_print};
+use crate::output::mask::Masker;
 
 const CHUNK: usize = 64 * 1024;
 /// Bytes looked at to tell JSON, text and binary apart.
@@ -25,6 +26,8 @@ pub enum BodyMode {
     /// stdout: `pretty` on a terminal or with `--pretty`; `color` for JSON colouring;
     /// `terminal` decides whether binary bodies are withheld.
     Stdout {
+        /// Masks secrets in the body (a server may echo them back).
+        masker: Masker,
         pretty: bool,
         color: bool,
         terminal: bool,
@@ -97,6 +100,7 @@ pub async fn write_body(
             Ok(BodyWritten::Discarded)
         }
         BodyMode::Stdout {
+            masker,
             pretty,
             color,
             terminal,
@@ -113,14 +117,14 @@ pub async fn write_body(
             let kind = classify(content_type, &head);
             match kind {
                 BodyKind::Json if *pretty => {
-                    pretty_to_stdout(head, reader, *color, *terminal).await
+                    pretty_to_stdout(head, reader, *color, *terminal, masker).await
                 }
                 // Not worth downloading what won't be shown: stop reading (the connection is
                 // dropped) and say how big it is, if the server said.
                 BodyKind::Binary if *terminal => Ok(BodyWritten::Withheld {
                     size: content_length,
                 }),
-                _ => raw_to_stdout(head, reader, *terminal).await,
+                _ => raw_to_stdout(head, reader, *terminal, masker).await,
             }
         }
     }
@@ -132,11 +136,23 @@ async fn raw_to_stdout(
     head: Vec<u8>,
     mut reader: BodyReader,
     terminal: bool,
+    masker: &Masker,
 ) -> Result<BodyWritten, SinkError> {
     let mut out = tokio::io::stdout();
     let mut last = head.last().copied();
+    // Secrets echoed back by the server are masked on stdout too, piped or not.
+    let mut mask = masker.is_active().then(|| masker.stream());
+    let mut masked = Vec::new();
     let result = async {
-        out.write_all(&head).await?;
+        let mut write = async |out: &mut tokio::io::Stdout, bytes: &[u8]| match &mut mask {
+            Some(mask) => {
+                masked.clear();
+                mask.push(bytes, &mut masked);
+                out.write_all(&masked).await
+            }
+            None => out.write_all(bytes).await,
+        };
+        write(&mut out, &head).await?;
         let mut buf = vec![0u8; CHUNK];
         loop {
             let n = reader
@@ -147,7 +163,12 @@ async fn raw_to_stdout(
                 break;
             }
             last = Some(buf[n - 1]);
-            out.write_all(&buf[..n]).await?;
+            write(&mut out, &buf[..n]).await?;
+        }
+        if let Some(mask) = &mut mask {
+            masked.clear();
+            mask.finish(&mut masked);
+            out.write_all(&masked).await?;
         }
         if terminal && last != Some(b'\n') {
             out.write_all(b"\n").await?;
@@ -165,20 +186,22 @@ async fn pretty_to_stdout(
     reader: BodyReader,
     color: bool,
     terminal: bool,
+    masker: &Masker,
 ) -> Result<BodyWritten, SinkError> {
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
+    let masker = masker.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
         let mut out = LastByte {
-            inner: stdout.lock(),
+            inner: masker.writer(stdout.lock()),
             last: None,
         };
         let outcome = pretty_print(input, &mut out, color)?;
         if terminal && out.last.is_some_and(|b| b != b'\n') {
             out.write_all(b"\n")?;
         }
-        out.flush()?;
+        out.inner.finish()?;
         Ok::<_, std::io::Error>(outcome)
     })
     .await;

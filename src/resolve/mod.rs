@@ -273,9 +273,14 @@ impl<'a> Cx<'a> {
             }),
             PlaceholderKind::Secret(name) => match self.resolver.secrets.secret(name) {
                 Ok(secret) => Ok(Value::String(secret)),
-                Err(message) => Err(ResolveError::Secret(Box::new(
-                    self.collection.diagnostic(span, message, None),
-                ))),
+                Err(unavailable) => {
+                    let message = format!("{}{}", unavailable.message, self.context());
+                    Err(ResolveError::Secret(Box::new(self.collection.diagnostic(
+                        span,
+                        message,
+                        unavailable.hint,
+                    ))))
+                }
             },
             PlaceholderKind::Uuid | PlaceholderKind::Timestamp | PlaceholderKind::RandomInt => {
                 Ok(Value::Null)
@@ -445,5 +450,6 @@ impl<'a> Cx<'a> {
     }
 }
 
+pub mod secrets;
 #[cfg(test)]
 mod tests;

@@ -237,7 +237,7 @@ fn process_environment_lookups() {
 }
 
 #[test]
-fn secrets_are_not_supported_yet_unless_a_source_is_given() {
+fn secrets_need_a_source_and_errors_say_where() {
     let source =
         "[[requests]]\nname = \"r\"\nurl = \"http://x\"\nauth = { bearer = \"{{secret:tok}}\" }\n";
     let c = collection(source);
@@ -251,12 +251,12 @@ fn secrets_are_not_supported_yet_unless_a_source_is_given() {
     assert!(matches!(e, ResolveError::Secret(_)));
     assert_eq!(
         e.to_string(),
-        "secrets are not supported yet (`{{secret:tok}}`)\n --> collections/shop.toml:4:20\n  |\n\
+        "secret `tok` is not available in request `r`\n --> collections/shop.toml:4:20\n  |\n\
          4 | auth = { bearer = \"{{secret:tok}}\" }\n  |                    ^^^^^^^^^^^^^^"
     );
     struct Fixed;
     impl SecretSource for Fixed {
-        fn secret(&self, name: &str) -> Result<String, String> {
+        fn secret(&self, name: &str) -> Result<String, crate::template::SecretUnavailable> {
             Ok(format!("s3cret-{name}"))
         }
     }
