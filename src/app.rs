@@ -98,6 +98,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Completions(args) => commands::completions::run(&args),
         Command::List(args) => commands::list::run(&args, settings),
         Command::Show(args) => commands::show::run(&args, settings),
+        Command::Check(args) => commands::check::run(&args, settings),
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
     }
