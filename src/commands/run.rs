@@ -47,7 +47,12 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         requests,
     } in &selected
     {
-        let mut resolver = plan.resolver(collection, args.vars.env.as_deref(), &args.vars.vars)?;
+        let mut resolver = plan.resolver(
+            settings,
+            collection,
+            args.vars.env.as_deref(),
+            &args.vars.vars,
+        )?;
         for name in requests {
             if stop {
                 tally.not_run += 1;
