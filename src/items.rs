@@ -291,6 +291,7 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
         timeout: None,
         follow_redirects: true,
         expect: Expect::default(),
+        captures: Vec::new(),
     })
 }
 
@@ -558,6 +559,7 @@ mod tests {
             timeout: None,
             follow_redirects: true,
             expect: Expect::default(),
+            captures: Vec::new(),
         };
         assert_eq!(req, want);
     }

@@ -1,6 +1,7 @@
 //! postie: Postman for the terminal. The library holds all logic; `main.rs` is thin.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod collection;
 pub mod commands;

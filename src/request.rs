@@ -26,6 +26,8 @@ pub struct ResolvedRequest {
     pub follow_redirects: bool,
     /// The expectations to check once the response has arrived.
     pub expect: Expect,
+    /// Values to take from the response into variables.
+    pub captures: Vec<Capture>,
 }
 
 /// A request body. Files are streamed from disk when sent, never read whole.
@@ -58,11 +60,158 @@ pub enum PartValue {
     },
 }
 
-/// Expectations on the response (`[requests.expect]`). Grows with the CI-runner issue.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Expect {
+/// Expectations on the response (`[requests.expect]`). `V` is the type of expected values:
+/// templates as written in the collection, JSON values once resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect<V = serde_json::Value> {
     /// Accepted statuses; empty means "anything".
     pub status: Vec<StatusMatcher>,
+    /// Checks on response headers; the subject is the header name.
+    pub headers: Vec<Check<V>>,
+    /// Checks on the JSON body; the subject is a JSONPath (RFC 9535).
+    pub json: Vec<Check<V>>,
+    /// Checks on the body as text.
+    pub body: Vec<Predicate<V>>,
+    /// The whole exchange must take less than this.
+    pub duration_below: Option<Duration>,
+}
+
+impl<V> Default for Expect<V> {
+    fn default() -> Self {
+        Expect {
+            status: Vec::new(),
+            headers: Vec::new(),
+            json: Vec::new(),
+            body: Vec::new(),
+            duration_below: None,
+        }
+    }
+}
+
+impl<V> Expect<V> {
+    /// Whether any check needs the response body.
+    pub fn needs_body(&self) -> bool {
+        !self.json.is_empty() || !self.body.is_empty()
+    }
+}
+
+/// Predicates on one subject (a header, a JSONPath), with the line it is written on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check<V = serde_json::Value> {
+    pub subject: Subject,
+    pub predicates: Vec<Predicate<V>>,
+    /// 1-based line in the collection file (for reports and CI annotations).
+    pub line: usize,
+}
+
+/// What a check looks at: a header name, or a JSONPath compiled once.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Header(String),
+    Json(JsonPathExpr),
+}
+
+impl PartialEq for Subject {
+    fn eq(&self, other: &Subject) -> bool {
+        match (self, other) {
+            (Subject::Header(a), Subject::Header(b)) => a.eq_ignore_ascii_case(b),
+            (Subject::Json(a), Subject::Json(b)) => a.text == b.text,
+            _ => false,
+        }
+    }
+}
+
+/// A JSONPath as written and compiled.
+#[derive(Debug, Clone)]
+pub struct JsonPathExpr {
+    pub text: String,
+    pub path: std::sync::Arc<serde_json_path::JsonPath>,
+}
+
+impl JsonPathExpr {
+    pub fn parse(text: &str) -> Result<JsonPathExpr, String> {
+        serde_json_path::JsonPath::parse(text)
+            .map(|path| JsonPathExpr {
+                text: text.to_string(),
+                path: std::sync::Arc::new(path),
+            })
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// One test on a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predicate<V = serde_json::Value> {
+    /// Equal, typed (2 is not "2").
+    Equals(V),
+    /// Present (true) or absent (false).
+    Exists(bool),
+    /// A string containing a substring, an array containing an element, an object a key.
+    Contains(V),
+    /// A string matching a regular expression.
+    Matches(Pattern),
+    /// The length of a string, array or object.
+    Length(u64),
+    /// The JSON type: string, number, integer, boolean, null, array, object.
+    Type(String),
+    Gt(f64),
+    Gte(f64),
+    Lt(f64),
+    Lte(f64),
+}
+
+impl<V> Predicate<V> {
+    /// Turn the expected values into another type (templates into JSON values).
+    pub fn try_map<W, E>(self, mut f: impl FnMut(V) -> Result<W, E>) -> Result<Predicate<W>, E> {
+        Ok(match self {
+            Predicate::Equals(v) => Predicate::Equals(f(v)?),
+            Predicate::Contains(v) => Predicate::Contains(f(v)?),
+            Predicate::Exists(b) => Predicate::Exists(b),
+            Predicate::Matches(p) => Predicate::Matches(p),
+            Predicate::Length(n) => Predicate::Length(n),
+            Predicate::Type(t) => Predicate::Type(t),
+            Predicate::Gt(n) => Predicate::Gt(n),
+            Predicate::Gte(n) => Predicate::Gte(n),
+            Predicate::Lt(n) => Predicate::Lt(n),
+            Predicate::Lte(n) => Predicate::Lte(n),
+        })
+    }
+}
+
+/// A compiled regular expression, compared by its text.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+/// `[requests.capture]`: a value taken from the response into a variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    pub name: String,
+    pub source: CaptureSource,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaptureSource {
+    /// `json:$.path`: the JSON value (keeps its type).
+    Json(JsonPathExpr),
+    /// `header:name`: the header's value.
+    Header(String),
+    /// `regex:…` on the body: the first group if there is one, else the whole match.
+    Regex(Pattern),
+    /// `status`: the status code (a number).
+    Status,
+}
+
+impl PartialEq for JsonPathExpr {
+    fn eq(&self, other: &JsonPathExpr) -> bool {
+        self.text == other.text
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,7 @@ fn request(method: &str, url: &str) -> Result<ResolvedRequest, url::ParseError> 
         timeout: None,
         follow_redirects: true,
         expect: Expect::default(),
+        captures: Vec::new(),
     })
 }
 

@@ -408,6 +408,7 @@ mod curl_export {
             timeout: Some(Duration::from_secs(5)),
             follow_redirects: true,
             expect: Expect::default(),
+            captures: Vec::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
-use crate::request::Expect;
+use crate::request::{Capture, Expect};
 use crate::template::Template;
 
 /// A byte range in the collection's source text.
@@ -174,7 +174,9 @@ pub struct RequestSpec {
     pub auth: Option<AuthSpec>,
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
-    pub expect: Expect,
+    pub expect: Expect<TValue>,
+    /// `[requests.capture]`: variables taken from the response.
+    pub captures: Vec<Capture>,
     /// The `[[requests]]` table (its header line for a standard table).
     pub span: Span,
     pub name_span: Span,

@@ -13,7 +13,9 @@ use toml::de::{DeString, DeTable, DeValue};
 use super::diagnostic::{SourceDiagnostic, suggestion};
 use super::model::*;
 use super::{Collection, CollectionError};
-use crate::request::{Expect, StatusMatcher};
+use crate::request::{
+    Capture, CaptureSource, Check, Expect, JsonPathExpr, Pattern, Predicate, StatusMatcher, Subject,
+};
 use crate::template::{PlaceholderKind, Template, is_name};
 
 type Result<T> = std::result::Result<T, CollectionError>;
@@ -46,10 +48,17 @@ const REQUEST_KEYS: &[&str] = &[
     "timeout",
     "follow_redirects",
     "expect",
+    "capture",
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
-const REQUEST_LATER: &[&str] = &["capture", "graphql"];
-const EXPECT_LATER: &[&str] = &["json", "headers", "duration", "body"];
+const REQUEST_LATER: &[&str] = &["graphql"];
+const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration"];
+const PREDICATE_KEYS: &[&str] = &[
+    "equals", "exists", "contains", "matches", "length", "type", "gt", "gte", "lt", "lte",
+];
+const JSON_TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "null", "array", "object",
+];
 
 pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
     let root = DeTable::parse(source).map_err(|e| {
@@ -592,6 +601,10 @@ impl<'s> Parser<'s> {
             Some(e) => self.expect(e, &ctx)?,
             None => Expect::default(),
         };
+        let captures = match table.get("capture") {
+            Some(c) => self.captures(c, &ctx)?,
+            None => Vec::new(),
+        };
         Ok(RequestSpec {
             name,
             method,
@@ -604,6 +617,7 @@ impl<'s> Parser<'s> {
             timeout,
             follow_redirects,
             expect,
+            captures,
             span,
             name_span: name_value.span(),
         })
@@ -692,10 +706,10 @@ impl<'s> Parser<'s> {
         Ok(parts)
     }
 
-    fn expect(&mut self, v: &Value<'_>, ctx: &str) -> Result<Expect> {
+    fn expect(&mut self, v: &Value<'_>, ctx: &str) -> Result<Expect<TValue>> {
         let table = self.table(v, "expect", ctx)?;
         let inner = format!(" in `expect`{ctx}");
-        self.check_keys(table, &["status"], EXPECT_LATER, &inner)?;
+        self.check_keys(table, EXPECT_KEYS, &[], &inner)?;
         let mut expect = Expect::default();
         if let Some(status) = table.get("status") {
             expect.status = match status.get_ref() {
@@ -706,7 +720,194 @@ impl<'s> Parser<'s> {
                 _ => vec![self.status(status, ctx)?],
             };
         }
+        if let Some(headers) = table.get("headers") {
+            for (key, value) in self.table(headers, "expect.headers", ctx)?.iter() {
+                let name = key.get_ref().to_string();
+                let what = format!(" in header check `{name}`{ctx}");
+                expect.headers.push(Check {
+                    predicates: self.predicates(value, &what)?,
+                    subject: Subject::Header(name),
+                    line: self.line(&key.span()),
+                });
+            }
+        }
+        if let Some(json) = table.get("json") {
+            for (key, value) in self.table(json, "expect.json", ctx)?.iter() {
+                let text = key.get_ref().to_string();
+                let path = JsonPathExpr::parse(&text).map_err(|e| {
+                    self.error(
+                        key.span(),
+                        format!("invalid JSONPath `{text}`{ctx}: {e}"),
+                        Some("JSONPath (RFC 9535) starts with `$`, e.g. `$.items[0].id`".into()),
+                    )
+                })?;
+                let what = format!(" in JSON check `{text}`{ctx}");
+                expect.json.push(Check {
+                    predicates: self.predicates(value, &what)?,
+                    subject: Subject::Json(path),
+                    line: self.line(&key.span()),
+                });
+            }
+        }
+        if let Some(body) = table.get("body") {
+            expect.body = self.predicates(body, &format!(" in `expect.body`{ctx}"))?;
+        }
+        if let Some(duration) = table.get("duration") {
+            let limits = self.table(duration, "expect.duration", ctx)?;
+            let inner = format!(" in `expect.duration`{ctx}");
+            self.check_keys(limits, &["below"], &[], &inner)?;
+            let below = self.required(limits, duration.span(), "below", &inner)?;
+            expect.duration_below = Some(self.duration(below, "below", &inner)?);
+        }
         Ok(expect)
+    }
+
+    /// 1-based line of a span's start.
+    fn line(&self, span: &Span) -> usize {
+        self.source
+            .get(..span.start)
+            .map_or(1, |before| before.matches('\n').count() + 1)
+    }
+
+    /// `{ contains = "x", length = 3 }`, or a plain value meaning `equals`.
+    fn predicates(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Predicate<TValue>>> {
+        let DeValue::Table(table) = v.get_ref() else {
+            return Ok(vec![Predicate::Equals(self.tvalue(v, ctx)?)]);
+        };
+        self.check_keys(table, PREDICATE_KEYS, &[], ctx)?;
+        let mut predicates = Vec::new();
+        for (key, value) in table.iter() {
+            let name = key.get_ref().as_ref();
+            let number = |p: &Self| -> Result<f64> {
+                match value.get_ref() {
+                    DeValue::Integer(i) => Ok(p.integer(i, value.span())? as f64),
+                    DeValue::Float(f) => Ok(p
+                        .float(f.as_str(), value.span())?
+                        .as_f64()
+                        .unwrap_or(f64::NAN)),
+                    _ => Err(p.type_error(value, "a number", name, ctx)),
+                }
+            };
+            predicates.push(match name {
+                "equals" => Predicate::Equals(self.tvalue(value, ctx)?),
+                "contains" => Predicate::Contains(self.tvalue(value, ctx)?),
+                "exists" => Predicate::Exists(self.boolean(value, name, ctx)?),
+                "matches" => {
+                    let text = self.string(value, name, ctx)?;
+                    let regex = regex::Regex::new(&text).map_err(|e| {
+                        let first = e
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string();
+                        self.error(
+                            value.span(),
+                            format!("invalid regular expression{ctx}: {first}"),
+                            None,
+                        )
+                    })?;
+                    Predicate::Matches(Pattern(regex))
+                }
+                "length" => match value.get_ref() {
+                    DeValue::Integer(i) => match u64::try_from(self.integer(i, value.span())?) {
+                        Ok(n) => Predicate::Length(n),
+                        Err(_) => {
+                            return Err(self.error(
+                                value.span(),
+                                format!("a length can't be negative{ctx}"),
+                                None,
+                            ));
+                        }
+                    },
+                    _ => return Err(self.type_error(value, "an integer", name, ctx)),
+                },
+                "type" => {
+                    let t = self.string(value, name, ctx)?;
+                    if !JSON_TYPES.contains(&t.as_str()) {
+                        return Err(self.error(
+                            value.span(),
+                            format!("unknown type `{t}`{ctx}"),
+                            suggestion(&t, JSON_TYPES.iter().copied())
+                                .or_else(|| Some(format!("one of: {}", JSON_TYPES.join(", ")))),
+                        ));
+                    }
+                    Predicate::Type(t)
+                }
+                "gt" => Predicate::Gt(number(self)?),
+                "gte" => Predicate::Gte(number(self)?),
+                "lt" => Predicate::Lt(number(self)?),
+                _ => Predicate::Lte(number(self)?),
+            });
+        }
+        if predicates.is_empty() {
+            return Err(self.error(
+                v.span(),
+                format!("empty check{ctx}"),
+                Some(format!("use one of: {}", PREDICATE_KEYS.join(", "))),
+            ));
+        }
+        Ok(predicates)
+    }
+
+    /// `[requests.capture] name = "json:$.id" | "header:Location" | "regex:id=(\\d+)" | "status"`
+    fn captures(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Capture>> {
+        let mut captures = Vec::new();
+        let hint =
+            || Some("write `json:$.path`, `header:Name`, `regex:pattern` or `status`".to_string());
+        for (key, value) in self.table(v, "capture", ctx)?.iter() {
+            let name = key.get_ref().to_string();
+            if !is_name(&name) {
+                return Err(self.error(
+                    key.span(),
+                    format!("invalid variable name `{name}` in `capture`{ctx}"),
+                    Some("names use letters, digits, `_`, `-` and `.`".to_string()),
+                ));
+            }
+            let inner = format!(" in capture `{name}`{ctx}");
+            let text = self.string(value, &name, &inner)?;
+            let source = if text == "status" {
+                CaptureSource::Status
+            } else if let Some(path) = text.strip_prefix("json:") {
+                CaptureSource::Json(JsonPathExpr::parse(path.trim()).map_err(|e| {
+                    self.error(
+                        value.span(),
+                        format!("invalid JSONPath `{}`{inner}: {e}", path.trim()),
+                        None,
+                    )
+                })?)
+            } else if let Some(header) = text.strip_prefix("header:") {
+                CaptureSource::Header(header.trim().to_string())
+            } else if let Some(pattern) = text.strip_prefix("regex:") {
+                CaptureSource::Regex(Pattern(regex::Regex::new(pattern).map_err(|e| {
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    self.error(
+                        value.span(),
+                        format!("invalid regular expression{inner}: {first}"),
+                        None,
+                    )
+                })?))
+            } else {
+                return Err(self.error(
+                    value.span(),
+                    format!("unknown capture `{text}`{inner}"),
+                    hint(),
+                ));
+            };
+            captures.push(Capture {
+                name,
+                source,
+                line: self.line(&key.span()),
+            });
+        }
+        Ok(captures)
     }
 
     fn status(&self, v: &Value<'_>, ctx: &str) -> Result<StatusMatcher> {

@@ -93,9 +93,9 @@ fn unknown_keys_are_caught_at_every_level() {
 #[test]
 fn keys_planned_for_later_say_so() {
     assert_eq!(
-        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\ncapture = { v = \"json:$.v\" }\n"),
-        "`capture` is not supported yet in request `r`\n --> collections/shop.toml:4:1\n  |\n\
-         4 | capture = { v = \"json:$.v\" }\n  | ^^^^^^^"
+        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\ngraphql = { query = \"{ a }\" }\n"),
+        "`graphql` is not supported yet in request `r`\n --> collections/shop.toml:4:1\n  |\n\
+         4 | graphql = { query = \"{ a }\" }\n  | ^^^^^^^"
     );
 }
 

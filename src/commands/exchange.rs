@@ -2,6 +2,7 @@
 //! show the response, stream the body, show timings, check expectations.
 
 use crate::app::Settings;
+use crate::check::{self, ResponseView};
 use crate::cli::SendOptions;
 use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
@@ -9,7 +10,7 @@ use crate::http::{Client, ClientOptions};
 use crate::inbox::{InboxServer, Responder};
 use crate::output::printer::{Printer, Verbosity};
 use crate::output::sink::{self, BodyMode, BodyWritten, SinkError};
-use crate::request::ResolvedRequest;
+use crate::request::{CaptureSource, ResolvedRequest};
 use crate::resolve::Resolver;
 
 const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -158,7 +159,11 @@ pub async fn one(
     match resolver.resolve(collection, spec) {
         Ok(request) => {
             settings.masker.add_derived(&request.headers);
-            send(plan, settings, &request, log).await
+            let (outcome, captured) = send(plan, settings, &request, log).await;
+            for (name, value) in captured {
+                resolver.set(&name, value);
+            }
+            outcome
         }
         Err(err) => {
             let failure = Failure::from(err);
@@ -170,20 +175,25 @@ pub async fn one(
 
 /// Send an ad-hoc request (`postie send`).
 pub async fn send_one(plan: &Plan, settings: &Settings, request: &ResolvedRequest) -> Outcome {
-    send(plan, settings, request, Log::new(settings)).await
+    send(plan, settings, request, Log::new(settings)).await.0
 }
+
+/// Bodies up to this size are kept in memory for checks and captures.
+const KEEP_FOR_CHECKS: usize = 64 * 1024 * 1024;
+/// Otherwise this much is kept, to show when a request fails.
+const EXCERPT: usize = 64 * 1024;
 
 async fn send(
     plan: &Plan,
     settings: &Settings,
     request: &ResolvedRequest,
     mut log: Log<'_>,
-) -> Outcome {
+) -> (Outcome, Vec<(String, serde_json::Value)>) {
     let printer = &settings.printer;
     let client = &plan.client;
     let fail = |log: &mut Log, failure: Failure| {
         log.failed(&failure.render(&printer.palette));
-        Outcome::Errored(failure.code)
+        (Outcome::Errored(failure.code), Vec::new())
     };
     let prepared = match client.prepare(request) {
         Ok(prepared) => prepared,
@@ -202,7 +212,7 @@ async fn send(
             "  {}\n",
             printer.palette.dim("(dry run: not sent)")
         ));
-        return Outcome::DryRun;
+        return (Outcome::DryRun, Vec::new());
     }
     log.say(&printer.request(
         &prepared.method,
@@ -210,6 +220,11 @@ async fn send(
         &prepared.headers,
         &request.body,
     ));
+    let prepared_view = (
+        prepared.method.clone(),
+        prepared.url.to_string(),
+        prepared.headers.clone(),
+    );
     let response = match client.execute(prepared).await {
         Ok(response) => response,
         Err(err) => return fail(&mut log, Failure::from(err)),
@@ -222,15 +237,26 @@ async fn send(
         .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
         .map(|(_, v)| v.clone());
     let (reader, timings) = response.into_body();
-    let written = match sink::write_body(
+    // Keep the body for checks and captures; otherwise a small excerpt to show on failure.
+    let needs_body = request.expect.needs_body()
+        || request
+            .captures
+            .iter()
+            .any(|c| matches!(c.source, CaptureSource::Json(_) | CaptureSource::Regex(_)));
+    let keep = sink::Keep {
+        limit: if needs_body { KEEP_FOR_CHECKS } else { EXCERPT },
+        complete: needs_body,
+    };
+    let (written, kept) = match sink::write_body(
         reader,
         content_type.as_deref(),
         head.content_length,
         &plan.body_mode,
+        Some(keep),
     )
     .await
     {
-        Ok(BodyWritten::BrokenPipe) => return Outcome::BrokenPipe,
+        Ok((BodyWritten::BrokenPipe, _)) => return (Outcome::BrokenPipe, Vec::new()),
         Ok(written) => written,
         Err(SinkError::Http(err)) => return fail(&mut log, Failure::from(err)),
         Err(err) => return fail(&mut log, Failure::usage(err.to_string())),
@@ -240,33 +266,38 @@ async fn send(
     }
     // A withheld body wasn't downloaded: its size is in the `←` line, if the server gave one.
     let received = (!matches!(written, BodyWritten::Withheld { .. })).then(|| timings.bytes());
-    log.say(&printer.timings(&timings.get(), received));
-    let failures: Vec<String> = request
-        .expect
-        .status
-        .is_empty()
-        .then(Vec::new)
-        .unwrap_or_else(|| {
-            if request.expect.status.iter().any(|m| m.matches(head.status)) {
-                Vec::new()
-            } else {
-                let expected: Vec<String> = request
-                    .expect
-                    .status
-                    .iter()
-                    .map(|m| m.to_string())
-                    .collect();
-                vec![printer.check_failed(
-                    "status",
-                    &expected.join(" or "),
-                    &head.status.to_string(),
-                )]
-            }
-        });
-    if failures.is_empty() {
-        Outcome::Passed
-    } else {
-        log.failed(&failures.concat());
-        Outcome::Failed
+    let timing = timings.get();
+    log.say(&printer.timings(&timing, received));
+
+    let kept = kept.unwrap_or_else(|| Err("the body was not kept".to_string()));
+    let view = ResponseView {
+        status: head.status,
+        headers: &head.headers,
+        body: match &kept {
+            Ok(bytes) if needs_body => Ok(bytes.as_slice()),
+            Ok(_) => Err("the body was not kept".to_string()),
+            Err(why) => Err(why.clone()),
+        },
+        duration: timing.total,
+    };
+    let mut lines: Vec<String> = check::evaluate(&request.expect, &view)
+        .iter()
+        .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
+        .collect();
+    let captured = match check::capture(&request.captures, &view) {
+        Ok(values) => values,
+        Err(err) => {
+            lines.push(format!("  {} {err}\n", printer.palette.error("✗")));
+            Vec::new()
+        }
+    };
+    if lines.is_empty() {
+        return (Outcome::Passed, captured);
     }
+    if !printer.verbose() {
+        // A failing request shows its whole exchange, even without -v (as CI logs need).
+        lines.push(printer.exchange_detail(request, &prepared_view, &head, &kept, received));
+    }
+    log.failed(&lines.concat());
+    (Outcome::Failed, captured)
 }

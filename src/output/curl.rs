@@ -265,6 +265,7 @@ mod tests {
             timeout: None,
             follow_redirects: false,
             expect: Expect::default(),
+            captures: Vec::new(),
         }
     }
 

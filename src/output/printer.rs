@@ -14,6 +14,9 @@ use crate::output::color::Palette;
 use crate::output::mask::Masker;
 use crate::request::{Body, PartValue};
 
+/// How much of a failed request's response body is shown without `-v`.
+pub const FAILURE_BODY_CAP: usize = 2048;
+
 /// How much to show, decided once from the flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {
@@ -205,6 +208,63 @@ impl Printer {
             parts.push(human_size(bytes));
         }
         format!("  {}\n", self.palette.dim(&parts.join(" · ")))
+    }
+
+    /// The whole exchange of a failed request (shown even without `-v`): request headers and
+    /// body, response headers and the start of the body (capped at [`FAILURE_BODY_CAP`]).
+    pub fn exchange_detail(
+        &self,
+        request: &crate::request::ResolvedRequest,
+        sent: &(String, String, Vec<(String, String)>),
+        head: &ResponseHead,
+        body: &Result<Vec<u8>, String>,
+        received: Option<u64>,
+    ) -> String {
+        let (method, url, headers) = sent;
+        let shown = Printer::new(self.palette, Verbosity::Verbose);
+        let mut out = format!("  {}\n", self.palette.bold("request:"));
+        for line in shown.request(method, url, headers, &request.body).lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(
+            out,
+            "  {}\n    {} {} {}",
+            self.palette.bold("response:"),
+            head.version,
+            head.status,
+            head.reason
+        );
+        for (name, value) in &head.headers {
+            let _ = writeln!(out, "    {}: {value}", self.palette.key(name));
+        }
+        match body {
+            Ok(bytes) if bytes.is_empty() => {}
+            Ok(bytes) => {
+                let total = received.unwrap_or(bytes.len() as u64);
+                let cut = &bytes[..bytes.len().min(FAILURE_BODY_CAP)];
+                let text = String::from_utf8_lossy(cut);
+                out.push('\n');
+                for line in text.lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
+                if (cut.len() as u64) < total {
+                    let note = format!(
+                        "(first {} of {} shown; the whole body with -o FILE)",
+                        human_size(cut.len() as u64),
+                        human_size(total)
+                    );
+                    let _ = writeln!(out, "    {}", self.palette.dim(&note));
+                }
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    self.palette.dim(&format!("(body not shown: {why})"))
+                );
+            }
+        }
+        out
     }
 
     /// `  ✗ status: expected 201, got 200`

@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
@@ -85,11 +86,98 @@ fn from_read_error(err: std::io::Error) -> SinkError {
     }
 }
 
+/// The body kept for checks and captures, or why it wasn't.
+pub type Kept = Result<Vec<u8>, String>;
+
+/// What to keep of a body: up to `limit` bytes; `complete`: the whole body is needed (checks),
+/// so it is read to the end even where it wouldn't be (a binary body on a terminal).
+#[derive(Debug, Clone, Copy)]
+pub struct Keep {
+    pub limit: usize,
+    pub complete: bool,
+}
+
+/// Write the body where `mode` says. With `keep = Some(limit)` the body is also kept in memory
+/// (up to `limit` bytes) for checks and captures, whatever happens to it on the way out.
 pub async fn write_body(
-    mut reader: BodyReader,
+    reader: BodyReader,
     content_type: Option<&str>,
     content_length: Option<u64>,
     mode: &BodyMode,
+    keep: Option<Keep>,
+) -> Result<(BodyWritten, Option<Kept>), SinkError> {
+    let Some(Keep { limit, complete }) = keep else {
+        let written = write_to(reader, content_type, content_length, mode, false).await?;
+        return Ok((written, None));
+    };
+    let kept = Arc::new(Mutex::new(KeptBuf {
+        data: Vec::new(),
+        limit,
+        overflow: false,
+    }));
+    let tee = Tee {
+        inner: reader,
+        kept: Arc::clone(&kept),
+    };
+    let written = write_to(tee, content_type, content_length, mode, complete).await?;
+    let mut guard = match kept.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let result = if guard.overflow {
+        Err(format!(
+            "the body is larger than {} and was not kept for checks",
+            human_size(limit as u64)
+        ))
+    } else {
+        Ok(std::mem::take(&mut guard.data))
+    };
+    Ok((written, Some(result)))
+}
+
+struct KeptBuf {
+    data: Vec<u8>,
+    limit: usize,
+    overflow: bool,
+}
+
+/// Copies what is read into a bounded buffer.
+struct Tee<R> {
+    inner: R,
+    kept: Arc<Mutex<KeptBuf>>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Tee<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &polled {
+            let fresh = &buf.filled()[before..];
+            if let Ok(mut kept) = self.kept.lock()
+                && !kept.overflow
+            {
+                if kept.data.len() + fresh.len() > kept.limit {
+                    kept.overflow = true;
+                    kept.data = Vec::new();
+                } else {
+                    kept.data.extend_from_slice(fresh);
+                }
+            }
+        }
+        polled
+    }
+}
+
+async fn write_to<R: AsyncRead + Unpin + Send + 'static>(
+    mut reader: R,
+    content_type: Option<&str>,
+    content_length: Option<u64>,
+    mode: &BodyMode,
+    read_all: bool,
 ) -> Result<BodyWritten, SinkError> {
     match mode {
         BodyMode::File { path, progress } => save(reader, path, content_length, *progress).await,
@@ -120,10 +208,17 @@ pub async fn write_body(
                     pretty_to_stdout(head, reader, *color, *terminal, masker).await
                 }
                 // Not worth downloading what won't be shown: stop reading (the connection is
-                // dropped) and say how big it is, if the server said.
-                BodyKind::Binary if *terminal => Ok(BodyWritten::Withheld {
-                    size: content_length,
-                }),
+                // dropped) and say how big it is, if the server said — unless checks need it.
+                BodyKind::Binary if *terminal => {
+                    if read_all {
+                        tokio::io::copy(&mut reader, &mut tokio::io::sink())
+                            .await
+                            .map_err(from_read_error)?;
+                    }
+                    Ok(BodyWritten::Withheld {
+                        size: content_length,
+                    })
+                }
                 _ => raw_to_stdout(head, reader, *terminal, masker).await,
             }
         }
@@ -132,9 +227,9 @@ pub async fn write_body(
 
 /// Byte-exact copy to stdout; on a terminal a missing final newline is added so the prompt
 /// doesn't end up glued to the body.
-async fn raw_to_stdout(
+async fn raw_to_stdout<R: AsyncRead + Unpin>(
     head: Vec<u8>,
-    mut reader: BodyReader,
+    mut reader: R,
     terminal: bool,
     masker: &Masker,
 ) -> Result<BodyWritten, SinkError> {
@@ -181,9 +276,9 @@ async fn raw_to_stdout(
 
 /// Pretty JSON to stdout. A body that turns out not to be JSON is written as received; on a
 /// terminal a missing final newline is then added, as for text.
-async fn pretty_to_stdout(
+async fn pretty_to_stdout<R: AsyncRead + Unpin + Send + 'static>(
     head: Vec<u8>,
-    reader: BodyReader,
+    reader: R,
     color: bool,
     terminal: bool,
     masker: &Masker,

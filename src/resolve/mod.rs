@@ -13,6 +13,7 @@ use crate::collection::{
     TemplateStr, hint_line,
 };
 use crate::request::{Body, Part, PartValue, ResolvedRequest};
+use crate::request::{Check, Expect, Predicate};
 use crate::template::{NoSecrets, Placeholder, PlaceholderKind, SecretSource, builtin};
 
 /// Errors while filling in a request.
@@ -171,6 +172,7 @@ impl Resolver {
             headers.push(("Content-Type".to_string(), content_type));
         }
 
+        let expect = cx.expect(&request.expect)?;
         Ok(ResolvedRequest {
             name: request.name.clone(),
             method: request.method.clone(),
@@ -179,7 +181,8 @@ impl Resolver {
             body,
             timeout: request.timeout.or(defaults.timeout),
             follow_redirects: request.follow_redirects,
-            expect: request.expect.clone(),
+            expect,
+            captures: request.captures.clone(),
         })
     }
 }
@@ -233,6 +236,37 @@ impl<'a> Cx<'a> {
             Some(var) => format!(" in variable `{var}`, used by request `{}`", self.request),
             None => format!(" in request `{}`", self.request),
         }
+    }
+
+    /// Expected values may use variables (`equals = "{{plan_id}}"`), typed like JSON bodies.
+    fn expect(&mut self, expect: &Expect<TValue>) -> Result<Expect, ResolveError> {
+        let mut predicates = |list: &[Predicate<TValue>]| -> Result<Vec<Predicate>, ResolveError> {
+            list.iter()
+                .cloned()
+                .map(|p| p.try_map(|v| self.value(&v)))
+                .collect()
+        };
+        let mut checks = |list: &[Check<TValue>]| -> Result<Vec<Check>, ResolveError> {
+            list.iter()
+                .map(|c| {
+                    Ok(Check {
+                        subject: c.subject.clone(),
+                        predicates: predicates(&c.predicates)?,
+                        line: c.line,
+                    })
+                })
+                .collect()
+        };
+        let headers = checks(&expect.headers)?;
+        let json = checks(&expect.json)?;
+        let body = predicates(&expect.body)?;
+        Ok(Expect {
+            status: expect.status.clone(),
+            headers,
+            json,
+            body,
+            duration_below: expect.duration_below,
+        })
     }
 
     fn text(&mut self, at: &TemplateStr) -> Result<String, ResolveError> {
