@@ -76,8 +76,8 @@ fn normalise(bytes: &[u8], ports: &[u16]) -> Result<String, Box<dyn Error>> {
     }
     let durations = Regex::new(r"\d+(\.\d+)? (µs|ms|s)\b")?;
     let text = durations.replace_all(&text, "T").into_owned();
-    let date = Regex::new(r"(?m)^  date: .*$")?;
-    Ok(date.replace_all(&text, "  date: DATE").into_owned())
+    let date = Regex::new(r"(?m)^( +)date: .*$")?;
+    Ok(date.replace_all(&text, "${1}date: DATE").into_owned())
 }
 
 fn h(name: &str, value: &str) -> (String, String) {
@@ -247,6 +247,18 @@ shop / ping
 ← 500 Internal Server Error  HTTP/1.1  4 B
   connect T · ttfb T · download T · total T · 4 B
   ✗ status: expected 200, got 500
+  request:
+  → GET http://127.0.0.1:PORT/ping
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 500 Internal Server Error
+    content-type: text/plain
+    content-length: 4
+    date: DATE
+
+    oops
 summary: 0 passed, 1 failed, 0 errored in T
 "
     );
@@ -292,6 +304,18 @@ shop / list-fail
 ← 404 Not Found  HTTP/1.1  1 B
   connection reused · ttfb T · download T · total T · 1 B
   ✗ status: expected 200 or 201, got 404
+  request:
+  → GET http://127.0.0.1:PORT/missing
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 404 Not Found
+    content-type: text/plain
+    content-length: 1
+    date: DATE
+
+    m
 shop / class-pass
 → GET http://127.0.0.1:PORT/accepted
 ← 202 Accepted  HTTP/1.1  1 B
@@ -301,11 +325,35 @@ shop / class-fail
 ← 500 Internal Server Error  HTTP/1.1  1 B
   connection reused · ttfb T · download T · total T · 1 B
   ✗ status: expected 2xx, got 500
+  request:
+  → GET http://127.0.0.1:PORT/boom
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 500 Internal Server Error
+    content-type: text/plain
+    content-length: 1
+    date: DATE
+
+    b
 shop / class-list
 → GET http://127.0.0.1:PORT/missing
 ← 404 Not Found  HTTP/1.1  1 B
   connection reused · ttfb T · download T · total T · 1 B
   ✗ status: expected 2xx or 500, got 404
+  request:
+  → GET http://127.0.0.1:PORT/missing
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 404 Not Found
+    content-type: text/plain
+    content-length: 1
+    date: DATE
+
+    m
 summary: 2 passed, 3 failed, 0 errored in T
 "
     );
@@ -362,6 +410,18 @@ shop / bad
 ← 503 Service Unavailable  HTTP/1.1  4 B
   connection reused · ttfb T · download T · total T · 4 B
   ✗ status: expected 200, got 503
+  request:
+  → GET http://127.0.0.1:PORT/bad
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 503 Service Unavailable
+    content-type: text/plain
+    content-length: 4
+    date: DATE
+
+    down
 summary: 1 passed, 1 failed, 0 errored in T
 "
     );
@@ -395,6 +455,18 @@ shop / one
 ← 500 Internal Server Error  HTTP/1.1  2 B
   connect T · ttfb T · download T · total T · 2 B
   ✗ status: expected 200, got 500
+  request:
+  → GET http://127.0.0.1:PORT/one
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 500 Internal Server Error
+    content-type: text/plain
+    content-length: 2
+    date: DATE
+
+    no
 summary: 0 passed, 1 failed, 0 errored, 2 not run in T
 "
     );
@@ -670,6 +742,18 @@ shop / fail
 ← 500 Internal Server Error  HTTP/1.1  2 B
   connect T · ttfb T · download T · total T · 2 B
   ✗ status: expected 200, got 500
+  request:
+  → GET http://127.0.0.1:PORT/fail
+    user-agent: postie/0.1.0
+    accept: */*
+    accept-encoding: gzip, deflate
+  response:
+    HTTP/1.1 500 Internal Server Error
+    content-type: text/plain
+    content-length: 2
+    date: DATE
+
+    no
 shop / down
 → GET http://127.0.0.1:PORT/down
 postie: error: connection refused by 127.0.0.1:PORT

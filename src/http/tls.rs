@@ -30,14 +30,11 @@ pub(crate) fn client_config(
             provider: Arc::clone(&provider),
         })
     } else {
-        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+        Arc::new(LazyPlatformVerifier {
             extra_roots,
-            Arc::clone(&provider),
-        )
-        .map_err(|e| HttpError::TlsSetup {
-            reason: e.to_string(),
-        })?;
-        Arc::new(verifier)
+            provider: Arc::clone(&provider),
+            inner: std::sync::OnceLock::new(),
+        })
     };
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -159,6 +156,72 @@ impl ServerCertVerifier for AcceptAnyCert {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// The platform verifier, built on the first certificate to check: loading the system's roots
+/// costs a few milliseconds (every file of `/etc/ssl/certs` on Debian), which a plain-HTTP run
+/// should not pay.
+#[derive(Debug)]
+struct LazyPlatformVerifier {
+    extra_roots: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+    inner: std::sync::OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, String>>,
+}
+
+impl LazyPlatformVerifier {
+    fn get(&self) -> Result<&Arc<rustls_platform_verifier::Verifier>, rustls::Error> {
+        self.inner
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new_with_extra_roots(
+                    self.extra_roots.clone(),
+                    Arc::clone(&self.provider),
+                )
+                .map(Arc::new)
+                .map_err(|e| format!("could not load the system's CA certificates: {e}"))
+            })
+            .as_ref()
+            .map_err(|reason| rustls::Error::General(reason.clone()))
+    }
+}
+
+impl ServerCertVerifier for LazyPlatformVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.get()?
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.get()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.get()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        // Asked while building the ClientHello: answer from the provider, without loading roots
+        // (the platform verifier answers the same from the same provider).
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
