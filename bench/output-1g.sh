@@ -3,7 +3,9 @@
 # peak RSS (/usr/bin/time -v, one run each) of curl, xh's download mode and postie.
 #
 #   bench/output-1g.sh          (settings: see bench/lib.sh; RUNS=3 WARMUP=1;
-#                                OUT_DIR=dir of the written file, default $BENCH_DIR/out)
+#                                OUT_DIR=dir of the written file: default /dev/shm (tmpfs, so
+#                                disk writeback of one run doesn't land in the next one's
+#                                time), else $BENCH_DIR/out; OUT_DIR=$BENCH_DIR/out for disk)
 #
 # Targets: postie peak RSS < 20 MB, wall <= 1.1x curl.
 set -euo pipefail
@@ -12,13 +14,15 @@ need hyperfine curl python3 nginx cmp /usr/bin/time "$XH" "$POSTIE"
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 RESULTS=${RESULTS:-$BENCH_DIR/results}
-OUT_DIR=${OUT_DIR:-$BENCH_DIR/out}
+if [[ -z ${OUT_DIR:-} ]]; then
+    if [[ -d /dev/shm && -w /dev/shm ]]; then OUT_DIR=/dev/shm; else OUT_DIR=$BENCH_DIR/out; fi
+fi
 mkdir -p "$RESULTS" "$OUT_DIR"
 with_server
 
 url=$BASE_URL/1g.bin
 src=$BENCH_DIR/www/1g.bin
-f=$OUT_DIR/1g.out
+f=$OUT_DIR/postie-bench-1g.out
 on_exit 'rm -f "$f"'
 
 # Sanity: postie writes exactly the served bytes.
@@ -28,7 +32,7 @@ cmp -s "$f" "$src" || die "postie's -o file differs from the served 1g.bin"
 json=$RESULTS/output-1g.json
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
     -n curl "curl -s -o $f $url" \
-    -n xh "$XH -d -o $f $url" \
+    -n xh "$XH -I -d -o $f $url" \
     -n postie "$POSTIE send GET $url -o $f" > "$RESULTS/output-1g.txt"
 
 rss=$RESULTS/output-1g.rss
@@ -36,7 +40,7 @@ rss=$RESULTS/output-1g.rss
 for tool in curl xh postie; do
     case $tool in
     curl) cmd=(curl -s -o "$f" "$url") ;;
-    xh) cmd=("$XH" -d -o "$f" "$url") ;;
+    xh) cmd=("$XH" -I -d -o "$f" "$url") ;;
     postie) cmd=("$POSTIE" send GET "$url" -o "$f") ;;
     esac
     rm -f "$f"

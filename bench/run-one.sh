@@ -2,6 +2,7 @@
 # One small GET (~1 KB JSON) on loopback, whole process: curl, xh, `postie run` of a
 # one-request collection and `postie send`, in ONE hyperfine invocation (same noise for all).
 # Every command fetches the body and discards it (hyperfine sends stdout to /dev/null).
+# xh gets -I (--ignore-stdin): with a non-terminal stdin it would otherwise send a POST.
 #
 #   bench/run-one.sh            (settings: see bench/lib.sh; RUNS=50 WARMUP=5)
 #
@@ -28,14 +29,14 @@ TOML
 
 # Sanity: every tool gets the same bytes.
 want=$(curl -s "$url" | cksum)
-[[ $("$XH" "$url" | cksum) == "$want" ]] || die "xh body differs from curl's"
+[[ $("$XH" -I "$url" | cksum) == "$want" ]] || die "xh body differs from curl's"
 [[ $("$POSTIE" run "$work/one.toml" 2> /dev/null | cksum) == "$want" ]] || die "postie run body differs from curl's"
 [[ $("$POSTIE" send GET "$url" 2> /dev/null | cksum) == "$want" ]] || die "postie send body differs from curl's"
 
 json=$RESULTS/run-one.json
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
     -n curl "curl -s $url -o /dev/null" \
-    -n xh "$XH $url" \
+    -n xh "$XH -I $url" \
     -n "postie run" "$POSTIE run $work/one.toml" \
     -n "postie send" "$POSTIE send GET $url" > "$RESULTS/run-one.txt"
 
