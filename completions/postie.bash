@@ -59,7 +59,7 @@ _postie() {
 
     case "${cmd}" in
         postie)
-            opts="-v -q -h -V --color --verbose --quiet --help --version run send list show completions help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -77,7 +77,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__completions)
-            opts="-v -q -h -V --color --verbose --quiet --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,7 +193,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__list)
-            opts="-v -q -h -V --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,7 +211,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__run)
-            opts="-e -k -o -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --fail-fast --color --verbose --quiet --help --version"
+            opts="-e -k -o -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --fail-fast --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +257,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --no-follow --color --verbose --quiet --help --version"
+            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --no-follow --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,7 +291,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__show)
-            opts="-e -v -q -h -V --env --var --curl --color --verbose --quiet --help --version"
+            opts="-e -v -q -h -V --env --var --curl --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

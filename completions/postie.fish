@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_postie_global_optspecs
-    string join \n color= v/verbose q/quiet h/help V/version
+    string join \n color= v/verbose q/quiet show-secrets h/help V/version
 end
 
 function __fish_postie_needs_command
@@ -29,6 +29,7 @@ always\t''
 never\t''"
 complete -c postie -n "__fish_postie_needs_command" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_needs_command" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_needs_command" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_needs_command" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_needs_command" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_needs_command" -f -a "run" -d 'Run collections, or single requests of them'
@@ -51,6 +52,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l dry-run -d 'Resolv
 complete -c postie -n "__fish_postie_using_subcommand run" -l fail-fast -d 'Stop at the first request that fails'
 complete -c postie -n "__fish_postie_using_subcommand run" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand run" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand run" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand run" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand run" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand send" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
@@ -65,6 +67,7 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resol
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand send" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand send" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand list" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
@@ -72,6 +75,7 @@ always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand list" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand list" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand list" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
@@ -82,6 +86,7 @@ never\t''"
 complete -c postie -n "__fish_postie_using_subcommand show" -l curl -d 'Print a runnable curl command instead'
 complete -c postie -n "__fish_postie_using_subcommand show" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand show" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand show" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand show" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand show" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand completions" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
@@ -89,6 +94,7 @@ always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand completions" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand completions" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand completions" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions help" -f -a "run" -d 'Run collections, or single requests of them'

@@ -10,11 +10,14 @@ use crate::commands;
 use crate::context::Context;
 use crate::error::{Code, Failure};
 use crate::output::color::{ColorChoice, Palette, use_color};
+use crate::output::mask::Masker;
 use crate::output::printer::{Printer, Verbosity};
 
 /// Settings resolved once from the flags and the environment.
 pub struct Settings {
     pub ctx: Context,
+    /// Secrets resolved during the run, masked in every output.
+    pub masker: Masker,
     pub printer: Printer,
     /// Colour JSON bodies on stdout.
     pub stdout_color: bool,
@@ -35,12 +38,33 @@ impl Settings {
         } else {
             Verbosity::Normal
         };
-        let printer = Printer::new(Palette::new(color(ctx.stderr_tty)), verbosity);
+        let masker = Masker::new(cli.global.show_secrets);
+        let printer = Printer::new(Palette::new(color(ctx.stderr_tty)), verbosity)
+            .with_masker(masker.clone());
         Settings {
+            masker,
             stdout_color: color(ctx.stdout_tty),
             printer,
             ctx,
         }
+    }
+}
+
+impl Settings {
+    /// Where `{{secret:NAME}}` comes from in this run; every value found is masked from then on.
+    pub fn secret_source(&self) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
+        use crate::resolve::secrets::{MaskingSource, env_var_name};
+        use crate::template::SecretUnavailable;
+        std::sync::Arc::new(MaskingSource::new(self.masker.clone(), |name| {
+            let var = env_var_name(name);
+            match std::env::var(&var) {
+                Ok(value) if !value.is_empty() => Ok(value),
+                _ => Err(SecretUnavailable {
+                    message: format!("secret `{name}` is not set"),
+                    hint: Some(format!("set the environment variable `{var}`")),
+                }),
+            }
+        }))
     }
 }
 
@@ -61,7 +85,8 @@ pub fn main() -> ExitCode {
     let code = match dispatch(cli.command, &settings) {
         Ok(code) => code,
         Err(failure) => {
-            failure.report(&settings.printer.palette);
+            let printer = &settings.printer;
+            printer.err(&failure.render(&printer.palette));
             failure.code
         }
     };
@@ -92,10 +117,13 @@ fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(
                 format!("could not start the async runtime: {e}"),
             )
         })?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         tokio::select! {
             result = future => result,
             _ = tokio::signal::ctrl_c() => Ok(Code::Interrupted),
         }
-    })
+    });
+    // Don't wait for a blocking task (a body being printed) that an interrupt left behind.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }

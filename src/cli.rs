@@ -39,6 +39,9 @@ pub struct GlobalArgs {
     /// Print only failures (and bodies written with -o stay silent)
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Print secret values instead of masking them (•••••• by default, everywhere)
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

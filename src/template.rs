@@ -89,10 +89,18 @@ pub struct TemplateError {
     pub hint: Option<String>,
 }
 
-/// Where `{{secret:NAME}}` values come from. The OS keyring plugs in here later.
+/// Why a secret could not be had: a message (the resolver adds where it was needed) and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretUnavailable {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Where `{{secret:NAME}}` values come from (environment, OS keyring, prompt).
 pub trait SecretSource {
-    /// The secret's value, or a message saying why it is unavailable.
-    fn secret(&self, name: &str) -> Result<String, String>;
+    /// The secret's value, or why it is unavailable.
+    fn secret(&self, name: &str) -> Result<String, SecretUnavailable>;
 }
 
 /// The secret source used until the keyring exists: every lookup fails.
@@ -100,10 +108,11 @@ pub trait SecretSource {
 pub struct NoSecrets;
 
 impl SecretSource for NoSecrets {
-    fn secret(&self, name: &str) -> Result<String, String> {
-        Err(format!(
-            "secrets are not supported yet (`{{{{secret:{name}}}}}`)"
-        ))
+    fn secret(&self, name: &str) -> Result<String, SecretUnavailable> {
+        Err(SecretUnavailable {
+            message: format!("secret `{name}` is not available"),
+            hint: None,
+        })
     }
 }
 
@@ -390,7 +399,10 @@ mod tests {
     fn no_secrets_explains_itself() {
         assert_eq!(
             NoSecrets.secret("tok"),
-            Err("secrets are not supported yet (`{{secret:tok}}`)".to_string())
+            Err(SecretUnavailable {
+                message: "secret `tok` is not available".to_string(),
+                hint: None
+            })
         );
     }
 }

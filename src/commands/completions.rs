@@ -26,14 +26,5 @@ pub fn file_name(shell: clap_complete::Shell) -> &'static str {
 }
 
 pub fn run(args: &CompletionsArgs) -> Result<Code, Failure> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out
-        .write_all(&generate(args.shell))
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write completions: {e}"))),
-    }
+    crate::output::print_stdout(&generate(args.shell))
 }

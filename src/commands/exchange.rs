@@ -7,6 +7,7 @@ use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::{InboxServer, Responder};
+use crate::output::printer::{Printer, Verbosity};
 use crate::output::sink::{self, BodyMode, BodyWritten, SinkError};
 use crate::request::ResolvedRequest;
 use crate::resolve::Resolver;
@@ -30,7 +31,9 @@ pub enum Outcome {
 /// What a run shares between its requests: the client (connections are reused), the embedded
 /// inbox if a collection uses `{{inbox}}`, and where bodies go.
 pub struct Plan {
-    client: Option<Client>,
+    client: Client,
+    secrets: std::sync::Arc<dyn crate::template::SecretSource + Send + Sync>,
+    dry_run: bool,
     inbox: Option<InboxServer>,
     body_mode: BodyMode,
 }
@@ -42,10 +45,8 @@ impl Plan {
         start_inbox: bool,
     ) -> Result<Plan, Failure> {
         let printer = &settings.printer;
-        let client = if opts.dry_run {
-            None
-        } else {
-            if opts.insecure {
+        let client = {
+            if opts.insecure && !opts.dry_run {
                 printer.err(&printer.warning("`--insecure`: TLS certificates are not verified; anyone on the path can read and change this traffic"));
             }
             let options = ClientOptions {
@@ -54,7 +55,7 @@ impl Plan {
                 timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
                 connect_timeout: std::time::Duration::from_secs(10),
             };
-            Some(Client::new(&options).map_err(Failure::from)?)
+            Client::new(&options).map_err(Failure::from)?
         };
         let inbox = if start_inbox {
             let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
@@ -77,6 +78,7 @@ impl Plan {
             },
             None if printer.quiet() => BodyMode::Discard,
             None => BodyMode::Stdout {
+                masker: settings.masker.clone(),
                 pretty: ctx.stdout_tty || opts.pretty,
                 color: settings.stdout_color,
                 terminal: ctx.stdout_tty,
@@ -84,6 +86,8 @@ impl Plan {
         };
         Ok(Plan {
             client,
+            secrets: settings.secret_source(),
+            dry_run: opts.dry_run,
             inbox,
             body_mode,
         })
@@ -102,7 +106,9 @@ impl Plan {
             None => "http://127.0.0.1:0".to_string(),
         };
         let builtins = [("inbox".to_string(), serde_json::Value::String(inbox))];
-        Resolver::new(collection, env, vars, &builtins).map_err(Failure::from)
+        Resolver::new(collection, env, vars, &builtins)
+            .map(|r| r.with_secrets(self.secrets.clone()))
+            .map_err(Failure::from)
     }
 
     pub async fn shutdown(self) {
@@ -151,7 +157,10 @@ pub async fn one(
     let mut log = Log::new(settings);
     log.say(&settings.printer.heading(&collection.name, &spec.name));
     match resolver.resolve(collection, spec) {
-        Ok(request) => send(plan, settings, &request, log).await,
+        Ok(request) => {
+            settings.masker.add_derived(&request.headers);
+            send(plan, settings, &request, log).await
+        }
         Err(err) => {
             let failure = Failure::from(err);
             log.failed(&failure.render(&settings.printer.palette));
@@ -172,24 +181,7 @@ async fn send(
     mut log: Log<'_>,
 ) -> Outcome {
     let printer = &settings.printer;
-    let Some(client) = &plan.client else {
-        // Dry run: the request as it would be sent, headers and body included.
-        let shown = crate::output::printer::Printer::new(
-            printer.palette,
-            crate::output::printer::Verbosity::Verbose,
-        );
-        log.say(&shown.request(
-            &request.method,
-            request.url.as_str(),
-            &request.headers,
-            &request.body,
-        ));
-        log.say(&format!(
-            "  {}\n",
-            printer.palette.dim("(dry run: not sent)")
-        ));
-        return Outcome::DryRun;
-    };
+    let client = &plan.client;
     let fail = |log: &mut Log, failure: Failure| {
         log.failed(&failure.render(&printer.palette));
         Outcome::Errored(failure.code)
@@ -198,6 +190,21 @@ async fn send(
         Ok(prepared) => prepared,
         Err(err) => return fail(&mut log, Failure::from(err)),
     };
+    if plan.dry_run {
+        // The request exactly as it would be sent (client headers included), never sent.
+        let shown = Printer::new(printer.palette, Verbosity::Verbose);
+        log.say(&shown.request(
+            &prepared.method,
+            prepared.url.as_str(),
+            &prepared.headers,
+            &request.body,
+        ));
+        log.say(&format!(
+            "  {}\n",
+            printer.palette.dim("(dry run: not sent)")
+        ));
+        return Outcome::DryRun;
+    }
     log.say(&printer.request(
         &prepared.method,
         prepared.url.as_str(),
@@ -232,7 +239,9 @@ async fn send(
     if let Some(note) = sink::describe(&written) {
         log.say(&format!("  {}\n", printer.palette.dim(&note)));
     }
-    log.say(&printer.timings(&timings.get(), timings.bytes()));
+    // A withheld body wasn't downloaded: its size is in the `←` line, if the server gave one.
+    let received = (!matches!(written, BodyWritten::Withheld { .. })).then(|| timings.bytes());
+    log.say(&printer.timings(&timings.get(), received));
     let failures: Vec<String> = request
         .expect
         .status

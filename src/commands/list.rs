@@ -1,7 +1,6 @@
 //! `postie list [COLLECTION]`: the requests as a tree, with method and URL.
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use crate::app::Settings;
 use crate::cli::ListArgs;
@@ -22,12 +21,20 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
             vec![path]
         }
         None => {
-            let found = collection::discover(&settings.ctx.cwd.join("collections"));
+            let found = collection::discover(&settings.ctx.cwd);
             if found.is_empty() {
                 return Err(Failure::usage("no collections found under `collections/`")
                     .with_hint("name a collection file: `postie list path/to/api.toml`"));
             }
+            // Show paths as the user would type them.
             found
+                .into_iter()
+                .map(|p| {
+                    p.strip_prefix(&settings.ctx.cwd)
+                        .map(|r| r.to_path_buf())
+                        .unwrap_or(p)
+                })
+                .collect()
         }
     };
     let palette = Palette::new(settings.stdout_color);
@@ -36,15 +43,7 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
         let collection = collection::load(path)?;
         out.push_str(&tree(&collection, &palette));
     }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
-    }
+    crate::output::print_stdout(out.as_bytes())
 }
 
 /// ```text

@@ -61,7 +61,16 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     plan.shutdown().await;
     let printer = &settings.printer;
     let code = tally.code();
-    if code != Code::Ok || (total_requests > 1 && !printer.quiet()) {
+    if args.send.dry_run && code == Code::Ok {
+        if !printer.quiet() {
+            let s = if tally.dry_run == 1 { "" } else { "s" };
+            let line = format!(
+                "{} request{s} resolved, nothing sent (dry run)",
+                tally.dry_run
+            );
+            printer.err(&format!("{} {line}\n", printer.palette.bold("summary:")));
+        }
+    } else if code != Code::Ok || (total_requests > 1 && !printer.quiet()) {
         printer.err(&printer.summary(
             tally.passed,
             tally.failed,
@@ -79,14 +88,19 @@ struct Tally {
     failed: usize,
     errored: usize,
     not_run: usize,
+    dry_run: usize,
     worst: Option<Code>,
 }
 
 impl Tally {
     fn add(&mut self, outcome: &Outcome) {
         let code = match outcome {
-            Outcome::Passed | Outcome::DryRun | Outcome::BrokenPipe => {
+            Outcome::Passed | Outcome::BrokenPipe => {
                 self.passed += 1;
+                return;
+            }
+            Outcome::DryRun => {
+                self.dry_run += 1;
                 return;
             }
             Outcome::Failed => {
@@ -182,8 +196,7 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 
 /// No target: a fuzzy picker on a terminal, else a usage error listing what exists.
 fn pick_target(settings: &Settings) -> Result<Vec<String>, Failure> {
-    let dir = settings.ctx.cwd.join("collections");
-    let found = collection::discover(&dir);
+    let found = collection::discover(&settings.ctx.cwd);
     if !settings.ctx.interactive() {
         let names: Vec<String> = found.iter().filter_map(|p| stem(p)).collect();
         let mut failure = Failure::usage("no target given");
@@ -192,7 +205,7 @@ fn pick_target(settings: &Settings) -> Result<Vec<String>, Failure> {
         } else {
             failure
                 .with_detail(format!(
-                    "collections found under `collections/`: {}",
+                    "  collections found under `collections/`: {}",
                     names.join(", ")
                 ))
                 .with_hint(format!(

@@ -1,8 +1,6 @@
 //! `postie show TARGET [--curl]`: the fully resolved request(s), or a runnable curl command.
 //! Nothing is sent.
 
-use std::io::Write;
-
 use crate::app::Settings;
 use crate::cli::ShowArgs;
 use crate::collection;
@@ -32,13 +30,23 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         args.vars.env.as_deref(),
         &args.vars.vars,
         &builtins,
-    )?;
+    )?
+    .with_secrets(settings.secret_source());
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
     let mut out = String::new();
     for (i, spec) in specs.iter().enumerate() {
         let resolved = resolver.resolve(&collection, spec)?;
+        settings.masker.add_derived(&resolved.headers);
         if args.curl {
-            out.push_str(&crate::output::curl::to_curl(&resolved));
+            // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).
+            let secrets = if settings.masker.is_active() {
+                settings.masker.secrets()
+            } else {
+                Vec::new()
+            };
+            out.push_str(&crate::output::curl::to_curl_with_secrets(
+                &resolved, &secrets,
+            ));
             out.push('\n');
         } else {
             if i > 0 {
@@ -53,13 +61,6 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             ));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
-    }
+    // Whatever a secret may still be part of (a binary body, say) is masked.
+    crate::output::print_stdout(settings.masker.mask(&out).as_bytes())
 }

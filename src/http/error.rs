@@ -63,6 +63,9 @@ pub enum HttpError {
     /// A `--cacert` file could not be read or holds no certificate.
     #[error("could not read CA file `{}`: {reason}", path.display())]
     CaFile { path: PathBuf, reason: String },
+    /// A proxy environment variable holds a URL that can't be used.
+    #[error("{reason}")]
+    Proxy { reason: String },
     /// The TLS configuration could not be built (e.g. no usable root certificates).
     #[error("could not set up TLS: {reason}")]
     TlsSetup { reason: String },
@@ -113,7 +116,8 @@ impl HttpError {
             | HttpError::UnsupportedScheme { .. }
             | HttpError::BodyFile { .. }
             | HttpError::InvalidContentType { .. }
-            | HttpError::CaFile { .. } => 2,
+            | HttpError::CaFile { .. }
+            | HttpError::Proxy { .. } => 2,
             HttpError::Dns { .. }
             | HttpError::Refused { .. }
             | HttpError::Reset { .. }
@@ -177,6 +181,9 @@ impl HttpError {
                 "use a MIME type such as `image/png` or `application/octet-stream`"
             }
             HttpError::CaFile { .. } => "`--cacert` takes a PEM file with one or more certificates",
+            HttpError::Proxy { .. } => {
+                "fix or unset the variable (`http://host:port`); loopback hosts never use a proxy"
+            }
             HttpError::TlsSetup { .. } => {
                 "install the system CA certificates, or pass `--cacert FILE`"
             }

@@ -10,6 +10,7 @@
 
 mod body;
 mod error;
+mod proxy;
 mod timing;
 mod tls;
 
@@ -144,8 +145,14 @@ impl Client {
     pub fn new(opts: &ClientOptions) -> Result<Client, HttpError> {
         let recorder = Arc::new(Recorder::default());
         let tls = tls::client_config(opts.insecure, &opts.ca_certs, Arc::clone(&recorder))?;
+        let proxies = proxy::from_env(|name| std::env::var(name).ok())
+            .map_err(|reason| HttpError::Proxy { reason })?;
         let build = |policy: reqwest::redirect::Policy| {
-            reqwest::Client::builder()
+            let mut builder = reqwest::Client::builder().no_proxy();
+            for proxy in &proxies {
+                builder = builder.proxy(proxy.clone());
+            }
+            builder
                 .tls_backend_preconfigured(tls.clone())
                 .dns_resolver(TimedResolver {
                     recorder: Arc::clone(&recorder),

@@ -30,6 +30,15 @@ use crate::request::{Body, Part, PartValue, ResolvedRequest};
 /// - NUL characters in the URL, header values or form fields cannot be passed to a
 ///   program at all and are dropped.
 pub fn to_curl(req: &ResolvedRequest) -> String {
+    to_curl_with_secrets(req, &[])
+}
+
+/// Like [`to_curl`], but every secret value (given as `(name, value)`) is written as a
+/// reference to its environment variable, `"Authorization: Bearer ${POSTIE_SECRET_TOKEN}"`,
+/// so the command runs where the secret is set and shows nothing. A Basic `Authorization`
+/// header whose credentials hold a secret becomes `-u "user:${POSTIE_SECRET_PW}"`.
+pub fn to_curl_with_secrets(req: &ResolvedRequest, secrets: &[(String, String)]) -> String {
+    let quote = |word: &str| quote_with(word, secrets);
     let has_body = !matches!(req.body, Body::None);
     let mut first = String::new();
     let binary = match &req.body {
@@ -63,6 +72,10 @@ pub fn to_curl(req: &ResolvedRequest) -> String {
         if multipart && is_content_type && value.to_ascii_lowercase().starts_with("multipart/") {
             continue; // curl writes it with its own boundary
         }
+        if let Some(credentials) = basic_with_secret(name, value, secrets) {
+            lines.push(format!("-u {}", quote(&credentials)));
+            continue;
+        }
         let header = match value.is_empty() {
             true => format!("{name};"),
             false => format!("{name}: {value}"),
@@ -83,12 +96,32 @@ pub fn to_curl(req: &ResolvedRequest) -> String {
             let arg = format!("@{}", path.display());
             lines.push(format!("--data-binary {}", quote(&arg)));
         }
-        Body::Multipart(parts) => lines.extend(parts.iter().map(form_arg)),
+        Body::Multipart(parts) => lines.extend(parts.iter().map(|p| form_arg(p, &quote))),
     }
     lines.join(" \\\n  ")
 }
 
-fn form_arg(part: &Part) -> String {
+/// `user:password` of a Basic `Authorization` header, if a secret is part of it.
+fn basic_with_secret(name: &str, value: &str, secrets: &[(String, String)]) -> Option<String> {
+    use base64::Engine as _;
+    if secrets.is_empty() || !name.eq_ignore_ascii_case("authorization") {
+        return None;
+    }
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(token.trim())
+        .ok()?;
+    let credentials = String::from_utf8(decoded).ok()?;
+    secrets
+        .iter()
+        .any(|(_, v)| !v.is_empty() && credentials.contains(v.as_str()))
+        .then_some(credentials)
+}
+
+fn form_arg(part: &Part, quote: &dyn Fn(&str) -> String) -> String {
     match &part.value {
         PartValue::Text(text) => {
             format!("--form-string {}", quote(&format!("{}={text}", part.name)))
@@ -122,6 +155,44 @@ fn form_value(value: &str) -> String {
     }
     let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
     format!("\"{escaped}\"")
+}
+
+/// Quote one shell word; secret values inside it become `${POSTIE_SECRET_…}` references in a
+/// double-quoted word.
+fn quote_with(word: &str, secrets: &[(String, String)]) -> String {
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    for (name, value) in secrets {
+        if value.is_empty() {
+            continue;
+        }
+        for (start, _) in word.match_indices(value.as_str()) {
+            let end = start + value.len();
+            if !found.iter().any(|(s, e, _)| start < *e && *s < end) {
+                found.push((start, end, crate::resolve::secrets::env_var_name(name)));
+            }
+        }
+    }
+    if found.is_empty() {
+        return quote(word);
+    }
+    found.sort();
+    let escape = |text: &str| {
+        text.replace('\0', "")
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('$', "\\$")
+            .replace('`', "\\`")
+    };
+    let mut out = String::from("\"");
+    let mut pos = 0;
+    for (start, end, var) in found {
+        out.push_str(&escape(&word[pos..start]));
+        let _ = write!(out, "${{{var}}}");
+        pos = end;
+    }
+    out.push_str(&escape(&word[pos..]));
+    out.push('"');
+    out
 }
 
 /// Quote one shell word. NUL cannot be part of an argument, so it is dropped.
@@ -195,6 +266,28 @@ mod tests {
             follow_redirects: false,
             expect: Expect::default(),
         }
+    }
+
+    #[test]
+    fn secrets_become_environment_variable_references() {
+        let secrets = vec![
+            ("token".to_string(), "t0k$n".to_string()),
+            ("pw".to_string(), "lovelace".to_string()),
+        ];
+        let req = request(
+            "GET",
+            "http://api.test/x?key=t0k$n",
+            &[
+                ("X-Note", "it's \"t0k$n\""),
+                ("Authorization", "Basic YWRhOmxvdmVsYWNl"),
+            ],
+            Body::None,
+        );
+        assert_eq!(
+            to_curl_with_secrets(&req, &secrets),
+            "curl \"http://api.test/x?key=${POSTIE_SECRET_TOKEN}\" \\\n  \
+             -H \"X-Note: it's \\\"${POSTIE_SECRET_TOKEN}\\\"\" \\\n  -u \"ada:${POSTIE_SECRET_PW}\""
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::http::{ResponseHead, Timings};
 use crate::output::body::human_size;
 use crate::output::color::Palette;
+use crate::output::mask::Masker;
 use crate::request::{Body, PartValue};
 
 /// How much to show, decided once from the flags.
@@ -26,11 +27,22 @@ pub enum Verbosity {
 pub struct Printer {
     pub palette: Palette,
     pub verbosity: Verbosity,
+    /// Everything written to stderr passes through it.
+    pub masker: Masker,
 }
 
 impl Printer {
     pub fn new(palette: Palette, verbosity: Verbosity) -> Printer {
-        Printer { palette, verbosity }
+        Printer {
+            palette,
+            verbosity,
+            masker: Masker::default(),
+        }
+    }
+
+    pub fn with_masker(mut self, masker: Masker) -> Printer {
+        self.masker = masker;
+        self
     }
 
     pub fn verbose(&self) -> bool {
@@ -41,8 +53,9 @@ impl Printer {
         self.verbosity == Verbosity::Quiet
     }
 
-    /// Write to stderr; a closed stderr is not worth dying for.
+    /// Write to stderr, secrets masked; a closed stderr is not worth dying for.
     pub fn err(&self, text: &str) {
+        let text = self.masker.mask(text);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
         let _ = err.flush();
@@ -73,14 +86,27 @@ impl Printer {
             for (name, value) in headers {
                 let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
             }
-            out.push_str(&self.request_body(body));
+            let json = headers.iter().any(|(n, v)| {
+                n.eq_ignore_ascii_case("content-type")
+                    && crate::output::body::classify(Some(v), b"")
+                        == crate::output::body::BodyKind::Json
+            });
+            out.push_str(&self.request_body(body, json));
         }
         out
     }
 
-    fn request_body(&self, body: &Body) -> String {
+    fn request_body(&self, body: &Body, json: bool) -> String {
         match body {
             Body::None => String::new(),
+            Body::Bytes(bytes) if json && self.pretty_json(bytes).is_some() => {
+                let mut out = String::from("\n");
+                for line in self.pretty_json(bytes).unwrap_or_default().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+                out.push('\n');
+                out
+            }
             Body::Bytes(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let mut out = String::from("\n");
@@ -126,6 +152,18 @@ impl Printer {
         }
     }
 
+    /// A small in-memory JSON request body, pretty and coloured with colored_json (response
+    /// bodies, of any size, go through the streaming printer in `output::json` instead).
+    fn pretty_json(&self, bytes: &[u8]) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let mode = if self.palette.enabled() {
+            colored_json::ColorMode::On
+        } else {
+            colored_json::ColorMode::Off
+        };
+        colored_json::to_colored_json(&value, mode).ok()
+    }
+
     /// `← 201 Created  HTTP/2  1.2 KB`, then on `-v` the response headers.
     pub fn response(&self, head: &ResponseHead) -> String {
         let status = format!("{} {}", head.status, head.reason);
@@ -148,7 +186,7 @@ impl Printer {
     }
 
     /// `  dns 0.1 ms · connect 0.2 ms · tls 3.1 ms · ttfb 5.0 ms · download 0.3 ms · total 8.7 ms · 1.2 KB`
-    pub fn timings(&self, t: &Timings, bytes: u64) -> String {
+    pub fn timings(&self, t: &Timings, bytes: Option<u64>) -> String {
         let mut parts = Vec::new();
         if t.reused_connection {
             parts.push("connection reused".to_string());
@@ -163,7 +201,9 @@ impl Printer {
             parts.push(format!("download {}", fmt_duration(d)));
         }
         parts.push(format!("total {}", fmt_duration(t.total)));
-        parts.push(human_size(bytes));
+        if let Some(bytes) = bytes {
+            parts.push(human_size(bytes));
+        }
         format!("  {}\n", self.palette.dim(&parts.join(" · ")))
     }
 
@@ -266,7 +306,7 @@ mod tests {
             reused_connection: false,
         };
         assert_eq!(
-            plain(Verbosity::Normal).timings(&t, 512),
+            plain(Verbosity::Normal).timings(&t, Some(512)),
             format!(
                 "  connect 200 µs · ttfb 1.5 ms · download 100 µs · total 1.8 ms · {}\n",
                 human_size(512)

@@ -10,6 +10,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use crate::http::{BodyReader, HttpError};
 use crate::output::body::{BodyKind, classify, human_size};
 use crate::output::json::{PrettyOutcome, pretty_print};
+use crate::output::mask::Masker;
 
 const CHUNK: usize = 64 * 1024;
 /// Bytes looked at to tell JSON, text and binary apart.
@@ -25,6 +26,8 @@ pub enum BodyMode {
     /// stdout: `pretty` on a terminal or with `--pretty`; `color` for JSON colouring;
     /// `terminal` decides whether binary bodies are withheld.
     Stdout {
+        /// Masks secrets in the body (a server may echo them back).
+        masker: Masker,
         pretty: bool,
         color: bool,
         terminal: bool,
@@ -38,12 +41,18 @@ pub enum BodyMode {
 pub enum BodyWritten {
     Printed,
     Empty,
-    /// Binary on a terminal: not printed.
+    /// Binary on a terminal: not printed, nor downloaded (size as the server declared it).
     Withheld {
-        size: u64,
+        size: Option<u64>,
     },
     /// Declared JSON but not valid: printed as received.
     NotJson,
+    /// JSON that breaks midway: pretty up to `raw_from`, then the rest as received.
+    BrokenJson {
+        error_at: u64,
+        raw_from: u64,
+        message: &'static str,
+    },
     Saved {
         path: PathBuf,
         size: u64,
@@ -91,6 +100,7 @@ pub async fn write_body(
             Ok(BodyWritten::Discarded)
         }
         BodyMode::Stdout {
+            masker,
             pretty,
             color,
             terminal,
@@ -106,16 +116,15 @@ pub async fn write_body(
             }
             let kind = classify(content_type, &head);
             match kind {
-                BodyKind::Json if *pretty => pretty_to_stdout(head, reader, *color).await,
-                BodyKind::Binary if *terminal => {
-                    let rest = tokio::io::copy(&mut reader, &mut tokio::io::sink())
-                        .await
-                        .map_err(from_read_error)?;
-                    Ok(BodyWritten::Withheld {
-                        size: head.len() as u64 + rest,
-                    })
+                BodyKind::Json if *pretty => {
+                    pretty_to_stdout(head, reader, *color, *terminal, masker).await
                 }
-                _ => raw_to_stdout(head, reader, *terminal).await,
+                // Not worth downloading what won't be shown: stop reading (the connection is
+                // dropped) and say how big it is, if the server said.
+                BodyKind::Binary if *terminal => Ok(BodyWritten::Withheld {
+                    size: content_length,
+                }),
+                _ => raw_to_stdout(head, reader, *terminal, masker).await,
             }
         }
     }
@@ -127,11 +136,23 @@ async fn raw_to_stdout(
     head: Vec<u8>,
     mut reader: BodyReader,
     terminal: bool,
+    masker: &Masker,
 ) -> Result<BodyWritten, SinkError> {
     let mut out = tokio::io::stdout();
     let mut last = head.last().copied();
+    // Secrets echoed back by the server are masked on stdout too, piped or not.
+    let mut mask = masker.is_active().then(|| masker.stream());
+    let mut masked = Vec::new();
     let result = async {
-        out.write_all(&head).await?;
+        let mut write = async |out: &mut tokio::io::Stdout, bytes: &[u8]| match &mut mask {
+            Some(mask) => {
+                masked.clear();
+                mask.push(bytes, &mut masked);
+                out.write_all(&masked).await
+            }
+            None => out.write_all(bytes).await,
+        };
+        write(&mut out, &head).await?;
         let mut buf = vec![0u8; CHUNK];
         loop {
             let n = reader
@@ -142,7 +163,12 @@ async fn raw_to_stdout(
                 break;
             }
             last = Some(buf[n - 1]);
-            out.write_all(&buf[..n]).await?;
+            write(&mut out, &buf[..n]).await?;
+        }
+        if let Some(mask) = &mut mask {
+            masked.clear();
+            mask.finish(&mut masked);
+            out.write_all(&masked).await?;
         }
         if terminal && last != Some(b'\n') {
             out.write_all(b"\n").await?;
@@ -153,17 +179,29 @@ async fn raw_to_stdout(
     finish_stdout(result, BodyWritten::Printed)
 }
 
+/// Pretty JSON to stdout. A body that turns out not to be JSON is written as received; on a
+/// terminal a missing final newline is then added, as for text.
 async fn pretty_to_stdout(
     head: Vec<u8>,
     reader: BodyReader,
     color: bool,
+    terminal: bool,
+    masker: &Masker,
 ) -> Result<BodyWritten, SinkError> {
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
+    let masker = masker.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
-        let outcome = pretty_print(input, stdout.lock(), color)?;
-        stdout.lock().flush()?;
+        let mut out = LastByte {
+            inner: masker.writer(stdout.lock()),
+            last: None,
+        };
+        let outcome = pretty_print(input, &mut out, color)?;
+        if terminal && out.last.is_some_and(|b| b != b'\n') {
+            out.write_all(b"\n")?;
+        }
+        out.inner.finish()?;
         Ok::<_, std::io::Error>(outcome)
     })
     .await;
@@ -173,7 +211,36 @@ async fn pretty_to_stdout(
     };
     match result {
         Ok(PrettyOutcome::NotJson) => Ok(BodyWritten::NotJson),
+        Ok(PrettyOutcome::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        }) => Ok(BodyWritten::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        }),
         other => finish_stdout(other.map(|_| ()), BodyWritten::Printed),
+    }
+}
+
+/// A writer that remembers the last byte written through it.
+struct LastByte<W> {
+    inner: W,
+    last: Option<u8>,
+}
+
+impl<W: Write> Write for LastByte<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(&b) = buf.get(..n).and_then(<[u8]>::last) {
+            self.last = Some(b);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -259,9 +326,9 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
         None => indicatif::ProgressBar::new_spinner(),
     };
     let template = if len.is_some() {
-        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+        "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} eta {eta}"
     } else {
-        "{spinner} {bytes} {bytes_per_sec}"
+        "{spinner} {decimal_bytes} {decimal_bytes_per_sec}"
     };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
@@ -273,16 +340,26 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
 /// One line describing a body that wasn't printed to stdout.
 pub fn describe(written: &BodyWritten) -> Option<String> {
     match written {
-        BodyWritten::Withheld { size } => Some(format!(
+        BodyWritten::Withheld { size: Some(size) } => Some(format!(
             "binary body ({}) not shown: use `-o FILE` to save it",
             human_size(*size)
         )),
+        BodyWritten::Withheld { size: None } => {
+            Some("binary body not shown: use `-o FILE` to save it".to_string())
+        }
         BodyWritten::Saved { path, size } => Some(format!(
             "saved {} to `{}`",
             human_size(*size),
             path.display()
         )),
         BodyWritten::NotJson => Some("body is not valid JSON: shown as received".to_string()),
+        BodyWritten::BrokenJson {
+            error_at,
+            raw_from,
+            message,
+        } => Some(format!(
+            "body is not valid JSON at byte {error_at} ({message}): shown as received from byte {raw_from}"
+        )),
         _ => None,
     }
 }
@@ -294,7 +371,7 @@ mod tests {
     #[test]
     fn descriptions_name_the_fix() {
         assert_eq!(
-            describe(&BodyWritten::Withheld { size: 2048 }).as_deref(),
+            describe(&BodyWritten::Withheld { size: Some(2048) }).as_deref(),
             Some(
                 format!(
                     "binary body ({}) not shown: use `-o FILE` to save it",
@@ -304,6 +381,33 @@ mod tests {
             )
         );
         assert_eq!(describe(&BodyWritten::Printed), None);
+        assert_eq!(
+            describe(&BodyWritten::BrokenJson {
+                error_at: 10,
+                raw_from: 8,
+                message: "expected `,` or `]`"
+            })
+            .as_deref(),
+            Some(
+                "body is not valid JSON at byte 10 (expected `,` or `]`): shown as received from byte 8"
+            )
+        );
+    }
+
+    #[test]
+    fn last_byte_tracks_what_went_through() {
+        let mut out = LastByte {
+            inner: Vec::new(),
+            last: None,
+        };
+        out.write_all(b"").unwrap();
+        assert_eq!(out.last, None);
+        out.write_all(b"ab\n").unwrap();
+        out.write_all(b"c").unwrap();
+        assert_eq!(
+            (out.inner.as_slice(), out.last),
+            (&b"ab\nc"[..], Some(b'c'))
+        );
     }
 
     #[tokio::test]
