@@ -26,17 +26,21 @@ src=$BENCH_DIR/www/big.json
 rows=$RESULTS/json-pretty.rows
 : > "$rows"
 
-# measure NAME CMD...: RUNS runs under time -v; appends "NAME RUNS MEDIAN_WALL MAX_RSS_KB".
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# measure NAME CMD...: RUNS runs under time -v; appends
+# "NAME|RUNS|MEDIAN_WALL|MAX_RSS_KB|MEDIAN_CPU".
 measure() {
-    local name=$1 i walls=() rss=0 w kb
+    local name=$1 i walls=() cpus=() rss=0 w kb c
     shift
     for ((i = 1; i <= RUNS; i++)); do
         time_v "$RESULTS/json-pretty.${name// /_}.$i.time" "$@"
-        read -r w kb < <(time_field "$RESULTS/json-pretty.${name// /_}.$i.time")
+        read -r w kb c < <(time_field "$RESULTS/json-pretty.${name// /_}.$i.time")
         walls+=("$w")
-        ((kb > rss)) && rss=$kb
+        cpus+=("$c")
+        if ((kb > rss)); then rss=$kb; fi
     done
-    echo "$name|$RUNS|$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')|$rss" >> "$rows"
+    echo "$name|$RUNS|$(printf '%s\n' "${walls[@]}" | median)|$rss|$(printf '%s\n' "${cpus[@]}" | median)" >> "$rows"
 }
 
 if [[ $CHECK == 1 ]]; then
@@ -86,10 +90,11 @@ fi
 python3 - "$rows" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
-print(f"{'command':<18} {'runs':>4} {'median wall':>12} {'max RSS':>10}")
-for name, runs, wall, kb in rows:
-    print(f"{name:<18} {runs:>4} {float(wall):11.2f}s {int(kb)/1024:7.1f}MiB")
-for name, runs, wall, kb in rows:
+# cpu = user + system (median): much less disturbed by other load than wall time.
+print(f"{'command':<18} {'runs':>4} {'median wall':>12} {'cpu':>7} {'max RSS':>10}")
+for name, runs, wall, kb, cpu in rows:
+    print(f"{name:<18} {runs:>4} {float(wall):11.2f}s {float(cpu):6.2f}s {int(kb)/1024:7.1f}MiB")
+for name, runs, wall, kb, cpu in rows:
     if name.startswith("postie"):
         w, m = float(wall), int(kb) / 1024
         print(f"target {name} <= 1.5 s: {'met' if w <= 1.5 else 'MISSED'} ({w:.2f} s); "

@@ -75,7 +75,8 @@ time_v() {
         die "command failed: $* (see $out.stderr)"
 }
 
-# time_field FILE: print "WALL_SECONDS MAX_RSS_KB" from a /usr/bin/time -v report.
+# time_field FILE: print "WALL_SECONDS MAX_RSS_KB CPU_SECONDS" (CPU = user + system) from a
+# /usr/bin/time -v report.
 time_field() {
     awk -F': ' '
         /Elapsed \(wall clock\) time/ {
@@ -84,6 +85,7 @@ time_field() {
             wall = s
         }
         /Maximum resident set size/ { rss = $2 }
-        END { printf "%.3f %d\n", wall, rss }
+        /User time \(seconds\)|System time \(seconds\)/ { cpu += $2 }
+        END { printf "%.3f %d %.2f\n", wall, rss, cpu }
     ' "$1"
 }

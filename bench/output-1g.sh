@@ -54,14 +54,15 @@ import json, sys
 res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 rss = {}
 for line in open(sys.argv[2]):
-    name, wall, kb = line.split()
+    name, wall, kb, _cpu = line.split()
     rss[name] = (float(wall), int(kb))
 curl = res["curl"]["median"]
-print(f"{'command':<8} {'median':>8} {'min':>8} {'max':>8} {'/curl':>6} {'maxRSS':>9} {'wall(time -v)':>14}")
+# cpu = mean user + system time (hyperfine); maxRSS and its wall from one /usr/bin/time -v run.
+print(f"{'command':<8} {'median':>8} {'min':>8} {'max':>8} {'/curl':>6} {'cpu':>7} {'maxRSS':>9} {'wall(time -v)':>14}")
 for name, r in res.items():
     w, kb = rss[name]
     print(f"{name:<8} {r['median']:7.3f}s {r['min']:7.3f}s {r['max']:7.3f}s {r['median']/curl:6.2f} "
-          f"{kb/1024:6.1f}MiB {w:13.2f}s")
+          f"{r['user'] + r['system']:6.2f}s {kb/1024:6.1f}MiB {w:13.2f}s")
 p = res["postie"]["median"]
 prss = rss["postie"][1] / 1024
 print(f"target postie wall <= 1.1x curl: {'met' if p <= 1.1 * curl else 'MISSED'} ({p/curl:.2f}x)")

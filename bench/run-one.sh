@@ -44,11 +44,13 @@ python3 - "$json" <<'PY'
 import json, sys
 res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 ms = lambda s: s * 1000
-print(f"{'command':<12} {'median':>9} {'mean±σ':>16} {'min':>8} {'/curl':>6} {'/xh':>6}")
+# cpu = mean user + system time: much less disturbed by other load than wall time.
+print(f"{'command':<12} {'median':>9} {'mean±σ':>16} {'min':>8} {'/curl':>6} {'/xh':>6} {'cpu':>8}")
 curl, xh = res["curl"]["median"], res["xh"]["median"]
 for name, r in res.items():
     print(f"{name:<12} {ms(r['median']):7.2f}ms {ms(r['mean']):7.2f}±{ms(r['stddev']):5.2f}ms "
-          f"{ms(r['min']):6.2f}ms {r['median']/curl:6.2f} {r['median']/xh:6.2f}")
+          f"{ms(r['min']):6.2f}ms {r['median']/curl:6.2f} {r['median']/xh:6.2f} "
+          f"{ms(r['user'] + r['system']):6.2f}ms")
 run = res["postie run"]["median"]
 ok1, ok2 = run <= 1.1 * curl, run <= xh
 print(f"target postie run <= 1.1x curl: {'met' if ok1 else 'MISSED'} ({run/curl:.2f}x)")
