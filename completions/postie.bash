@@ -16,6 +16,9 @@ _postie() {
             ",$1")
                 cmd="postie"
                 ;;
+            postie,check)
+                cmd="postie__subcmd__check"
+                ;;
             postie,completions)
                 cmd="postie__subcmd__completions"
                 ;;
@@ -33,6 +36,9 @@ _postie() {
                 ;;
             postie,show)
                 cmd="postie__subcmd__show"
+                ;;
+            postie__subcmd__help,check)
+                cmd="postie__subcmd__help__subcmd__check"
                 ;;
             postie__subcmd__help,completions)
                 cmd="postie__subcmd__help__subcmd__completions"
@@ -59,8 +65,26 @@ _postie() {
 
     case "${cmd}" in
         postie)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show completions help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__check)
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -95,8 +119,22 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help)
-            opts="run send list show completions help"
+            opts="run send list show check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand send 'Send one ad-hoc request with HTTPie/xh-style items'
             cand list 'List the requests of collections as a tree, with method and URL'
             cand show 'Show a fully resolved request without sending it'
+            cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -108,6 +109,18 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;check'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;completions'= {
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
@@ -125,6 +138,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand send 'Send one ad-hoc request with HTTPie/xh-style items'
             cand list 'List the requests of collections as a tree, with method and URL'
             cand show 'Show a fully resolved request without sending it'
+            cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -135,6 +149,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;list'= {
         }
         &'postie;help;show'= {
+        }
+        &'postie;help;check'= {
         }
         &'postie;help;completions'= {
         }

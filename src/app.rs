@@ -51,19 +51,33 @@ impl Settings {
 }
 
 impl Settings {
-    /// Where `{{secret:NAME}}` comes from in this run; every value found is masked from then on.
-    pub fn secret_source(&self) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
-        use crate::resolve::secrets::{MaskingSource, env_var_name};
+    /// Where `{{secret:NAME}}` comes from for a collection: `POSTIE_SECRET_<NAME>`, then the
+    /// collection's `[secrets]` command; every value found is masked from then on.
+    pub fn secret_source(
+        &self,
+        collection: &crate::collection::Collection,
+    ) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
+        use crate::resolve::secrets::{MaskingSource, env_var_name, run_command};
         use crate::template::SecretUnavailable;
-        std::sync::Arc::new(MaskingSource::new(self.masker.clone(), |name| {
+        let commands: Vec<(String, Vec<String>)> = collection
+            .secrets
+            .iter()
+            .map(|s| (s.name.clone(), s.command.clone()))
+            .collect();
+        std::sync::Arc::new(MaskingSource::new(self.masker.clone(), move |name| {
             let var = env_var_name(name);
-            match std::env::var(&var) {
-                Ok(value) if !value.is_empty() => Ok(value),
-                _ => Err(SecretUnavailable {
-                    message: format!("secret `{name}` is not set"),
-                    hint: Some(format!("set the environment variable `{var}`")),
-                }),
+            if let Ok(value) = std::env::var(&var)
+                && !value.is_empty()
+            {
+                return Ok(value);
             }
+            if let Some((_, argv)) = commands.iter().find(|(n, _)| n == name) {
+                return run_command(name, argv);
+            }
+            Err(SecretUnavailable {
+                message: format!("secret `{name}` is not set"),
+                hint: Some(format!("set the environment variable `{var}`")),
+            })
         }))
     }
 }
@@ -98,6 +112,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Completions(args) => commands::completions::run(&args),
         Command::List(args) => commands::list::run(&args, settings),
         Command::Show(args) => commands::show::run(&args, settings),
+        Command::Check(args) => commands::check::run(&args, settings),
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
     }

@@ -63,6 +63,8 @@ pub enum Command {
     List(ListArgs),
     /// Show a fully resolved request without sending it
     Show(ShowArgs),
+    /// Find literal credentials in collections before they are committed
+    Check(CheckArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -153,6 +155,13 @@ pub struct SendArgs {
 pub struct ListArgs {
     /// A collection (file or name); default: every collection under ./collections
     pub collection: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Collections (files or names); default: every collection under ./collections
+    #[arg(value_name = "COLLECTION")]
+    pub collections: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -395,7 +395,9 @@ fn every_shipped_collection_runs() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let mut cmd = postie(&repo_root());
-        cmd.arg("run").arg(&path);
+        cmd.arg("run")
+            .arg(&path)
+            .env("POSTIE_SECRET_HTTPBIN_TOKEN", "example-token");
         if !text.contains("{{inbox}}") {
             assert!(
                 text.contains("base_url"),
@@ -420,6 +422,13 @@ fn every_shipped_collection_runs() {
         ran += 1;
     }
     assert!(ran >= 2);
+    let out = postie(&repo_root()).arg("check").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the examples must pass `postie check`: {}",
+        stderr_of(&out)
+    );
     assert!(
         server.hits() >= 4,
         "the httpbin example should have hit the local server"
@@ -496,4 +505,33 @@ fn proxies_from_the_environment_are_used_but_never_for_loopback() {
         stderr_of(&out),
         "postie: error: invalid `HTTPS_PROXY` proxy URL `http://[oops`: builder error\n  hint: fix or unset the variable (`http://host:port`); loopback hosts never use a proxy\n"
     );
+}
+
+#[test]
+fn check_finds_literal_credentials_and_run_warns() {
+    let server = http_server(|_| (200, vec![], vec![]));
+    let text = format!(
+        "[[requests]]\nname = \"r\"\nurl = \"{}\"\nheaders = {{ Authorization = \"Bearer abcdef123456\" }}\n",
+        server.url("/")
+    );
+    let dir = workspace(&[("lit.toml", &text)]);
+    let out = postie(dir.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&out),
+        "postie: warning: literal credential in the `Authorization` header of request `r`\n \
+--> collections/lit.toml:4:29\n  |\n4 | headers = { Authorization = \"Bearer abcdef123456\" }\n  |                             ^^^^^^^^^^^^^^^^^^^^^\n  \
+= hint: store it with `postie secret set lit_authorization` and write `{{secret:lit_authorization}}` instead (in CI: `POSTIE_SECRET_LIT_AUTHORIZATION`)\n\
+1 literal credential in 1 collection\n"
+    );
+    let out = postie(dir.path()).args(["run", "lit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr_of(&out).starts_with(
+        "postie: warning: collections/lit.toml:4:29: literal credential in the `Authorization` header of request `r` (see `postie check`)\n"
+    ));
+    let fixed = text.replace("Bearer abcdef123456", "Bearer {{secret:lit_token}}");
+    std::fs::write(dir.path().join("collections/lit.toml"), fixed).unwrap();
+    let out = postie(dir.path()).args(["check", "lit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr_of(&out), "no literal credentials in 1 collection\n");
 }

@@ -253,3 +253,65 @@ fn a_missing_secret_names_itself_the_request_and_the_variable() {
         "{err}"
     );
 }
+
+#[test]
+fn secrets_can_come_from_a_command_run_only_when_needed() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("collections")).unwrap();
+    let marker = dir.path().join("ran");
+    std::fs::write(
+        dir.path().join("collections/pm.toml"),
+        format!(
+            "[secrets]\nvault_token = {{ command = [\"sh\", \"-c\", \"touch '{}'; printf 'from-Command-9x\\\\n'\"] }}\n\
+             [[requests]]\nname = \"r\"\nurl = \"{}\"\nauth = {{ bearer = \"{{{{secret:vault_token}}}}\" }}\n\
+             [[requests]]\nname = \"again\"\nurl = \"{}\"\nauth = {{ bearer = \"{{{{secret:vault_token}}}}\" }}\n",
+            marker.display(),
+            server.url("/a"),
+            server.url("/b")
+        ),
+    )
+    .unwrap();
+    // The environment variable wins: the command is not run.
+    let out = postie(dir.path())
+        .env("POSTIE_SECRET_VAULT_TOKEN", "from-env-7y")
+        .args(["run", "pm"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !marker.exists(),
+        "the command ran although the variable was set"
+    );
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer from-env-7y")
+    );
+    // Without it the command gives the value, once for both requests, and it is masked.
+    let out = postie(dir.path()).args(["run", "pm"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(marker.exists());
+    let got = server.requests();
+    assert_eq!(
+        got[2].header("authorization"),
+        Some("Bearer from-Command-9x")
+    );
+    assert_eq!(
+        got[3].header("authorization"),
+        Some("Bearer from-Command-9x")
+    );
+    let all = [out.stdout, out.stderr].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(!text.contains("from-Command-9x"), "{text}");
+    assert!(text.contains("authorization: Bearer ••••••"), "{text}");
+}

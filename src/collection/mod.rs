@@ -4,6 +4,7 @@
 //! written, strings parsed as templates); `crate::resolve` turns those into
 //! `ResolvedRequest`s. Every validation error is a [`SourceDiagnostic`] pointing into the file.
 
+pub mod credentials;
 pub mod diagnostic;
 mod model;
 mod parse;
@@ -14,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::SourceDiagnostic;
 pub use model::{
-    AuthSpec, BodySpec, Defaults, Env, Header, Param, PartSpec, PartSpecValue, RequestSpec, Span,
-    TValue, TemplateStr, VarDef,
+    AuthSpec, BodySpec, Defaults, Env, Header, Param, PartSpec, PartSpecValue, RequestSpec,
+    SecretCommand, Span, TValue, TemplateStr, VarDef,
 };
 pub use target::{discover, resolve_target};
 
@@ -35,6 +36,8 @@ pub struct Collection {
     pub envs: Vec<Env>,
     /// `[defaults]`.
     pub defaults: Defaults,
+    /// `[secrets]`: commands that produce secrets (password-manager CLIs).
+    pub secrets: Vec<SecretCommand>,
     /// The file's text; spans index into it.
     pub source: String,
     /// Every `{{name}}` variable mentioned anywhere.

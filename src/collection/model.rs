@@ -62,6 +62,15 @@ pub struct VarDef {
 }
 
 /// An `[env.NAME]` table.
+/// `[secrets] NAME = { command = [...] }`: a program whose stdout is the secret's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretCommand {
+    pub name: String,
+    /// Program and arguments, run without a shell.
+    pub command: Vec<String>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Env {
     pub name: String,

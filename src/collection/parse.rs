@@ -19,7 +19,15 @@ use crate::template::{PlaceholderKind, Template, is_name};
 type Result<T> = std::result::Result<T, CollectionError>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["name", "description", "vars", "env", "defaults", "requests"];
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "vars",
+    "env",
+    "defaults",
+    "secrets",
+    "requests",
+];
 const DEFAULTS_KEYS: &[&str] = &["headers", "query", "auth", "timeout"];
 const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart"];
 const REQUEST_KEYS: &[&str] = &[
@@ -89,6 +97,10 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
         Some(v) => p.defaults(p.table(v, "defaults", "")?)?,
         None => Defaults::default(),
     };
+    let secrets = match root.get("secrets") {
+        Some(v) => p.secrets(p.table(v, "secrets", "")?)?,
+        None => Vec::new(),
+    };
     let requests = match root.get("requests") {
         Some(v) => p.requests(v)?,
         None => Vec::new(),
@@ -101,6 +113,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
         vars,
         envs,
         defaults,
+        secrets,
         source: source.to_string(),
         mentioned: p.mentioned,
     })
@@ -315,6 +328,46 @@ impl<'s> Parser<'s> {
             });
         }
         Ok(vars)
+    }
+
+    /// `[secrets] NAME = { command = ["op", "read", "op://…"] }`: where a secret comes from
+    /// when no `POSTIE_SECRET_NAME` variable is set (a password manager's CLI).
+    fn secrets(&mut self, table: &DeTable<'_>) -> Result<Vec<SecretCommand>> {
+        let mut secrets = Vec::new();
+        for (key, v) in table.iter() {
+            let name = key.get_ref().to_string();
+            let ctx = format!(" in secret `{name}`");
+            if !is_name(&name) {
+                return Err(self.error(
+                    key.span(),
+                    format!("invalid secret name `{name}` in `[secrets]`"),
+                    Some("names use letters, digits, `_`, `-` and `.`".to_string()),
+                ));
+            }
+            let entry = self.table(v, &name, " in `[secrets]`")?;
+            self.check_keys(entry, &["command"], &[], &ctx)?;
+            let command = self.required(entry, v.span(), "command", &ctx)?;
+            let DeValue::Array(items) = command.get_ref() else {
+                return Err(self.type_error(command, "an array of strings", "command", &ctx));
+            };
+            let mut argv = Vec::new();
+            for item in items.iter() {
+                argv.push(self.string(item, "command", &ctx)?);
+            }
+            if argv.is_empty() || argv[0].is_empty() {
+                return Err(self.error(
+                    command.span(),
+                    format!("empty `command`{ctx}"),
+                    Some("name a program and its arguments, e.g. `[\"op\", \"read\", \"op://vault/item/field\"]`".to_string()),
+                ));
+            }
+            secrets.push(SecretCommand {
+                name,
+                command: argv,
+                span: v.span(),
+            });
+        }
+        Ok(secrets)
     }
 
     fn envs(&mut self, table: &DeTable<'_>) -> Result<Vec<Env>> {

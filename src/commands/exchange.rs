@@ -32,7 +32,6 @@ pub enum Outcome {
 /// inbox if a collection uses `{{inbox}}`, and where bodies go.
 pub struct Plan {
     client: Client,
-    secrets: std::sync::Arc<dyn crate::template::SecretSource + Send + Sync>,
     dry_run: bool,
     inbox: Option<InboxServer>,
     body_mode: BodyMode,
@@ -86,7 +85,6 @@ impl Plan {
         };
         Ok(Plan {
             client,
-            secrets: settings.secret_source(),
             dry_run: opts.dry_run,
             inbox,
             body_mode,
@@ -96,6 +94,7 @@ impl Plan {
     /// A resolver for a collection, with the builtins this run provides (`{{inbox}}`).
     pub fn resolver(
         &self,
+        settings: &Settings,
         collection: &Collection,
         env: Option<&str>,
         vars: &[(String, String)],
@@ -107,7 +106,7 @@ impl Plan {
         };
         let builtins = [("inbox".to_string(), serde_json::Value::String(inbox))];
         Resolver::new(collection, env, vars, &builtins)
-            .map(|r| r.with_secrets(self.secrets.clone()))
+            .map(|r| r.with_secrets(settings.secret_source(collection)))
             .map_err(Failure::from)
     }
 

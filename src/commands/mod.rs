@@ -1,5 +1,6 @@
 //! One module per subcommand: short orchestration only.
 
+pub mod check;
 pub mod completions;
 pub mod exchange;
 pub mod list;

@@ -30,6 +30,13 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         .with_hint("name one request, e.g. `postie run shop/create-plan -o body.json`"));
     }
 
+    if !settings.printer.quiet() {
+        for s in &selected {
+            for warning in crate::commands::check::warnings(&s.collection) {
+                settings.printer.err(&settings.printer.warning(&warning));
+            }
+        }
+    }
     let needs_inbox = selected.iter().any(|s| s.collection.uses_variable("inbox"));
     let plan = Plan::new(&args.send, settings, needs_inbox && !args.send.dry_run).await?;
     let started = Instant::now();
@@ -40,7 +47,12 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         requests,
     } in &selected
     {
-        let mut resolver = plan.resolver(collection, args.vars.env.as_deref(), &args.vars.vars)?;
+        let mut resolver = plan.resolver(
+            settings,
+            collection,
+            args.vars.env.as_deref(),
+            &args.vars.vars,
+        )?;
         for name in requests {
             if stop {
                 tally.not_run += 1;

@@ -31,7 +31,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         &args.vars.vars,
         &builtins,
     )?
-    .with_secrets(settings.secret_source());
+    .with_secrets(settings.secret_source(&collection));
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
     let mut out = String::new();
     for (i, spec) in specs.iter().enumerate() {

@@ -6,10 +6,12 @@ use crate::template::{SecretSource, SecretUnavailable};
 
 type Lookup = dyn Fn(&str) -> Result<String, SecretUnavailable> + Send + Sync;
 
-/// Wraps a lookup (environment, keyring, prompt) so every value it returns is masked.
+/// Wraps a lookup (environment, command, keyring, prompt) so every value it returns is masked,
+/// and each secret is looked up once per run (a password manager is asked once, not per request).
 pub struct MaskingSource {
     lookup: Box<Lookup>,
     masker: Masker,
+    cache: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl MaskingSource {
@@ -20,16 +22,69 @@ impl MaskingSource {
         MaskingSource {
             lookup: Box::new(lookup),
             masker,
+            cache: Default::default(),
         }
     }
 }
 
 impl SecretSource for MaskingSource {
     fn secret(&self, name: &str) -> Result<String, SecretUnavailable> {
+        let mut cache = match self.cache.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(value) = cache.get(name) {
+            return Ok(value.clone());
+        }
         let value = (self.lookup)(name)?;
         self.masker.add(name, &value);
+        cache.insert(name.to_string(), value.clone());
         Ok(value)
     }
+}
+
+/// Run a `[secrets]` command (no shell) and take its stdout, less one trailing newline, as the
+/// secret. Its stdin and stderr stay the terminal's, so a password manager can ask to unlock.
+pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavailable> {
+    let shown = argv.join(" ");
+    let var = env_var_name(name);
+    let fail = |message: String| SecretUnavailable {
+        message,
+        hint: Some(format!("run `{shown}` yourself to see why, or set `{var}`")),
+    };
+    let Some((program, args)) = argv.split_first() else {
+        return Err(fail(format!("secret `{name}` has an empty command")));
+    };
+    let output = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| fail(format!("secret `{name}`: could not run `{program}`: {e}")))?;
+    if !output.status.success() {
+        let status = match output.status.code() {
+            Some(code) => format!("exit code {code}"),
+            None => "killed by a signal".to_string(),
+        };
+        return Err(fail(format!(
+            "secret `{name}`: `{shown}` failed ({status})"
+        )));
+    }
+    let mut value = String::from_utf8(output.stdout).map_err(|_| {
+        fail(format!(
+            "secret `{name}`: `{shown}` printed something that is not UTF-8 text"
+        ))
+    })?;
+    if value.ends_with('\n') {
+        value.pop();
+        if value.ends_with('\r') {
+            value.pop();
+        }
+    }
+    if value.is_empty() {
+        return Err(fail(format!("secret `{name}`: `{shown}` printed nothing")));
+    }
+    Ok(value)
 }
 
 /// `POSTIE_SECRET_<NAME>`: NAME upper-cased, every other character than A-Z and 0-9 as `_`.
@@ -66,6 +121,47 @@ mod tests {
         assert_eq!(source.secret("tok").as_deref(), Ok("v4lue"));
         assert_eq!(masker.mask("a v4lue"), "a ••••••");
         assert!(source.secret("other").is_err());
+    }
+
+    #[test]
+    fn each_secret_is_looked_up_once() {
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let source = MaskingSource::new(Masker::new(false), move |_| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok("v".to_string())
+        });
+        for _ in 0..3 {
+            assert_eq!(source.secret("a").as_deref(), Ok("v"));
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn commands_give_their_stdout_less_the_newline() {
+        let argv = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            run_command("pw", &argv(&["printf", "s3cret\\n"])).as_deref(),
+            Ok("s3cret")
+        );
+        let failed = run_command("pw", &argv(&["false"])).unwrap_err();
+        assert_eq!(failed.message, "secret `pw`: `false` failed (exit code 1)");
+        assert_eq!(
+            failed.hint.as_deref(),
+            Some("run `false` yourself to see why, or set `POSTIE_SECRET_PW`")
+        );
+        let missing = run_command("pw", &argv(&["no-such-program-postie"])).unwrap_err();
+        assert!(
+            missing
+                .message
+                .starts_with("secret `pw`: could not run `no-such-program-postie`"),
+            "{}",
+            missing.message
+        );
+        assert_eq!(
+            run_command("pw", &argv(&["true"])).unwrap_err().message,
+            "secret `pw`: `true` printed nothing"
+        );
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! `postie check [COLLECTION]...`: literal credentials in collections, with file:line and the
+//! fix. Exit 1 when something is found, so it can guard a commit or a CI job.
+
+use crate::app::Settings;
+use crate::cli::CheckArgs;
+use crate::collection::{self, Collection, credentials};
+use crate::error::{Code, Failure};
+
+pub fn run(args: &CheckArgs, settings: &Settings) -> Result<Code, Failure> {
+    let paths = if args.collections.is_empty() {
+        let found = collection::discover(&settings.ctx.cwd);
+        if found.is_empty() {
+            return Err(Failure::usage("no collections found under `collections/`")
+                .with_hint("name a collection file: `postie check path/to/api.toml`"));
+        }
+        found
+            .into_iter()
+            .map(|p| {
+                p.strip_prefix(&settings.ctx.cwd)
+                    .map(|r| r.to_path_buf())
+                    .unwrap_or(p)
+            })
+            .collect()
+    } else {
+        let mut paths = Vec::new();
+        for target in &args.collections {
+            paths.push(collection::resolve_target(target, &settings.ctx.cwd)?.0);
+        }
+        paths
+    };
+    let printer = &settings.printer;
+    let mut total = 0;
+    for path in &paths {
+        let collection = collection::load(path)?;
+        let findings = credentials::find(&collection);
+        total += findings.len();
+        for finding in findings {
+            printer.err(&format!(
+                "{} {}\n",
+                printer.palette.warn("postie: warning:"),
+                finding.diagnostic
+            ));
+        }
+    }
+    let files = paths.len();
+    let s = if files == 1 { "" } else { "s" };
+    if total == 0 {
+        if !printer.quiet() {
+            printer.err(&format!(
+                "no literal credentials in {files} collection{s}\n"
+            ));
+        }
+        Ok(Code::Ok)
+    } else {
+        let found = if total == 1 {
+            "1 literal credential".to_string()
+        } else {
+            format!("{total} literal credentials")
+        };
+        printer.err(&format!("{found} in {files} collection{s}\n"));
+        Ok(Code::Failed)
+    }
+}
+
+/// The one-line warnings `postie run` prints before sending (`postie check` shows the detail).
+pub fn warnings(collection: &Collection) -> Vec<String> {
+    credentials::find(collection)
+        .into_iter()
+        .map(|f| {
+            let d = f.diagnostic;
+            format!(
+                "{}:{}:{}: {} (see `postie check`)",
+                d.path.display(),
+                d.line,
+                d.col,
+                d.message
+            )
+        })
+        .collect()
+}
