@@ -75,6 +75,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Show(args) => commands::show::run(&args, settings),
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
+        Command::Secret(args) => commands::secret::run(&args, settings),
     }
 }
 
