@@ -175,10 +175,14 @@ fn missing_message(name: &str, env_var: &str, keyring_error: Option<&str>) -> St
 }
 
 impl SecretError {
-    /// The process exit code: 2 for a bad name, 4 for everything else.
+    /// The process exit code: 2 for bad input (name or value), 4 when a secret or the keyring
+    /// is unavailable.
     pub fn code(&self) -> Code {
         match self {
-            SecretError::InvalidName { .. } => Code::Usage,
+            SecretError::InvalidName { .. }
+            | SecretError::Empty { .. }
+            | SecretError::Mismatch { .. }
+            | SecretError::Input(_) => Code::Usage,
             _ => Code::Secret,
         }
     }
@@ -201,8 +205,8 @@ impl SecretError {
                     .into(),
             ),
             SecretError::Timeout { .. } => Some(
-                "the keyring daemon may be waiting for an unlock prompt; \
-                 `postie secret doctor` checks it, `POSTIE_SECRET_<NAME>` variables avoid it"
+                "the keyring daemon may be waiting for an unlock prompt: unlock the keyring, \
+                 or use `POSTIE_SECRET_<NAME>` variables"
                     .into(),
             ),
             SecretError::Store { .. } => Some("`postie secret doctor` checks the keyring".into()),
