@@ -47,7 +47,7 @@ impl KeyringStore {
         #[cfg(target_os = "linux")]
         if let Some(detail) = missing_session_bus(
             std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref(),
-            std::env::var("XDG_RUNTIME_DIR").ok().as_deref(),
+            runtime_dir().as_deref(),
         ) {
             return Err(SecretError::NoSessionBus { detail });
         }
@@ -133,6 +133,17 @@ fn timeout_from(value: Option<&str>) -> Duration {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|ms| Duration::from_millis(ms.max(1)))
         .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// Where the session bus socket lives when `DBUS_SESSION_BUS_ADDRESS` is unset, as zbus and
+/// libdbus look for it: `$XDG_RUNTIME_DIR`, else `/run/user/<uid>`.
+#[cfg(target_os = "linux")]
+fn runtime_dir() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    std::env::var("XDG_RUNTIME_DIR").ok().or_else(|| {
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        Some(format!("/run/user/{uid}"))
+    })
 }
 
 /// Why there is certainly no session bus to connect to, if that can be told without trying:
