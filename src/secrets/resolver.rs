@@ -393,4 +393,46 @@ mod tests {
         assert_eq!(setup.opened.load(Ordering::SeqCst), 0);
         assert!(lock(&setup.asked).is_empty());
     }
+
+    #[test]
+    fn plugs_into_the_collection_resolver() {
+        use crate::error::{Code, Failure};
+        use crate::resolve::{ResolveError, Resolver};
+        let source = "[[requests]]\nname = \"r\"\nurl = \"http://127.0.0.1:1/\"\n\
+                      auth = { bearer = \"{{secret:api_token}}\" }\n";
+        let collection = match crate::collection::parse(std::path::Path::new("c.toml"), source) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        let resolve = |env: &'static [(&'static str, &'static str)]| {
+            let (secrets, _) = resolver(&[], env, None);
+            let secrets = Arc::new(secrets);
+            let r = match Resolver::new(&collection, None, &[], &[]) {
+                Ok(r) => r.with_secrets(secrets.clone()),
+                Err(e) => panic!("{e}"),
+            };
+            (r.resolve(&collection, &collection.requests[0]), secrets)
+        };
+        let (found, secrets) = resolve(&[("POSTIE_SECRET_API_TOKEN", "tok-123")]);
+        assert_eq!(
+            found
+                .ok()
+                .and_then(|r| r.header("authorization").map(str::to_string))
+                .as_deref(),
+            Some("Bearer tok-123")
+        );
+        assert_eq!(secrets.resolved().len(), 1);
+        let (missing, _) = resolve(&[]);
+        let err = match missing {
+            Err(e @ ResolveError::Secret(_)) => e,
+            other => panic!("{other:?}"),
+        };
+        let failure = Failure::from(err);
+        assert_eq!(failure.code, Code::Secret);
+        assert_eq!(
+            failure.message,
+            "secret `api_token` is not set: set the environment variable \
+             `POSTIE_SECRET_API_TOKEN` or store it with `postie secret set api_token`"
+        );
+    }
 }
