@@ -34,6 +34,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show a fully resolved request without sending it'
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
+            cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;run'= {
@@ -133,6 +134,99 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;secret'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Store a secret in the keyring (hidden prompt on a terminal; one value from stdin when piped)'
+            cand get 'Print a secret''s value (when piped; on a terminal only with --reveal)'
+            cand list 'List secret names and where each resolves from (never values)'
+            cand rm 'Remove a secret from the keyring'
+            cand doctor 'Check the keyring: which store, whether it answers, how long it took'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;secret;set'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;secret;get'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --reveal 'Print the value even on a terminal'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;secret;list'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;secret;rm'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;secret;doctor'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;secret;help'= {
+            cand set 'Store a secret in the keyring (hidden prompt on a terminal; one value from stdin when piped)'
+            cand get 'Print a secret''s value (when piped; on a terminal only with --reveal)'
+            cand list 'List secret names and where each resolves from (never values)'
+            cand rm 'Remove a secret from the keyring'
+            cand doctor 'Check the keyring: which store, whether it answers, how long it took'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;secret;help;set'= {
+        }
+        &'postie;secret;help;get'= {
+        }
+        &'postie;secret;help;list'= {
+        }
+        &'postie;secret;help;rm'= {
+        }
+        &'postie;secret;help;doctor'= {
+        }
+        &'postie;secret;help;help'= {
+        }
         &'postie;help'= {
             cand run 'Run collections, or single requests of them'
             cand send 'Send one ad-hoc request with HTTPie/xh-style items'
@@ -140,6 +234,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show a fully resolved request without sending it'
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
+            cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;help;run'= {
@@ -153,6 +248,23 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;check'= {
         }
         &'postie;help;completions'= {
+        }
+        &'postie;help;secret'= {
+            cand set 'Store a secret in the keyring (hidden prompt on a terminal; one value from stdin when piped)'
+            cand get 'Print a secret''s value (when piped; on a terminal only with --reveal)'
+            cand list 'List secret names and where each resolves from (never values)'
+            cand rm 'Remove a secret from the keyring'
+            cand doctor 'Check the keyring: which store, whether it answers, how long it took'
+        }
+        &'postie;help;secret;set'= {
+        }
+        &'postie;help;secret;get'= {
+        }
+        &'postie;help;secret;list'= {
+        }
+        &'postie;help;secret;rm'= {
+        }
+        &'postie;help;secret;doctor'= {
         }
         &'postie;help;help'= {
         }

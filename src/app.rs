@@ -115,6 +115,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Check(args) => commands::check::run(&args, settings),
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
+        Command::Secret(args) => commands::secret::run(&args, settings),
     }
 }
 

@@ -67,6 +67,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Manage secrets in the OS keyring: set, get, list, rm, doctor
+    #[command(after_help = SECRET_HELP)]
+    Secret(SecretArgs),
 }
 
 const RUN_HELP: &str = "\
@@ -191,6 +194,48 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }
+}
+
+const SECRET_HELP: &str = "\
+A collection uses a secret as {{secret:NAME}}. It resolves, in order, from:
+  POSTIE_SECRET_<NAME>   environment variable (NAME upper-cased, other characters as _)
+  the OS keyring         service `postie` (Secret Service, macOS Keychain, Windows)
+  a hidden prompt        on a terminal only, never with CI set
+Names: 1 to 64 letters, digits, `_`, `.` or `-`, starting with a letter.";
+
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    #[command(subcommand)]
+    pub command: SecretCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a secret in the keyring (hidden prompt on a terminal; one value from stdin when piped)
+    Set(SecretNameArgs),
+    /// Print a secret's value (when piped; on a terminal only with --reveal)
+    Get(SecretGetArgs),
+    /// List secret names and where each resolves from (never values)
+    List,
+    /// Remove a secret from the keyring
+    Rm(SecretNameArgs),
+    /// Check the keyring: which store, whether it answers, how long it took
+    Doctor,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretNameArgs {
+    /// The secret's name, as in {{secret:NAME}}
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretGetArgs {
+    /// The secret's name, as in {{secret:NAME}}
+    pub name: String,
+    /// Print the value even on a terminal
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[cfg(test)]

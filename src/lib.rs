@@ -13,4 +13,5 @@ pub mod items;
 pub mod output;
 pub mod request;
 pub mod resolve;
+pub mod secrets;
 pub mod template;

@@ -5,5 +5,6 @@ pub mod completions;
 pub mod exchange;
 pub mod list;
 pub mod run;
+pub mod secret;
 pub mod send;
 pub mod show;
