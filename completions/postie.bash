@@ -122,11 +122,7 @@ _postie() {
 
     case "${cmd}" in
         postie)
-<<<<<<< HEAD
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions help"
-=======
-            opts="-v -q -h -V --color --verbose --quiet --help --version run send list show completions secret help"
->>>>>>> secrets
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions secret help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,11 +176,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help)
-<<<<<<< HEAD
-            opts="run send list show check completions help"
-=======
-            opts="run send list show completions secret help"
->>>>>>> secrets
+            opts="run send list show check completions secret help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,7 +436,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret)
-            opts="-v -q -h -V --color --verbose --quiet --help --version set get list rm doctor help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version set get list rm doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +454,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret__subcmd__doctor)
-            opts="-v -q -h -V --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,7 +472,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret__subcmd__get)
-            opts="-v -q -h -V --reveal --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --reveal --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,7 +588,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret__subcmd__list)
-            opts="-v -q -h -V --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,7 +606,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret__subcmd__rm)
-            opts="-v -q -h -V --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,7 +624,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__secret__subcmd__set)
-            opts="-v -q -h -V --color --verbose --quiet --help --version"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

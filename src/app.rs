@@ -18,6 +18,7 @@ pub struct Settings {
     pub ctx: Context,
     /// Secrets resolved during the run, masked in every output.
     pub masker: Masker,
+    secrets: std::sync::OnceLock<std::sync::Arc<crate::secrets::SecretResolver>>,
     pub printer: Printer,
     /// Colour JSON bodies on stdout.
     pub stdout_color: bool,
@@ -43,6 +44,7 @@ impl Settings {
             .with_masker(masker.clone());
         Settings {
             masker,
+            secrets: std::sync::OnceLock::new(),
             stdout_color: color(ctx.stdout_tty),
             printer,
             ctx,
@@ -51,22 +53,22 @@ impl Settings {
 }
 
 impl Settings {
-    /// Where `{{secret:NAME}}` comes from for a collection: `POSTIE_SECRET_<NAME>`, then the
-    /// collection's `[secrets]` command; every value found is masked from then on.
+    /// Where `{{secret:NAME}}` comes from for a collection, in order: `POSTIE_SECRET_<NAME>`,
+    /// the collection's `[secrets]` command, the OS keyring, a hidden prompt (terminal only).
+    /// Every value found is masked from then on.
     pub fn secret_source(
         &self,
         collection: &crate::collection::Collection,
     ) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
         use crate::resolve::secrets::{MaskingSource, env_var_name, run_command};
-        use crate::template::SecretUnavailable;
         let commands: Vec<(String, Vec<String>)> = collection
             .secrets
             .iter()
             .map(|s| (s.name.clone(), s.command.clone()))
             .collect();
+        let store = std::sync::Arc::clone(self.secret_store());
         std::sync::Arc::new(MaskingSource::new(self.masker.clone(), move |name| {
-            let var = env_var_name(name);
-            if let Ok(value) = std::env::var(&var)
+            if let Ok(value) = std::env::var(env_var_name(name))
                 && !value.is_empty()
             {
                 return Ok(value);
@@ -74,11 +76,20 @@ impl Settings {
             if let Some((_, argv)) = commands.iter().find(|(n, _)| n == name) {
                 return run_command(name, argv);
             }
-            Err(SecretUnavailable {
-                message: format!("secret `{name}` is not set"),
-                hint: Some(format!("set the environment variable `{var}`")),
-            })
+            store
+                .resolve(name)
+                .map(|(secret, _)| secret.expose().to_string())
+                .map_err(|e| crate::secrets::unavailable(&e))
         }))
+    }
+
+    /// The run's keyring-backed resolver: opened on first use, shared by every collection.
+    fn secret_store(&self) -> &std::sync::Arc<crate::secrets::SecretResolver> {
+        self.secrets.get_or_init(|| {
+            std::sync::Arc::new(crate::secrets::SecretResolver::system(
+                self.ctx.interactive(),
+            ))
+        })
     }
 }
 

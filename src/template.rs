@@ -95,6 +95,8 @@ pub struct TemplateError {
 pub struct SecretUnavailable {
     pub message: String,
     pub hint: Option<String>,
+    /// The collection is at fault (e.g. an invalid secret name): a usage error, not exit 4.
+    pub usage: bool,
 }
 
 /// Where `{{secret:NAME}}` values come from (environment, OS keyring, prompt).
@@ -112,6 +114,7 @@ impl SecretSource for NoSecrets {
         Err(SecretUnavailable {
             message: format!("secret `{name}` is not available"),
             hint: None,
+            usage: false,
         })
     }
 }
@@ -401,7 +404,8 @@ mod tests {
             NoSecrets.secret("tok"),
             Err(SecretUnavailable {
                 message: "secret `tok` is not available".to_string(),
-                hint: None
+                hint: None,
+                usage: false
             })
         );
     }

@@ -309,11 +309,13 @@ impl<'a> Cx<'a> {
                 Ok(secret) => Ok(Value::String(secret)),
                 Err(unavailable) => {
                     let message = format!("{}{}", unavailable.message, self.context());
-                    Err(ResolveError::Secret(Box::new(self.collection.diagnostic(
-                        span,
-                        message,
-                        unavailable.hint,
-                    ))))
+                    let diagnostic =
+                        Box::new(self.collection.diagnostic(span, message, unavailable.hint));
+                    Err(if unavailable.usage {
+                        ResolveError::Invalid(diagnostic)
+                    } else {
+                        ResolveError::Secret(diagnostic)
+                    })
                 }
             },
             PlaceholderKind::Uuid | PlaceholderKind::Timestamp | PlaceholderKind::RandomInt => {

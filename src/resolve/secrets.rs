@@ -51,6 +51,7 @@ pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavaila
     let fail = |message: String| SecretUnavailable {
         message,
         hint: Some(format!("run `{shown}` yourself to see why, or set `{var}`")),
+        usage: false,
     };
     let Some((program, args)) = argv.split_first() else {
         return Err(fail(format!("secret `{name}` has an empty command")));
@@ -114,6 +115,7 @@ mod tests {
                 Err(SecretUnavailable {
                     message: format!("secret `{name}` is not set"),
                     hint: None,
+                    usage: false,
                 })
             }
         });

@@ -11,7 +11,7 @@ mod resolver;
 pub use keyring::KeyringStore;
 pub use memory::MemoryStore;
 pub use prompt::{DialoguerPrompter, Prompter};
-pub use resolver::{EnvGetter, SecretResolver, StoreOpener};
+pub use resolver::{EnvGetter, SecretResolver, StoreOpener, unavailable};
 
 use crate::error::{Code, Failure};
 

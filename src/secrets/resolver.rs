@@ -8,7 +8,7 @@ use super::{
     DialoguerPrompter, KeyringStore, Prompter, Secret, SecretError, SecretStore, Source,
     env_var_name, validate_name,
 };
-use crate::template::SecretSource;
+use crate::template::{SecretSource, SecretUnavailable};
 
 /// Opens the store on first need.
 pub type StoreOpener = Box<dyn Fn() -> Result<Box<dyn SecretStore>, SecretError> + Send + Sync>;
@@ -135,13 +135,40 @@ impl SecretResolver {
     }
 }
 
-/// Plugs into `Resolver::with_secrets`. The error text names the secret and the variable;
-/// `resolve` adds where in the collection it was needed.
+/// Plugs into `Resolver::with_secrets`. The message names the secret (`resolve` adds where in
+/// the collection it was needed), the hint what to do.
 impl SecretSource for SecretResolver {
-    fn secret(&self, name: &str) -> Result<String, String> {
+    fn secret(&self, name: &str) -> Result<String, SecretUnavailable> {
         self.resolve(name)
             .map(|(secret, _)| secret.expose().to_string())
-            .map_err(|e| e.to_string())
+            .map_err(|e| unavailable(&e))
+    }
+}
+
+/// A `SecretError` as the collection resolver reports it.
+pub fn unavailable(err: &SecretError) -> SecretUnavailable {
+    match err {
+        SecretError::Missing {
+            name,
+            env_var,
+            keyring_error,
+        } => SecretUnavailable {
+            message: format!("secret `{name}` is not set"),
+            hint: Some(match keyring_error {
+                None => format!(
+                    "set the environment variable `{env_var}`, or store it with `postie secret set {name}`"
+                ),
+                Some(why) => format!(
+                    "set the environment variable `{env_var}` (the keyring is unavailable: {why}; `postie secret doctor` says more)"
+                ),
+            }),
+            usage: false,
+        },
+        other => SecretUnavailable {
+            message: other.to_string(),
+            hint: other.hint(),
+            usage: matches!(other, SecretError::InvalidName { .. }),
+        },
     }
 }
 
@@ -317,11 +344,15 @@ mod tests {
         );
         assert_eq!(
             r.secret("sofa.token"),
-            Err(
-                "secret `sofa.token` is not set: set the environment variable \
-                 `POSTIE_SECRET_SOFA_TOKEN` or store it with `postie secret set sofa.token`"
-                    .into()
-            )
+            Err(SecretUnavailable {
+                message: "secret `sofa.token` is not set".into(),
+                hint: Some(
+                    "set the environment variable `POSTIE_SECRET_SOFA_TOKEN`, or store it with \
+                     `postie secret set sofa.token`"
+                        .into()
+                ),
+                usage: false,
+            })
         );
     }
 
@@ -431,8 +462,15 @@ mod tests {
         assert_eq!(failure.code, Code::Secret);
         assert_eq!(
             failure.message,
-            "secret `api_token` is not set: set the environment variable \
-             `POSTIE_SECRET_API_TOKEN` or store it with `postie secret set api_token`"
+            "secret `api_token` is not set in request `r`"
+        );
+        assert!(
+            failure.detail.as_deref().is_some_and(|d| d.ends_with(
+                "= hint: set the environment variable `POSTIE_SECRET_API_TOKEN`, or store it \
+                 with `postie secret set api_token`"
+            )),
+            "{:?}",
+            failure.detail
         );
     }
 }
