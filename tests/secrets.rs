@@ -4,6 +4,7 @@
 
 #[path = "support/keyring.rs"]
 mod keyring;
+mod support;
 
 use std::path::Path;
 use std::process::Output;
@@ -441,5 +442,80 @@ fn a_bus_that_never_answers_cannot_hang_postie() {
         "postie: error: the keyring (Secret Service (D-Bus)) did not answer within 300 ms \
          (connect)\n  hint: the keyring daemon may be waiting for an unlock prompt: unlock the \
          keyring, or use `POSTIE_SECRET_<NAME>` variables\n"
+    );
+}
+
+/// A collection whose one request needs `{{secret:run_token}}`, against `url`.
+fn token_collection(dir: &Path, url: &str) {
+    std::fs::create_dir_all(dir.join("collections")).unwrap();
+    std::fs::write(
+        dir.join("collections/api.toml"),
+        format!(
+            "[[requests]]\nname = \"me\"\nurl = \"{url}\"\nauth = {{ bearer = \"{{{{secret:run_token}}}}\" }}\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_secret_set_in_the_keyring_is_used_by_a_later_run_and_masked() {
+    let Some(keyring) = Keyring::start() else {
+        return; // allowed only with POSTIE_SKIP_KEYRING_TESTS=1 (see support/keyring.rs)
+    };
+    let server = support::http_server(|r| {
+        let auth = r.header("authorization").unwrap_or("").to_string();
+        (200, vec![], format!("you sent: {auth}").into_bytes())
+    });
+    token_collection(keyring.dir(), &server.url("/me"));
+    let out = postie_on(&keyring)
+        .args(["secret", "set", "run_token"])
+        .write_stdin("kr-Value-81x\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = postie_on(&keyring)
+        .args(["run", "api", "-v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer kr-Value-81x")
+    );
+    let all = text(&[out.stdout.clone(), out.stderr.clone()].concat());
+    assert!(!all.contains("kr-Value-81x"), "{all}");
+    assert_eq!(text(&out.stdout), "you sent: Bearer ••••••");
+    assert!(all.contains("authorization: Bearer ••••••"), "{all}");
+}
+
+#[test]
+fn without_a_session_bus_a_run_needing_a_missing_secret_exits_4_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    token_collection(dir.path(), "http://127.0.0.1:9/me");
+    let started = Instant::now();
+    let out = postie_without_bus(dir.path())
+        .args(["run", "api"])
+        .output()
+        .unwrap();
+    // A bound against hangs, not a speed claim.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let stderr = regex::Regex::new(r"in \d+(\.\d+)? (µs|ms|s)\n$")
+        .unwrap()
+        .replace(&text(&out.stderr), "in <t>\n")
+        .into_owned();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        stderr,
+        format!(
+            "api / me\npostie: error: secret `run_token` is not set in request `me`\n \
+             --> collections/api.toml:4:20\n  |\n4 | auth = {{ bearer = \"{{{{secret:run_token}}}}\" }}\n  \
+             |                    ^^^^^^^^^^^^^^^^^^^^\n  = hint: set the environment variable \
+             `POSTIE_SECRET_RUN_TOKEN` (the keyring is unavailable: {NO_BUS}; `postie secret doctor` \
+             says more)\nsummary: 0 passed, 0 failed, 1 errored in <t>\n"
+        )
     );
 }
