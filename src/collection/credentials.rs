@@ -190,16 +190,17 @@ impl Scan<'_> {
                 )
             })
             .collect();
-        let uses_secret = text.template.placeholders().any(|p| {
-            matches!(
-                p.kind,
-                PlaceholderKind::Secret(_) | PlaceholderKind::Env(_) | PlaceholderKind::Var(_)
-            )
-        });
-        if words.concat().chars().count() < 4 && (uses_secret || literal.trim().is_empty()) {
-            return;
-        }
-        if words.is_empty() {
+        // A secret or an environment variable supplies the credential: text around it (a
+        // scheme, a prefix) is fine.
+        let from_secret = text
+            .template
+            .placeholders()
+            .any(|p| matches!(p.kind, PlaceholderKind::Secret(_) | PlaceholderKind::Env(_)));
+        let uses_var = text
+            .template
+            .placeholders()
+            .any(|p| matches!(p.kind, PlaceholderKind::Var(_)));
+        if from_secret || words.is_empty() || (uses_var && words.concat().chars().count() < 4) {
             return;
         }
         let name = secret_name(&self.collection.name, suggested);
@@ -414,6 +415,14 @@ mod tests {
                 "an AWS access key id in request `a`",
             ]
         );
+    }
+
+    #[test]
+    fn text_around_a_secret_is_fine() {
+        let found = findings(
+            "[[requests]]\nname = \"a\"\nurl = \"http://x\"\nheaders = { X-Token = \"pre-{{secret:t}}-post\", Authorization = \"Bearer {{tok}}\" }\n",
+        );
+        assert_eq!(found, Vec::<String>::new());
     }
 
     #[test]
