@@ -11,6 +11,7 @@ pub mod http;
 pub mod inbox;
 pub mod items;
 pub mod output;
+pub mod report;
 pub mod request;
 pub mod resolve;
 pub mod secrets;
