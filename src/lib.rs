@@ -13,3 +13,4 @@ pub mod output;
 pub mod request;
 pub mod resolve;
 pub mod template;
+pub mod webhook;
