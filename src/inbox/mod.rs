@@ -12,12 +12,14 @@
 mod echo;
 mod multipart;
 mod server;
+pub mod store;
+pub mod view;
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
 pub use echo::echo_json;
-pub use server::InboxServer;
+pub use server::{InboxServer, Options};
 
 /// Request bodies up to this many bytes are kept whole; larger ones are answered with `413`
 /// and recorded truncated to this size.
