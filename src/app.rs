@@ -75,6 +75,8 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Show(args) => commands::show::run(&args, settings),
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
+        Command::Listen(args) => block_on(commands::listen::run(args, settings)),
+        Command::Inbox(args) => block_on(commands::inbox::run(args, settings)),
     }
 }
 

@@ -2,7 +2,9 @@
 
 pub mod completions;
 pub mod exchange;
+pub mod inbox;
 pub mod list;
+pub mod listen;
 pub mod run;
 pub mod send;
 pub mod show;

@@ -154,6 +154,12 @@ impl InboxServer {
         format!("http://{}", self.addr)
     }
 
+    /// The durable log's writer, when the server was started with one (to record
+    /// deliveries next to the events).
+    pub fn writer(&self) -> Option<Writer> {
+        self.shared.writer.clone()
+    }
+
     /// A snapshot of every event so far, in arrival order.
     pub fn events(&self) -> Vec<Event> {
         self.shared.lock().events.clone()

@@ -17,6 +17,8 @@ use sha2::Sha256;
 
 use crate::error::{Code, Failure};
 
+pub mod relay;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// How far a signed timestamp may be from now (Stripe's and Standard Webhooks' default).
