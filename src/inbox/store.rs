@@ -3,17 +3,21 @@
 //! `DIR/events.log` starts with an 8-byte magic and holds records
 //! `[u32 LE length][u32 LE crc32][payload]`, payload = `[u8 kind][u32 LE meta length][JSON
 //! meta][body bytes]`. Kind 1 is an event (the body is its exact bytes), kind 2 the outcome
-//! of a forwarded delivery (no body). One writer thread appends whatever has queued up,
-//! calls `fdatasync` once for the whole batch, and only then acknowledges each event, so an
-//! acknowledged event survives `kill -9` and one fsync covers many events. On open the log is
+//! of a forwarded delivery (no body). One writer thread appends whatever has queued up as
+//! one batch; a syncer thread calls `fdatasync` once for the whole batch and only then
+//! acknowledges each event in it, so an acknowledged event survives `kill -9` (and a power
+//! cut) and one fsync covers many events. Up to four syncs overlap (see [`SYNCERS`]). On open the log is
 //! scanned (that scan is the index); a torn or corrupt tail, left by a crash mid-write, is
 //! cut off by the writer and ignored by readers. The writer holds an exclusive lock on the
 //! file, so two listeners cannot interleave.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -294,7 +298,11 @@ impl Log {
 
     /// Start the writer thread. `durable` is called on that thread, in id order, with each
     /// event once it is on disk (before its sender is answered).
-    pub fn spawn(self, durable: impl Fn(&Event) + Send + 'static) -> Result<Writer, StoreError> {
+    pub fn spawn(
+        self,
+        durable: impl Fn(&Event) + Send + Sync + 'static,
+    ) -> Result<Writer, StoreError> {
+        let durable: Durable = Arc::new(durable);
         let (tx, rx) = mpsc::unbounded_channel();
         let dir = self.dir.clone();
         std::thread::Builder::new()
@@ -349,10 +357,48 @@ impl Writer {
     }
 }
 
-fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: impl Fn(&Event)) {
+/// Concurrent `fdatasync` calls: a batch is written as soon as it is collected and synced by
+/// the next free syncer, so batches queue behind a slow flush only when all are busy. (On the
+/// virtual disk measured, one flush takes ~3.5 ms; overlapping flushes finish sooner.)
+const SYNCERS: usize = 4;
+
+/// One written batch waiting for its sync.
+struct Batch {
+    seq: u64,
+    jobs: Vec<(Job, u64)>,
+}
+
+/// Announces durable events in id order although batches may finish syncing out of order.
+struct Sequencer {
+    next: u64,
+    done: BTreeMap<u64, Vec<Event>>,
+}
+
+type Durable = Arc<dyn Fn(&Event) + Send + Sync>;
+
+fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: Durable) {
+    let failed = Arc::new(AtomicBool::new(false));
+    let sequencer = Arc::new(Mutex::new(Sequencer {
+        next: 0,
+        done: BTreeMap::new(),
+    }));
+    let (to_sync, synced) = std::sync::mpsc::channel::<Batch>();
+    let synced = Arc::new(Mutex::new(synced));
+    for _ in 0..SYNCERS {
+        let Ok(file) = log.file.try_clone() else {
+            failed.store(true, Ordering::SeqCst);
+            break;
+        };
+        let (synced, failed) = (Arc::clone(&synced), Arc::clone(&failed));
+        let (sequencer, durable) = (Arc::clone(&sequencer), Arc::clone(&durable));
+        let _ = std::thread::Builder::new()
+            .name("inbox-sync".into())
+            .spawn(move || syncer(&file, &synced, &failed, &sequencer, &durable));
+    }
     let mut buf = Vec::new();
-    let mut batch: Vec<(Job, u64)> = Vec::new();
+    let mut seq = 0;
     while let Some(first) = rx.blocking_recv() {
+        let mut jobs = Vec::new();
         let mut next = Some(first);
         while let Some(job) = next.take() {
             let id = match &job {
@@ -368,51 +414,89 @@ fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: impl
                     delivery.event
                 }
             };
-            batch.push((job, id));
+            jobs.push((job, id));
             if buf.len() < BATCH_BYTES {
                 next = rx.try_recv().ok();
             }
         }
-        let written = commit(&mut log.file, &buf);
+        // After a failed write or sync the file's state is unknown (and Linux may have
+        // dropped the dirty pages): refuse everything from then on rather than guess.
+        if !failed.load(Ordering::SeqCst)
+            && let Err(e) = log.file.write_all(&buf)
+        {
+            failed.store(true, Ordering::SeqCst);
+            fail_jobs(jobs, &e.to_string());
+        } else if let Err(std::sync::mpsc::SendError(batch)) = to_sync.send(Batch { seq, jobs }) {
+            fail_jobs(batch.jobs, "the inbox syncer has stopped");
+        }
+        seq += 1;
         buf.clear();
-        for (job, id) in batch.drain(..) {
+    }
+}
+
+fn syncer(
+    file: &File,
+    batches: &Mutex<std::sync::mpsc::Receiver<Batch>>,
+    failed: &AtomicBool,
+    sequencer: &Mutex<Sequencer>,
+    durable: &Durable,
+) {
+    loop {
+        let next = match batches.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else { return };
+        let result = if failed.load(Ordering::SeqCst) {
+            Err("an earlier write to the inbox failed; restart `postie listen`".to_owned())
+        } else {
+            file.sync_data().map_err(|e| e.to_string())
+        };
+        if result.is_err() {
+            failed.store(true, Ordering::SeqCst);
+        }
+        let mut events = Vec::new();
+        for (job, id) in batch.jobs {
+            let reply = result.clone().map(|()| id).map_err(StoreError::Write);
             match job {
                 Job::Event {
                     mut event, done, ..
                 } => {
-                    if written.is_ok() {
+                    if result.is_ok() {
                         event.id = id;
-                        durable(&event);
+                        events.push(event);
                     }
-                    let _ = done.send(written.clone().map(|()| id).map_err(StoreError::Write));
+                    let _ = done.send(reply);
                 }
                 Job::Delivery { done, .. } => {
-                    let _ = done.send(written.clone().map(|()| id).map_err(StoreError::Write));
+                    let _ = done.send(reply);
                 }
             }
         }
-        if written.is_err() {
-            // Ids of a failed batch were never stored: hand them out again.
-            log.next_id = read_next_id(&log.dir).unwrap_or(log.next_id);
+        let Ok(mut seq) = sequencer.lock() else {
+            return;
+        };
+        seq.done.insert(batch.seq, events);
+        loop {
+            let next = seq.next;
+            let Some(ready) = seq.done.remove(&next) else {
+                break;
+            };
+            for event in &ready {
+                durable(event);
+            }
+            seq.next += 1;
         }
     }
 }
 
-fn read_next_id(dir: &Path) -> Option<u64> {
-    let events = read_all(dir).ok()?;
-    Some(events.last().map_or(1, |s| s.event.id + 1))
-}
-
-/// Write and sync one batch; on failure cut the file back to where the batch started.
-fn commit(file: &mut File, buf: &[u8]) -> Result<(), String> {
-    let start = file.stream_position().map_err(|e| e.to_string())?;
-    let result = file.write_all(buf).and_then(|()| file.sync_data());
-    if let Err(e) = result {
-        let _ = file.set_len(start);
-        let _ = file.seek(SeekFrom::Start(start));
-        return Err(e.to_string());
+fn fail_jobs(jobs: Vec<(Job, u64)>, why: &str) {
+    for (job, _) in jobs {
+        let done = match job {
+            Job::Event { done, .. } | Job::Delivery { done, .. } => done,
+        };
+        let _ = done.send(Err(StoreError::Write(why.to_owned())));
     }
-    Ok(())
 }
 
 fn encode_event(event: &Event, id: u64, note: Option<String>, out: &mut Vec<u8>) {
