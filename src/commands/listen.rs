@@ -206,18 +206,25 @@ fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
     // With --json and forwarding, an event is printed once its delivery is known, so each
     // line is one whole event.
     let mut waiting: HashMap<u64, Event> = HashMap::new();
-    for item in shown {
-        let text = match item {
-            Shown::Event(event) if view.json && view.forwarding => {
-                waiting.insert(event.id, event);
-                continue;
+    let mut text = String::new();
+    while let Ok(first) = shown.recv() {
+        // Under load, write whatever has queued up with one system call.
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Shown::Event(event) if view.json && view.forwarding => {
+                    waiting.insert(event.id, event);
+                }
+                Shown::Event(event) => text.push_str(&render(&event, None, view)),
+                Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
+                    Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
+                    None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
+                },
             }
-            Shown::Event(event) => render(&event, None, view),
-            Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
-                Some(event) => render(&event, Some(&delivery), view),
-                None => render_answer(&delivery, answer.as_ref(), view),
-            },
-        };
+            if text.len() < 1 << 20 {
+                next = shown.try_recv().ok();
+            }
+        }
         let mut stdout = std::io::stdout().lock();
         if stdout
             .write_all(text.as_bytes())
@@ -226,6 +233,7 @@ fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
         {
             return; // stdout closed: stop showing (the caller then stops the listener)
         }
+        text.clear();
     }
 }
 
