@@ -683,3 +683,59 @@ fn a_missing_secret_and_a_held_inbox_are_clear_errors() {
         )
     );
 }
+
+#[test]
+fn json_with_forwarding_and_verification_prints_one_whole_object_per_event() {
+    let app = support::http_server(|_| (202, vec![], Vec::new()));
+    let (_dir, inbox) = temp_inbox();
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let listener = listen(
+        &inbox,
+        &[
+            "--json",
+            "--forward-to",
+            &app.url("/in"),
+            "--verify",
+            "standard",
+            "--secret-name",
+            "hook",
+        ],
+        &[("POSTIE_SECRET_HOOK", secret)],
+    );
+    let body = br#"{"type":"user.created"}"#;
+    let signed = postie::webhook::sign(
+        &postie::webhook::Scheme::Standard,
+        secret,
+        "msg_1",
+        body,
+        std::time::SystemTime::now(),
+    )
+    .expect("sign");
+    let headers: Vec<(&str, &str)> = signed
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    post(&listener.addr, "/u", &headers, body);
+    post(&listener.addr, "/u", &[], body);
+    let out = listener.stdout_when(|s| s.lines().count() == 2);
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        events[0]["signature"],
+        serde_json::json!({"scheme": "standard", "result": "verified"})
+    );
+    assert_eq!(
+        events[1]["signature"],
+        serde_json::json!({"scheme": "standard", "result": "unsigned"})
+    );
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"], i + 1);
+        assert_eq!(e["deliveries"][0]["status"], 202);
+        assert_eq!(e["deliveries"][0]["to"], app.url("/in/u"));
+        assert_eq!(e["deliveries"][0]["via"], "forward");
+    }
+    assert_eq!(app.requests()[0].header("webhook-id"), Some("msg_1"));
+}

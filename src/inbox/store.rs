@@ -6,7 +6,7 @@
 //! of a forwarded delivery (no body). One writer thread appends whatever has queued up as
 //! one batch; a syncer thread calls `fdatasync` once for the whole batch and only then
 //! acknowledges each event in it, so an acknowledged event survives `kill -9` (and a power
-//! cut) and one fsync covers many events. Up to 16 syncs overlap (see [`SYNCERS`]). On open the log is
+//! cut) and one fsync covers many events. Up to 16 syncs overlap (`SYNCERS`). On open the log is
 //! scanned (that scan is the index); a torn or corrupt tail, left by a crash mid-write, is
 //! cut off by the writer and ignored by readers. The writer holds an exclusive lock on the
 //! file, so two listeners cannot interleave.
