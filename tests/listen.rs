@@ -739,3 +739,17 @@ fn json_with_forwarding_and_verification_prints_one_whole_object_per_event() {
     }
     assert_eq!(app.requests()[0].header("webhook-id"), Some("msg_1"));
 }
+
+#[test]
+fn quiet_stores_but_does_not_print() {
+    let (_dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &["-q"], &[]);
+    let (status, _, _) = post(&listener.addr, "/q", &[], b"{}");
+    assert_eq!(status, 200);
+    // Readable while the listener runs: acknowledged means on disk.
+    let events = inbox_json(&inbox, &[]);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["path"], "/q");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(listener.stdout.lock().expect("lock").as_str(), "");
+}

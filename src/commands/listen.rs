@@ -30,6 +30,8 @@ enum Shown {
 /// Settled once: how to show events.
 struct View {
     json: bool,
+    /// `-q`: show only failed deliveries (events are still stored).
+    quiet: bool,
     forwarding: bool,
     palette: Palette,
     color: bool,
@@ -86,6 +88,7 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
     ));
     let view = View {
         json: args.json,
+        quiet: settings.printer.quiet() && !args.json,
         forwarding: forward.is_some(),
         palette: Palette::new(settings.stdout_color),
         color: settings.stdout_color,
@@ -215,7 +218,9 @@ fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
                 Shown::Event(event) if view.json && view.forwarding => {
                     waiting.insert(event.id, event);
                 }
+                Shown::Event(_) if view.quiet => {}
                 Shown::Event(event) => text.push_str(&render(&event, None, view)),
+                Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
                 Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
                     Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
                     None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
