@@ -164,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List received requests, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -215,6 +216,20 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'postie;inbox;save' {
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'What the saved URL starts with, before the received path and query')
+            [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'postie;inbox;clear' {
             [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
@@ -232,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List received requests, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -243,6 +259,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;inbox;help;replay' {
+            break
+        }
+        'postie;inbox;help;save' {
             break
         }
         'postie;inbox;help;clear' {
@@ -284,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List received requests, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             break
         }
@@ -294,6 +314,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;help;inbox;replay' {
+            break
+        }
+        'postie;help;inbox;save' {
             break
         }
         'postie;help;inbox;clear' {

@@ -73,6 +73,9 @@ _postie() {
             postie__subcmd__help__subcmd__inbox,replay)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__replay"
                 ;;
+            postie__subcmd__help__subcmd__inbox,save)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__save"
+                ;;
             postie__subcmd__help__subcmd__inbox,show)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__show"
                 ;;
@@ -88,6 +91,9 @@ _postie() {
             postie__subcmd__inbox,replay)
                 cmd="postie__subcmd__inbox__subcmd__replay"
                 ;;
+            postie__subcmd__inbox,save)
+                cmd="postie__subcmd__inbox__subcmd__save"
+                ;;
             postie__subcmd__inbox,show)
                 cmd="postie__subcmd__inbox__subcmd__show"
                 ;;
@@ -102,6 +108,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox__subcmd__help,replay)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__replay"
+                ;;
+            postie__subcmd__inbox__subcmd__help,save)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__save"
                 ;;
             postie__subcmd__inbox__subcmd__help,show)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__show"
@@ -191,7 +200,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox)
-            opts="list show replay clear"
+            opts="list show replay save clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,6 +242,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -331,7 +354,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox)
-            opts="-v -q -h -V --inbox --color --verbose --quiet --help --version list show replay clear help"
+            opts="-v -q -h -V --inbox --color --verbose --quiet --help --version list show replay save clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,7 +398,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help)
-            opts="list show replay clear help"
+            opts="list show replay save clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,6 +454,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -504,6 +541,32 @@ _postie() {
                     return 0
                     ;;
                 --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__save)
+            opts="-v -q -h -V --base --inbox --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -154,6 +154,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand list 'List received requests, oldest first'
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -201,6 +202,19 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;inbox;save'= {
+            cand --base 'What the saved URL starts with, before the received path and query'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;inbox;clear'= {
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
@@ -217,6 +231,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand list 'List received requests, oldest first'
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -225,6 +240,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;inbox;help;show'= {
         }
         &'postie;inbox;help;replay'= {
+        }
+        &'postie;inbox;help;save'= {
         }
         &'postie;inbox;help;clear'= {
         }
@@ -256,6 +273,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand list 'List received requests, oldest first'
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
         }
         &'postie;help;inbox;list'= {
@@ -263,6 +281,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;show'= {
         }
         &'postie;help;inbox;replay'= {
+        }
+        &'postie;help;inbox;save'= {
         }
         &'postie;help;inbox;clear'= {
         }

@@ -113,19 +113,20 @@ complete -c postie -n "__fish_postie_using_subcommand listen" -s v -l verbose -d
 complete -c postie -n "__fish_postie_using_subcommand listen" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -s h -l help -d 'Print help'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -f -a "list" -d 'List received requests, oldest first'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -f -a "clear" -d 'Delete every request in the inbox'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l path -d 'Only requests whose path matches this glob (`*` matches across `/`)' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
@@ -158,6 +159,15 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l base -d 'What the saved URL starts with, before the received path and query' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
@@ -169,6 +179,7 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List received requests, oldest first'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show completions listen inbox help" -f -a "run" -d 'Run collections, or single requests of them'
@@ -182,4 +193,5 @@ complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "list" -d 'List received requests, oldest first'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'

@@ -259,8 +259,23 @@ pub enum InboxCommand {
     Show(InboxShowArgs),
     /// Send a received request again: same method, headers and body bytes
     Replay(InboxReplayArgs),
+    /// Add a received request to a collection as a new request (comments and layout kept)
+    Save(InboxSaveArgs),
     /// Delete every request in the inbox
     Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxSaveArgs {
+    /// The request id
+    pub id: String,
+    /// Where to save it: `collection/name` (collections/collection.toml, created if missing)
+    /// or `path/to/file.toml/name`
+    #[arg(value_name = "COLLECTION/NAME")]
+    pub target: String,
+    /// What the saved URL starts with, before the received path and query
+    #[arg(long, value_name = "URL", default_value = "{{base_url}}")]
+    pub base: String,
 }
 
 #[derive(Debug, Args)]

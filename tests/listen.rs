@@ -753,3 +753,57 @@ fn quiet_stores_but_does_not_print() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(listener.stdout.lock().expect("lock").as_str(), "");
 }
+
+#[test]
+fn save_turns_an_event_into_a_request_that_runs() {
+    let (dir, inbox) = temp_inbox();
+    let mut listener = listen(&inbox, &[], &[]);
+    let body = br#"{"type":"invoice.paid","note":"{{literal}}"}"#;
+    post(
+        &listener.addr,
+        "/hooks/stripe?live=0",
+        &[("Content-Type", "application/json"), ("X-Event", "a")],
+        body,
+    );
+    listener.kill();
+    let collections = dir.path().join("collections");
+    std::fs::create_dir_all(&collections).expect("mkdir");
+    let existing = "# my hooks\n[vars]\nbase_url = \"http://127.0.0.1:1\" # replaced by --var\n";
+    std::fs::write(collections.join("hooks.toml"), existing).expect("write");
+
+    let out = base_command(dir.path())
+        .current_dir(dir.path())
+        .args(["inbox", "save", "1", "hooks/invoice", "--inbox"])
+        .arg(&inbox)
+        .output()
+        .expect("save");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read_to_string(collections.join("hooks.toml")).expect("read");
+    assert!(saved.starts_with(existing), "{saved}");
+
+    let app = support::http_server(|_| (200, vec![], b"ok".to_vec()));
+    let run = base_command(dir.path())
+        .current_dir(dir.path())
+        .args(["run", "hooks/invoice", "--var"])
+        .arg(format!("base_url={}", app.url("")))
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let requests = app.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(requests[0].uri, "/hooks/stripe?live=0");
+    assert_eq!(requests[0].body, body);
+    assert_eq!(requests[0].header("x-event"), Some("a"));
+    assert_eq!(requests[0].header("content-type"), Some("application/json"));
+}

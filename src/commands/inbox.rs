@@ -1,13 +1,17 @@
 //! `postie inbox list|show|replay|clear`: what `postie listen` stored.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::app::Settings;
-use crate::cli::{InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxShowArgs};
+use crate::cli::{
+    InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
+};
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
 use crate::error::{Code, Failure, is_broken_pipe};
 use crate::http::{Client, ClientOptions};
+use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, StoreError, Stored};
 use crate::inbox::view;
 use crate::output::color::Palette;
@@ -30,6 +34,11 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
             let events = store::read_all(&dir).map_err(store_failure)?;
             let stored = find(events, &replay.id)?;
             replay_event(&replay, &stored, &dir, settings).await
+        }
+        InboxCommand::Save(args) => {
+            let events = store::read_all(&dir).map_err(store_failure)?;
+            let stored = find(events, &args.id)?;
+            save_event(&args, &stored, settings)
         }
         InboxCommand::Clear => {
             let count = store::clear(&dir).map_err(store_failure)?;
@@ -205,4 +214,61 @@ async fn record(dir: &std::path::Path, delivery: store::Delivery, settings: &Set
         ),
         Err(_) => {}
     }
+}
+
+/// `shop/name` → `collections/shop.toml` under the working directory; `a/b.toml/name` → that
+/// file. Returns the file and the request name.
+fn save_target(target: &str, cwd: &Path) -> Result<(PathBuf, String), Failure> {
+    let invalid = || {
+        Failure::usage(format!("invalid target `{target}`"))
+            .with_hint("give `collection/name` or `path/to/file.toml/name`")
+    };
+    let (file, name) = match target.find(".toml/") {
+        Some(i) => (PathBuf::from(&target[..i + 5]), &target[i + 6..]),
+        None => {
+            let (collection, name) = target.rsplit_once('/').ok_or_else(invalid)?;
+            if collection.is_empty() || collection.contains('/') {
+                return Err(invalid());
+            }
+            let file = Path::new("collections").join(format!("{collection}.toml"));
+            (file, name)
+        }
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(invalid());
+    }
+    Ok((cwd.join(file), name.to_owned()))
+}
+
+fn save_event(args: &InboxSaveArgs, stored: &Stored, settings: &Settings) -> Result<Code, Failure> {
+    let (file, name) = save_target(&args.target, &settings.ctx.cwd)?;
+    let io_failure = |what: &str, path: &Path, e: std::io::Error| {
+        Failure::usage(format!("could not {what} `{}`: {e}", path.display()))
+    };
+    let source = match std::fs::read_to_string(&file) {
+        Ok(source) => source,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io_failure("read", &file, e)),
+    };
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let body_file = format!("{name}.body");
+    let body = if save::is_text(&stored.event.body) {
+        SavedBody::Text
+    } else {
+        SavedBody::File(&body_file)
+    };
+    let text = save::append_request(&source, &name, &stored.event, &args.base, &body)
+        .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| io_failure("create", &dir, e))?;
+    if let SavedBody::File(body_file) = body {
+        let path = dir.join(body_file);
+        std::fs::write(&path, &stored.event.body).map_err(|e| io_failure("write", &path, e))?;
+    }
+    std::fs::write(&file, text).map_err(|e| io_failure("write", &file, e))?;
+    settings.printer.err(&format!(
+        "saved request #{} as `{name}` in {}\n",
+        stored.event.id,
+        file.display()
+    ));
+    Ok(Code::Ok)
 }

@@ -15,6 +15,7 @@
 
 mod echo;
 mod multipart;
+pub mod save;
 mod server;
 pub mod store;
 pub mod view;
