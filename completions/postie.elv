@@ -35,6 +35,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+            cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
+            cand inbox 'Browse, replay and clear the requests `postie listen` received'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;run'= {
@@ -233,6 +235,144 @@ set edit:completion:arg-completer[postie] = {|@words|
         }
         &'postie;secret;help;help'= {
         }
+        &'postie;listen'= {
+            cand --port 'Port to listen on (0 picks a free one)'
+            cand --bind 'Address to bind (use 0.0.0.0 to accept requests from other machines)'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --status 'Status to answer with'
+            cand --body 'Body to answer with'
+            cand --header 'Header to answer with (repeatable)'
+            cand --delay 'Wait this long before answering, e.g. 200ms'
+            cand --max-body 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413'
+            cand --forward-to 'Relay each request to this URL (its path is appended), byte for byte'
+            cand --verify 'Check each request''s signature: github, stripe, standard (svix), hmac:HEADER'
+            cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --json 'Print one JSON object per request on stdout (NDJSON)'
+            cand --echo 'Answer with a JSON echo of the request instead'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List received requests, oldest first'
+            cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+            cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand clear 'Delete every request in the inbox'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;inbox;list'= {
+            cand --since 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time'
+            cand --path 'Only requests whose path matches this glob (`*` matches across `/`)'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --json 'One JSON object per request (NDJSON)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;show'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --raw 'Write the exact body bytes to stdout, nothing else'
+            cand --json 'The request as one JSON object'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;replay'= {
+            cand --to 'Where to send it (used as is)'
+            cand --sign 'Re-sign the body with this scheme before sending'
+            cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;save'= {
+            cand --base 'What the saved URL starts with, before the received path and query'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;clear'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;help'= {
+            cand list 'List received requests, oldest first'
+            cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+            cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand clear 'Delete every request in the inbox'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;inbox;help;list'= {
+        }
+        &'postie;inbox;help;show'= {
+        }
+        &'postie;inbox;help;replay'= {
+        }
+        &'postie;inbox;help;save'= {
+        }
+        &'postie;inbox;help;clear'= {
+        }
+        &'postie;inbox;help;help'= {
+        }
         &'postie;help'= {
             cand run 'Run collections, or single requests of them'
             cand send 'Send one ad-hoc request with HTTPie/xh-style items'
@@ -241,6 +381,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+            cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
+            cand inbox 'Browse, replay and clear the requests `postie listen` received'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;help;run'= {
@@ -271,6 +413,25 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;secret;rm'= {
         }
         &'postie;help;secret;doctor'= {
+        }
+        &'postie;help;listen'= {
+        }
+        &'postie;help;inbox'= {
+            cand list 'List received requests, oldest first'
+            cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+            cand replay 'Send a received request again: same method, headers and body bytes'
+            cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand clear 'Delete every request in the inbox'
+        }
+        &'postie;help;inbox;list'= {
+        }
+        &'postie;help;inbox;show'= {
+        }
+        &'postie;help;inbox;replay'= {
+        }
+        &'postie;help;inbox;save'= {
+        }
+        &'postie;help;inbox;clear'= {
         }
         &'postie;help;help'= {
         }

@@ -39,6 +39,8 @@ complete -c postie -n "__fish_postie_needs_command" -f -a "show" -d 'Show a full
 complete -c postie -n "__fish_postie_needs_command" -f -a "check" -d 'Find literal credentials in collections before they are committed'
 complete -c postie -n "__fish_postie_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c postie -n "__fish_postie_needs_command" -f -a "secret" -d 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+complete -c postie -n "__fish_postie_needs_command" -f -a "listen" -d 'Receive webhooks: show each request in real time and keep it in the inbox'
+complete -c postie -n "__fish_postie_needs_command" -f -a "inbox" -d 'Browse, replay and clear the requests `postie listen` received'
 complete -c postie -n "__fish_postie_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand run" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
@@ -168,16 +170,119 @@ complete -c postie -n "__fish_postie_using_subcommand secret; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a secret from the keyring'
 complete -c postie -n "__fish_postie_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "doctor" -d 'Check the keyring: which store, whether it answers, how long it took'
 complete -c postie -n "__fish_postie_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "run" -d 'Run collections, or single requests of them'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "list" -d 'List the requests of collections as a tree, with method and URL'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "show" -d 'Show a fully resolved request without sending it'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "check" -d 'Find literal credentials in collections before they are committed'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "completions" -d 'Print a shell completion script'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "secret" -d 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
-complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand listen" -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l bind -d 'Address to bind (use 0.0.0.0 to accept requests from other machines)' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand listen" -l status -d 'Status to answer with' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l body -d 'Body to answer with' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l header -d 'Header to answer with (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l delay -d 'Wait this long before answering, e.g. 200ms' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l max-body -d 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this URL (its path is appended), byte for byte' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request\'s signature: github, stripe, standard (svix), hmac:HEADER' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand listen" -l json -d 'Print one JSON object per request on stdout (NDJSON)'
+complete -c postie -n "__fish_postie_using_subcommand listen" -l echo -d 'Answer with a JSON echo of the request instead'
+complete -c postie -n "__fish_postie_using_subcommand listen" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand listen" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand listen" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand listen" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l path -d 'Only requests whose path matches this glob (`*` matches across `/`)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per request (NDJSON)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l raw -d 'Write the exact body bytes to stdout, nothing else'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l json -d 'The request as one JSON object'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send it (used as is)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l sign -d 'Re-sign the body with this scheme before sending' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l base -d 'What the saved URL starts with, before the received path and query' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "run" -d 'Run collections, or single requests of them'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "list" -d 'List the requests of collections as a tree, with method and URL'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "show" -d 'Show a fully resolved request without sending it'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "check" -d 'Find literal credentials in collections before they are committed'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "completions" -d 'Print a shell completion script'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "secret" -d 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "listen" -d 'Receive webhooks: show each request in real time and keep it in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "inbox" -d 'Browse, replay and clear the requests `postie listen` received'
+complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Store a secret in the keyring (hidden prompt on a terminal; one value from stdin when piped)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "get" -d 'Print a secret\'s value (when piped; on a terminal only with --reveal)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "list" -d 'List secret names and where each resolves from (never values)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "rm" -d 'Remove a secret from the keyring'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "doctor" -d 'Check the keyring: which store, whether it answers, how long it took'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'

@@ -70,6 +70,11 @@ pub enum Command {
     /// Manage secrets in the OS keyring: set, get, list, rm, doctor
     #[command(after_help = SECRET_HELP)]
     Secret(SecretArgs),
+    /// Receive webhooks: show each request in real time and keep it in the inbox
+    #[command(after_help = LISTEN_HELP)]
+    Listen(ListenArgs),
+    /// Browse, replay and clear the requests `postie listen` received
+    Inbox(InboxArgs),
 }
 
 const RUN_HELP: &str = "\
@@ -238,6 +243,168 @@ pub struct SecretGetArgs {
     pub reveal: bool,
 }
 
+const LISTEN_HELP: &str = "\
+Every request is written to the inbox (and synced to disk) before it is answered, so an
+acknowledged webhook survives a crash. Browse it with `postie inbox list`.
+
+Signature schemes (--verify, inbox replay --sign):
+  github          X-Hub-Signature-256: sha256=<hex>
+  stripe          Stripe-Signature: t=<unix>,v1=<hex> (5 minutes tolerance)
+  standard, svix  webhook-id, webhook-timestamp, webhook-signature (whsec_ secrets)
+  hmac:HEADER     hex HMAC-SHA256 of the body in HEADER
+The secret NAME is read from the environment variable POSTIE_SECRET_<NAME>.";
+
+/// `postie listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8750)]
+    pub port: u16,
+    /// Address to bind (use 0.0.0.0 to accept requests from other machines)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Inbox directory (default: $XDG_DATA_HOME/postie/inbox)
+    #[arg(long, value_name = "DIR")]
+    pub inbox: Option<PathBuf>,
+    /// Print one JSON object per request on stdout (NDJSON)
+    #[arg(long)]
+    pub json: bool,
+    /// Status to answer with
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u16).range(100..=999))]
+    pub status: u16,
+    /// Body to answer with
+    #[arg(long, value_name = "TEXT")]
+    pub body: Option<String>,
+    /// Header to answer with (repeatable)
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Wait this long before answering, e.g. 200ms
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub delay: Option<std::time::Duration>,
+    /// Answer with a JSON echo of the request instead
+    #[arg(long, conflicts_with_all = ["status", "body", "headers"])]
+    pub echo: bool,
+    /// Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_body: usize,
+    /// Relay each request to this URL (its path is appended), byte for byte
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Check each request's signature: github, stripe, standard (svix), hmac:HEADER
+    #[arg(long, value_name = "SCHEME", requires = "secret_name")]
+    pub verify: Option<String>,
+    /// Name of the signing secret (read from POSTIE_SECRET_<NAME>)
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
+}
+
+/// `postie inbox`.
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// Inbox directory (default: $XDG_DATA_HOME/postie/inbox)
+    #[arg(long, value_name = "DIR", global = true)]
+    pub inbox: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// List received requests, oldest first
+    List(InboxListArgs),
+    /// Show one request (headers and pretty body), or its exact body bytes with --raw
+    Show(InboxShowArgs),
+    /// Send a received request again: same method, headers and body bytes
+    Replay(InboxReplayArgs),
+    /// Add a received request to a collection as a new request (comments and layout kept)
+    Save(InboxSaveArgs),
+    /// Delete every request in the inbox
+    Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxSaveArgs {
+    /// The request id
+    pub id: String,
+    /// Where to save it: `collection/name` (collections/collection.toml, created if missing)
+    /// or `path/to/file.toml/name`
+    #[arg(value_name = "COLLECTION/NAME")]
+    pub target: String,
+    /// What the saved URL starts with, before the received path and query
+    #[arg(long, value_name = "URL", default_value = "{{base_url}}")]
+    pub base: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxListArgs {
+    /// Only requests received since then: a duration (10m, 2h) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only requests whose path matches this glob (`*` matches across `/`)
+    #[arg(long, value_name = "GLOB")]
+    pub path: Option<String>,
+    /// One JSON object per request (NDJSON)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxShowArgs {
+    /// The request id (as in `inbox list`, with or without `#`)
+    pub id: String,
+    /// Write the exact body bytes to stdout, nothing else
+    #[arg(long)]
+    pub raw: bool,
+    /// The request as one JSON object
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxReplayArgs {
+    /// The request id
+    pub id: String,
+    /// Where to send it (used as is)
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Re-sign the body with this scheme before sending
+    #[arg(long, value_name = "SCHEME", requires = "secret_name")]
+    pub sign: Option<String>,
+    /// Name of the signing secret (read from POSTIE_SECRET_<NAME>)
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
+}
+
+fn parse_header(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected NAME:VALUE, got `{s}`")),
+    }
+}
+
+/// `10MB`, `512KB`, `1MiB`, `2048` (bytes). Decimal units as elsewhere in postie.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" | "k" => 1000,
+        "mb" | "m" => 1000 * 1000,
+        "gb" | "g" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return Err(format!("expected a size such as 10MB or 512KB, got `{s}`")),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n <= u32::MAX as usize / 2)
+        .ok_or_else(|| format!("expected a size such as 10MB or 512KB (at most 2GB), got `{s}`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +420,17 @@ mod tests {
         assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
         assert!(parse_var("=x").is_err());
         assert!(parse_var("novalue").is_err());
+    }
+
+    #[test]
+    fn sizes_and_headers_parse() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("1MiB"), Ok(1_048_576));
+        assert_eq!(parse_size("2048"), Ok(2048));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("9GB").is_err());
+        assert_eq!(parse_header("X-A: b:c"), Ok(("X-A".into(), "b:c".into())));
+        assert!(parse_header("nocolon").is_err());
     }
 
     #[test]

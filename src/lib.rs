@@ -16,3 +16,4 @@ pub mod request;
 pub mod resolve;
 pub mod secrets;
 pub mod template;
+pub mod webhook;

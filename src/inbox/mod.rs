@@ -8,19 +8,26 @@
 //! streams them in real time.
 //!
 //! The server speaks HTTP/1.1 and HTTP/2 (prior knowledge, `h2c`) on the same port.
+//!
+//! For `postie run` events stay in memory (nothing is written). `postie listen` starts it with
+//! [`Options::log`]: every event is appended to the durable log of [`store`] and synced before
+//! its sender is answered. [`view`] renders events for people and as JSON.
 
 mod echo;
 mod multipart;
+pub mod save;
 mod server;
+pub mod store;
+pub mod view;
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
 pub use echo::echo_json;
-pub use server::InboxServer;
+pub use server::{InboxServer, Options};
 
-/// Request bodies up to this many bytes are kept whole; larger ones are answered with `413`
-/// and recorded truncated to this size.
+/// The default body limit ([`Options::max_body`]): bodies up to this many bytes are kept
+/// whole; larger ones are answered with `413` and recorded truncated to the limit.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// One request received by the inbox, exactly as it arrived.
@@ -46,9 +53,9 @@ pub struct Event {
     /// Headers in received order (names lower-case; repeated names are kept together, as
     /// hyper groups them); values that are not UTF-8 are converted lossily.
     pub headers: Vec<(String, String)>,
-    /// The body bytes, exactly as received (at most [`MAX_BODY_BYTES`]).
+    /// The body bytes, exactly as received (at most [`Options::max_body`]).
     pub body: bytes::Bytes,
-    /// The body was larger than [`MAX_BODY_BYTES`] and `body` holds only its beginning.
+    /// The body was larger than the limit and `body` holds only its beginning.
     pub body_truncated: bool,
 }
 

@@ -15,9 +15,10 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
+use super::store::{self, Writer};
 use super::{Event, MAX_BODY_BYTES, Responder, echo_json};
 
 /// How long [`InboxServer::shutdown`] lets open connections finish before closing them.
@@ -41,8 +42,43 @@ pub struct InboxServer {
 #[derive(Debug)]
 struct Shared {
     responder: Prepared,
+    /// In-memory events, when there is no durable log.
     store: Mutex<Store>,
     live: broadcast::Sender<Event>,
+    /// The durable log's writer (`postie listen`); `None` keeps events in memory.
+    writer: Option<Writer>,
+    tap: Option<mpsc::UnboundedSender<Event>>,
+    max_body: usize,
+    delay: Option<Duration>,
+}
+
+/// How an [`InboxServer`] answers and where it keeps events.
+#[derive(Debug)]
+pub struct Options {
+    pub responder: Responder,
+    /// Bodies up to this many bytes are kept whole; larger ones get `413`.
+    pub max_body: usize,
+    /// Wait this long before answering (not for `413`).
+    pub delay: Option<Duration>,
+    /// Append every event to this durable log before answering; `None` keeps them in memory
+    /// (what `postie run` does: nothing is written to disk).
+    pub log: Option<store::Log>,
+    /// Also send every recorded event here, in id order and without loss (unlike
+    /// [`InboxServer::subscribe`], which drops events for a receiver that lags).
+    pub tap: Option<mpsc::UnboundedSender<Event>>,
+}
+
+impl Options {
+    /// In memory, [`MAX_BODY_BYTES`], no delay, no tap.
+    pub fn new(responder: Responder) -> Options {
+        Options {
+            responder,
+            max_body: MAX_BODY_BYTES,
+            delay: None,
+            log: None,
+            tap: None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -67,14 +103,36 @@ impl InboxServer {
     /// return at once. Fails if the address cannot be bound or a [`Responder::Fixed`] has an
     /// invalid status or header (`InvalidInput`). Must be called inside a tokio runtime.
     pub async fn start(bind: SocketAddr, responder: Responder) -> io::Result<InboxServer> {
-        let responder = prepare(responder)?;
+        InboxServer::start_with(bind, Options::new(responder)).await
+    }
+
+    /// [`InboxServer::start`] with every option: body limit, delay, a durable log, a tap.
+    pub async fn start_with(bind: SocketAddr, options: Options) -> io::Result<InboxServer> {
+        let responder = prepare(options.responder)?;
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let (live, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let writer = match options.log {
+            None => None,
+            Some(log) => {
+                let (live, tap) = (live.clone(), options.tap.clone());
+                let durable = move |event: &Event| {
+                    let _ = live.send(event.clone());
+                    if let Some(tap) = &tap {
+                        let _ = tap.send(event.clone());
+                    }
+                };
+                Some(log.spawn(durable).map_err(io::Error::other)?)
+            }
+        };
         let shared = Arc::new(Shared {
             responder,
             store: Mutex::new(Store::default()),
             live,
+            writer,
+            tap: options.tap,
+            max_body: options.max_body,
+            delay: options.delay,
         });
         let (stop, stop_rx) = watch::channel(false);
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
@@ -96,7 +154,14 @@ impl InboxServer {
         format!("http://{}", self.addr)
     }
 
-    /// A snapshot of every event so far, in arrival order.
+    /// The durable log's writer, when the server was started with one (to record
+    /// deliveries next to the events).
+    pub fn writer(&self) -> Option<Writer> {
+        self.shared.writer.clone()
+    }
+
+    /// A snapshot of every event so far, in arrival order (servers without a durable log;
+    /// with one, read it with [`super::store::read_all`]).
     pub fn events(&self) -> Vec<Event> {
         self.shared.lock().events.clone()
     }
@@ -126,15 +191,26 @@ impl Shared {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Give the event its id, store it and announce it; returns the id.
-    fn record(&self, mut event: Event) -> u64 {
+    /// Give the event its id, store it (durably, when there is a log) and announce it;
+    /// returns the id.
+    async fn record(
+        &self,
+        mut event: Event,
+        note: Option<String>,
+    ) -> Result<u64, store::StoreError> {
+        if let Some(writer) = &self.writer {
+            return writer.append(event, note).await;
+        }
         let mut store = self.lock();
         store.next_id += 1;
         event.id = store.next_id;
         // Sent under the lock so subscribers see events in id order. No receiver is fine.
         let _ = self.live.send(event.clone());
+        if let Some(tap) = &self.tap {
+            let _ = tap.send(event.clone());
+        }
         store.events.push(event);
-        store.next_id
+        Ok(store.next_id)
     }
 }
 
@@ -239,7 +315,8 @@ async fn handle(
         let host = parts.headers.get(HOST)?;
         Some(String::from_utf8_lossy(host.as_bytes()).into_owned())
     });
-    let Ok(read) = read_body(body).await else {
+    let max_body = shared.max_body;
+    let Ok(read) = read_body(body, max_body).await else {
         return Ok(json_response(
             StatusCode::BAD_REQUEST,
             &serde_json::json!({ "error": "could not read the request body" }),
@@ -258,11 +335,22 @@ async fn handle(
         body: read.kept,
         body_truncated: read.truncated,
     };
-    let id = shared.record(event.clone());
+    let note = read.truncated.then(|| {
+        format!("body larger than the {max_body}-byte limit: answered 413, kept its first {max_body} bytes")
+    });
+    // Only the echo needs the event after it is handed over.
+    let echo = matches!(shared.responder, Prepared::Echo).then(|| event.clone());
+    let id = match shared.record(event, note).await {
+        Ok(id) => id,
+        Err(e) => {
+            let error = serde_json::json!({ "error": e.to_string() });
+            return Ok(json_response(StatusCode::SERVICE_UNAVAILABLE, &error));
+        }
+    };
     if read.truncated {
         let error = serde_json::json!({
-            "error": format!("request body is larger than {MAX_BODY_BYTES} bytes"),
-            "limit": MAX_BODY_BYTES,
+            "error": format!("request body is larger than {max_body} bytes"),
+            "limit": max_body,
             "id": id,
         });
         let mut response = json_response(StatusCode::PAYLOAD_TOO_LARGE, &error);
@@ -273,11 +361,14 @@ async fn handle(
         }
         return Ok(response);
     }
+    if let Some(delay) = shared.delay {
+        tokio::time::sleep(delay).await;
+    }
     Ok(match &shared.responder {
-        Prepared::Echo => {
-            let event = Event { id, ..event };
-            json_response(StatusCode::OK, &echo_json(&event))
-        }
+        Prepared::Echo => match echo {
+            Some(event) => json_response(StatusCode::OK, &echo_json(&Event { id, ..event })),
+            None => json_response(StatusCode::OK, &serde_json::json!({ "id": id })),
+        },
         Prepared::Fixed {
             status,
             headers,
@@ -292,7 +383,7 @@ async fn handle(
 }
 
 struct ReadBody {
-    /// At most `MAX_BODY_BYTES`.
+    /// At most `max_body` bytes.
     kept: Bytes,
     /// The body was longer than what is kept.
     truncated: bool,
@@ -300,7 +391,7 @@ struct ReadBody {
     complete: bool,
 }
 
-async fn read_body(mut body: Incoming) -> Result<ReadBody, hyper::Error> {
+async fn read_body(mut body: Incoming, max_body: usize) -> Result<ReadBody, hyper::Error> {
     let mut kept = BytesMut::new();
     let mut seen: usize = 0;
     while let Some(frame) = body.frame().await {
@@ -308,9 +399,9 @@ async fn read_body(mut body: Incoming) -> Result<ReadBody, hyper::Error> {
             continue; // trailers
         };
         seen = seen.saturating_add(data.len());
-        let room = MAX_BODY_BYTES.saturating_sub(kept.len());
+        let room = max_body.saturating_sub(kept.len());
         kept.extend_from_slice(&data[..data.len().min(room)]);
-        if seen > MAX_BODY_BYTES.saturating_add(DRAIN_BYTES) {
+        if seen > max_body.saturating_add(DRAIN_BYTES) {
             return Ok(ReadBody {
                 kept: kept.freeze(),
                 truncated: true,
@@ -320,7 +411,7 @@ async fn read_body(mut body: Incoming) -> Result<ReadBody, hyper::Error> {
     }
     Ok(ReadBody {
         kept: kept.freeze(),
-        truncated: seen > MAX_BODY_BYTES,
+        truncated: seen > max_body,
         complete: true,
     })
 }

@@ -1,0 +1,274 @@
+//! `postie inbox list|show|replay|clear`: what `postie listen` stored.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::app::Settings;
+use crate::cli::{
+    InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
+};
+use crate::commands::listen::{delivery, inbox_dir, store_failure};
+use crate::error::{Code, Failure, is_broken_pipe};
+use crate::http::{Client, ClientOptions};
+use crate::inbox::save::{self, SavedBody};
+use crate::inbox::store::{self, Log, StoreError, Stored};
+use crate::inbox::view;
+use crate::output::color::Palette;
+use crate::webhook::relay;
+use crate::webhook::{self, Scheme};
+
+pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> {
+    let dir = inbox_dir(args.inbox.as_deref())?;
+    match args.command {
+        InboxCommand::List(list) => {
+            let events = store::read_all(&dir).map_err(store_failure)?;
+            write_out(&render_list(&list, events, SystemTime::now())?)
+        }
+        InboxCommand::Show(show) => {
+            let events = store::read_all(&dir).map_err(store_failure)?;
+            let stored = find(events, &show.id)?;
+            write_out(&render_show(&show, &stored, settings))
+        }
+        InboxCommand::Replay(replay) => {
+            let events = store::read_all(&dir).map_err(store_failure)?;
+            let stored = find(events, &replay.id)?;
+            replay_event(&replay, &stored, &dir, settings).await
+        }
+        InboxCommand::Save(args) => {
+            let events = store::read_all(&dir).map_err(store_failure)?;
+            let stored = find(events, &args.id)?;
+            save_event(&args, &stored, settings)
+        }
+        InboxCommand::Clear => {
+            let count = store::clear(&dir).map_err(store_failure)?;
+            let plural = if count == 1 { "" } else { "s" };
+            settings.printer.err(&format!(
+                "cleared {count} request{plural} from {}\n",
+                dir.display()
+            ));
+            Ok(Code::Ok)
+        }
+    }
+}
+
+fn write_out(bytes: &[u8]) -> Result<Code, Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(Code::Ok),
+        Err(e) if is_broken_pipe(&e) => Ok(Code::Ok),
+        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
+    }
+}
+
+fn find(events: Vec<Stored>, id: &str) -> Result<Stored, Failure> {
+    let wanted: u64 = id.trim_start_matches('#').parse().map_err(|_| {
+        Failure::usage(format!("`{id}` is not a request id (a number such as `3`)"))
+    })?;
+    let last = events.last().map(|s| s.event.id);
+    events
+        .into_iter()
+        .find(|s| s.event.id == wanted)
+        .ok_or_else(|| {
+            let failure = Failure::usage(format!("no request `{wanted}` in the inbox"));
+            match last {
+                Some(last) => {
+                    failure.with_hint(format!("ids go up to {last}: see `postie inbox list`"))
+                }
+                None => failure.with_hint("the inbox is empty"),
+            }
+        })
+}
+
+/// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`.
+fn parse_since(since: &str, now: SystemTime) -> Result<SystemTime, Failure> {
+    if let Ok(ago) = humantime::parse_duration(since) {
+        return Ok(now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH));
+    }
+    humantime::parse_rfc3339_weak(since).map_err(|_| {
+        Failure::usage(format!(
+            "invalid `--since` value `{since}`: expected a duration such as 10m or an RFC 3339 time"
+        ))
+    })
+}
+
+fn render_list(
+    args: &InboxListArgs,
+    events: Vec<Stored>,
+    now: SystemTime,
+) -> Result<Vec<u8>, Failure> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_since(s, now))
+        .transpose()?;
+    let mut out = Vec::new();
+    for s in events {
+        if since.is_some_and(|t| s.event.received_at < t) {
+            continue;
+        }
+        if let Some(glob) = &args.path
+            && !view::glob_match(glob, &s.event.path)
+        {
+            continue;
+        }
+        let line = if args.json {
+            format!(
+                "{}\n",
+                view::event_json(&s.event, s.note.as_deref(), &s.deliveries)
+            )
+        } else {
+            view::render_line(&s.event, s.note.as_deref(), &s.deliveries)
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    Ok(out)
+}
+
+fn render_show(args: &InboxShowArgs, stored: &Stored, settings: &Settings) -> Vec<u8> {
+    if args.raw {
+        return stored.event.body.to_vec();
+    }
+    if args.json {
+        let value = view::event_json(&stored.event, stored.note.as_deref(), &stored.deliveries);
+        return format!("{value}\n").into_bytes();
+    }
+    let palette = Palette::new(settings.stdout_color);
+    let mut text = view::render_event(
+        &stored.event,
+        stored.note.as_deref(),
+        &palette,
+        settings.stdout_color,
+    );
+    for d in &stored.deliveries {
+        text.push_str(&view::render_delivery(d, &palette));
+    }
+    text.into_bytes()
+}
+
+async fn replay_event(
+    args: &InboxReplayArgs,
+    stored: &Stored,
+    dir: &std::path::Path,
+    settings: &Settings,
+) -> Result<Code, Failure> {
+    let url = url::Url::parse(&args.to)
+        .map_err(|e| Failure::usage(format!("invalid `--to` URL `{}`: {e}", args.to)))?;
+    let (replace, extra) = match &args.sign {
+        None => (Vec::new(), Vec::new()),
+        Some(scheme) => {
+            let scheme: Scheme = scheme.parse().map_err(|e| Failure::usage(format!("{e}")))?;
+            let secret = webhook::signing_secret(args.secret_name.as_deref().unwrap_or_default())?;
+            let id = stored
+                .event
+                .header("webhook-id")
+                .map_or_else(|| format!("msg_postie_{}", stored.event.id), str::to_owned);
+            let headers =
+                webhook::sign(&scheme, &secret, &id, &stored.event.body, SystemTime::now())
+                    .map_err(|e| Failure::new(Code::Secret, e.to_string()))?;
+            (webhook::signature_headers(&scheme), headers)
+        }
+    };
+    let request = relay::request_for(&stored.event, url, &replace, extra);
+    let client = Client::new(&ClientOptions::default()).map_err(Failure::from)?;
+    let result = relay::send(&client, &request).await;
+    let code = match &result {
+        Ok(answer) if (200..300).contains(&answer.head.status) => Code::Ok,
+        Ok(_) => Code::Failed,
+        Err(e) => Code::from_u8(e.exit_code()),
+    };
+    let failure = result.as_ref().err().map(|e| Failure::from(e.clone()));
+    let (delivery, answer) = delivery(&stored.event, request.url.as_str(), "replay", 1, result);
+    let palette = &settings.printer.palette;
+    let mut text = view::render_delivery(&delivery, palette);
+    if let Some(answer) = &answer {
+        for line in String::from_utf8_lossy(&answer.body).lines().take(20) {
+            text.push_str(&format!("    {line}\n"));
+        }
+    }
+    settings.printer.err(&text);
+    record(dir, delivery, settings).await;
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok(code),
+    }
+}
+
+/// Note the replay in the inbox; a running listener holds it, then it is only shown.
+async fn record(dir: &std::path::Path, delivery: store::Delivery, settings: &Settings) {
+    let written = async {
+        let writer = Log::open(dir)?.spawn(|_| {})?;
+        writer.record_delivery(delivery).await
+    };
+    match tokio::time::timeout(Duration::from_secs(5), written).await {
+        Ok(Ok(())) => {}
+        Ok(Err(StoreError::Locked(_))) => settings.printer.err(
+            &settings
+                .printer
+                .warning("the replay was not recorded: a running `postie listen` holds the inbox"),
+        ),
+        Ok(Err(e)) => settings.printer.err(
+            &settings
+                .printer
+                .warning(&format!("the replay was not recorded: {e}")),
+        ),
+        Err(_) => {}
+    }
+}
+
+/// `shop/name` → `collections/shop.toml` under the working directory; `a/b.toml/name` → that
+/// file. Returns the file and the request name.
+fn save_target(target: &str, cwd: &Path) -> Result<(PathBuf, String), Failure> {
+    let invalid = || {
+        Failure::usage(format!("invalid target `{target}`"))
+            .with_hint("give `collection/name` or `path/to/file.toml/name`")
+    };
+    let (file, name) = match target.find(".toml/") {
+        Some(i) => (PathBuf::from(&target[..i + 5]), &target[i + 6..]),
+        None => {
+            let (collection, name) = target.rsplit_once('/').ok_or_else(invalid)?;
+            if collection.is_empty() || collection.contains('/') {
+                return Err(invalid());
+            }
+            let file = Path::new("collections").join(format!("{collection}.toml"));
+            (file, name)
+        }
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(invalid());
+    }
+    Ok((cwd.join(file), name.to_owned()))
+}
+
+fn save_event(args: &InboxSaveArgs, stored: &Stored, settings: &Settings) -> Result<Code, Failure> {
+    let (file, name) = save_target(&args.target, &settings.ctx.cwd)?;
+    let io_failure = |what: &str, path: &Path, e: std::io::Error| {
+        Failure::usage(format!("could not {what} `{}`: {e}", path.display()))
+    };
+    let source = match std::fs::read_to_string(&file) {
+        Ok(source) => source,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io_failure("read", &file, e)),
+    };
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let body_file = format!("{name}.body");
+    let body = if save::is_text(&stored.event.body) {
+        SavedBody::Text
+    } else {
+        SavedBody::File(&body_file)
+    };
+    let text = save::append_request(&source, &name, &stored.event, &args.base, &body)
+        .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| io_failure("create", &dir, e))?;
+    if let SavedBody::File(body_file) = body {
+        let path = dir.join(body_file);
+        std::fs::write(&path, &stored.event.body).map_err(|e| io_failure("write", &path, e))?;
+    }
+    std::fs::write(&file, text).map_err(|e| io_failure("write", &file, e))?;
+    settings.printer.err(&format!(
+        "saved request #{} as `{name}` in {}\n",
+        stored.event.id,
+        file.display()
+    ));
+    Ok(Code::Ok)
+}

@@ -1,0 +1,300 @@
+//! `postie listen`: receive webhooks, keep each one in the durable inbox before answering,
+//! show it in real time, optionally verify its signature and forward it to a local app.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc as std_mpsc;
+use std::time::SystemTime;
+
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use crate::app::Settings;
+use crate::cli::ListenArgs;
+use crate::error::{Code, Failure};
+use crate::http::{Client, ClientOptions};
+use crate::inbox::store::{self, Delivery, Log, StoreError, Writer};
+use crate::inbox::{Event, InboxServer, Options, Responder, view};
+use crate::output::color::Palette;
+use crate::webhook::relay::{self, Answer};
+use crate::webhook::{self, Scheme, Verdict};
+
+/// What the printing thread is handed, in order.
+enum Shown {
+    Event(Event),
+    Delivered(Delivery, Option<Answer>),
+}
+
+/// Settled once: how to show events.
+struct View {
+    json: bool,
+    /// `-q`: show only failed deliveries (events are still stored).
+    quiet: bool,
+    forwarding: bool,
+    palette: Palette,
+    color: bool,
+    verify: Option<(Scheme, String)>,
+}
+
+pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure> {
+    let dir = inbox_dir(args.inbox.as_deref())?;
+    let log = Log::open(&dir).map_err(store_failure)?;
+    let verify = match &args.verify {
+        None => None,
+        Some(scheme) => {
+            let scheme: Scheme = scheme.parse().map_err(|e| Failure::usage(format!("{e}")))?;
+            let name = args.secret_name.as_deref().unwrap_or_default();
+            Some((scheme, webhook::signing_secret(name)?))
+        }
+    };
+    let forward = match &args.forward_to {
+        None => None,
+        Some(raw) => {
+            let url = url::Url::parse(raw)
+                .map_err(|e| Failure::usage(format!("invalid `--forward-to` URL `{raw}`: {e}")))?;
+            Some((
+                url,
+                Client::new(&ClientOptions::default()).map_err(Failure::from)?,
+            ))
+        }
+    };
+    let responder = if args.echo {
+        Responder::Echo
+    } else {
+        Responder::Fixed {
+            status: args.status,
+            headers: args.headers.clone(),
+            body: bytes::Bytes::from(args.body.clone().unwrap_or_default()),
+        }
+    };
+    let (tap, events) = mpsc::unbounded_channel();
+    let options = Options {
+        responder,
+        max_body: args.max_body,
+        delay: args.delay,
+        log: Some(log),
+        tap: Some(tap),
+    };
+    let bind = SocketAddr::new(args.bind, args.port);
+    let server = InboxServer::start_with(bind, options)
+        .await
+        .map_err(|e| bind_failure(bind, &e))?;
+    settings.printer.err(&format!(
+        "listening on {} — inbox: {}\n",
+        server.url(),
+        dir.display()
+    ));
+    let view = View {
+        json: args.json,
+        quiet: settings.printer.quiet() && !args.json,
+        forwarding: forward.is_some(),
+        palette: Palette::new(settings.stdout_color),
+        color: settings.stdout_color,
+        verify,
+    };
+    let (out, shown) = std_mpsc::channel();
+    // Printing happens on its own thread so a slow terminal never slows down answering.
+    let printer = std::thread::Builder::new()
+        .name("listen-printer".into())
+        .spawn(move || print_loop(&shown, &view))
+        .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
+    consume(events, out, forward, server.writer()).await;
+    server.shutdown().await;
+    let _ = printer.join();
+    Ok(Code::Ok)
+}
+
+/// `--inbox DIR`, else the default under the user's data directory.
+pub fn inbox_dir(given: Option<&Path>) -> Result<PathBuf, Failure> {
+    match given {
+        Some(dir) => Ok(dir.to_owned()),
+        None => store::default_dir().ok_or_else(|| {
+            Failure::usage("no inbox directory: neither `XDG_DATA_HOME` nor `HOME` is set")
+                .with_hint("pass `--inbox DIR`")
+        }),
+    }
+}
+
+pub fn store_failure(err: StoreError) -> Failure {
+    let failure = Failure::usage(err.to_string());
+    match err {
+        StoreError::Locked(_) => failure
+            .with_hint("stop the other listener, or use another directory with `--inbox DIR`"),
+        _ => failure,
+    }
+}
+
+fn bind_failure(bind: SocketAddr, err: &std::io::Error) -> Failure {
+    let failure = Failure::usage(format!("could not listen on `{bind}`: {err}"));
+    if err.kind() == std::io::ErrorKind::AddrInUse {
+        failure.with_hint("another program uses this port: pick one with `--port`, or `--port 0` for any free one")
+    } else {
+        failure
+    }
+}
+
+/// Hand events to the printer, and when forwarding, deliver them one at a time in arrival
+/// order (retrying with backoff) and record each outcome in the inbox. Ends when the printer
+/// has gone (stdout closed).
+async fn consume(
+    mut events: mpsc::UnboundedReceiver<Event>,
+    out: std_mpsc::Sender<Shown>,
+    forward: Option<(url::Url, Client)>,
+    writer: Option<Writer>,
+) {
+    let Some((base, client)) = forward else {
+        while let Some(event) = events.recv().await {
+            if out.send(Shown::Event(event)).is_err() {
+                return;
+            }
+        }
+        return;
+    };
+    let (queue, mut queued) = mpsc::unbounded_channel::<Event>();
+    let router_out = out.clone();
+    let router = async move {
+        while let Some(event) = events.recv().await {
+            if router_out.send(Shown::Event(event.clone())).is_err() || queue.send(event).is_err() {
+                return;
+            }
+        }
+    };
+    let forwarder = async move {
+        while let Some(event) = queued.recv().await {
+            let request =
+                relay::request_for(&event, relay::forward_url(&base, &event), &[], vec![]);
+            let (attempts, result) =
+                relay::send_with_retries(&client, &request, &relay::BACKOFF).await;
+            let (delivery, answer) =
+                delivery(&event, request.url.as_str(), "forward", attempts, result);
+            if let Some(writer) = &writer {
+                // A delivery that cannot be recorded is still shown.
+                let _ = writer.record_delivery(delivery.clone()).await;
+            }
+            if out.send(Shown::Delivered(delivery, answer)).is_err() {
+                return;
+            }
+        }
+    };
+    tokio::join!(router, forwarder);
+}
+
+/// The [`Delivery`] record for an attempt's outcome.
+pub fn delivery(
+    event: &Event,
+    to: &str,
+    via: &str,
+    attempts: u32,
+    result: Result<Answer, crate::http::HttpError>,
+) -> (Delivery, Option<Answer>) {
+    let (status, error, answer) = match result {
+        Ok(answer) => (Some(answer.head.status), None, Some(answer)),
+        Err(e) => (None, Some(e.to_string()), None),
+    };
+    let delivery = Delivery {
+        event: event.id,
+        at_ms: store::now_ms(),
+        to: to.to_owned(),
+        attempts,
+        status,
+        error,
+        via: via.to_owned(),
+    };
+    (delivery, answer)
+}
+
+fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
+    // With --json and forwarding, an event is printed once its delivery is known, so each
+    // line is one whole event.
+    let mut waiting: HashMap<u64, Event> = HashMap::new();
+    let mut text = String::new();
+    while let Ok(first) = shown.recv() {
+        // Under load, write whatever has queued up with one system call.
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Shown::Event(event) if view.json && view.forwarding => {
+                    waiting.insert(event.id, event);
+                }
+                Shown::Event(_) if view.quiet => {}
+                Shown::Event(event) => text.push_str(&render(&event, None, view)),
+                Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
+                Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
+                    Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
+                    None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
+                },
+            }
+            if text.len() < 1 << 20 {
+                next = shown.try_recv().ok();
+            }
+        }
+        let mut stdout = std::io::stdout().lock();
+        if stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return; // stdout closed: stop showing (the caller then stops the listener)
+        }
+        text.clear();
+    }
+}
+
+fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
+    let verdict = view.verify.as_ref().map(|(scheme, secret)| {
+        let v = webhook::verify(
+            scheme,
+            secret,
+            &event.headers,
+            &event.body,
+            SystemTime::now(),
+        );
+        (scheme, v)
+    });
+    let note = event
+        .body_truncated
+        .then(|| "body over the size limit: answered 413, kept its beginning".to_owned());
+    if view.json {
+        let deliveries: Vec<Delivery> = delivery.into_iter().cloned().collect();
+        let mut value = view::event_json(event, note.as_deref(), &deliveries);
+        if let (Some((scheme, verdict)), Some(map)) = (verdict, value.as_object_mut()) {
+            let signature = match verdict {
+                Verdict::Verified => json!({"scheme": scheme.to_string(), "result": "verified"}),
+                Verdict::Unsigned => json!({"scheme": scheme.to_string(), "result": "unsigned"}),
+                Verdict::Invalid(why) => {
+                    json!({"scheme": scheme.to_string(), "result": "invalid", "reason": why})
+                }
+            };
+            map.insert("signature".into(), signature);
+        }
+        return format!("{value}\n");
+    }
+    let mut text = view::render_event(event, note.as_deref(), &view.palette, view.color);
+    if let Some((scheme, verdict)) = verdict {
+        let shown = match &verdict {
+            Verdict::Verified => view.palette.status(200, "verified"),
+            Verdict::Unsigned => view.palette.warn("unsigned"),
+            Verdict::Invalid(why) => format!("{} ({why})", view.palette.error("invalid")),
+        };
+        text.push_str(&format!(
+            "  {} {shown}\n",
+            view.palette.key(&format!("signature ({scheme}):"))
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+fn render_answer(delivery: &Delivery, answer: Option<&Answer>, view: &View) -> String {
+    let mut text = view::render_delivery(delivery, &view.palette);
+    if let Some(answer) = answer {
+        let body = String::from_utf8_lossy(&answer.body);
+        for line in body.lines().take(20) {
+            text.push_str(&format!("    {line}\n"));
+        }
+    }
+    text.push('\n');
+    text
+}

@@ -1,0 +1,214 @@
+//! `postie inbox save`: a captured event as a `[[requests]]` entry appended to a collection,
+//! keeping the file's comments and layout (toml_edit).
+
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
+
+use super::Event;
+
+/// Headers not worth saving: hop-by-hop ones and those the client sets itself.
+const NOT_SAVED: [&str; 11] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// Why a request could not be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    /// The collection file is not valid TOML.
+    #[error("the collection is not valid TOML: {0}")]
+    Toml(String),
+    /// `requests` exists but is not an array of tables.
+    #[error("`requests` in the collection is not a list of `[[requests]]` tables")]
+    NotRequests,
+    /// A request with this name is already in the collection.
+    #[error("the collection already has a request `{0}`")]
+    Exists(String),
+}
+
+/// How the body is saved: inline text, or a file next to the collection (for binary bodies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavedBody<'a> {
+    Text,
+    File(&'a str),
+}
+
+/// `source` with a new `[[requests]]` for `event` at its end: `name`, `method`,
+/// `url` = `base` + the event's path and query, the headers (repeated ones joined with `, `),
+/// and the body as `text` (with `content_type`) or `file`. `{{` in saved text is escaped
+/// (`\{{`) so it stays literal.
+pub fn append_request(
+    source: &str,
+    name: &str,
+    event: &Event,
+    base: &str,
+    body: &SavedBody<'_>,
+) -> Result<String, SaveError> {
+    let mut doc: DocumentMut = source
+        .parse()
+        .map_err(|e: toml_edit::TomlError| SaveError::Toml(e.message().to_owned()))?;
+    if !doc.contains_key("requests") {
+        doc.insert("requests", Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let requests = doc
+        .get_mut("requests")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or(SaveError::NotRequests)?;
+    if requests
+        .iter()
+        .any(|t| t.get("name").and_then(Item::as_str) == Some(name))
+    {
+        return Err(SaveError::Exists(name.to_owned()));
+    }
+    let mut table = Table::new();
+    table.insert("name", value(name));
+    table.insert("method", value(event.method.as_str()));
+    let query = event
+        .query
+        .as_deref()
+        .map_or_else(String::new, |q| format!("?{q}"));
+    let url = format!("{base}{}{query}", escape(&event.path));
+    table.insert("url", value(url));
+    let mut headers = InlineTable::new();
+    for (name, val) in &event.headers {
+        let lower = name.to_ascii_lowercase();
+        // With a body, its type goes to `content_type`; without one the header stays.
+        let moved = lower == "content-type" && !event.body.is_empty();
+        if NOT_SAVED.contains(&lower.as_str()) || moved {
+            continue;
+        }
+        let joined = match headers.get(&lower).and_then(|v| v.as_str()) {
+            Some(before) => format!("{before}, {}", escape(val)),
+            None => escape(val),
+        };
+        headers.insert(&lower, joined.into());
+    }
+    if !headers.is_empty() {
+        table.insert("headers", value(headers));
+    }
+    let content_type = event.header("content-type");
+    if !event.body.is_empty() {
+        match body {
+            SavedBody::Text => {
+                let text = String::from_utf8_lossy(&event.body);
+                table.insert("text", value(escape(&text)));
+            }
+            SavedBody::File(path) => {
+                table.insert("file", value(*path));
+            }
+        }
+        let ct = content_type.unwrap_or(match body {
+            SavedBody::Text => "text/plain; charset=utf-8",
+            SavedBody::File(_) => "application/octet-stream",
+        });
+        table.insert("content_type", value(ct));
+    }
+    requests.push(table);
+    Ok(doc.to_string())
+}
+
+/// `{{` → `\{{`, the template escape.
+fn escape(text: &str) -> String {
+    text.replace("{{", "\\{{")
+}
+
+/// Is the body text that can go inline (UTF-8, no NUL)?
+pub fn is_text(body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_ok() && !body.contains(&0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::time::SystemTime;
+
+    fn event(headers: &[(&str, &str)], body: &[u8]) -> Event {
+        Event {
+            id: 4,
+            received_at: SystemTime::UNIX_EPOCH,
+            remote: ([127, 0, 0, 1], 1).into(),
+            method: "POST".into(),
+            path: "/hooks/stripe".into(),
+            query: Some("live=0".into()),
+            version: "HTTP/1.1".into(),
+            authority: None,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: bytes::Bytes::copy_from_slice(body),
+            body_truncated: false,
+        }
+    }
+
+    const SOURCE: &str = "# Webhooks we received\nname = \"hooks\"\n\n[vars]\nbase_url = \"http://127.0.0.1:3000\" # my app\n\n[[requests]]\nname = \"ping\"\nurl = \"{{base_url}}/ping\"\n";
+
+    #[test]
+    fn appends_a_request_keeping_comments_and_it_loads() {
+        let e = event(
+            &[
+                ("host", "x"),
+                ("content-type", "application/json"),
+                ("x-a", "1"),
+                ("x-a", "2"),
+                ("content-length", "17"),
+            ],
+            br#"{"t":"{{not}}"}"#,
+        );
+        let out = append_request(SOURCE, "invoice", &e, "{{base_url}}", &SavedBody::Text);
+        let expected = format!(
+            "{SOURCE}\n[[requests]]\nname = \"invoice\"\nmethod = \"POST\"\nurl = \"{{{{base_url}}}}/hooks/stripe?live=0\"\nheaders = {{ x-a = \"1, 2\" }}\ntext = '{{\"t\":\"\\{{{{not}}}}\"}}'\ncontent_type = \"application/json\"\n"
+        );
+        assert_eq!(out.as_deref(), Ok(expected.as_str()));
+        let loaded = crate::collection::parse(Path::new("hooks.toml"), &expected);
+        let Ok(collection) = loaded else {
+            panic!("saved collection does not load: {loaded:?}")
+        };
+        let names: Vec<&str> = collection
+            .requests
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["ping", "invoice"]);
+    }
+
+    #[test]
+    fn duplicate_names_and_bad_files_are_refused() {
+        let e = event(&[], b"");
+        assert_eq!(
+            append_request(SOURCE, "ping", &e, "", &SavedBody::Text),
+            Err(SaveError::Exists("ping".into()))
+        );
+        assert_eq!(
+            append_request("requests = 1\n", "x", &e, "", &SavedBody::Text),
+            Err(SaveError::NotRequests)
+        );
+        assert!(matches!(
+            append_request("[[", "x", &e, "", &SavedBody::Text),
+            Err(SaveError::Toml(_))
+        ));
+    }
+
+    #[test]
+    fn binary_bodies_point_at_a_file() {
+        let e = event(&[], &[0, 1, 2]);
+        let out = append_request("", "bin", &e, "http://h", &SavedBody::File("bin.body"));
+        assert_eq!(
+            out.as_deref(),
+            Ok(
+                "[[requests]]\nname = \"bin\"\nmethod = \"POST\"\nurl = \"http://h/hooks/stripe?live=0\"\nfile = \"bin.body\"\ncontent_type = \"application/octet-stream\"\n"
+            )
+        );
+        assert!(!is_text(&[0, 1, 2]));
+        assert!(is_text(b"{}"));
+    }
+}
