@@ -661,12 +661,14 @@ fn a_missing_secret_and_a_held_inbox_are_clear_errors() {
         ])
         .arg(&inbox)
         .env_remove("POSTIE_SECRET_STRIPE_WHSEC")
+        // No Secret Service here: the keyring step fails at once and says so.
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/postie-test-bus")
         .output()
         .expect("listen");
     assert_eq!(out.status.code(), Some(4));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "postie: error: signing secret `stripe_whsec` is not set\n  hint: set the environment variable `POSTIE_SECRET_STRIPE_WHSEC`\n"
+        "postie: error: signing secret `stripe_whsec` is not set\n  hint: set the environment variable `POSTIE_SECRET_STRIPE_WHSEC` (the keyring is unavailable: no Secret Service on this machine (no D-Bus session bus); `postie secret doctor` says more)\n"
     );
     let _running = listen(&inbox, &[], &[]);
     let out = base_command(inbox.parent().expect("parent"))

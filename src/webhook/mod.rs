@@ -107,17 +107,21 @@ impl fmt::Display for Scheme {
     }
 }
 
-/// The signing secret named `name`. For now from the environment variable
-/// `POSTIE_SECRET_<NAME>` (upper-cased, other characters than letters and digits as `_`);
-/// the integrator re-points this to the shared secret resolver (keyring, then environment).
+/// The signing secret named `name`, resolved like `{{secret:NAME}}`: the environment variable
+/// `POSTIE_SECRET_<NAME>`, then the OS keyring (no prompt: a listener runs unattended).
 pub fn signing_secret(name: &str) -> Result<String, Failure> {
-    let var = secret_env_var(name);
-    match std::env::var(&var) {
-        Ok(value) if !value.is_empty() => Ok(value),
-        _ => Err(
-            Failure::new(Code::Secret, format!("signing secret `{name}` is not set"))
-                .with_hint(format!("set the environment variable `{var}`")),
-        ),
+    let resolver = crate::secrets::SecretResolver::system(false);
+    match resolver.resolve(name) {
+        Ok((secret, _)) => Ok(secret.expose().to_string()),
+        Err(err) => {
+            let unavailable = crate::secrets::unavailable(&err);
+            let code = if unavailable.usage { Code::Usage } else { Code::Secret };
+            let mut failure = Failure::new(code, format!("signing {}", unavailable.message));
+            if let Some(hint) = unavailable.hint {
+                failure = failure.with_hint(hint);
+            }
+            Err(failure)
+        }
     }
 }
 
