@@ -31,11 +31,17 @@ pub enum Verdict {
     /// An expectation (or a capture) failed.
     Failed,
     /// It could not be resolved or sent; `code` is the exit code of the cause (2, 3, 4).
-    Errored { code: u8 },
+    Errored {
+        code: u8,
+    },
     /// Skipped on purpose (`skip`, `skip_if`, a tag filter): the reason is shown.
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
     /// Not run because of `--fail-fast` (or an earlier failure it depends on).
-    NotRun { reason: String },
+    NotRun {
+        reason: String,
+    },
 }
 
 /// One request of a run.
@@ -99,3 +105,11 @@ impl RunReport {
         c
     }
 }
+
+pub mod file;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod ndjson;
+pub mod table;
+mod text;
