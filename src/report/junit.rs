@@ -7,7 +7,9 @@
 //! — Jenkins, GitLab — read only the first `<failure>` of a case anyway.) An errored request
 //! has an `<error>`; skipped and not-run requests have a `<skipped>` with the reason. The
 //! request and response as sent and received go to `<system-out>`, after a list of the attempts
-//! when there were retries. Every string is masked.
+//! when there were retries. Each `<testcase>` also has `file` and `line` attributes (as pytest
+//! writes them) pointing at the request in the collection, which GitLab and the GitHub JUnit
+//! actions use to link to the source. Every string is masked.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,7 +58,6 @@ fn suite(collection: &CollectionReport, masker: &Masker) -> TestSuite {
     let file = masker.mask(&collection.path.to_string_lossy());
     let mut suite = TestSuite::new(name.as_str());
     suite.set_time(collection.requests.iter().map(|r| r.duration()).sum());
-    suite.extra.insert("file".into(), file.as_str().into());
     for request in &collection.requests {
         suite.add_test_case(case(&name, &file, request, masker));
     }
