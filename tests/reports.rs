@@ -688,3 +688,25 @@ fn a_secret_at_the_cut_of_a_long_reason_is_masked_before_the_cut() {
         format!("c / long  -       1.0 ms  ERROR {}{MASK} …", "x".repeat(52))
     );
 }
+
+#[test]
+fn junit_drops_characters_xml_cannot_hold() {
+    let mut binary = list_plans();
+    binary.attempts[0].response_text =
+        "HTTP/1.1 200 OK\n\n\u{0}\u{1b}[31mred\u{1b}[0m\u{7}end\n".into();
+    let report = RunReport {
+        started: at(0),
+        duration: Duration::from_millis(13),
+        collections: vec![CollectionReport {
+            name: "shop".into(),
+            path: PathBuf::from("collections/shop.toml"),
+            requests: vec![binary],
+        }],
+    };
+    let xml = junit::render(&report, &masker()).unwrap();
+    assert!(
+        xml.contains("HTTP/1.1 200 OK\n\nredend\n</system-out>"),
+        "{xml}"
+    );
+    assert!(!xml.contains(['\u{0}', '\u{1b}', '\u{7}']));
+}
