@@ -105,3 +105,11 @@ impl RunReport {
         c
     }
 }
+
+pub mod file;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod ndjson;
+pub mod table;
+mod text;
