@@ -47,6 +47,13 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a vari
 complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l tag -d 'Run only requests with this tag (repeatable: any of them)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l skip-tag -d 'Skip requests with this tag (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -s j -l jobs -d 'Run up to N collections at once (each keeps its order and chain); bodies aren\'t printed' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l shard -d 'Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l retry -d 'Retry a request up to N more times after a network error' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH or json=PATH (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -54,6 +61,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -s k -l insecure -d '
 complete -c postie -n "__fish_postie_using_subcommand run" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand run" -l dry-run -d 'Resolve and show the requests, send nothing'
 complete -c postie -n "__fish_postie_using_subcommand run" -l fail-fast -d 'Stop at the first request that fails'
+complete -c postie -n "__fish_postie_using_subcommand run" -l json -d 'Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren\'t printed'
 complete -c postie -n "__fish_postie_using_subcommand run" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand run" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand run" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

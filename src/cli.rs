@@ -141,6 +141,62 @@ pub struct RunArgs {
     /// Stop at the first request that fails
     #[arg(long)]
     pub fail_fast: bool,
+    /// Read variables from a dotenv file (KEY=VALUE lines); --var wins over it
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<std::path::PathBuf>,
+    /// Run only requests with this tag (repeatable: any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Skip requests with this tag (repeatable)
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Run up to N collections at once (each keeps its order and chain); bodies aren't printed
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Retry a request up to N more times after a network error
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry: u32,
+    /// Write a report: junit=PATH or json=PATH (repeatable)
+    #[arg(long = "report", value_name = "KIND=PATH", value_parser = parse_report)]
+    pub reports: Vec<(ReportKind, std::path::PathBuf)>,
+    /// Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren't printed
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    Junit,
+    Json,
+}
+
+fn parse_report(s: &str) -> Result<(ReportKind, std::path::PathBuf), String> {
+    let (kind, path) = s.split_once('=').ok_or_else(|| {
+        format!("expected KIND=PATH (junit=report.xml, json=run.json), got `{s}`")
+    })?;
+    let kind = match kind {
+        "junit" => ReportKind::Junit,
+        "json" => ReportKind::Json,
+        other => return Err(format!("unknown report kind `{other}`: use junit or json")),
+    };
+    if path.is_empty() {
+        return Err("the report needs a path".to_string());
+    }
+    Ok((kind, std::path::PathBuf::from(path)))
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected K/N with 1 <= K <= N, e.g. 2/4, got `{s}`");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u32 = k.trim().parse().map_err(|_| bad())?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]

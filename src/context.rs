@@ -17,6 +17,8 @@ pub struct Context {
     pub term: Option<String>,
     /// Running under CI (`CI` set and not `false`/`0`): never prompt, no progress bars.
     pub ci: bool,
+    /// Running on GitHub Actions (`GITHUB_ACTIONS=true`): failures become `::error` annotations.
+    pub github_actions: bool,
     pub cwd: PathBuf,
 }
 
@@ -34,6 +36,7 @@ impl Context {
             no_color: std::env::var("NO_COLOR").ok(),
             term: std::env::var("TERM").ok(),
             ci: ci_from(std::env::var("CI").ok().as_deref()),
+            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         }
     }

@@ -662,7 +662,10 @@ fn a_missing_secret_and_a_held_inbox_are_clear_errors() {
         .arg(&inbox)
         .env_remove("POSTIE_SECRET_STRIPE_WHSEC")
         // No Secret Service here: the keyring step fails at once and says so.
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/postie-test-bus")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/postie-test-bus",
+        )
         .output()
         .expect("listen");
     assert_eq!(out.status.code(), Some(4));

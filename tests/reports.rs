@@ -572,7 +572,7 @@ shop / delete-plan  -        1.0 ms  ERROR could not connect to `127.0.0.1:9` (k
 shop / slow-report  -             -  SKIP tag `slow` skipped with --skip-tag
 shop / poll-job     200     30.0 ms  PASS (3 attempts)
 billing / charge    -             -  NOT RUN --fail-fast after `shop / create-plan`
-2 passed, 1 failed, 1 errored, 1 skipped, 1 not run in 1.23 s
+summary: 2 passed, 1 failed, 1 errored, 1 skipped, 1 not run in 1.23 s
 ";
 
 #[test]
@@ -609,7 +609,7 @@ fn totals_leave_out_zero_skipped_and_not_run() {
         "\
 REQUEST            STATUS     TIME  RESULT
 shop / list-plans  200     12.5 ms  PASS
-1 passed, 0 failed, 0 errored in 850 µs
+summary: 1 passed, 0 failed, 0 errored in 850 µs
 "
     );
     let empty = RunReport {
@@ -618,7 +618,7 @@ shop / list-plans  200     12.5 ms  PASS
     };
     assert_eq!(
         table::render(&empty, &Palette::new(false), &masker()),
-        "0 passed, 0 failed, 0 errored in 850 µs\n"
+        "summary: 0 passed, 0 failed, 0 errored in 850 µs\n"
     );
 }
 

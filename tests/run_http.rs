@@ -77,7 +77,10 @@ fn normalise(bytes: &[u8], ports: &[u16]) -> Result<String, Box<dyn Error>> {
     let durations = Regex::new(r"\d+(\.\d+)? (µs|ms|s)\b")?;
     let text = durations.replace_all(&text, "T").into_owned();
     let date = Regex::new(r"(?m)^( +)date: .*$")?;
-    Ok(date.replace_all(&text, "${1}date: DATE").into_owned())
+    let text = date.replace_all(&text, "${1}date: DATE").into_owned();
+    // Column padding of the summary table depends on the widths of the real timings.
+    let gaps = Regex::new(r"(\S) {2,}")?;
+    Ok(gaps.replace_all(&text, "$1  ").into_owned())
 }
 
 fn h(name: &str, value: &str) -> (String, String) {
@@ -154,6 +157,9 @@ shop / data
 → GET http://127.0.0.1:PORT/data
 ← 200 OK  HTTP/1.1  14 B
   connection reused · ttfb T · download T · total T · 14 B
+REQUEST  STATUS  TIME  RESULT
+shop / hello  200  T  PASS
+shop / data  200  T  PASS
 summary: 2 passed, 0 failed, 0 errored in T
 "
     );
@@ -354,6 +360,12 @@ shop / class-list
     date: DATE
 
     m
+REQUEST  STATUS  TIME  RESULT
+shop / list-pass  201  T  PASS
+shop / list-fail  404  T  FAIL status: expected 200 or 201, got 404
+shop / class-pass  202  T  PASS
+shop / class-fail  500  T  FAIL status: expected 2xx, got 500
+shop / class-list  404  T  FAIL status: expected 2xx or 500, got 404
 summary: 2 passed, 3 failed, 0 errored in T
 "
     );
@@ -422,6 +434,9 @@ shop / bad
     date: DATE
 
     down
+REQUEST  STATUS  TIME  RESULT
+shop / good  200  T  PASS
+shop / bad  503  T  FAIL status: expected 200, got 503
 summary: 1 passed, 1 failed, 0 errored in T
 "
     );
@@ -467,6 +482,12 @@ shop / one
     date: DATE
 
     no
+shop / two (skipped: --fail-fast: an earlier request failed)
+shop / three (skipped: --fail-fast: an earlier request failed)
+REQUEST  STATUS  TIME  RESULT
+shop / one  500  T  FAIL status: expected 200, got 500
+shop / two  -  -  NOT RUN --fail-fast: an earlier request failed
+shop / three  -  -  NOT RUN --fail-fast: an earlier request failed
 summary: 0 passed, 1 failed, 0 errored, 2 not run in T
 "
     );
@@ -758,6 +779,9 @@ shop / down
 → GET http://127.0.0.1:PORT/down
 postie: error: connection refused by 127.0.0.1:PORT
   hint: is the server running on that port?
+REQUEST  STATUS  TIME  RESULT
+shop / fail  500  T  FAIL status: expected 200, got 500
+shop / down  -  T  ERROR connection refused by 127.0.0.1:PORT
 summary: 0 passed, 1 failed, 1 errored in T
 "
     );

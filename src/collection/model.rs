@@ -159,6 +159,13 @@ pub enum PartSpecValue {
 }
 
 /// A `[[requests]]` entry as written.
+/// `retry = { times = 10, interval = "500ms" }`: at most `times` attempts in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    pub times: u32,
+    pub interval: Duration,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestSpec {
     pub name: String,
@@ -177,6 +184,18 @@ pub struct RequestSpec {
     pub expect: Expect<TValue>,
     /// `[requests.capture]`: variables taken from the response.
     pub captures: Vec<Capture>,
+    /// `tags = ["smoke"]`, for `--tag` / `--skip-tag`.
+    pub tags: Vec<String>,
+    /// `skip = true` or `skip = "reason"`: never run, the reason shown.
+    pub skip: Option<String>,
+    /// `skip_if = "{{var}}"`: skipped when the rendered text is truthy (not empty, `false`, `0`).
+    pub skip_if: Option<TemplateStr>,
+    /// Requests of the same collection that must run first (run too when this one is picked).
+    pub depends_on: Vec<String>,
+    /// Re-send until the checks pass (polling an async job).
+    pub retry: Option<Retry>,
+    /// 1-based line of the `[[requests]]` header.
+    pub line: usize,
     /// The `[[requests]]` table (its header line for a standard table).
     pub span: Span,
     pub name_span: Span,

@@ -49,6 +49,11 @@ const REQUEST_KEYS: &[&str] = &[
     "follow_redirects",
     "expect",
     "capture",
+    "tags",
+    "skip",
+    "skip_if",
+    "depends_on",
+    "retry",
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
 const REQUEST_LATER: &[&str] = &["graphql"];
@@ -549,6 +554,20 @@ impl<'s> Parser<'s> {
                     Some(format!("the first `{}` is on line {line}", request.name)),
                 ));
             }
+            for dependency in &request.depends_on {
+                if !requests.iter().any(|r| &r.name == dependency) {
+                    let hint = suggestion(dependency, requests.iter().map(|r| r.name.as_str()))
+                        .or_else(|| Some("`depends_on` names requests above this one".to_string()));
+                    return Err(self.error(
+                        request.span.clone(),
+                        format!(
+                            "request `{}` depends on `{dependency}`, which is not a request above it",
+                            request.name
+                        ),
+                        hint,
+                    ));
+                }
+            }
             requests.push(request);
         }
         Ok(requests)
@@ -597,6 +616,31 @@ impl<'s> Parser<'s> {
             Some(f) => self.boolean(f, "follow_redirects", &ctx)?,
             None => true,
         };
+        let tags = match table.get("tags") {
+            Some(t) => self.string_list(t, "tags", &ctx)?,
+            None => Vec::new(),
+        };
+        let depends_on = match table.get("depends_on") {
+            Some(d) => self.string_list(d, "depends_on", &ctx)?,
+            None => Vec::new(),
+        };
+        let skip = match table.get("skip") {
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(true) => Some("skip = true".to_string()),
+                DeValue::Boolean(false) => None,
+                DeValue::String(reason) => Some(reason.to_string()),
+                _ => return Err(self.type_error(v, "a boolean or a reason", "skip", &ctx)),
+            },
+            None => None,
+        };
+        let skip_if = table
+            .get("skip_if")
+            .map(|v| self.template(v, "skip_if", &ctx))
+            .transpose()?;
+        let retry = match table.get("retry") {
+            Some(r) => Some(self.retry(r, &ctx)?),
+            None => None,
+        };
         let expect = match table.get("expect") {
             Some(e) => self.expect(e, &ctx)?,
             None => Expect::default(),
@@ -618,6 +662,12 @@ impl<'s> Parser<'s> {
             follow_redirects,
             expect,
             captures,
+            tags,
+            skip,
+            skip_if,
+            depends_on,
+            retry,
+            line: self.line(&span),
             span,
             name_span: name_value.span(),
         })
@@ -760,6 +810,41 @@ impl<'s> Parser<'s> {
             expect.duration_below = Some(self.duration(below, "below", &inner)?);
         }
         Ok(expect)
+    }
+
+    /// An array of strings (a single string is taken as a one-item list).
+    fn string_list(&self, v: &Value<'_>, key: &str, ctx: &str) -> Result<Vec<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Ok(vec![s.to_string()]),
+            DeValue::Array(items) => items.iter().map(|i| self.string(i, key, ctx)).collect(),
+            _ => Err(self.type_error(v, "an array of strings", key, ctx)),
+        }
+    }
+
+    /// `retry = { times = 10, interval = "500ms" }`
+    fn retry(&self, v: &Value<'_>, ctx: &str) -> Result<Retry> {
+        let table = self.table(v, "retry", ctx)?;
+        let inner = format!(" in `retry`{ctx}");
+        self.check_keys(table, &["times", "interval"], &[], &inner)?;
+        let times_value = self.required(table, v.span(), "times", &inner)?;
+        let times = match times_value.get_ref() {
+            DeValue::Integer(i) => match u32::try_from(self.integer(i, times_value.span())?) {
+                Ok(n @ 1..=10_000) => n,
+                _ => {
+                    return Err(self.error(
+                        times_value.span(),
+                        format!("`times` must be between 1 and 10000{inner}"),
+                        None,
+                    ));
+                }
+            },
+            _ => return Err(self.type_error(times_value, "an integer", "times", &inner)),
+        };
+        let interval = match table.get("interval") {
+            Some(i) => self.duration(i, "interval", &inner)?,
+            None => Duration::from_secs(1),
+        };
+        Ok(Retry { times, interval })
     }
 
     /// 1-based line of a span's start.

@@ -1,5 +1,9 @@
 //! One request-response cycle, shared by `run` and `send`: prepare, show what is sent, send,
-//! show the response, stream the body, show timings, check expectations.
+//! show the response, stream the body, show timings, check expectations, and record the
+//! attempt for reports.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::app::Settings;
 use crate::check::{self, ResponseView};
@@ -8,12 +12,18 @@ use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::{InboxServer, Responder};
+use crate::output::color::Palette;
 use crate::output::printer::{Printer, Verbosity};
-use crate::output::sink::{self, BodyMode, BodyWritten, SinkError};
+use crate::output::sink::{self, BodyMode, BodyWritten, Keep, SinkError};
+use crate::report::Attempt;
 use crate::request::{CaptureSource, ResolvedRequest};
 use crate::resolve::Resolver;
 
-const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bodies up to this size are kept in memory for checks and captures.
+const KEEP_FOR_CHECKS: usize = 64 * 1024 * 1024;
+/// Otherwise this much is kept, to show when a request fails.
+const EXCERPT: usize = 64 * 1024;
 
 /// How a request ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +39,20 @@ pub enum Outcome {
     BrokenPipe,
 }
 
+/// What one attempt gave: how it ended, the variables it captured, its record.
+pub struct Sent {
+    pub outcome: Outcome,
+    pub captured: Vec<(String, serde_json::Value)>,
+    pub attempt: Attempt,
+}
+
 /// What a run shares between its requests: the client (connections are reused), the embedded
 /// inbox if a collection uses `{{inbox}}`, and where bodies go.
 pub struct Plan {
+    options: ClientOptions,
     client: Client,
     dry_run: bool,
-    inbox: Option<InboxServer>,
+    inbox: Option<Arc<InboxServer>>,
     body_mode: BodyMode,
 }
 
@@ -45,18 +63,16 @@ impl Plan {
         start_inbox: bool,
     ) -> Result<Plan, Failure> {
         let printer = &settings.printer;
-        let client = {
-            if opts.insecure && !opts.dry_run {
-                printer.err(&printer.warning("`--insecure`: TLS certificates are not verified; anyone on the path can read and change this traffic"));
-            }
-            let options = ClientOptions {
-                insecure: opts.insecure,
-                ca_certs: opts.cacert.clone(),
-                timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
-                connect_timeout: std::time::Duration::from_secs(10),
-            };
-            Client::new(&options).map_err(Failure::from)?
+        if opts.insecure && !opts.dry_run {
+            printer.err(&printer.warning("`--insecure`: TLS certificates are not verified; anyone on the path can read and change this traffic"));
+        }
+        let options = ClientOptions {
+            insecure: opts.insecure,
+            ca_certs: opts.cacert.clone(),
+            timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+            connect_timeout: Duration::from_secs(10),
         };
+        let client = Client::new(&options).map_err(Failure::from)?;
         let inbox = if start_inbox {
             let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let server = InboxServer::start(bind, Responder::Echo)
@@ -66,7 +82,7 @@ impl Plan {
                         "could not start the embedded inbox on 127.0.0.1: {e}"
                     ))
                 })?;
-            Some(server)
+            Some(Arc::new(server))
         } else {
             None
         };
@@ -85,11 +101,32 @@ impl Plan {
             },
         };
         Ok(Plan {
+            options,
             client,
             dry_run: opts.dry_run,
             inbox,
             body_mode,
         })
+    }
+
+    /// Another plan for a concurrent job: its own client (timings are per client), the same
+    /// inbox, bodies not printed (they would interleave; reports and failure details keep
+    /// them).
+    pub fn worker(&self) -> Result<Plan, Failure> {
+        Ok(Plan {
+            options: self.options.clone(),
+            client: Client::new(&self.options).map_err(Failure::from)?,
+            dry_run: self.dry_run,
+            inbox: self.inbox.clone(),
+            body_mode: BodyMode::Discard,
+        })
+    }
+
+    /// Bodies are not printed (`--json` owns stdout, or concurrent jobs).
+    pub fn discard_bodies(&mut self) {
+        if matches!(self.body_mode, BodyMode::Stdout { .. }) {
+            self.body_mode = BodyMode::Discard;
+        }
     }
 
     /// A resolver for a collection, with the builtins this run provides (`{{inbox}}`).
@@ -112,93 +149,160 @@ impl Plan {
     }
 
     pub async fn shutdown(self) {
-        if let Some(inbox) = self.inbox {
+        if let Some(inbox) = self.inbox
+            && let Ok(inbox) = Arc::try_unwrap(inbox)
+        {
             inbox.shutdown().await;
         }
     }
 }
 
-/// Text for stderr: printed at once normally; in quiet mode kept, and printed only on failure.
-struct Log<'a> {
+/// Text for stderr: printed at once normally; kept (quiet mode, concurrent jobs) and printed
+/// whole later — only on failure in quiet mode.
+pub struct Log<'a> {
     settings: &'a Settings,
     kept: Option<String>,
+    /// Keep everything and let the caller print it (concurrent jobs: never interleaved).
+    hold: bool,
 }
 
 impl<'a> Log<'a> {
-    fn new(settings: &'a Settings) -> Log<'a> {
+    pub fn new(settings: &'a Settings) -> Log<'a> {
         let kept = settings.printer.quiet().then(String::new);
-        Log { settings, kept }
+        Log {
+            settings,
+            kept,
+            hold: false,
+        }
     }
 
-    fn say(&mut self, text: &str) {
+    /// A log that keeps everything for the caller to print as one block.
+    pub fn held(settings: &'a Settings) -> Log<'a> {
+        Log {
+            settings,
+            kept: Some(String::new()),
+            hold: true,
+        }
+    }
+
+    pub fn say(&mut self, text: &str) {
         match &mut self.kept {
             Some(buf) => buf.push_str(text),
             None => self.settings.printer.err(text),
         }
     }
 
-    /// The request failed: in quiet mode, now show what was kept.
-    fn failed(&mut self, text: &str) {
+    /// The request failed: now show what was kept (quiet mode).
+    pub fn failed(&mut self, text: &str) {
+        if self.hold {
+            self.say(text);
+            return;
+        }
         if let Some(buf) = self.kept.take() {
             self.settings.printer.err(&buf);
         }
         self.settings.printer.err(text);
     }
+
+    /// What is held for the caller (held logs; quiet logs of passing requests are dropped).
+    pub fn take(&mut self) -> String {
+        if self.hold {
+            self.kept.take().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
 }
 
-/// Resolve and send one request of a collection.
-pub async fn one(
+/// Resolve and send one request of a collection; `last`: no retry follows, so a failure is
+/// shown in full.
+pub async fn attempt(
     plan: &Plan,
     settings: &Settings,
     collection: &Collection,
     spec: &RequestSpec,
-    resolver: &mut Resolver,
-) -> Outcome {
-    let mut log = Log::new(settings);
-    log.say(&settings.printer.heading(&collection.name, &spec.name));
+    resolver: &Resolver,
+    log: &mut Log<'_>,
+    last: bool,
+) -> Sent {
+    let started = SystemTime::now();
     match resolver.resolve(collection, spec) {
         Ok(request) => {
             settings.masker.add_derived(&request.headers);
-            let (outcome, captured) = send(plan, settings, &request, log).await;
-            for (name, value) in captured {
-                resolver.set(&name, value);
-            }
-            outcome
+            send(plan, settings, &request, log, last).await
         }
         Err(err) => {
             let failure = Failure::from(err);
             log.failed(&failure.render(&settings.printer.palette));
-            Outcome::Errored(failure.code)
+            Sent {
+                outcome: Outcome::Errored(failure.code),
+                captured: Vec::new(),
+                attempt: errored_attempt(started, Duration::ZERO, String::new(), &failure),
+            }
         }
     }
 }
 
 /// Send an ad-hoc request (`postie send`).
 pub async fn send_one(plan: &Plan, settings: &Settings, request: &ResolvedRequest) -> Outcome {
-    send(plan, settings, request, Log::new(settings)).await.0
+    send(plan, settings, request, &mut Log::new(settings), true)
+        .await
+        .outcome
 }
 
-/// Bodies up to this size are kept in memory for checks and captures.
-const KEEP_FOR_CHECKS: usize = 64 * 1024 * 1024;
-/// Otherwise this much is kept, to show when a request fails.
-const EXCERPT: usize = 64 * 1024;
+fn errored_attempt(
+    started: SystemTime,
+    duration: Duration,
+    request_text: String,
+    failure: &Failure,
+) -> Attempt {
+    let plain = failure.render(&Palette::new(false));
+    let error = plain
+        .strip_prefix("postie: error: ")
+        .unwrap_or(&plain)
+        .trim_end()
+        .to_string();
+    Attempt {
+        started,
+        duration,
+        status: None,
+        failures: Vec::new(),
+        error: Some(error),
+        request_text,
+        response_text: String::new(),
+    }
+}
 
 async fn send(
     plan: &Plan,
     settings: &Settings,
     request: &ResolvedRequest,
-    mut log: Log<'_>,
-) -> (Outcome, Vec<(String, serde_json::Value)>) {
+    log: &mut Log<'_>,
+    last: bool,
+) -> Sent {
     let printer = &settings.printer;
+    let plain = Printer::new(Palette::new(false), Verbosity::Verbose);
+    let started = SystemTime::now();
+    let clock = Instant::now();
     let client = &plan.client;
-    let fail = |log: &mut Log, failure: Failure| {
+    let errored = |log: &mut Log, failure: Failure, request_text: String| {
         log.failed(&failure.render(&printer.palette));
-        (Outcome::Errored(failure.code), Vec::new())
+        Sent {
+            outcome: Outcome::Errored(failure.code),
+            captured: Vec::new(),
+            attempt: errored_attempt(started, clock.elapsed(), request_text, &failure),
+        }
     };
     let prepared = match client.prepare(request) {
         Ok(prepared) => prepared,
-        Err(err) => return fail(&mut log, Failure::from(err)),
+        Err(err) => return errored(log, Failure::from(err), String::new()),
     };
+    let request_text = plain.request(
+        &prepared.method,
+        prepared.url.as_str(),
+        &prepared.headers,
+        &request.body,
+    );
     if plan.dry_run {
         // The request exactly as it would be sent (client headers included), never sent.
         let shown = Printer::new(printer.palette, Verbosity::Verbose);
@@ -212,7 +316,19 @@ async fn send(
             "  {}\n",
             printer.palette.dim("(dry run: not sent)")
         ));
-        return (Outcome::DryRun, Vec::new());
+        return Sent {
+            outcome: Outcome::DryRun,
+            captured: Vec::new(),
+            attempt: Attempt {
+                started,
+                duration: Duration::ZERO,
+                status: None,
+                failures: Vec::new(),
+                error: None,
+                request_text,
+                response_text: String::new(),
+            },
+        };
     }
     log.say(&printer.request(
         &prepared.method,
@@ -220,14 +336,14 @@ async fn send(
         &prepared.headers,
         &request.body,
     ));
-    let prepared_view = (
+    let sent_view = (
         prepared.method.clone(),
         prepared.url.to_string(),
         prepared.headers.clone(),
     );
     let response = match client.execute(prepared).await {
         Ok(response) => response,
-        Err(err) => return fail(&mut log, Failure::from(err)),
+        Err(err) => return errored(log, Failure::from(err), request_text),
     };
     let head = response.head.clone();
     log.say(&printer.response(&head));
@@ -243,23 +359,45 @@ async fn send(
             .captures
             .iter()
             .any(|c| matches!(c.source, CaptureSource::Json(_) | CaptureSource::Regex(_)));
-    let keep = sink::Keep {
-        limit: if needs_body { KEEP_FOR_CHECKS } else { EXCERPT },
-        complete: needs_body,
+    // An attempt that may be retried doesn't print its body: the last one does (from memory).
+    let deferred = !last && matches!(plan.body_mode, BodyMode::Stdout { .. });
+    let keep = Keep {
+        limit: if needs_body || deferred {
+            KEEP_FOR_CHECKS
+        } else {
+            EXCERPT
+        },
+        complete: needs_body || deferred,
+    };
+    let mode = if deferred {
+        &BodyMode::Discard
+    } else {
+        &plan.body_mode
     };
     let (written, kept) = match sink::write_body(
         reader,
         content_type.as_deref(),
         head.content_length,
-        &plan.body_mode,
+        mode,
         Some(keep),
     )
     .await
     {
-        Ok((BodyWritten::BrokenPipe, _)) => return (Outcome::BrokenPipe, Vec::new()),
+        Ok((BodyWritten::BrokenPipe, _)) => {
+            return Sent {
+                outcome: Outcome::BrokenPipe,
+                captured: Vec::new(),
+                attempt: errored_attempt(
+                    started,
+                    clock.elapsed(),
+                    request_text,
+                    &Failure::usage("stdout was closed"),
+                ),
+            };
+        }
         Ok(written) => written,
-        Err(SinkError::Http(err)) => return fail(&mut log, Failure::from(err)),
-        Err(err) => return fail(&mut log, Failure::usage(err.to_string())),
+        Err(SinkError::Http(err)) => return errored(log, Failure::from(err), request_text),
+        Err(err) => return errored(log, Failure::usage(err.to_string()), request_text),
     };
     if let Some(note) = sink::describe(&written) {
         log.say(&format!("  {}\n", printer.palette.dim(&note)));
@@ -280,24 +418,56 @@ async fn send(
         },
         duration: timing.total,
     };
-    let mut lines: Vec<String> = check::evaluate(&request.expect, &view)
-        .iter()
-        .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
-        .collect();
+    let mut failures = check::evaluate(&request.expect, &view);
     let captured = match check::capture(&request.captures, &view) {
         Ok(values) => values,
         Err(err) => {
-            lines.push(format!("  {} {err}\n", printer.palette.error("✗")));
+            failures.push(check::Failure {
+                what: format!("capture `{}`", err.name),
+                expected: "a value".to_string(),
+                actual: err.why.clone(),
+                line: None,
+            });
             Vec::new()
         }
     };
-    if lines.is_empty() {
-        return (Outcome::Passed, captured);
+    let response_text = plain.exchange_detail(request, &sent_view, &head, &kept, received);
+    let attempt = Attempt {
+        started,
+        duration: clock.elapsed(),
+        status: Some(head.status),
+        failures: failures.clone(),
+        error: None,
+        request_text,
+        response_text: response_text
+            .split_once("  response:\n")
+            .map_or(String::new(), |(_, r)| r.to_string()),
+    };
+    if failures.is_empty() {
+        if deferred && let Ok(bytes) = kept {
+            // The body held back while retries were possible.
+            let _ = sink::write_kept(bytes, content_type.as_deref(), &plan.body_mode).await;
+        }
+        return Sent {
+            outcome: Outcome::Passed,
+            captured,
+            attempt,
+        };
     }
-    if !printer.verbose() {
-        // A failing request shows its whole exchange, even without -v (as CI logs need).
-        lines.push(printer.exchange_detail(request, &prepared_view, &head, &kept, received));
+    if last {
+        let mut lines: Vec<String> = failures
+            .iter()
+            .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
+            .collect();
+        if !printer.verbose() {
+            // A failing request shows its whole exchange, even without -v (as CI logs need).
+            lines.push(printer.exchange_detail(request, &sent_view, &head, &kept, received));
+        }
+        log.failed(&lines.concat());
     }
-    log.failed(&lines.concat());
-    (Outcome::Failed, captured)
+    Sent {
+        outcome: Outcome::Failed,
+        captured,
+        attempt,
+    }
 }

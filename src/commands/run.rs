@@ -1,18 +1,33 @@
-//! `postie run TARGET...`: load collections, resolve each request, send it, show the cycle,
-//! check expectations, and end with a summary line.
+//! `postie run TARGET...`: select requests (targets, globs, tags, shards, dependencies), run
+//! each collection in order — several at once with `--jobs` — with retries, show every cycle,
+//! and report: the summary table, NDJSON, JUnit and JSON files, CI annotations.
 
-use std::time::Instant;
+use std::cell::Cell;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::app::Settings;
-use crate::cli::RunArgs;
+use crate::cli::{ReportKind, RunArgs};
 use crate::collection::{self, Collection};
-use crate::commands::exchange::{self, Outcome, Plan};
+use crate::commands::exchange::{self, Log, Outcome, Plan};
 use crate::error::{Code, Failure};
+use crate::report::{CollectionReport, RequestReport, RunReport, Verdict};
 
 /// One collection and the requests of it to run, in file order.
 struct Selected {
     collection: Collection,
     requests: Vec<String>,
+}
+
+/// What every collection of the run needs to know.
+struct RunContext<'a> {
+    args: &'a RunArgs,
+    settings: &'a Settings,
+    vars: Vec<(String, String)>,
+    /// Set by `--fail-fast` after a failure: the rest is not run.
+    stop: Cell<bool>,
+    /// Print each request's output as one block (concurrent jobs).
+    hold: bool,
 }
 
 pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -21,7 +36,10 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     } else {
         args.targets.clone()
     };
-    let selected = select(&targets, settings)?;
+    let mut selected = select(&targets, settings)?;
+    if let Some((k, n)) = args.shard {
+        shard(&mut selected, k, n);
+    }
     let total_requests: usize = selected.iter().map(|s| s.requests.len()).sum();
     if args.send.output.is_some() && total_requests > 1 {
         return Err(Failure::usage(format!(
@@ -29,7 +47,11 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         ))
         .with_hint("name one request, e.g. `postie run shop/create-plan -o body.json`"));
     }
-
+    let mut vars = Vec::new();
+    for file in &args.var_file {
+        vars.extend(read_var_file(file)?);
+    }
+    vars.extend(args.vars.vars.iter().cloned());
     if !settings.printer.quiet() {
         for s in &selected {
             for warning in crate::commands::check::warnings(&s.collection) {
@@ -37,106 +59,133 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
             }
         }
     }
+
     let needs_inbox = selected.iter().any(|s| s.collection.uses_variable("inbox"));
-    let plan = Plan::new(&args.send, settings, needs_inbox && !args.send.dry_run).await?;
-    let started = Instant::now();
-    let mut tally = Tally::default();
-    let mut stop = false;
-    for Selected {
-        collection,
-        requests,
-    } in &selected
-    {
-        let mut resolver = plan.resolver(
-            settings,
-            collection,
-            args.vars.env.as_deref(),
-            &args.vars.vars,
-        )?;
-        for name in requests {
-            if stop {
-                tally.not_run += 1;
-                continue;
-            }
-            let spec = collection.request(name).map_err(Failure::from)?;
-            let outcome = exchange::one(&plan, settings, collection, spec, &mut resolver).await;
-            if matches!(outcome, Outcome::BrokenPipe) {
-                plan.shutdown().await;
-                return Ok(Code::Ok);
-            }
-            tally.add(&outcome);
-            if args.fail_fast && !matches!(outcome, Outcome::Passed | Outcome::DryRun) {
-                stop = true;
-            }
-        }
+    let mut plan = Plan::new(&args.send, settings, needs_inbox && !args.send.dry_run).await?;
+    if args.json {
+        plan.discard_bodies();
     }
+    let jobs = usize::from(args.jobs).min(selected.len()).max(1);
+    let cx = RunContext {
+        args: &args,
+        settings,
+        vars,
+        stop: Cell::new(false),
+        hold: jobs > 1,
+    };
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let collections = if jobs == 1 {
+        let mut reports = Vec::new();
+        for s in &selected {
+            reports.push(run_collection(&cx, &plan, s).await?);
+        }
+        reports
+    } else {
+        // Round-robin groups, each run in order by its own worker (client); the groups run
+        // concurrently on this thread. Reports keep the order of the selection.
+        let mut workers = Vec::new();
+        for _ in 0..jobs {
+            workers.push(plan.worker()?);
+        }
+        let groups = workers.iter().enumerate().map(|(g, worker)| {
+            let cx = &cx;
+            let selected = &selected;
+            async move {
+                let mut done = Vec::new();
+                for (i, s) in selected.iter().enumerate().filter(|(i, _)| i % jobs == g) {
+                    done.push((i, run_collection(cx, worker, s).await));
+                }
+                done
+            }
+        });
+        let mut results: Vec<(usize, Result<CollectionReport, Failure>)> =
+            futures_util::future::join_all(groups)
+                .await
+                .into_iter()
+                .flatten()
+                .collect();
+        results.sort_by_key(|(i, _)| *i);
+        let mut reports = Vec::new();
+        for (_, result) in results {
+            reports.push(result?);
+        }
+        for worker in workers {
+            worker.shutdown().await;
+        }
+        reports
+    };
     plan.shutdown().await;
+    let report = RunReport {
+        started,
+        duration: clock.elapsed(),
+        collections,
+    };
+    finish(&cx, &report)
+}
+
+/// Reports, annotations, the summary; the exit code.
+fn finish(cx: &RunContext<'_>, report: &RunReport) -> Result<Code, Failure> {
+    let settings = cx.settings;
     let printer = &settings.printer;
-    let code = tally.code();
-    if args.send.dry_run && code == Code::Ok {
-        if !printer.quiet() {
-            let s = if tally.dry_run == 1 { "" } else { "s" };
-            let line = format!(
-                "{} request{s} resolved, nothing sent (dry run)",
-                tally.dry_run
-            );
-            printer.err(&format!("{} {line}\n", printer.palette.bold("summary:")));
-        }
-    } else if code != Code::Ok || (total_requests > 1 && !printer.quiet()) {
-        printer.err(&printer.summary(
-            tally.passed,
-            tally.failed,
-            tally.errored,
-            tally.not_run,
-            started.elapsed(),
-        ));
-    }
-    Ok(tally.code())
-}
-
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-    errored: usize,
-    not_run: usize,
-    dry_run: usize,
-    worst: Option<Code>,
-}
-
-impl Tally {
-    fn add(&mut self, outcome: &Outcome) {
-        let code = match outcome {
-            Outcome::Passed | Outcome::BrokenPipe => {
-                self.passed += 1;
-                return;
+    let masker = &settings.masker;
+    for (kind, path) in &cx.args.reports {
+        let written = match kind {
+            ReportKind::Junit => {
+                crate::report::junit::write(path, report, masker).map_err(|e| e.to_string())
             }
-            Outcome::DryRun => {
-                self.dry_run += 1;
-                return;
-            }
-            Outcome::Failed => {
-                self.failed += 1;
-                Code::Failed
-            }
-            Outcome::Errored(code) => {
-                self.errored += 1;
-                *code
+            ReportKind::Json => {
+                crate::report::json::write(path, report, masker).map_err(|e| e.to_string())
             }
         };
-        self.worst = Some(match self.worst {
-            Some(w) if severity(w) >= severity(code) => w,
-            _ => code,
-        });
+        written.map_err(|e| Failure::usage(format!("could not write the report: {e}")))?;
     }
-
-    fn code(&self) -> Code {
-        self.worst.unwrap_or(Code::Ok)
+    if settings.ctx.github_actions {
+        let lines = crate::report::github::annotations(report, masker);
+        if !lines.is_empty() {
+            let mut text = lines.join("\n");
+            text.push('\n');
+            crate::output::print_stdout(text.as_bytes())?;
+        }
     }
+    let code = exit_code(report);
+    let (passed, failed, errored, skipped, not_run) = report.counts();
+    let total = passed + failed + errored + skipped + not_run;
+    if cx.args.send.dry_run {
+        if !printer.quiet() {
+            let s = if total == 1 { "" } else { "s" };
+            let line = format!("{total} request{s} resolved, nothing sent (dry run)");
+            printer.err(&format!("{} {line}\n", printer.palette.bold("summary:")));
+        }
+    } else if total > 1 && (code != Code::Ok || !printer.quiet()) {
+        printer.err(&crate::report::table::render(
+            report,
+            &printer.palette,
+            masker,
+        ));
+    } else if code != Code::Ok {
+        printer.err(&crate::report::table::totals(report, &printer.palette));
+    }
+    Ok(code)
 }
 
-/// When kinds of failure mix, the exit code is the most serious: a collection/usage error,
-/// then a missing secret, then the network, then failed expectations.
+/// The most serious failure decides: a collection/usage error, then a missing secret, then the
+/// network, then failed expectations.
+fn exit_code(report: &RunReport) -> Code {
+    let mut worst = Code::Ok;
+    for r in report.collections.iter().flat_map(|c| &c.requests) {
+        let code = match r.verdict {
+            Verdict::Failed => Code::Failed,
+            Verdict::Errored { code } => Code::from_u8(code),
+            _ => continue,
+        };
+        if severity(code) > severity(worst) {
+            worst = code;
+        }
+    }
+    worst
+}
+
 fn severity(code: Code) -> u8 {
     match code {
         Code::Ok => 0,
@@ -148,7 +197,202 @@ fn severity(code: Code) -> u8 {
     }
 }
 
-/// Turn targets into collections and request names, loading each file once.
+/// Run one collection's requests in order: skips, dependencies, retries, captures.
+async fn run_collection(
+    cx: &RunContext<'_>,
+    plan: &Plan,
+    selected: &Selected,
+) -> Result<CollectionReport, Failure> {
+    let settings = cx.settings;
+    let printer = &settings.printer;
+    let collection = &selected.collection;
+    let mut resolver =
+        plan.resolver(settings, collection, cx.args.vars.env.as_deref(), &cx.vars)?;
+    let mut requests: Vec<RequestReport> = Vec::new();
+    for name in &selected.requests {
+        let spec = collection.request(name)?;
+        let mut record = RequestReport {
+            name: spec.name.clone(),
+            line: spec.line,
+            method: spec.method.clone(),
+            url: spec.url.clone(),
+            verdict: Verdict::Passed,
+            attempts: Vec::new(),
+        };
+        let mut log = if cx.hold {
+            Log::held(settings)
+        } else {
+            Log::new(settings)
+        };
+        if let Some(reason) = skip_reason(cx, collection, spec, &resolver, &requests) {
+            let not_run = reason.starts_with("--fail-fast") || reason.starts_with("depends on");
+            if !printer.quiet() {
+                log.say(&format!(
+                    "{} {}\n",
+                    printer.heading(&collection.name, &spec.name).trim_end(),
+                    printer.palette.dim(&format!("(skipped: {reason})"))
+                ));
+            }
+            record.verdict = if not_run {
+                Verdict::NotRun { reason }
+            } else {
+                Verdict::Skipped { reason }
+            };
+        } else {
+            log.say(&printer.heading(&collection.name, &spec.name));
+            let times = spec.retry.map_or(1, |r| r.times.max(1));
+            let interval = spec.retry.map_or(Duration::from_secs(1), |r| r.interval);
+            let mut network_retries = cx.args.retry;
+            let mut attempt_no = 1;
+            loop {
+                let last_by_count = attempt_no >= times;
+                let sent = exchange::attempt(
+                    plan,
+                    settings,
+                    collection,
+                    spec,
+                    &resolver,
+                    &mut log,
+                    last_by_count,
+                )
+                .await;
+                let failures = sent.attempt.failures.clone();
+                record.attempts.push(sent.attempt);
+                for (var, value) in sent.captured {
+                    resolver.set(&var, value);
+                }
+                match sent.outcome {
+                    Outcome::Passed | Outcome::DryRun => {
+                        record.verdict = Verdict::Passed;
+                        break;
+                    }
+                    Outcome::BrokenPipe => {
+                        record.verdict = Verdict::Passed;
+                        cx.stop.set(true);
+                        break;
+                    }
+                    Outcome::Failed if !last_by_count => {
+                        let first = failures.first().map_or(String::new(), |f| {
+                            format!(" ({}: expected {}, got {})", f.what, f.expected, f.actual)
+                        });
+                        log.say(&format!(
+                            "  {} attempt {attempt_no} of {times} failed{first}; again in {}\n",
+                            printer.palette.warn("↻"),
+                            crate::output::printer::fmt_duration(interval)
+                        ));
+                        tokio::time::sleep(interval).await;
+                        attempt_no += 1;
+                    }
+                    Outcome::Failed => {
+                        record.verdict = Verdict::Failed;
+                        break;
+                    }
+                    Outcome::Errored(Code::Network) if network_retries > 0 => {
+                        network_retries -= 1;
+                        let wait = Duration::from_millis(500);
+                        log.say(&format!(
+                            "  {} network error; retrying in {} ({network_retries} retries left)\n",
+                            printer.palette.warn("↻"),
+                            crate::output::printer::fmt_duration(wait)
+                        ));
+                        tokio::time::sleep(wait).await;
+                    }
+                    Outcome::Errored(code) => {
+                        record.verdict = Verdict::Errored { code: code as u8 };
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(last) = record.attempts.last()
+            && let Some(url) = last.request_text.lines().next()
+        {
+            // The URL as sent (masked by the reporters): `→ METHOD URL`.
+            if let Some(url) = url.split_whitespace().nth(2) {
+                record.url = url.to_string();
+            }
+        }
+        let held = log.take();
+        if !held.is_empty() {
+            printer.err(&held);
+        }
+        if cx.args.json {
+            let mut line = crate::report::ndjson::line(
+                &collection.name,
+                &collection.path,
+                &record,
+                &settings.masker,
+            );
+            line.push('\n');
+            crate::output::print_stdout(line.as_bytes())?;
+        }
+        if cx.args.fail_fast && matches!(record.verdict, Verdict::Failed | Verdict::Errored { .. })
+        {
+            cx.stop.set(true);
+        }
+        requests.push(record);
+    }
+    Ok(CollectionReport {
+        name: collection.name.clone(),
+        path: collection.path.clone(),
+        requests,
+    })
+}
+
+/// Why a request is not sent, if it isn't.
+fn skip_reason(
+    cx: &RunContext<'_>,
+    collection: &Collection,
+    spec: &collection::RequestSpec,
+    resolver: &crate::resolve::Resolver,
+    done: &[RequestReport],
+) -> Option<String> {
+    if cx.stop.get() {
+        return Some("--fail-fast: an earlier request failed".to_string());
+    }
+    if let Some(reason) = &spec.skip {
+        return Some(reason.clone());
+    }
+    if let Some(tag) = cx.args.skip_tags.iter().find(|t| spec.tags.contains(t)) {
+        return Some(format!("tagged `{tag}` (--skip-tag)"));
+    }
+    if !cx.args.tags.is_empty() && !cx.args.tags.iter().any(|t| spec.tags.contains(t)) {
+        return Some(format!("not tagged {}", tag_list(&cx.args.tags)));
+    }
+    for dependency in &spec.depends_on {
+        if let Some(d) = done.iter().find(|d| &d.name == dependency)
+            && d.verdict != Verdict::Passed
+        {
+            return Some(format!("depends on `{dependency}`, which did not pass"));
+        }
+    }
+    if let Some(template) = &spec.skip_if {
+        match resolver.render(collection, spec, template) {
+            Ok(value) if truthy(&value) => {
+                return Some(format!("skip_if = \"{}\" is `{value}`", template.raw));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn truthy(value: &str) -> bool {
+    !matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "false" | "0" | "no" | "off" | "null"
+    )
+}
+
+fn tag_list(tags: &[String]) -> String {
+    tags.iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Turn targets into collections and request names, loading each file once. A request name may
+/// be a glob (`shop/create-*`); a picked request brings the requests it `depends_on`.
 fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Failure> {
     let mut selected: Vec<Selected> = Vec::new();
     for target in targets {
@@ -168,21 +412,34 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
             }
         };
         let entry = &mut selected[index];
-        match request {
-            Some(name) => {
-                let spec = entry.collection.request(&name)?;
-                if !entry.requests.contains(&spec.name) {
-                    entry.requests.push(spec.name.clone());
-                }
-            }
-            None => {
-                entry.requests = entry
+        let names: Vec<String> = match request {
+            Some(pattern) if pattern.contains(['*', '?']) => {
+                let found: Vec<String> = entry
                     .collection
                     .requests
                     .iter()
+                    .filter(|r| glob(&pattern, &r.name))
                     .map(|r| r.name.clone())
-                    .collect()
+                    .collect();
+                if found.is_empty() {
+                    return Err(Failure::usage(format!(
+                        "no request of `{}` matches `{pattern}`",
+                        entry.collection.name
+                    ))
+                    .with_hint("`postie list` shows the requests"));
+                }
+                found
             }
+            Some(name) => vec![entry.collection.request(&name)?.name.clone()],
+            None => entry
+                .collection
+                .requests
+                .iter()
+                .map(|r| r.name.clone())
+                .collect(),
+        };
+        for name in names {
+            add_with_dependencies(&entry.collection, &mut entry.requests, &name);
         }
     }
     // Run requests of a collection in file order, whatever order they were named in.
@@ -197,6 +454,116 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
         entry.requests.sort_by_key(order);
     }
     Ok(selected)
+}
+
+fn add_with_dependencies(collection: &Collection, into: &mut Vec<String>, name: &str) {
+    if into.iter().any(|n| n == name) {
+        return;
+    }
+    into.push(name.to_string());
+    if let Some(spec) = collection.requests.iter().find(|r| r.name == name) {
+        for dependency in &spec.depends_on {
+            add_with_dependencies(collection, into, dependency);
+        }
+    }
+}
+
+/// `*` any run of characters, `?` one character.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Keep shard `k` of `n`. Units that must stay together — a whole collection when any of its
+/// requests captures or depends on another, else single requests — are dealt out
+/// deterministically: largest first, each to the least-loaded shard (ties to the lowest).
+/// Every runner computes the same split, so N runners cover every request exactly once.
+fn shard(selected: &mut [Selected], k: u32, n: u32) {
+    let mut units: Vec<(usize, Vec<String>, String)> = Vec::new();
+    for (ci, s) in selected.iter().enumerate() {
+        let chained = s
+            .collection
+            .requests
+            .iter()
+            .any(|r| !r.captures.is_empty() || !r.depends_on.is_empty());
+        let key = s.collection.path.to_string_lossy().into_owned();
+        if chained {
+            units.push((ci, s.requests.clone(), key));
+        } else {
+            for r in &s.requests {
+                units.push((ci, vec![r.clone()], format!("{key}\u{0}{r}")));
+            }
+        }
+    }
+    units.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.2.cmp(&b.2)));
+    let mut load = vec![0usize; n as usize];
+    let mut keep: Vec<(usize, String)> = Vec::new();
+    for (ci, requests, _) in units {
+        let target = (0..load.len()).min_by_key(|&i| (load[i], i)).unwrap_or(0);
+        load[target] += requests.len();
+        if target == (k - 1) as usize {
+            keep.extend(requests.into_iter().map(|r| (ci, r)));
+        }
+    }
+    for (ci, s) in selected.iter_mut().enumerate() {
+        s.requests
+            .retain(|r| keep.iter().any(|(c, name)| *c == ci && name == r));
+    }
+}
+
+/// `KEY=VALUE` lines (dotenv): `#` comments, blank lines, an optional `export `, values
+/// optionally in single or double quotes.
+fn read_var_file(path: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::usage(format!(
+            "could not read the variable file `{}`: {}",
+            path.display(),
+            e.kind()
+        ))
+    })?;
+    let mut vars = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "{}:{}: expected KEY=VALUE, got `{line}`",
+                path.display(),
+                i + 1
+            )));
+        };
+        let value = value.trim();
+        let value = if value.len() >= 2
+            && ((value.starts_with('"') && value.ends_with('"'))
+                || (value.starts_with('\'') && value.ends_with('\'')))
+        {
+            &value[1..value.len() - 1]
+        } else {
+            value
+        };
+        vars.push((key.trim().to_string(), value.to_string()));
+    }
+    Ok(vars)
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
@@ -264,4 +631,55 @@ fn pick_target(settings: &Settings) -> Result<Vec<String>, Failure> {
 
 fn stem(path: &std::path::Path) -> Option<String> {
     path.file_stem().map(|s| s.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_names() {
+        assert!(glob("create-*", "create-plan"));
+        assert!(glob("*plan", "create-plan"));
+        assert!(glob("c?eate-*", "create-plan"));
+        assert!(!glob("create-?", "create-plan"));
+        assert!(glob("*", ""));
+        assert!(!glob("a*b", "ac"));
+    }
+
+    #[test]
+    fn truthy_values() {
+        for yes in ["1", "true", "yes", "x"] {
+            assert!(truthy(yes), "{yes}");
+        }
+        for no in ["", "false", "0", "FALSE", " no "] {
+            assert!(!truthy(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn var_files_are_dotenv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(
+            &path,
+            "# comment\nA=1\nexport B=\"two words\"\nC='x=y'\n\nD=\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read_var_file(&path).unwrap(),
+            vec![
+                ("A".to_string(), "1".to_string()),
+                ("B".to_string(), "two words".to_string()),
+                ("C".to_string(), "x=y".to_string()),
+                ("D".to_string(), String::new()),
+            ]
+        );
+        std::fs::write(&path, "oops\n").unwrap();
+        let err = read_var_file(&path).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("{}:1: expected KEY=VALUE, got `oops`", path.display())
+        );
+    }
 }

@@ -135,6 +135,23 @@ pub async fn write_body(
     Ok((written, Some(result)))
 }
 
+/// Write a body already held in memory (the last attempt of a retried request) as `mode` says.
+pub async fn write_kept(
+    bytes: Vec<u8>,
+    content_type: Option<&str>,
+    mode: &BodyMode,
+) -> Result<BodyWritten, SinkError> {
+    let length = bytes.len() as u64;
+    write_to(
+        std::io::Cursor::new(bytes),
+        content_type,
+        Some(length),
+        mode,
+        false,
+    )
+    .await
+}
+
 struct KeptBuf {
     data: Vec<u8>,
     limit: usize,

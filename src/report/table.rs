@@ -101,7 +101,8 @@ fn row(collection: &str, request: &RequestReport, masker: &Masker) -> Row {
 }
 
 /// `N passed, N failed, N errored[, N skipped][, N not run] in T`
-fn totals(report: &RunReport, palette: &Palette) -> String {
+/// `summary: 2 passed, 1 failed, 0 errored[, N skipped][, N not run] in T`
+pub fn totals(report: &RunReport, palette: &Palette) -> String {
     let (passed, failed, errored, skipped, not_run) = report.counts();
     let mut line = format!("{passed} passed, {failed} failed, {errored} errored");
     if skipped > 0 {
@@ -115,7 +116,11 @@ fn totals(report: &RunReport, palette: &Palette) -> String {
     } else {
         palette.status(200, &line)
     };
-    format!("{painted} in {}\n", fmt_duration(report.duration))
+    format!(
+        "{} {painted} in {}\n",
+        palette.bold("summary:"),
+        fmt_duration(report.duration)
+    )
 }
 
 fn paint_verdict(palette: &Palette, verdict: &str) -> String {

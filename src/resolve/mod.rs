@@ -118,6 +118,23 @@ impl Resolver {
             .insert(name.to_string(), VarSource::Literal(value));
     }
 
+    /// Renders one template of `request` (e.g. its `skip_if`) as text.
+    pub fn render(
+        &self,
+        collection: &Collection,
+        request: &RequestSpec,
+        template: &TemplateStr,
+    ) -> Result<String, ResolveError> {
+        let mut cx = Cx {
+            resolver: self,
+            collection,
+            request: &request.name,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+        };
+        cx.text(template)
+    }
+
     /// Fills in `request` (a request of `collection`). Variables are rendered once per call:
     /// a `{{$uuid}}` inside a variable has one value throughout one request.
     pub fn resolve(

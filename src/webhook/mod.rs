@@ -115,7 +115,11 @@ pub fn signing_secret(name: &str) -> Result<String, Failure> {
         Ok((secret, _)) => Ok(secret.expose().to_string()),
         Err(err) => {
             let unavailable = crate::secrets::unavailable(&err);
-            let code = if unavailable.usage { Code::Usage } else { Code::Secret };
+            let code = if unavailable.usage {
+                Code::Usage
+            } else {
+                Code::Secret
+            };
             let mut failure = Failure::new(code, format!("signing {}", unavailable.message));
             if let Some(hint) = unavailable.hint {
                 failure = failure.with_hint(hint);
