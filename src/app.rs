@@ -31,7 +31,15 @@ impl Settings {
             ColorArg::Always => ColorChoice::Always,
             ColorArg::Never => ColorChoice::Never,
         };
-        let color = |tty| use_color(choice, tty, ctx.no_color.as_deref(), ctx.term.as_deref());
+        // CI logs get no colour unless asked for (`--color always`).
+        let color = |tty: bool| {
+            use_color(
+                choice,
+                tty && !ctx.ci,
+                ctx.no_color.as_deref(),
+                ctx.term.as_deref(),
+            )
+        };
         let verbosity = if cli.global.quiet {
             Verbosity::Quiet
         } else if cli.global.verbose {

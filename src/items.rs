@@ -292,6 +292,8 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
         follow_redirects: true,
         expect: Expect::default(),
         captures: Vec::new(),
+        sign: None,
+        expect_webhook: None,
     })
 }
 
@@ -560,6 +562,8 @@ mod tests {
             follow_redirects: true,
             expect: Expect::default(),
             captures: Vec::new(),
+            sign: None,
+            expect_webhook: None,
         };
         assert_eq!(req, want);
     }

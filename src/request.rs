@@ -28,6 +28,10 @@ pub struct ResolvedRequest {
     pub expect: Expect,
     /// Values to take from the response into variables.
     pub captures: Vec<Capture>,
+    /// Sign the body as a webhook sender would (to test a receiver).
+    pub sign: Option<Signing>,
+    /// A webhook that must reach the embedded inbox after this request.
+    pub expect_webhook: Option<WebhookExpect>,
 }
 
 /// A request body. Files are streamed from disk when sent, never read whole.
@@ -186,6 +190,29 @@ impl PartialEq for Pattern {
     fn eq(&self, other: &Pattern) -> bool {
         self.0.as_str() == other.0.as_str()
     }
+}
+
+/// `sign = { scheme = "standard", secret = "…" }`: signature headers added when sending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signing {
+    pub scheme: crate::webhook::Scheme,
+    pub secret: String,
+}
+
+/// `[requests.expect_webhook]`: after the request, a matching event must arrive in the
+/// embedded inbox (`{{inbox}}`) within `within`; its body feeds `captures`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookExpect<V = serde_json::Value> {
+    /// Glob on the event's path (`/hooks/*`).
+    pub path: String,
+    /// Upper-case method, if it matters.
+    pub method: Option<String>,
+    /// Checks on the event's headers, JSON body and body (its `status`/`duration` are unused).
+    pub expect: Expect<V>,
+    pub within: Duration,
+    pub captures: Vec<Capture>,
+    /// Line of `[requests.expect_webhook]` in the collection file.
+    pub line: usize,
 }
 
 /// `[requests.capture]`: a value taken from the response into a variable.

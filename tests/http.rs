@@ -25,6 +25,8 @@ fn request(method: &str, url: &str) -> Result<ResolvedRequest, url::ParseError> 
         follow_redirects: true,
         expect: Expect::default(),
         captures: Vec::new(),
+        sign: None,
+        expect_webhook: None,
     })
 }
 

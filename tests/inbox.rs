@@ -409,6 +409,8 @@ mod curl_export {
             follow_redirects: true,
             expect: Expect::default(),
             captures: Vec::new(),
+            sign: None,
+            expect_webhook: None,
         }
     }
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub use diagnostic::SourceDiagnostic;
 pub use model::{
     AuthSpec, BodySpec, Defaults, Env, Header, Param, PartSpec, PartSpecValue, RequestSpec, Retry,
-    SecretCommand, Span, TValue, TemplateStr, VarDef,
+    SecretCommand, SignSpec, Span, TValue, TemplateStr, VarDef,
 };
 pub use target::{discover, resolve_target};
 

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
-use crate::request::{Capture, Expect};
+use crate::request::{Capture, Expect, WebhookExpect};
 use crate::template::Template;
 
 /// A byte range in the collection's source text.
@@ -159,6 +159,13 @@ pub enum PartSpecValue {
 }
 
 /// A `[[requests]]` entry as written.
+/// `sign = { scheme = "standard", secret = "{{secret:hook_secret}}" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignSpec {
+    pub scheme: crate::webhook::Scheme,
+    pub secret: TemplateStr,
+}
+
 /// `retry = { times = 10, interval = "500ms" }`: at most `times` attempts in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retry {
@@ -196,6 +203,10 @@ pub struct RequestSpec {
     pub retry: Option<Retry>,
     /// 1-based line of the `[[requests]]` header.
     pub line: usize,
+    /// `sign = { scheme, secret }`: sign the body when sending.
+    pub sign: Option<SignSpec>,
+    /// `[requests.expect_webhook]`.
+    pub expect_webhook: Option<WebhookExpect<TValue>>,
     /// The `[[requests]]` table (its header line for a standard table).
     pub span: Span,
     pub name_span: Span,

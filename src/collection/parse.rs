@@ -14,7 +14,8 @@ use super::diagnostic::{SourceDiagnostic, suggestion};
 use super::model::*;
 use super::{Collection, CollectionError};
 use crate::request::{
-    Capture, CaptureSource, Check, Expect, JsonPathExpr, Pattern, Predicate, StatusMatcher, Subject,
+    Capture, CaptureSource, Check, Expect, JsonPathExpr, Pattern, Predicate, StatusMatcher,
+    Subject, WebhookExpect,
 };
 use crate::template::{PlaceholderKind, Template, is_name};
 
@@ -54,6 +55,8 @@ const REQUEST_KEYS: &[&str] = &[
     "skip_if",
     "depends_on",
     "retry",
+    "sign",
+    "expect_webhook",
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
 const REQUEST_LATER: &[&str] = &["graphql"];
@@ -641,6 +644,14 @@ impl<'s> Parser<'s> {
             Some(r) => Some(self.retry(r, &ctx)?),
             None => None,
         };
+        let sign = match table.get("sign") {
+            Some(v) => Some(self.sign(v, &ctx)?),
+            None => None,
+        };
+        let expect_webhook = match table.get("expect_webhook") {
+            Some(v) => Some(self.expect_webhook(v, &ctx)?),
+            None => None,
+        };
         let expect = match table.get("expect") {
             Some(e) => self.expect(e, &ctx)?,
             None => Expect::default(),
@@ -667,6 +678,8 @@ impl<'s> Parser<'s> {
             skip_if,
             depends_on,
             retry,
+            sign,
+            expect_webhook,
             line: self.line(&span),
             span,
             name_span: name_value.span(),
@@ -760,6 +773,76 @@ impl<'s> Parser<'s> {
         let table = self.table(v, "expect", ctx)?;
         let inner = format!(" in `expect`{ctx}");
         self.check_keys(table, EXPECT_KEYS, &[], &inner)?;
+        self.checks(table, ctx)
+    }
+
+    /// `sign = { scheme = "standard", secret = "{{secret:hook_secret}}" }`
+    fn sign(&mut self, v: &Value<'_>, ctx: &str) -> Result<SignSpec> {
+        let table = self.table(v, "sign", ctx)?;
+        let inner = format!(" in `sign`{ctx}");
+        self.check_keys(table, &["scheme", "secret", "header"], &[], &inner)?;
+        let scheme_value = self.required(table, v.span(), "scheme", &inner)?;
+        let mut scheme_text = self.string(scheme_value, "scheme", &inner)?;
+        if let Some(header) = table.get("header") {
+            scheme_text = format!("hmac:{}", self.string(header, "header", &inner)?);
+        }
+        let scheme = scheme_text.parse::<crate::webhook::Scheme>().map_err(|e| {
+            self.error(
+                scheme_value.span(),
+                format!("{e}{inner}"),
+                Some("use github, stripe, standard (or svix), or hmac with `header`".to_string()),
+            )
+        })?;
+        let secret_value = self.required(table, v.span(), "secret", &inner)?;
+        let secret = self.template(secret_value, "secret", &inner)?;
+        Ok(SignSpec { scheme, secret })
+    }
+
+    /// `[requests.expect_webhook]`: path glob, method, header/JSON/body checks, `within`,
+    /// and captures from the webhook's body.
+    fn expect_webhook(&mut self, v: &Value<'_>, ctx: &str) -> Result<WebhookExpect<TValue>> {
+        let table = self.table(v, "expect_webhook", ctx)?;
+        let inner = format!(" in `expect_webhook`{ctx}");
+        self.check_keys(
+            table,
+            &[
+                "path", "method", "headers", "json", "body", "within", "capture",
+            ],
+            &[],
+            &inner,
+        )?;
+        let path = match table.get("path") {
+            Some(p) => self.string(p, "path", &inner)?,
+            None => "*".to_string(),
+        };
+        let method = table
+            .get("method")
+            .map(|m| {
+                self.string(m, "method", &inner)
+                    .map(|m| m.to_ascii_uppercase())
+            })
+            .transpose()?;
+        let within = match table.get("within") {
+            Some(w) => self.duration(w, "within", &inner)?,
+            None => Duration::from_secs(10),
+        };
+        let captures = match table.get("capture") {
+            Some(c) => self.captures(c, &inner)?,
+            None => Vec::new(),
+        };
+        Ok(WebhookExpect {
+            path,
+            method,
+            expect: self.checks(table, &inner)?,
+            within,
+            captures,
+            line: self.line(&v.span()),
+        })
+    }
+
+    /// The check keys of an `expect`-like table (`status`, `headers`, `json`, `body`,
+    /// `duration`), whichever are present.
+    fn checks(&mut self, table: &DeTable<'_>, ctx: &str) -> Result<Expect<TValue>> {
         let mut expect = Expect::default();
         if let Some(status) = table.get("status") {
             expect.status = match status.get_ref() {

@@ -285,6 +285,29 @@ async fn send(
     let started = SystemTime::now();
     let clock = Instant::now();
     let client = &plan.client;
+    let signed;
+    let request = match &request.sign {
+        Some(signing) => match sign(request, signing) {
+            Ok(with_signature) => {
+                signed = with_signature;
+                &signed
+            }
+            Err(failure) => {
+                log.failed(&failure.render(&printer.palette));
+                return Sent {
+                    outcome: Outcome::Errored(failure.code),
+                    captured: Vec::new(),
+                    attempt: errored_attempt(started, Duration::ZERO, String::new(), &failure),
+                };
+            }
+        },
+        None => request,
+    };
+    // Listen before sending: the webhook may arrive before the response does.
+    let mut webhooks = match (&request.expect_webhook, &plan.inbox) {
+        (Some(_), Some(inbox)) => Some(inbox.subscribe()),
+        _ => None,
+    };
     let errored = |log: &mut Log, failure: Failure, request_text: String| {
         log.failed(&failure.render(&printer.palette));
         Sent {
@@ -419,7 +442,7 @@ async fn send(
         duration: timing.total,
     };
     let mut failures = check::evaluate(&request.expect, &view);
-    let captured = match check::capture(&request.captures, &view) {
+    let mut captured = match check::capture(&request.captures, &view) {
         Ok(values) => values,
         Err(err) => {
             failures.push(check::Failure {
@@ -431,6 +454,31 @@ async fn send(
             Vec::new()
         }
     };
+    if let Some(expected) = &request.expect_webhook
+        && failures.is_empty()
+    {
+        match webhooks.as_mut() {
+            Some(rx) => match wait_for_webhook(rx, expected).await {
+                Ok((event, values, waited)) => {
+                    log.say(&format!(
+                        "  {} webhook {} {} arrived after {}\n",
+                        printer.palette.status(200, "⇠"),
+                        event.method,
+                        event.path,
+                        crate::output::printer::fmt_duration(waited)
+                    ));
+                    captured.extend(values);
+                }
+                Err(failure) => failures.push(failure),
+            },
+            None => failures.push(check::Failure {
+                what: "webhook".to_string(),
+                expected: "the embedded inbox to receive it".to_string(),
+                actual: "no inbox is running (use `{{inbox}}` as the callback URL)".to_string(),
+                line: Some(expected.line),
+            }),
+        }
+    }
     let response_text = plain.exchange_detail(request, &sent_view, &head, &kept, received);
     let attempt = Attempt {
         started,
@@ -469,5 +517,114 @@ async fn send(
         outcome: Outcome::Failed,
         captured,
         attempt,
+    }
+}
+
+/// Add the signature headers of `signing` to a copy of `request` (signed over its body bytes).
+fn sign(
+    request: &ResolvedRequest,
+    signing: &crate::request::Signing,
+) -> Result<ResolvedRequest, Failure> {
+    let body: &[u8] = match &request.body {
+        crate::request::Body::None => &[],
+        crate::request::Body::Bytes(bytes) => bytes,
+        _ => {
+            return Err(Failure::usage(format!(
+                "`sign` in request `{}` needs a body built in memory (json, form or text)",
+                request.name
+            )));
+        }
+    };
+    let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+    let headers = crate::webhook::sign(
+        &signing.scheme,
+        &signing.secret,
+        &id,
+        body,
+        SystemTime::now(),
+    )
+    .map_err(|e| Failure::usage(format!("could not sign request `{}`: {e}", request.name)))?;
+    let mut signed = request.clone();
+    for (name, value) in headers {
+        signed
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        signed.headers.push((name, value));
+    }
+    Ok(signed)
+}
+
+/// Wait for an event matching `expected` (path glob, method, checks); its captures come from
+/// it. On timeout, say what did arrive.
+async fn wait_for_webhook(
+    rx: &mut tokio::sync::broadcast::Receiver<crate::inbox::Event>,
+    expected: &crate::request::WebhookExpect,
+) -> Result<
+    (
+        crate::inbox::Event,
+        Vec<(String, serde_json::Value)>,
+        Duration,
+    ),
+    check::Failure,
+> {
+    let clock = Instant::now();
+    let deadline = tokio::time::Instant::now() + expected.within;
+    let mut seen: Vec<String> = Vec::new();
+    let want = format!(
+        "{} {} within {}",
+        expected.method.as_deref().unwrap_or("a request to"),
+        expected.path,
+        humantime::format_duration(expected.within)
+    );
+    loop {
+        let event = match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(event)) => event,
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => continue,
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) | Err(_) => {
+                let actual = if seen.is_empty() {
+                    "nothing arrived".to_string()
+                } else {
+                    format!("{} arrived: {}", seen.len(), seen.join("; "))
+                };
+                return Err(check::Failure {
+                    what: "webhook".to_string(),
+                    expected: want,
+                    actual,
+                    line: Some(expected.line),
+                });
+            }
+        };
+        let label = format!("{} {}", event.method, event.path);
+        if !crate::inbox::view::glob_match(&expected.path, &event.path) {
+            seen.push(format!("{label} (other path)"));
+            continue;
+        }
+        if expected.method.as_ref().is_some_and(|m| m != &event.method) {
+            seen.push(format!("{label} (other method)"));
+            continue;
+        }
+        let view = ResponseView {
+            status: 0,
+            headers: &event.headers,
+            body: Ok(&event.body),
+            duration: Duration::ZERO,
+        };
+        let failures = check::evaluate(&expected.expect, &view);
+        if let Some(first) = failures.first() {
+            seen.push(format!(
+                "{label} ({}: expected {}, got {})",
+                first.what, first.expected, first.actual
+            ));
+            continue;
+        }
+        return match check::capture(&expected.captures, &view) {
+            Ok(values) => Ok((event, values, clock.elapsed())),
+            Err(err) => Err(check::Failure {
+                what: format!("webhook capture `{}`", err.name),
+                expected: "a value".to_string(),
+                actual: err.why,
+                line: Some(expected.line),
+            }),
+        };
     }
 }

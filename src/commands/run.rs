@@ -209,6 +209,8 @@ async fn run_collection(
     let mut resolver =
         plan.resolver(settings, collection, cx.args.vars.env.as_deref(), &cx.vars)?;
     let mut requests: Vec<RequestReport> = Vec::new();
+    // Variables that failed requests should have captured, and who should have.
+    let mut missing: Vec<(String, String)> = Vec::new();
     for name in &selected.requests {
         let spec = collection.request(name)?;
         let mut record = RequestReport {
@@ -224,8 +226,12 @@ async fn run_collection(
         } else {
             Log::new(settings)
         };
-        if let Some(reason) = skip_reason(cx, collection, spec, &resolver, &requests) {
-            let not_run = reason.starts_with("--fail-fast") || reason.starts_with("depends on");
+        let reason = skip_reason(cx, collection, spec, &resolver, &requests)
+            .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing));
+        if let Some(reason) = reason {
+            let not_run = reason.starts_with("--fail-fast")
+                || reason.starts_with("depends on")
+                || reason.starts_with("needs `");
             if !printer.quiet() {
                 log.say(&format!(
                     "{} {}\n",
@@ -326,9 +332,14 @@ async fn run_collection(
             line.push('\n');
             crate::output::print_stdout(line.as_bytes())?;
         }
-        if cx.args.fail_fast && matches!(record.verdict, Verdict::Failed | Verdict::Errored { .. })
-        {
-            cx.stop.set(true);
+        if matches!(record.verdict, Verdict::Failed | Verdict::Errored { .. }) {
+            if cx.args.fail_fast {
+                cx.stop.set(true);
+            }
+            let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+            for capture in spec.captures.iter().chain(webhook) {
+                missing.push((capture.name.clone(), spec.name.clone()));
+            }
         }
         requests.push(record);
     }
@@ -375,6 +386,28 @@ fn skip_reason(
         }
     }
     None
+}
+
+/// A request that can't be resolved because a failed request didn't capture what it needs is
+/// not run (rather than reported as a collection error).
+fn needs_missing_capture(
+    collection: &Collection,
+    spec: &collection::RequestSpec,
+    resolver: &crate::resolve::Resolver,
+    missing: &[(String, String)],
+) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let Err(err) = resolver.resolve(collection, spec) else {
+        return None;
+    };
+    let message = err.to_string();
+    missing.iter().find_map(|(var, by)| {
+        message
+            .starts_with(&format!("unknown variable `{var}`"))
+            .then(|| format!("needs `{var}`, which `{by}` did not capture"))
+    })
 }
 
 fn truthy(value: &str) -> bool {

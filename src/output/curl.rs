@@ -266,6 +266,8 @@ mod tests {
             follow_redirects: false,
             expect: Expect::default(),
             captures: Vec::new(),
+            sign: None,
+            expect_webhook: None,
         }
     }
 

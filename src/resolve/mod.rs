@@ -13,7 +13,7 @@ use crate::collection::{
     TemplateStr, hint_line,
 };
 use crate::request::{Body, Part, PartValue, ResolvedRequest};
-use crate::request::{Check, Expect, Predicate};
+use crate::request::{Check, Expect, Predicate, Signing, WebhookExpect};
 use crate::template::{NoSecrets, Placeholder, PlaceholderKind, SecretSource, builtin};
 
 /// Errors while filling in a request.
@@ -190,6 +190,24 @@ impl Resolver {
         }
 
         let expect = cx.expect(&request.expect)?;
+        let sign = match &request.sign {
+            Some(spec) => Some(Signing {
+                scheme: spec.scheme.clone(),
+                secret: cx.text(&spec.secret)?,
+            }),
+            None => None,
+        };
+        let expect_webhook = match &request.expect_webhook {
+            Some(w) => Some(WebhookExpect {
+                path: w.path.clone(),
+                method: w.method.clone(),
+                expect: cx.expect(&w.expect)?,
+                within: w.within,
+                captures: w.captures.clone(),
+                line: w.line,
+            }),
+            None => None,
+        };
         Ok(ResolvedRequest {
             name: request.name.clone(),
             method: request.method.clone(),
@@ -200,6 +218,8 @@ impl Resolver {
             follow_redirects: request.follow_redirects,
             expect,
             captures: request.captures.clone(),
+            sign,
+            expect_webhook,
         })
     }
 }

@@ -95,6 +95,8 @@ pub fn request_for(
         follow_redirects: false,
         expect: Expect::default(),
         captures: Vec::new(),
+        sign: None,
+        expect_webhook: None,
     }
 }
 
