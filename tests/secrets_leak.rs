@@ -315,3 +315,56 @@ fn secrets_can_come_from_a_command_run_only_when_needed() {
     assert!(!text.contains("from-Command-9x"), "{text}");
     assert!(text.contains("authorization: Bearer ••••••"), "{text}");
 }
+
+#[test]
+fn reports_and_ndjson_do_not_show_secrets() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    collection(dir.path(), &server.url(""));
+    // Captures copy the secret back out of the echoed body into variables used later.
+    let path = dir.path().join("collections/api.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(
+        "\n[[requests]]\nname = \"capture\"\nurl = \"{{base}}/cap?k={{secret:api_token}}\"\n\
+         [requests.capture]\nechoed = \"regex:k=([^ \\n]+)\"\n\
+         [[requests]]\nname = \"reuse\"\nurl = \"{{base}}/again\"\nheaders = { X-Copy = \"{{echoed}}\" }\n\
+         [requests.expect]\nstatus = 418\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = postie(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "run",
+            "api",
+            "--json",
+            "-v",
+            "--report",
+            "junit=out/r.xml",
+            "--report",
+            "json=out/r.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_clean("--json stdout", &out.stdout);
+    assert_clean("--json stderr", &out.stderr);
+    for report in ["out/r.xml", "out/r.json"] {
+        let bytes = std::fs::read(dir.path().join(report)).unwrap();
+        assert_clean(report, &bytes);
+        assert!(
+            String::from_utf8_lossy(&bytes).contains("••••••"),
+            "{report}: nothing masked?"
+        );
+    }
+    // The captured copy really held the secret (so the check above could fail).
+    let got = server.requests();
+    assert!(
+        got.iter().any(|r| r.header("x-copy") == Some(SECRET)),
+        "{got:?}"
+    );
+}

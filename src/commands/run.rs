@@ -145,7 +145,12 @@ fn finish(cx: &RunContext<'_>, report: &RunReport) -> Result<Code, Failure> {
         if !lines.is_empty() {
             let mut text = lines.join("\n");
             text.push('\n');
-            crate::output::print_stdout(text.as_bytes())?;
+            // Workflow commands are read from stdout; with --json, stdout is NDJSON only.
+            if cx.args.json {
+                printer.err(&text);
+            } else {
+                crate::output::print_stdout(text.as_bytes())?;
+            }
         }
     }
     let code = exit_code(report);
