@@ -1244,3 +1244,237 @@ fn shards_cover_every_request_exactly_once_and_deterministically() -> TestResult
     assert_eq!(split()?, first);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Reports
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a JUnit file with python3 (junitparser when importable, else xml.etree) and prints
+/// `suite tests failures errors skipped` and then `suite/case result` lines.
+const JUNIT_READER: &str = r#"
+import sys
+path = sys.argv[1]
+try:
+    from junitparser import JUnitXml, Failure, Error, Skipped
+    xml = JUnitXml.fromfile(path)
+    for suite in xml:
+        print(suite.name, suite.tests, suite.failures, suite.errors, suite.skipped)
+        for case in suite:
+            kinds = [type(r).__name__.lower() for r in case.result]
+            print(suite.name + "/" + case.name, ",".join(kinds) or "passed")
+except ImportError:
+    import xml.etree.ElementTree as ET
+    root = ET.parse(path).getroot()
+    for suite in root.iter("testsuite"):
+        print(suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped"))
+        for case in suite.iter("testcase"):
+            kinds = [c.tag for c in case if c.tag in ("failure", "error", "skipped")]
+            print(suite.get("name") + "/" + case.get("name"), ",".join(kinds) or "passed")
+"#;
+
+#[test]
+fn reports_junit_json_ndjson_and_github_annotations_in_one_run() -> TestResult {
+    let server = support::http_server(|r: &Recorded| match r.path().as_str() {
+        "/ok" => json(200, r#"{"id": 1}"#),
+        _ => json(500, r#"{"error": "boom"}"#),
+    });
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "x",
+        &format!(
+            r#"[vars]
+base = "{base}"
+
+[[requests]]
+name = "ok"
+url = "{{{{base}}}}/ok"
+[requests.expect]
+status = 200
+
+[[requests]]
+name = "broken"
+url = "{{{{base}}}}/broken"
+[requests.expect]
+status = 200
+json = {{ "$.id" = 1 }}
+
+[[requests]]
+name = "later"
+url = "{{{{base}}}}/ok"
+skip = "not today"
+"#,
+            base = server.url("")
+        ),
+    )?;
+    let assert = sandbox
+        .postie()?
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "run",
+            "x",
+            "--json",
+            "--report",
+            "junit=out/r.xml",
+            "--report",
+            "json=out/r.json",
+        ])
+        .assert()
+        .code(1);
+    let out = assert.get_output();
+    let stdout = String::from_utf8(out.stdout.clone())?;
+    let (ndjson, other): (Vec<&str>, Vec<&str>) = stdout.lines().partition(|l| l.starts_with('{'));
+    let records: Vec<serde_json::Value> = ndjson
+        .iter()
+        .map(|l| serde_json::from_str(l))
+        .collect::<Result<_, _>>()?;
+    let summary: Vec<String> = records
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} line {} status {} attempts {} failures {}",
+                r["request"], r["verdict"], r["line"], r["status"], r["attempts"], r["failures"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            r#""ok" "passed" line 4 status 200 attempts 1 failures []"#,
+            r#""broken" "failed" line 10 status 500 attempts 1 failures [{"what":"status","expected":"200","actual":"500","line":null},{"what":"json `$.id`","expected":"1","actual":"nothing (absent)","line":15}]"#,
+            r#""later" "skipped" line 17 status null attempts 0 failures []"#,
+        ]
+    );
+    assert_eq!(
+        other.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        vec![
+            r#"::error file=collections/x.toml,line=15,title=postie%3A x / broken::status: expected 200, got 500%0Ajson `$.id`: expected 1, got nothing (absent)"#,
+        ]
+    );
+
+    let python = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(JUNIT_READER)
+        .arg(sandbox.path().join("out/r.xml"))
+        .output()?;
+    assert!(
+        python.status.success(),
+        "{}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+    let junit: Vec<String> = String::from_utf8(python.stdout)?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        junit,
+        vec![
+            r#"x 3 1 0 1"#,
+            r#"x/ok passed"#,
+            r#"x/broken failure"#,
+            r#"x/later skipped"#,
+        ]
+    );
+
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("out/r.json"))?)?;
+    let requests = record["collections"][0]["requests"]
+        .as_array()
+        .ok_or("no requests in the JSON record")?;
+    let verdicts: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["name"],
+                r["verdict"],
+                r["attempts"].as_array().map_or(0, Vec::len)
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![
+            r#""ok" "passed" 1"#,
+            r#""broken" "failed" 1"#,
+            r#""later" "skipped" 0"#,
+        ]
+    );
+    assert_eq!(
+        requests[1]["attempts"][0]["failures"],
+        serde_json::json!([
+            {"what": "status", "expected": "200", "actual": "500", "line": null},
+            {"what": "json `$.id`", "expected": "1", "actual": "nothing (absent)", "line": 15},
+        ])
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Variables from files, colour in CI
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn var_file_values_are_used_and_var_flags_beat_them() -> TestResult {
+    let server = support::http_server(|_| text(200, "."));
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "env",
+        &format!(
+            "[[requests]]\nname = \"get\"\nurl = \"{}/{{{{A}}}}/{{{{B}}}}/{{{{C}}}}\"\n",
+            server.url("")
+        ),
+    )?;
+    std::fs::write(
+        sandbox.path().join(".env"),
+        "# CI values\nA=from-file\nexport B=\"file b\"\nC='c=1'\n",
+    )?;
+    sandbox
+        .postie()?
+        .args(["run", "env", "--var-file", ".env", "--var", "B=flag"])
+        .assert()
+        .code(0);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].uri,
+        "\
+/from-file/flag/c=1"
+    );
+    Ok(())
+}
+
+#[test]
+fn no_colour_in_ci_even_on_a_terminal() -> TestResult {
+    let server = support::http_server(|_| text(500, "no"));
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "c",
+        &format!(
+            "[[requests]]\nname = \"get\"\nurl = \"{}\"\n[requests.expect]\nstatus = 200\n",
+            server.url("/x")
+        ),
+    )?;
+    let ci = sandbox
+        .postie()?
+        .env("POSTIE_TEST_TTY", "stdout,stderr")
+        .args(["run", "c"])
+        .assert()
+        .code(1);
+    let ci = ci.get_output();
+    assert!(
+        !ci.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&ci.stderr)
+    );
+    assert!(!ci.stdout.contains(&0x1b));
+    // The same terminal outside CI is coloured: the check above can fail.
+    let local = sandbox
+        .postie()?
+        .env("POSTIE_TEST_TTY", "stdout,stderr")
+        .env_remove("CI")
+        .args(["run", "c"])
+        .assert()
+        .code(1);
+    assert!(local.get_output().stderr.contains(&0x1b));
+    Ok(())
+}
