@@ -301,8 +301,12 @@ async fn run_collection(
                     Outcome::Errored(Code::Network) if network_retries > 0 => {
                         network_retries -= 1;
                         let wait = Duration::from_millis(500);
+                        let left = match network_retries {
+                            1 => "1 retry left".to_string(),
+                            n => format!("{n} retries left"),
+                        };
                         log.say(&format!(
-                            "  {} network error; retrying in {} ({network_retries} retries left)\n",
+                            "  {} network error; retrying in {} ({left})\n",
                             printer.palette.warn("↻"),
                             crate::output::printer::fmt_duration(wait)
                         ));
