@@ -121,8 +121,8 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
     {
         failures.push(Failure {
             what: "duration".into(),
-            expected: format!("below {}", humantime::format_duration(limit)),
-            actual: format!("{} ms", response.duration.as_millis()),
+            expected: format!("below {}", crate::output::printer::fmt_duration(limit)),
+            actual: crate::output::printer::fmt_duration(response.duration),
             line: None,
         });
     }
@@ -399,7 +399,7 @@ mod tests {
                 "json `$.price`: expected <= 9, got 9.5",
                 "json `$.name`: expected to be absent, got \"Spring sale\"",
                 "body: expected to contain \"Autumn\", got \"{\\\"id\\\": 2, \\\"name\\\": \\\"Spring sale\\\", \\\"tags\\\": [\\\"a\\\", \\\"b\\\"], \\\"price\\\": 9.5, \\\"meta\\\": {\\\"k\\\": null}}\"",
-                "duration: expected below 100ms, got 120 ms",
+                "duration: expected below 100.0 ms, got 120.0 ms",
             ]
         );
     }
