@@ -1484,3 +1484,102 @@ fn no_colour_in_ci_even_on_a_terminal() -> TestResult {
     assert!(local.get_output().stderr.contains(&0x1b));
     Ok(())
 }
+
+/// A server that answers each request only once `needed` requests are in flight at the same
+/// time (or with 503 after a second): requests sent one after another can't all pass.
+fn barrier_server(needed: usize) -> Result<(u16, std::thread::JoinHandle<()>), Box<dyn Error>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let port = listener.local_addr()?.port();
+    let thread = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                return;
+            };
+            let arrived = Arc::new(tokio::sync::Semaphore::new(0));
+            let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            while served.load(std::sync::atomic::Ordering::SeqCst) < needed {
+                let Ok(Ok((mut stream, _))) =
+                    tokio::time::timeout(Duration::from_secs(5), listener.accept()).await
+                else {
+                    return;
+                };
+                let arrived = arrived.clone();
+                let served = served.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let _ = stream.read(&mut buf).await;
+                    arrived.add_permits(needed);
+                    // Wait until `needed` requests have arrived (each adds `needed` permits).
+                    let all = tokio::time::timeout(
+                        Duration::from_secs(1),
+                        arrived.acquire_many((needed * needed) as u32),
+                    )
+                    .await;
+                    let status = match all {
+                        Ok(Ok(permit)) => {
+                            permit.forget();
+                            arrived.add_permits(needed * needed);
+                            "200 OK"
+                        }
+                        _ => "503 Service Unavailable",
+                    };
+                    let reply = format!(
+                        "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                    served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                });
+            }
+        });
+    });
+    Ok((port, thread))
+}
+
+#[test]
+fn parallel_requests_are_sent_at_once_with_jobs() -> TestResult {
+    let toml = |port: u16| {
+        (1..=3)
+            .map(|r| {
+                format!(
+                    "[[requests]]\nname = \"p{r}\"\nurl = \"http://127.0.0.1:{port}/p{r}\"\nparallel = true\n\
+                     [requests.expect]\nstatus = 200\n\n"
+                )
+            })
+            .collect::<String>()
+    };
+    // With --jobs 3 the three requests are in flight together: the barrier opens.
+    let (port, server) = barrier_server(3)?;
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("par", &toml(port))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "par", "--jobs", "3"])
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("summary: 3 passed, 0 failed, 0 errored"),
+        "{err}"
+    );
+    let _ = server.join();
+    // Without --jobs they go one at a time, and the barrier never opens for the first one.
+    let (port, server) = barrier_server(3)?;
+    sandbox.collection("par", &toml(port))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "par", "--fail-fast"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("✗ status: expected 200, got 503"), "{err}");
+    drop(server);
+    Ok(())
+}

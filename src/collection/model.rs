@@ -207,6 +207,9 @@ pub struct RequestSpec {
     pub sign: Option<SignSpec>,
     /// `[requests.expect_webhook]`.
     pub expect_webhook: Option<WebhookExpect<TValue>>,
+    /// `parallel = true`: independent of its neighbours; with `--jobs N`, a run of such
+    /// requests is sent N at a time (their captures apply after the run).
+    pub parallel: bool,
     /// The `[[requests]]` table (its header line for a standard table).
     pub span: Span,
     pub name_span: Span,

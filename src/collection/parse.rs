@@ -57,6 +57,7 @@ const REQUEST_KEYS: &[&str] = &[
     "retry",
     "sign",
     "expect_webhook",
+    "parallel",
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
 const REQUEST_LATER: &[&str] = &["graphql"];
@@ -644,6 +645,10 @@ impl<'s> Parser<'s> {
             Some(r) => Some(self.retry(r, &ctx)?),
             None => None,
         };
+        let parallel = match table.get("parallel") {
+            Some(p) => self.boolean(p, "parallel", &ctx)?,
+            None => false,
+        };
         let sign = match table.get("sign") {
             Some(v) => Some(self.sign(v, &ctx)?),
             None => None,
@@ -680,6 +685,7 @@ impl<'s> Parser<'s> {
             retry,
             sign,
             expect_webhook,
+            parallel,
             line: self.line(&span),
             span,
             name_span: name_value.span(),

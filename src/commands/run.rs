@@ -202,161 +202,244 @@ fn severity(code: Code) -> u8 {
     }
 }
 
-/// Run one collection's requests in order: skips, dependencies, retries, captures.
+/// Run one collection's requests in order: skips, dependencies, retries, captures. With
+/// `--jobs N`, consecutive requests marked `parallel = true` are sent N at a time.
 async fn run_collection(
     cx: &RunContext<'_>,
     plan: &Plan,
     selected: &Selected,
 ) -> Result<CollectionReport, Failure> {
     let settings = cx.settings;
-    let printer = &settings.printer;
     let collection = &selected.collection;
     let mut resolver =
         plan.resolver(settings, collection, cx.args.vars.env.as_deref(), &cx.vars)?;
     let mut requests: Vec<RequestReport> = Vec::new();
     // Variables that failed requests should have captured, and who should have.
     let mut missing: Vec<(String, String)> = Vec::new();
-    for name in &selected.requests {
-        let spec = collection.request(name)?;
-        let mut record = RequestReport {
-            name: spec.name.clone(),
-            line: spec.line,
-            method: spec.method.clone(),
-            url: spec.url.clone(),
-            verdict: Verdict::Passed,
-            attempts: Vec::new(),
-        };
-        let mut log = if cx.hold {
-            Log::held(settings)
-        } else {
-            Log::new(settings)
-        };
-        let reason = skip_reason(cx, collection, spec, &resolver, &requests)
-            .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing));
-        if let Some(reason) = reason {
-            let not_run = reason.starts_with("--fail-fast")
-                || reason.starts_with("depends on")
-                || reason.starts_with("needs `");
-            if !printer.quiet() {
-                log.say(&format!(
-                    "{} {}\n",
-                    printer.heading(&collection.name, &spec.name).trim_end(),
-                    printer.palette.dim(&format!("(skipped: {reason})"))
-                ));
+    let names = &selected.requests;
+    let jobs = usize::from(cx.args.jobs);
+    let mut next = 0;
+    while next < names.len() {
+        let mut group = vec![collection.request(&names[next])?];
+        if jobs > 1 && group[0].parallel {
+            while let Some(name) = names.get(next + group.len()) {
+                let spec = collection.request(name)?;
+                if !spec.parallel {
+                    break;
+                }
+                group.push(spec);
             }
-            record.verdict = if not_run {
-                Verdict::NotRun { reason }
-            } else {
-                Verdict::Skipped { reason }
-            };
-        } else {
-            log.say(&printer.heading(&collection.name, &spec.name));
-            let times = spec.retry.map_or(1, |r| r.times.max(1));
-            let interval = spec.retry.map_or(Duration::from_secs(1), |r| r.interval);
-            let mut network_retries = cx.args.retry;
-            let mut attempt_no = 1;
-            loop {
-                let last_by_count = attempt_no >= times;
-                let sent = exchange::attempt(
+        }
+        next += group.len();
+        let reasons: Vec<Option<String>> = group
+            .iter()
+            .map(|spec| {
+                skip_reason(cx, collection, spec, &resolver, &requests)
+                    .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
+            })
+            .collect();
+        let results = if group.len() == 1 {
+            vec![
+                one_request(
+                    cx,
                     plan,
-                    settings,
                     collection,
-                    spec,
+                    group[0],
                     &resolver,
-                    &mut log,
-                    last_by_count,
+                    reasons[0].clone(),
+                    cx.hold,
                 )
-                .await;
-                let failures = sent.attempt.failures.clone();
-                record.attempts.push(sent.attempt);
-                for (var, value) in sent.captured {
-                    resolver.set(&var, value);
+                .await,
+            ]
+        } else {
+            // Independent requests at once, each on its own client (timings stay per request),
+            // each printed as one block.
+            let mut workers = Vec::new();
+            for _ in 0..jobs.min(group.len()) {
+                workers.push(plan.worker()?);
+            }
+            let mut results = Vec::new();
+            for (chunk_specs, chunk_reasons) in group
+                .chunks(workers.len())
+                .zip(reasons.chunks(workers.len()))
+            {
+                let runs = chunk_specs.iter().zip(chunk_reasons).zip(&workers).map(
+                    |((spec, reason), worker)| {
+                        one_request(
+                            cx,
+                            worker,
+                            collection,
+                            spec,
+                            &resolver,
+                            reason.clone(),
+                            true,
+                        )
+                    },
+                );
+                results.extend(futures_util::future::join_all(runs).await);
+            }
+            for worker in workers {
+                worker.shutdown().await;
+            }
+            results
+        };
+        for ((record, captured, held), spec) in results.into_iter().zip(&group) {
+            for (var, value) in captured {
+                resolver.set(&var, value);
+            }
+            if !held.is_empty() {
+                settings.printer.err(&held);
+            }
+            if cx.args.json {
+                let mut line = crate::report::ndjson::line(
+                    &collection.name,
+                    &collection.path,
+                    &record,
+                    &settings.masker,
+                );
+                line.push('\n');
+                crate::output::print_stdout(line.as_bytes())?;
+            }
+            if matches!(record.verdict, Verdict::Failed | Verdict::Errored { .. }) {
+                if cx.args.fail_fast {
+                    cx.stop.set(true);
                 }
-                match sent.outcome {
-                    Outcome::Passed | Outcome::DryRun => {
-                        record.verdict = Verdict::Passed;
-                        break;
-                    }
-                    Outcome::BrokenPipe => {
-                        record.verdict = Verdict::Passed;
-                        cx.stop.set(true);
-                        break;
-                    }
-                    Outcome::Failed if !last_by_count => {
-                        let first = failures.first().map_or(String::new(), |f| {
-                            format!(" ({}: expected {}, got {})", f.what, f.expected, f.actual)
-                        });
-                        log.say(&format!(
-                            "  {} attempt {attempt_no} of {times} failed{first}; again in {}\n",
-                            printer.palette.warn("↻"),
-                            crate::output::printer::fmt_duration(interval)
-                        ));
-                        tokio::time::sleep(interval).await;
-                        attempt_no += 1;
-                    }
-                    Outcome::Failed => {
-                        record.verdict = Verdict::Failed;
-                        break;
-                    }
-                    Outcome::Errored(Code::Network) if network_retries > 0 => {
-                        network_retries -= 1;
-                        let wait = Duration::from_millis(500);
-                        let left = match network_retries {
-                            1 => "1 retry left".to_string(),
-                            n => format!("{n} retries left"),
-                        };
-                        log.say(&format!(
-                            "  {} network error; retrying in {} ({left})\n",
-                            printer.palette.warn("↻"),
-                            crate::output::printer::fmt_duration(wait)
-                        ));
-                        tokio::time::sleep(wait).await;
-                    }
-                    Outcome::Errored(code) => {
-                        record.verdict = Verdict::Errored { code: code as u8 };
-                        break;
-                    }
+                let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+                for capture in spec.captures.iter().chain(webhook) {
+                    missing.push((capture.name.clone(), spec.name.clone()));
                 }
             }
+            requests.push(record);
         }
-        if let Some(last) = record.attempts.last()
-            && let Some(url) = last.request_text.lines().next()
-        {
-            // The URL as sent (masked by the reporters): `→ METHOD URL`.
-            if let Some(url) = url.split_whitespace().nth(2) {
-                record.url = url.to_string();
-            }
-        }
-        let held = log.take();
-        if !held.is_empty() {
-            printer.err(&held);
-        }
-        if cx.args.json {
-            let mut line = crate::report::ndjson::line(
-                &collection.name,
-                &collection.path,
-                &record,
-                &settings.masker,
-            );
-            line.push('\n');
-            crate::output::print_stdout(line.as_bytes())?;
-        }
-        if matches!(record.verdict, Verdict::Failed | Verdict::Errored { .. }) {
-            if cx.args.fail_fast {
-                cx.stop.set(true);
-            }
-            let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
-            for capture in spec.captures.iter().chain(webhook) {
-                missing.push((capture.name.clone(), spec.name.clone()));
-            }
-        }
-        requests.push(record);
     }
     Ok(CollectionReport {
         name: collection.name.clone(),
         path: collection.path.clone(),
         requests,
     })
+}
+
+/// One request: skipped with its reason, or sent (with retries). Returns its record, the
+/// values it captured, and its output if it was held (`hold`: printed later as one block).
+async fn one_request(
+    cx: &RunContext<'_>,
+    plan: &Plan,
+    collection: &Collection,
+    spec: &collection::RequestSpec,
+    resolver: &crate::resolve::Resolver,
+    skip: Option<String>,
+    hold: bool,
+) -> (RequestReport, Vec<(String, serde_json::Value)>, String) {
+    let settings = cx.settings;
+    let printer = &settings.printer;
+    let mut record = RequestReport {
+        name: spec.name.clone(),
+        line: spec.line,
+        method: spec.method.clone(),
+        url: spec.url.clone(),
+        verdict: Verdict::Passed,
+        attempts: Vec::new(),
+    };
+    let mut captured = Vec::new();
+    let mut log = if hold {
+        Log::held(settings)
+    } else {
+        Log::new(settings)
+    };
+    if let Some(reason) = skip {
+        let not_run = reason.starts_with("--fail-fast")
+            || reason.starts_with("depends on")
+            || reason.starts_with("needs `");
+        if !printer.quiet() {
+            log.say(&format!(
+                "{} {}\n",
+                printer.heading(&collection.name, &spec.name).trim_end(),
+                printer.palette.dim(&format!("(skipped: {reason})"))
+            ));
+        }
+        record.verdict = if not_run {
+            Verdict::NotRun { reason }
+        } else {
+            Verdict::Skipped { reason }
+        };
+        return (record, captured, log.take());
+    }
+    log.say(&printer.heading(&collection.name, &spec.name));
+    let times = spec.retry.map_or(1, |r| r.times.max(1));
+    let interval = spec.retry.map_or(Duration::from_secs(1), |r| r.interval);
+    let mut network_retries = cx.args.retry;
+    let mut attempt_no = 1;
+    loop {
+        let last_by_count = attempt_no >= times;
+        let sent = exchange::attempt(
+            plan,
+            settings,
+            collection,
+            spec,
+            resolver,
+            &mut log,
+            last_by_count,
+        )
+        .await;
+        let failures = sent.attempt.failures.clone();
+        record.attempts.push(sent.attempt);
+        match sent.outcome {
+            Outcome::Passed | Outcome::DryRun => {
+                record.verdict = Verdict::Passed;
+                captured = sent.captured;
+                break;
+            }
+            Outcome::BrokenPipe => {
+                record.verdict = Verdict::Passed;
+                cx.stop.set(true);
+                break;
+            }
+            Outcome::Failed if !last_by_count => {
+                let first = failures.first().map_or(String::new(), |f| {
+                    format!(" ({}: expected {}, got {})", f.what, f.expected, f.actual)
+                });
+                log.say(&format!(
+                    "  {} attempt {attempt_no} of {times} failed{first}; again in {}\n",
+                    printer.palette.warn("↻"),
+                    crate::output::printer::fmt_duration(interval)
+                ));
+                tokio::time::sleep(interval).await;
+                attempt_no += 1;
+            }
+            Outcome::Failed => {
+                record.verdict = Verdict::Failed;
+                captured = sent.captured;
+                break;
+            }
+            Outcome::Errored(Code::Network) if network_retries > 0 => {
+                network_retries -= 1;
+                let wait = Duration::from_millis(500);
+                let left = match network_retries {
+                    1 => "1 retry left".to_string(),
+                    n => format!("{n} retries left"),
+                };
+                log.say(&format!(
+                    "  {} network error; retrying in {} ({left})\n",
+                    printer.palette.warn("↻"),
+                    crate::output::printer::fmt_duration(wait)
+                ));
+                tokio::time::sleep(wait).await;
+            }
+            Outcome::Errored(code) => {
+                record.verdict = Verdict::Errored { code: code as u8 };
+                break;
+            }
+        }
+    }
+    if let Some(last) = record.attempts.last()
+        && let Some(url) = last.request_text.lines().next()
+    {
+        // The URL as sent (masked by the reporters): `→ METHOD URL`.
+        if let Some(url) = url.split_whitespace().nth(2) {
+            record.url = url.to_string();
+        }
+    }
+    (record, captured, log.take())
 }
 
 /// Why a request is not sent, if it isn't.
