@@ -7,6 +7,8 @@
 #      hurl --test big.hurl                          (one file: Hurl runs it sequentially)
 #      postie run big.toml -q                        (sequential)
 #      postie run part1..4.toml --jobs 4 -q          (4 collections of 250 at once)
+#      postie run part1..4.toml -q                   (sequential, 4 files: for the analysis,
+#                                                     see README.md "Where the time goes")
 #    Target: postie sequential median <= 0.8x Hurl's.
 # 2. Against `postie listen --delay 5ms` (a server that adds 5 ms per request; its inbox on
 #    /dev/shm, since it fsyncs every event), in ONE hyperfine run (-N, WARMUP2=1, RUNS2=5):
@@ -68,6 +70,7 @@ fast=$RESULTS/ci-fast.json
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$fast" \
     -n "hurl --test" "$HURL --test $work/big.hurl" \
     -n "postie sequential" "$POSTIE run $work/big.toml -q" \
+    -n "postie sequential, 4 files" "$POSTIE run ${parts[*]} -q" \
     -n "postie --jobs 4" "$POSTIE run ${parts[*]} --jobs 4 -q" > "$RESULTS/ci-fast.txt"
 
 # The slow server: postie listen answering small.json after DELAY.
