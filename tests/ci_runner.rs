@@ -1583,3 +1583,28 @@ fn parallel_requests_are_sent_at_once_with_jobs() -> TestResult {
     drop(server);
     Ok(())
 }
+
+#[test]
+fn quiet_with_jobs_prints_nothing_for_passing_requests() -> TestResult {
+    let server = support::http_server(|_| (200, vec![], b"ok".to_vec()));
+    let sandbox = Sandbox::new()?;
+    for c in ["a", "b"] {
+        sandbox.collection(
+            c,
+            &format!(
+                "[[requests]]\nname = \"r\"\nurl = \"{}\"\n",
+                server.url(&format!("/{c}"))
+            ),
+        )?;
+    }
+    let assert = sandbox
+        .postie()?
+        .args(["run", "a", "b", "--jobs", "2", "-q"])
+        .assert()
+        .code(0);
+    let out = assert.get_output();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stdout, b"");
+    assert_eq!(server.hits(), 2);
+    Ok(())
+}

@@ -42,6 +42,8 @@ pub struct Collection {
     pub source: String,
     /// Every `{{name}}` variable mentioned anywhere.
     mentioned: BTreeSet<String>,
+    /// Request name → position in `requests`.
+    index: std::collections::HashMap<String, usize>,
 }
 
 /// Errors from loading a collection or finding one.
@@ -111,7 +113,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Collection, CollectionError> {
 impl Collection {
     /// The request called `name`; unknown names get a did-you-mean or the list of requests.
     pub fn request(&self, name: &str) -> Result<&RequestSpec, CollectionError> {
-        if let Some(found) = self.requests.iter().find(|r| r.name == name) {
+        if let Some(found) = self.position(name).and_then(|i| self.requests.get(i)) {
             return Ok(found);
         }
         let names = || self.requests.iter().map(|r| r.name.as_str());
@@ -122,6 +124,11 @@ impl Collection {
             collection: self.name.clone(),
             hint,
         })
+    }
+
+    /// Where the request named `name` is in the file (0-based), if it exists.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
     }
 
     /// The `[env.NAME]` names, in file order.

@@ -90,6 +90,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
         path,
         source,
         mentioned: BTreeSet::new(),
+        newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
     };
     let root = root.get_ref();
     p.check_keys(root, TOP_KEYS, &[], " at the top level")?;
@@ -123,6 +124,11 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
         Some(v) => p.requests(v)?,
         None => Vec::new(),
     };
+    let index = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.clone(), i))
+        .collect();
     Ok(Collection {
         path: path.to_path_buf(),
         name,
@@ -134,6 +140,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
         secrets,
         source: source.to_string(),
         mentioned: p.mentioned,
+        index,
     })
 }
 
@@ -141,6 +148,8 @@ struct Parser<'s> {
     path: &'s Path,
     source: &'s str,
     mentioned: BTreeSet<String>,
+    /// Byte offsets of every `\n`, to turn spans into line numbers in O(log n).
+    newlines: Vec<usize>,
 }
 
 fn article_type(v: &DeValue<'_>) -> &'static str {
@@ -938,9 +947,7 @@ impl<'s> Parser<'s> {
 
     /// 1-based line of a span's start.
     fn line(&self, span: &Span) -> usize {
-        self.source
-            .get(..span.start)
-            .map_or(1, |before| before.matches('\n').count() + 1)
+        self.newlines.partition_point(|&offset| offset < span.start) + 1
     }
 
     /// `{ contains = "x", length = 3 }`, or a plain value meaning `equals`.

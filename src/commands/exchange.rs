@@ -54,6 +54,8 @@ pub struct Plan {
     dry_run: bool,
     inbox: Option<Arc<InboxServer>>,
     body_mode: BodyMode,
+    /// Keep the response text of passing requests too (for reports and NDJSON).
+    record: bool,
 }
 
 impl Plan {
@@ -106,6 +108,7 @@ impl Plan {
             dry_run: opts.dry_run,
             inbox,
             body_mode,
+            record: false,
         })
     }
 
@@ -119,7 +122,13 @@ impl Plan {
             dry_run: self.dry_run,
             inbox: self.inbox.clone(),
             body_mode: BodyMode::Discard,
+            record: self.record,
         })
+    }
+
+    /// Keep every exchange's text for the reports (otherwise only failures keep it).
+    pub fn record_exchanges(&mut self) {
+        self.record = true;
     }
 
     /// Bodies are not printed (`--json` owns stdout, or concurrent jobs).
@@ -164,6 +173,8 @@ pub struct Log<'a> {
     kept: Option<String>,
     /// Keep everything and let the caller print it (concurrent jobs: never interleaved).
     hold: bool,
+    /// Something failed (a held log of a passing request is dropped in quiet mode).
+    failed: bool,
 }
 
 impl<'a> Log<'a> {
@@ -173,6 +184,7 @@ impl<'a> Log<'a> {
             settings,
             kept,
             hold: false,
+            failed: false,
         }
     }
 
@@ -182,6 +194,7 @@ impl<'a> Log<'a> {
             settings,
             kept: Some(String::new()),
             hold: true,
+            failed: false,
         }
     }
 
@@ -194,6 +207,7 @@ impl<'a> Log<'a> {
 
     /// The request failed: now show what was kept (quiet mode).
     pub fn failed(&mut self, text: &str) {
+        self.failed = true;
         if self.hold {
             self.say(text);
             return;
@@ -206,7 +220,7 @@ impl<'a> Log<'a> {
 
     /// What is held for the caller (held logs; quiet logs of passing requests are dropped).
     pub fn take(&mut self) -> String {
-        if self.hold {
+        if self.hold && (self.failed || !self.settings.printer.quiet()) {
             self.kept.take().unwrap_or_default()
         } else {
             String::new()
@@ -479,7 +493,12 @@ async fn send(
             }),
         }
     }
-    let response_text = plain.exchange_detail(request, &sent_view, &head, &kept, received);
+    // Building the text costs more than the rest of a passing request: only when needed.
+    let response_text = if plan.record || !failures.is_empty() {
+        plain.exchange_detail(request, &sent_view, &head, &kept, received)
+    } else {
+        String::new()
+    };
     let attempt = Attempt {
         started,
         duration: clock.elapsed(),

@@ -65,6 +65,9 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     if args.json {
         plan.discard_bodies();
     }
+    if args.json || !args.reports.is_empty() {
+        plan.record_exchanges();
+    }
     let jobs = usize::from(args.jobs).min(selected.len()).max(1);
     let cx = RunContext {
         args: &args,
@@ -563,32 +566,33 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
                 .map(|r| r.name.clone())
                 .collect(),
         };
+        let mut chosen: std::collections::HashSet<String> =
+            entry.requests.iter().cloned().collect();
         for name in names {
-            add_with_dependencies(&entry.collection, &mut entry.requests, &name);
+            add_with_dependencies(&entry.collection, &mut entry.requests, &mut chosen, &name);
         }
     }
     // Run requests of a collection in file order, whatever order they were named in.
     for entry in &mut selected {
-        let order = |name: &String| {
-            entry
-                .collection
-                .requests
-                .iter()
-                .position(|r| &r.name == name)
-        };
-        entry.requests.sort_by_key(order);
+        let collection = &entry.collection;
+        entry.requests.sort_by_key(|name| collection.position(name));
     }
     Ok(selected)
 }
 
-fn add_with_dependencies(collection: &Collection, into: &mut Vec<String>, name: &str) {
-    if into.iter().any(|n| n == name) {
+fn add_with_dependencies(
+    collection: &Collection,
+    into: &mut Vec<String>,
+    chosen: &mut std::collections::HashSet<String>,
+    name: &str,
+) {
+    if !chosen.insert(name.to_string()) {
         return;
     }
     into.push(name.to_string());
-    if let Some(spec) = collection.requests.iter().find(|r| r.name == name) {
+    if let Ok(spec) = collection.request(name) {
         for dependency in &spec.depends_on {
-            add_with_dependencies(collection, into, dependency);
+            add_with_dependencies(collection, into, chosen, dependency);
         }
     }
 }
@@ -639,7 +643,7 @@ fn shard(selected: &mut [Selected], k: u32, n: u32) {
     }
     units.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.2.cmp(&b.2)));
     let mut load = vec![0usize; n as usize];
-    let mut keep: Vec<(usize, String)> = Vec::new();
+    let mut keep: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
     for (ci, requests, _) in units {
         let target = (0..load.len()).min_by_key(|&i| (load[i], i)).unwrap_or(0);
         load[target] += requests.len();
