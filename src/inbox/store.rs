@@ -397,6 +397,9 @@ fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: Dura
     }
     let mut buf = Vec::new();
     let mut seq = 0;
+    // Where the next batch goes, and how far the file is already allocated (zero-filled).
+    let mut position = log.file.stream_position().unwrap_or(0);
+    let mut allocated = log.file.metadata().map_or(0, |m| m.len());
     while let Some(first) = rx.blocking_recv() {
         let mut jobs = Vec::new();
         let mut next = Some(first);
@@ -421,9 +424,14 @@ fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: Dura
         }
         // After a failed write or sync the file's state is unknown (and Linux may have
         // dropped the dirty pages): refuse everything from then on rather than guess.
-        if !failed.load(Ordering::SeqCst)
-            && let Err(e) = log.file.write_all(&buf)
-        {
+        let written = if failed.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            preallocate(&log.file, &mut allocated, position + buf.len() as u64)
+                .and_then(|()| log.file.write_all(&buf))
+        };
+        position += buf.len() as u64;
+        if let Err(e) = written {
             failed.store(true, Ordering::SeqCst);
             fail_jobs(jobs, &e.to_string());
         } else if let Err(std::sync::mpsc::SendError(batch)) = to_sync.send(Batch { seq, jobs }) {
@@ -432,6 +440,38 @@ fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: Dura
         seq += 1;
         buf.clear();
     }
+}
+
+/// Zero-filled space ahead of the writer, in steps of this size.
+const PREALLOCATE: u64 = 8 * 1024 * 1024;
+
+/// Make sure the file is allocated and zero-filled up to `needed`, so that the batches written
+/// into it change no file size or extent: `fdatasync` then flushes data only, not the
+/// journal (measured on this machine's disk: about half the latency per sync). Readers stop at
+/// the zeros (a zero record is never valid), and `open` cuts them before appending.
+#[cfg(unix)]
+fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    if needed <= *allocated {
+        return Ok(());
+    }
+    let target = needed.div_ceil(PREALLOCATE) * PREALLOCATE;
+    let zeros = vec![0u8; 1024 * 1024];
+    let mut at = *allocated;
+    while at < target {
+        let n = (target - at).min(zeros.len() as u64) as usize;
+        file.write_all_at(&zeros[..n], at)?;
+        at += n as u64;
+    }
+    file.sync_all()?;
+    *allocated = target;
+    Ok(())
+}
+
+/// Elsewhere the file simply grows with each batch.
+#[cfg(not(unix))]
+fn preallocate(_file: &File, _allocated: &mut u64, _needed: u64) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn syncer(
@@ -588,7 +628,13 @@ mod tests {
 
         // A crash mid-write leaves half a record.
         let path = dir.path().join(LOG);
-        let whole = std::fs::read(&path).unwrap_or_default();
+        let file = std::fs::read(&path).unwrap_or_default();
+        // The writer zero-fills ahead of itself; the records end before the zeros.
+        let (_, end) = scan(&file);
+        assert_eq!(file.len() as u64, PREALLOCATE);
+        assert!(file[end..].iter().all(|&b| b == 0));
+        assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(2));
+        let whole = file[..end].to_vec();
         let mut torn = whole.clone();
         torn.extend_from_slice(&[200, 0, 0, 0, 1, 2, 3]);
         assert!(std::fs::write(&path, &torn).is_ok());
