@@ -897,8 +897,7 @@ fn retry_flag_resends_after_a_dropped_connection() -> TestResult {
         "\
 flaky / get
 → GET http://127.0.0.1:PORT/thing
-postie: error: server closed the connection before sending a response
-  hint: the server dropped the request; check its logs, or whether it expects `https://`
+  ✗ server closed the connection before sending a response
   ↻ network error; retrying in T (1 retry left)
 → GET http://127.0.0.1:PORT/thing
 ← 200 OK  HTTP/1.1  6 B

@@ -175,6 +175,8 @@ pub struct Log<'a> {
     hold: bool,
     /// Something failed (a held log of a passing request is dropped in quiet mode).
     failed: bool,
+    /// Another attempt follows a network error (`--retry`): say it in one line.
+    pub network_retry: bool,
 }
 
 impl<'a> Log<'a> {
@@ -185,6 +187,7 @@ impl<'a> Log<'a> {
             kept,
             hold: false,
             failed: false,
+            network_retry: false,
         }
     }
 
@@ -195,6 +198,7 @@ impl<'a> Log<'a> {
             kept: Some(String::new()),
             hold: true,
             failed: false,
+            network_retry: false,
         }
     }
 
@@ -323,7 +327,16 @@ async fn send(
         _ => None,
     };
     let errored = |log: &mut Log, failure: Failure, request_text: String| {
-        log.failed(&failure.render(&printer.palette));
+        if failure.code == Code::Network && log.network_retry {
+            // Not the end: the run retries and says so on the next line.
+            log.say(&format!(
+                "  {} {}\n",
+                printer.palette.warn("✗"),
+                failure.message
+            ));
+        } else {
+            log.failed(&failure.render(&printer.palette));
+        }
         Sent {
             outcome: Outcome::Errored(failure.code),
             captured: Vec::new(),

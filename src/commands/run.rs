@@ -374,6 +374,7 @@ async fn one_request(
     let mut attempt_no = 1;
     loop {
         let last_by_count = attempt_no >= times;
+        log.network_retry = network_retries > 0;
         let sent = exchange::attempt(
             plan,
             settings,
