@@ -68,7 +68,8 @@ impl Settings {
         &self,
         collection: &crate::collection::Collection,
     ) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
-        use crate::resolve::secrets::{MaskingSource, env_var_name, run_command};
+        use crate::resolve::secrets::{MaskingSource, run_command};
+        use crate::secrets::env_var_name;
         let commands: Vec<(String, Vec<String>)> = collection
             .secrets
             .iter()

@@ -209,7 +209,7 @@ impl Scan<'_> {
             format!("literal credential in {what}"),
             format!(
                 "store it with `postie secret set {name}` and write `{{{{secret:{name}}}}}` instead (in CI: `POSTIE_SECRET_{}`)",
-                crate::resolve::secrets::env_var_name(&name).trim_start_matches("POSTIE_SECRET_")
+                crate::secrets::env_var_name(&name).trim_start_matches("POSTIE_SECRET_")
             ),
         );
     }

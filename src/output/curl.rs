@@ -168,7 +168,7 @@ fn quote_with(word: &str, secrets: &[(String, String)]) -> String {
         for (start, _) in word.match_indices(value.as_str()) {
             let end = start + value.len();
             if !found.iter().any(|(s, e, _)| start < *e && *s < end) {
-                found.push((start, end, crate::resolve::secrets::env_var_name(name)));
+                found.push((start, end, crate::secrets::env_var_name(name)));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The secret source a run uses: looks a secret up and registers its value with the masker
 //! before anyone can print it.
 
+use crate::secrets::env_var_name;
 use crate::output::mask::Masker;
 use crate::template::{SecretSource, SecretUnavailable};
 
@@ -88,18 +89,6 @@ pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavaila
     Ok(value)
 }
 
-/// `POSTIE_SECRET_<NAME>`: NAME upper-cased, every other character than A-Z and 0-9 as `_`.
-pub fn env_var_name(name: &str) -> String {
-    let mut var = String::from("POSTIE_SECRET_");
-    var.extend(name.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_uppercase()
-        } else {
-            '_'
-        }
-    }));
-    var
-}
 
 #[cfg(test)]
 mod tests {

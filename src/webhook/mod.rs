@@ -129,20 +129,6 @@ pub fn signing_secret(name: &str) -> Result<String, Failure> {
     }
 }
 
-/// `stripe_whsec` → `POSTIE_SECRET_STRIPE_WHSEC`.
-pub fn secret_env_var(name: &str) -> String {
-    let upper: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("POSTIE_SECRET_{upper}")
-}
 
 /// Check the request's signature under `scheme`. `now` is the clock for timestamp tolerance.
 pub fn verify(
