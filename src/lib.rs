@@ -7,6 +7,7 @@ pub mod collection;
 pub mod commands;
 pub mod context;
 pub mod error;
+pub mod glob;
 pub mod http;
 pub mod inbox;
 pub mod items;

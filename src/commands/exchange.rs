@@ -627,7 +627,7 @@ async fn wait_for_webhook(
             }
         };
         let label = format!("{} {}", event.method, event.path);
-        if !crate::inbox::view::glob_match(&expected.path, &event.path) {
+        if !crate::glob::matches(&expected.path, &event.path) {
             seen.push(format!("{label} (other path)"));
             continue;
         }

@@ -108,7 +108,7 @@ fn render_list(
             continue;
         }
         if let Some(glob) = &args.path
-            && !view::glob_match(glob, &s.event.path)
+            && !crate::glob::matches(glob, &s.event.path)
         {
             continue;
         }

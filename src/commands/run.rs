@@ -547,7 +547,7 @@ fn select(targets: &[String], settings: &Settings) -> Result<Vec<Selected>, Fail
                     .collection
                     .requests
                     .iter()
-                    .filter(|r| glob(&pattern, &r.name))
+                    .filter(|r| crate::glob::matches(&pattern, &r.name))
                     .map(|r| r.name.clone())
                     .collect();
                 if found.is_empty() {
@@ -596,29 +596,6 @@ fn add_with_dependencies(
             add_with_dependencies(collection, into, chosen, dependency);
         }
     }
-}
-
-/// `*` any run of characters, `?` one character.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// Keep shard `k` of `n`. Units that must stay together — a whole collection when any of its
@@ -766,16 +743,6 @@ fn stem(path: &std::path::Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs_match_names() {
-        assert!(glob("create-*", "create-plan"));
-        assert!(glob("*plan", "create-plan"));
-        assert!(glob("c?eate-*", "create-plan"));
-        assert!(!glob("create-?", "create-plan"));
-        assert!(glob("*", ""));
-        assert!(!glob("a*b", "ac"));
-    }
 
     #[test]
     fn truthy_values() {

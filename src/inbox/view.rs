@@ -168,34 +168,6 @@ pub fn render_line(event: &Event, note: Option<&str>, deliveries: &[Delivery]) -
     out
 }
 
-/// Shell-style glob on a path: `*` any run of characters (also `/`), `?` one character.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,15 +214,5 @@ mod tests {
         assert_eq!(v["body_encoding"], "base64");
         assert_eq!(v["note"], "n");
         assert_eq!(v["headers"], json!([]));
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("/hooks/*", "/hooks/github/push"));
-        assert!(glob_match("/h?oks", "/hooks"));
-        assert!(glob_match("*", ""));
-        assert!(!glob_match("/hooks/*", "/other"));
-        assert!(!glob_match("/a", "/ab"));
-        assert!(glob_match("*/push", "/hooks/github/push"));
     }
 }

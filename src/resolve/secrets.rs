@@ -1,8 +1,8 @@
 //! The secret source a run uses: looks a secret up and registers its value with the masker
 //! before anyone can print it.
 
-use crate::secrets::env_var_name;
 use crate::output::mask::Masker;
+use crate::secrets::env_var_name;
 use crate::template::{SecretSource, SecretUnavailable};
 
 type Lookup = dyn Fn(&str) -> Result<String, SecretUnavailable> + Send + Sync;
@@ -88,7 +88,6 @@ pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavaila
     }
     Ok(value)
 }
-
 
 #[cfg(test)]
 mod tests {

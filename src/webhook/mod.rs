@@ -129,7 +129,6 @@ pub fn signing_secret(name: &str) -> Result<String, Failure> {
     }
 }
 
-
 /// Check the request's signature under `scheme`. `now` is the clock for timestamp tolerance.
 pub fn verify(
     scheme: &Scheme,

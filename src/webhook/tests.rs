@@ -177,7 +177,10 @@ fn scheme_names_parse() {
 
 #[test]
 fn secret_env_var_names() {
-    assert_eq!(crate::secrets::env_var_name("stripe_whsec"), "POSTIE_SECRET_STRIPE_WHSEC");
+    assert_eq!(
+        crate::secrets::env_var_name("stripe_whsec"),
+        "POSTIE_SECRET_STRIPE_WHSEC"
+    );
     assert_eq!(
         crate::secrets::env_var_name("hook-secret.v2"),
         "POSTIE_SECRET_HOOK_SECRET_V2"
