@@ -1,7 +1,6 @@
 //! Exit codes and the one path that reports an error to the user.
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use crate::output::color::Palette;
 
@@ -81,12 +80,6 @@ impl Failure {
             let _ = writeln!(out, "  {} {hint}", palette.hint("hint:"));
         }
         out
-    }
-
-    pub fn report(&self, palette: &Palette) {
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(self.render(palette).as_bytes());
-        let _ = err.flush();
     }
 }
 

@@ -275,31 +275,6 @@ impl Printer {
         )
     }
 
-    /// `summary: 2 passed, 1 failed, 0 errored in 1.23 s`
-    pub fn summary(
-        &self,
-        passed: usize,
-        failed: usize,
-        errored: usize,
-        skipped: usize,
-        elapsed: Duration,
-    ) -> String {
-        let mut line = format!("{passed} passed, {failed} failed, {errored} errored");
-        if skipped > 0 {
-            let _ = write!(line, ", {skipped} not run");
-        }
-        let painted = if failed + errored > 0 {
-            self.palette.error(&line)
-        } else {
-            self.palette.status(200, &line)
-        };
-        format!(
-            "{} {painted} in {}\n",
-            self.palette.bold("summary:"),
-            fmt_duration(elapsed)
-        )
-    }
-
     pub fn warning(&self, text: &str) -> String {
         format!("{} {text}\n", self.palette.warn("postie: warning:"))
     }
@@ -343,14 +318,6 @@ mod tests {
         assert_eq!(
             plain(Verbosity::Verbose).request("POST", "http://x/p", &headers, &body),
             "→ POST http://x/p\n  Accept: application/json\n\n  {\"a\":1}\n\n"
-        );
-    }
-
-    #[test]
-    fn summary_counts() {
-        assert_eq!(
-            plain(Verbosity::Normal).summary(2, 1, 0, 0, Duration::from_millis(1_500)),
-            "summary: 2 passed, 1 failed, 0 errored in 1.50 s\n"
         );
     }
 

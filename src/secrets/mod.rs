@@ -15,8 +15,8 @@ pub use resolver::{EnvGetter, SecretResolver, StoreOpener, unavailable};
 
 use crate::error::{Code, Failure};
 
-/// What every masked secret value prints as.
-pub const MASK: &str = "••••••";
+/// What every masked secret value prints as (the masker's mask).
+pub use crate::output::mask::MASK;
 
 /// The keyring service under which postie stores its secrets.
 pub const SERVICE: &str = "postie";
