@@ -103,18 +103,7 @@ pub fn to_curl_with_secrets(req: &ResolvedRequest, secrets: &[(String, String)])
 
 /// `user:password` of a Basic `Authorization` header, if a secret is part of it.
 fn basic_with_secret(name: &str, value: &str, secrets: &[(String, String)]) -> Option<String> {
-    use base64::Engine as _;
-    if secrets.is_empty() || !name.eq_ignore_ascii_case("authorization") {
-        return None;
-    }
-    let (scheme, token) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .ok()?;
-    let credentials = String::from_utf8(decoded).ok()?;
+    let (_, credentials) = crate::output::mask::basic_credentials(name, value)?;
     secrets
         .iter()
         .any(|(_, v)| !v.is_empty() && credentials.contains(v.as_str()))

@@ -92,30 +92,19 @@ impl Masker {
     /// Register values derived from secrets in a request's headers: the base64 token of a
     /// Basic `Authorization` header whose `user:password` holds a secret.
     pub fn add_derived(&self, headers: &[(String, String)]) {
-        use base64::Engine as _;
         let secrets = self.secrets();
         if secrets.is_empty() {
             return;
         }
         for (name, value) in headers {
-            if !name.eq_ignore_ascii_case("authorization") {
-                continue;
-            }
-            let Some((scheme, token)) = value.split_once(' ') else {
+            let Some((token, credentials)) = basic_credentials(name, value) else {
                 continue;
             };
-            if !scheme.eq_ignore_ascii_case("basic") {
-                continue;
-            }
-            let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(token.trim()) else {
-                continue;
-            };
-            let credentials = String::from_utf8_lossy(&decoded);
             if let Some((secret, _)) = secrets
                 .iter()
                 .find(|(_, v)| credentials.contains(v.as_str()))
             {
-                self.add(secret, token.trim());
+                self.add(secret, token);
             }
         }
     }
@@ -164,6 +153,23 @@ impl Masker {
             out: Vec::new(),
         }
     }
+}
+
+/// A Basic `Authorization` header's token and its decoded `user:password`.
+pub fn basic_credentials<'v>(name: &str, value: &'v str) -> Option<(&'v str, String)> {
+    use base64::Engine as _;
+    if !name.eq_ignore_ascii_case("authorization") {
+        return None;
+    }
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let token = token.trim();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .ok()?;
+    Some((token, String::from_utf8(decoded).ok()?))
 }
 
 /// The forms a value may be shown in: as is, JSON-escaped, percent-encoded.

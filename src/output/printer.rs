@@ -102,9 +102,11 @@ impl Printer {
     fn request_body(&self, body: &Body, json: bool) -> String {
         match body {
             Body::None => String::new(),
-            Body::Bytes(bytes) if json && self.pretty_json(bytes).is_some() => {
+            Body::Bytes(bytes)
+                if let Some(pretty) = json.then(|| self.pretty_json(bytes)).flatten() =>
+            {
                 let mut out = String::from("\n");
-                for line in self.pretty_json(bytes).unwrap_or_default().lines() {
+                for line in pretty.lines() {
                     let _ = writeln!(out, "  {line}");
                 }
                 out.push('\n');
