@@ -42,6 +42,8 @@ pub enum Outcome {
 /// What one attempt gave: how it ended, the variables it captured, its record.
 pub struct Sent {
     pub outcome: Outcome,
+    /// The URL as sent, once the request got that far.
+    pub url: Option<String>,
     pub captured: Vec<(String, serde_json::Value)>,
     pub attempt: Attempt,
 }
@@ -253,6 +255,7 @@ pub async fn attempt(
             let failure = Failure::from(err);
             log.failed(&failure.render(&settings.printer.palette));
             Sent {
+                url: None,
                 outcome: Outcome::Errored(failure.code),
                 captured: Vec::new(),
                 attempt: errored_attempt(started, Duration::ZERO, String::new(), &failure),
@@ -313,6 +316,7 @@ async fn send(
             Err(failure) => {
                 log.failed(&failure.render(&printer.palette));
                 return Sent {
+                    url: None,
                     outcome: Outcome::Errored(failure.code),
                     captured: Vec::new(),
                     attempt: errored_attempt(started, Duration::ZERO, String::new(), &failure),
@@ -326,7 +330,7 @@ async fn send(
         (Some(_), Some(inbox)) => Some(inbox.subscribe()),
         _ => None,
     };
-    let errored = |log: &mut Log, failure: Failure, request_text: String| {
+    let errored = |log: &mut Log, failure: Failure, request_text: String, url: Option<String>| {
         if failure.code == Code::Network && log.network_retry {
             // Not the end: the run retries and says so on the next line.
             log.say(&format!(
@@ -338,6 +342,7 @@ async fn send(
             log.failed(&failure.render(&printer.palette));
         }
         Sent {
+            url,
             outcome: Outcome::Errored(failure.code),
             captured: Vec::new(),
             attempt: errored_attempt(started, clock.elapsed(), request_text, &failure),
@@ -345,8 +350,9 @@ async fn send(
     };
     let prepared = match client.prepare(request) {
         Ok(prepared) => prepared,
-        Err(err) => return errored(log, Failure::from(err), String::new()),
+        Err(err) => return errored(log, Failure::from(err), String::new(), None),
     };
+    let sent_url = prepared.url.to_string();
     let request_text = plain.request(
         &prepared.method,
         prepared.url.as_str(),
@@ -367,6 +373,7 @@ async fn send(
             printer.palette.dim("(dry run: not sent)")
         ));
         return Sent {
+            url: Some(sent_url.clone()),
             outcome: Outcome::DryRun,
             captured: Vec::new(),
             attempt: Attempt {
@@ -393,7 +400,7 @@ async fn send(
     );
     let response = match client.execute(prepared).await {
         Ok(response) => response,
-        Err(err) => return errored(log, Failure::from(err), request_text),
+        Err(err) => return errored(log, Failure::from(err), request_text, Some(sent_url)),
     };
     let head = response.head.clone();
     log.say(&printer.response(&head));
@@ -435,6 +442,7 @@ async fn send(
     {
         Ok((BodyWritten::BrokenPipe, _)) => {
             return Sent {
+                url: Some(sent_url.clone()),
                 outcome: Outcome::BrokenPipe,
                 captured: Vec::new(),
                 attempt: errored_attempt(
@@ -446,8 +454,17 @@ async fn send(
             };
         }
         Ok(written) => written,
-        Err(SinkError::Http(err)) => return errored(log, Failure::from(err), request_text),
-        Err(err) => return errored(log, Failure::usage(err.to_string()), request_text),
+        Err(SinkError::Http(err)) => {
+            return errored(log, Failure::from(err), request_text, Some(sent_url));
+        }
+        Err(err) => {
+            return errored(
+                log,
+                Failure::usage(err.to_string()),
+                request_text,
+                Some(sent_url),
+            );
+        }
     };
     if let Some(note) = sink::describe(&written) {
         log.say(&format!("  {}\n", printer.palette.dim(&note)));
@@ -529,6 +546,7 @@ async fn send(
             let _ = sink::write_kept(bytes, content_type.as_deref(), &plan.body_mode).await;
         }
         return Sent {
+            url: Some(sent_url.clone()),
             outcome: Outcome::Passed,
             captured,
             attempt,
@@ -546,6 +564,7 @@ async fn send(
         log.failed(&lines.concat());
     }
     Sent {
+        url: Some(sent_url.clone()),
         outcome: Outcome::Failed,
         captured,
         attempt,

@@ -386,6 +386,9 @@ async fn one_request(
         )
         .await;
         let failures = sent.attempt.failures.clone();
+        if let Some(url) = sent.url {
+            record.url = url;
+        }
         record.attempts.push(sent.attempt);
         match sent.outcome {
             Outcome::Passed | Outcome::DryRun => {
@@ -433,14 +436,6 @@ async fn one_request(
                 record.verdict = Verdict::Errored { code: code as u8 };
                 break;
             }
-        }
-    }
-    if let Some(last) = record.attempts.last()
-        && let Some(url) = last.request_text.lines().next()
-    {
-        // The URL as sent (masked by the reporters): `→ METHOD URL`.
-        if let Some(url) = url.split_whitespace().nth(2) {
-            record.url = url.to_string();
         }
     }
     (record, captured, log.take())
