@@ -490,15 +490,15 @@ fn needs_missing_capture(
     if missing.is_empty() {
         return None;
     }
-    let Err(err) = resolver.resolve(collection, spec) else {
+    let Err(crate::resolve::ResolveError::UnknownVariable { name, .. }) =
+        resolver.resolve(collection, spec)
+    else {
         return None;
     };
-    let message = err.to_string();
-    missing.iter().find_map(|(var, by)| {
-        message
-            .starts_with(&format!("unknown variable `{var}`"))
-            .then(|| format!("needs `{var}`, which `{by}` did not capture"))
-    })
+    missing
+        .iter()
+        .find(|(var, _)| *var == name)
+        .map(|(var, by)| format!("needs `{var}`, which `{by}` did not capture"))
 }
 
 fn truthy(value: &str) -> bool {

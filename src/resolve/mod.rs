@@ -34,6 +34,12 @@ pub enum ResolveError {
     /// environment variable).
     #[error("{0}")]
     Invalid(Box<SourceDiagnostic>),
+    /// A `{{NAME}}` that no variable, environment, `--var` or capture defines.
+    #[error("{diagnostic}")]
+    UnknownVariable {
+        name: String,
+        diagnostic: Box<SourceDiagnostic>,
+    },
     /// A `{{secret:NAME}}` could not be resolved.
     #[error("{0}")]
     Secret(Box<SourceDiagnostic>),
@@ -383,7 +389,10 @@ impl<'a> Cx<'a> {
                 let message = format!("unknown variable `{name}`{}", self.context());
                 let hint = suggestion(name, self.resolver.vars.keys().map(String::as_str))
                     .unwrap_or_else(|| format!("define it in `[vars]` or pass `--var {name}=…`"));
-                return Err(self.invalid(span, message, Some(hint)));
+                return Err(ResolveError::UnknownVariable {
+                    name: name.to_string(),
+                    diagnostic: Box::new(self.collection.diagnostic(span, message, Some(hint))),
+                });
             }
             Some(VarSource::Literal(value)) => value.clone(),
             Some(VarSource::Defined(definition)) => {
