@@ -9,84 +9,14 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use regex::Regex;
+use support::sandbox::{Sandbox, normalise};
 use support::{Recorded, Reply};
 
 type TestResult = Result<(), Box<dyn Error>>;
-
-/// A temp dir per test: the working directory, HOME and the XDG dirs of one postie run.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Result<Sandbox, Box<dyn Error>> {
-        let dir = tempfile::tempdir()?;
-        for sub in ["home", "config", "data", "collections"] {
-            std::fs::create_dir_all(dir.path().join(sub))?;
-        }
-        Ok(Sandbox { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Writes `collections/NAME.toml`, so that `postie run NAME` finds it.
-    fn collection(&self, name: &str, toml: &str) -> std::io::Result<()> {
-        std::fs::write(
-            self.path().join("collections").join(format!("{name}.toml")),
-            toml,
-        )
-    }
-
-    /// `postie` with a deterministic environment: not a terminal, CI, no proxies.
-    fn postie(&self) -> Result<Command, Box<dyn Error>> {
-        let mut cmd = Command::cargo_bin("postie")?;
-        let root = self.path();
-        cmd.current_dir(root)
-            .env_remove("NO_COLOR")
-            .env_remove("POSTIE_TEST_TTY")
-            .env_remove("GITHUB_ACTIONS")
-            .env("CI", "true")
-            .env("TERM", "xterm-256color")
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("data"))
-            .timeout(Duration::from_secs(60));
-        for var in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            cmd.env_remove(var);
-        }
-        Ok(cmd)
-    }
-}
-
-/// Output with durations, the given ports and `date` header values made stable.
-fn normalise(bytes: &[u8], ports: &[u16]) -> Result<String, Box<dyn Error>> {
-    let mut text = String::from_utf8(bytes.to_vec())?;
-    for port in ports {
-        text = text.replace(&format!(":{port}"), ":PORT");
-    }
-    let durations = Regex::new(r"\d+(\.\d+)? (µs|ms|s)\b")?;
-    let text = durations.replace_all(&text, "T").into_owned();
-    let date = Regex::new(r"(?m)^( +)date: .*$")?;
-    let text = date.replace_all(&text, "${1}date: DATE").into_owned();
-    // Column padding of the summary table depends on the widths of the real timings.
-    let gaps = Regex::new(r"(\S) {2,}")?;
-    Ok(gaps.replace_all(&text, "$1  ").into_owned())
-}
 
 /// The `✗` lines (failed checks) of a run's stderr, in order.
 fn failure_lines(stderr: &[u8]) -> Vec<String> {

@@ -9,72 +9,25 @@ mod support;
 
 use std::error::Error;
 use std::io::{Read, Write};
-use std::time::Duration;
 
-use assert_cmd::Command;
 use regex::Regex;
+use support::sandbox::Sandbox;
 use support::{Reply, TestServer};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
-/// A temp dir per test: the working directory, HOME and the XDG dirs of one postie run.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Result<Sandbox, Box<dyn Error>> {
-        let dir = tempfile::tempdir()?;
-        for sub in ["home", "config", "data", "collections"] {
-            std::fs::create_dir_all(dir.path().join(sub))?;
-        }
-        Ok(Sandbox { dir })
-    }
-
-    /// Writes `collections/shop.toml` with one GET request per `(name, path)` of `server`.
-    fn shop(&self, server: &TestServer, requests: &[(&str, &str)]) -> std::io::Result<()> {
-        let toml: String = requests
-            .iter()
-            .map(|(name, path)| {
-                format!(
-                    "[[requests]]\nname = \"{name}\"\nurl = \"{}\"\n",
-                    server.url(path)
-                )
-            })
-            .collect();
-        std::fs::write(self.dir.path().join("collections").join("shop.toml"), toml)
-    }
-
-    /// `postie` with a deterministic environment: not a terminal, CI, no proxies.
-    fn std_command(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"));
-        let root = self.dir.path();
-        cmd.current_dir(root)
-            .env_remove("NO_COLOR")
-            .env_remove("POSTIE_TEST_TTY")
-            .env("CI", "true")
-            .env("TERM", "xterm-256color")
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("data"));
-        for var in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd
-    }
-
-    fn postie(&self) -> Command {
-        let mut cmd = Command::from_std(self.std_command());
-        cmd.timeout(Duration::from_secs(60));
-        cmd
-    }
+/// Writes `collections/shop.toml` with one GET request per `(name, path)` of `server`.
+fn shop(sandbox: &Sandbox, server: &TestServer, requests: &[(&str, &str)]) -> std::io::Result<()> {
+    let toml: String = requests
+        .iter()
+        .map(|(name, path)| {
+            format!(
+                "[[requests]]\nname = \"{name}\"\nurl = \"{}\"\n",
+                server.url(path)
+            )
+        })
+        .collect();
+    sandbox.collection("shop", &toml)
 }
 
 /// stderr with durations and the server's port made stable.
@@ -136,9 +89,9 @@ fn output_file_gets_a_large_binary_body_byte_exact() -> TestResult {
     let served = data.clone();
     let server = support::http_server(move |_| reply("application/octet-stream", &served));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .args(["run", "shop", "-o", "out.bin"])
         .assert()
         .code(0);
@@ -158,9 +111,9 @@ fn output_file_gets_a_large_binary_body_byte_exact() -> TestResult {
 fn output_file_with_two_requests_is_a_usage_error() -> TestResult {
     let server = support::http_server(|_| reply("text/plain", b"x"));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("one", "/one"), ("two", "/two")])?;
+    shop(&sandbox, &server, &[("one", "/one"), ("two", "/two")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .args(["run", "shop", "-o", "out.bin"])
         .assert()
         .code(2);
@@ -182,9 +135,9 @@ postie: error: `-o/--output` takes one request, but 2 are selected
 fn binary_body_on_a_terminal_is_withheld_with_a_note() -> TestResult {
     let server = support::http_server(|_| reply("application/octet-stream", &binary(3000)));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout,stderr")
         .args(["run", "shop", "--color", "never"])
         .assert()
@@ -204,9 +157,9 @@ binary body (3.0 KB) not shown: use `-o FILE` to save it\n  connect T · ttfb T 
 fn json_on_a_terminal_is_pretty_printed() -> TestResult {
     let server = support::http_server(|_| reply("application/json", JSON));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout")
         .args(["run", "shop", "--color", "never"])
         .assert()
@@ -221,9 +174,9 @@ fn json_on_a_terminal_is_pretty_printed() -> TestResult {
 fn json_with_color_always_on_a_terminal_is_coloured() -> TestResult {
     let server = support::http_server(|_| reply("application/json", JSON));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout")
         .args(["run", "shop", "--color", "always"])
         .assert()
@@ -240,12 +193,12 @@ fn json_with_color_always_on_a_terminal_is_coloured() -> TestResult {
 fn piped_json_is_byte_exact_unless_pretty_is_asked() -> TestResult {
     let server = support::http_server(|_| reply("application/json", JSON));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
-    let assert = sandbox.postie().args(["run", "shop"]).assert().code(0);
+    shop(&sandbox, &server, &[("body", "/body")])?;
+    let assert = sandbox.command().args(["run", "shop"]).assert().code(0);
     assert_eq!(assert.get_output().stdout, JSON);
 
     let assert = sandbox
-        .postie()
+        .command()
         .args(["run", "shop", "--pretty"])
         .assert()
         .code(0);
@@ -259,9 +212,9 @@ fn piped_json_is_byte_exact_unless_pretty_is_asked() -> TestResult {
 fn text_on_a_terminal_gets_a_final_newline() -> TestResult {
     let server = support::http_server(|_| reply("text/plain", b"hello there"));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout")
         .args(["run", "shop"])
         .assert()
@@ -270,7 +223,7 @@ fn text_on_a_terminal_gets_a_final_newline() -> TestResult {
         String::from_utf8_lossy(&assert.get_output().stdout),
         "hello there\n"
     );
-    let assert = sandbox.postie().args(["run", "shop"]).assert().code(0);
+    let assert = sandbox.command().args(["run", "shop"]).assert().code(0);
     assert_eq!(
         String::from_utf8_lossy(&assert.get_output().stdout),
         "hello there"
@@ -283,7 +236,7 @@ fn closed_stdout_pipe_ends_quietly_with_success() -> TestResult {
     let body: Vec<u8> = b"0123456789abcde\n".repeat(125_000);
     let server = support::http_server(move |_| reply("text/plain", &body));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let mut child = sandbox
         .std_command()
         .args(["run", "shop"])
@@ -315,7 +268,7 @@ fn closed_pipe_while_pretty_printing_ends_quietly_with_success() -> TestResult {
     body.extend_from_slice(b"{\"n\":2}]");
     let server = support::http_server(move |_| reply("application/json", &body));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let mut child = sandbox
         .std_command()
         .args(["run", "shop", "--pretty"])
@@ -344,9 +297,9 @@ shop / body
 fn invalid_json_on_a_terminal_is_shown_as_received_with_a_note() -> TestResult {
     let server = support::http_server(|_| reply("application/json", b"{\"name\": \"Ada\""));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout")
         .args(["run", "shop"])
         .assert()
@@ -360,7 +313,7 @@ fn invalid_json_on_a_terminal_is_shown_as_received_with_a_note() -> TestResult {
 
     // Piped with `--pretty`, the body stays byte-exact: no newline is added.
     let assert = sandbox
-        .postie()
+        .command()
         .args(["run", "shop", "--pretty"])
         .assert()
         .code(0);
@@ -382,9 +335,9 @@ fn large_json_broken_partway_is_shown_with_a_note() -> TestResult {
     let size = body.len();
     let server = support::http_server(move |_| reply("application/json", &body));
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
+    shop(&sandbox, &server, &[("body", "/body")])?;
     let assert = sandbox
-        .postie()
+        .command()
         .env("POSTIE_TEST_TTY", "stdout")
         .args(["run", "shop", "--color", "never"])
         .assert()
@@ -426,8 +379,8 @@ fn gzip_body_is_decoded() -> TestResult {
         )
     });
     let sandbox = Sandbox::new()?;
-    sandbox.shop(&server, &[("body", "/body")])?;
-    let assert = sandbox.postie().args(["run", "shop"]).assert().code(0);
+    shop(&sandbox, &server, &[("body", "/body")])?;
+    let assert = sandbox.command().args(["run", "shop"]).assert().code(0);
     let out = assert.get_output();
     assert!(out.stdout == plain, "stdout is not the decoded body");
     assert_eq!(

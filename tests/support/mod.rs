@@ -6,6 +6,8 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod sandbox;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
