@@ -21,7 +21,8 @@ use crate::output::color::Palette;
 use crate::webhook::relay::{self, Answer};
 use crate::webhook::{self, Scheme, Verdict};
 
-/// What the printing thread is handed, in order.
+/// What the printing thread is handed, in order (in batches: one hand-over per batch of
+/// events made durable together, not one per event).
 enum Shown {
     Event(Event),
     Delivered(Delivery, Option<Answer>),
@@ -140,13 +141,15 @@ fn bind_failure(bind: SocketAddr, err: &std::io::Error) -> Failure {
 /// has gone (stdout closed).
 async fn consume(
     mut events: mpsc::UnboundedReceiver<Event>,
-    out: std_mpsc::Sender<Shown>,
+    out: std_mpsc::Sender<Vec<Shown>>,
     forward: Option<(url::Url, Client)>,
     writer: Option<Writer>,
 ) {
+    let mut arrived = Vec::new();
     let Some((base, client)) = forward else {
-        while let Some(event) = events.recv().await {
-            if out.send(Shown::Event(event)).is_err() {
+        while events.recv_many(&mut arrived, BATCH).await > 0 {
+            let shown = arrived.drain(..).map(Shown::Event).collect();
+            if out.send(shown).is_err() {
                 return;
             }
         }
@@ -155,9 +158,15 @@ async fn consume(
     let (queue, mut queued) = mpsc::unbounded_channel::<Event>();
     let router_out = out.clone();
     let router = async move {
-        while let Some(event) = events.recv().await {
-            if router_out.send(Shown::Event(event.clone())).is_err() || queue.send(event).is_err() {
+        while events.recv_many(&mut arrived, BATCH).await > 0 {
+            let shown = arrived.iter().cloned().map(Shown::Event).collect();
+            if router_out.send(shown).is_err() {
                 return;
+            }
+            for event in arrived.drain(..) {
+                if queue.send(event).is_err() {
+                    return;
+                }
             }
         }
     };
@@ -173,7 +182,7 @@ async fn consume(
                 // A delivery that cannot be recorded is still shown.
                 let _ = writer.record_delivery(delivery.clone()).await;
             }
-            if out.send(Shown::Delivered(delivery, answer)).is_err() {
+            if out.send(vec![Shown::Delivered(delivery, answer)]).is_err() {
                 return;
             }
         }
@@ -205,7 +214,10 @@ pub fn delivery(
     (delivery, answer)
 }
 
-fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
+/// Most events handed to the printer at once.
+const BATCH: usize = 1024;
+
+fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
     // With --json and forwarding, an event is printed once its delivery is known, so each
     // line is one whole event.
     let mut waiting: HashMap<u64, Event> = HashMap::new();
@@ -213,18 +225,20 @@ fn print_loop(shown: &std_mpsc::Receiver<Shown>, view: &View) {
     while let Ok(first) = shown.recv() {
         // Under load, write whatever has queued up with one system call.
         let mut next = Some(first);
-        while let Some(item) = next.take() {
-            match item {
-                Shown::Event(event) if view.json && view.forwarding => {
-                    waiting.insert(event.id, event);
+        while let Some(batch) = next.take() {
+            for item in batch {
+                match item {
+                    Shown::Event(event) if view.json && view.forwarding => {
+                        waiting.insert(event.id, event);
+                    }
+                    Shown::Event(_) if view.quiet => {}
+                    Shown::Event(event) => text.push_str(&render(&event, None, view)),
+                    Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
+                    Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
+                        Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
+                        None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
+                    },
                 }
-                Shown::Event(_) if view.quiet => {}
-                Shown::Event(event) => text.push_str(&render(&event, None, view)),
-                Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
-                Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
-                    Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
-                    None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
-                },
             }
             if text.len() < 1 << 20 {
                 next = shown.try_recv().ok();

@@ -116,10 +116,12 @@ impl InboxServer {
             None => None,
             Some(log) => {
                 let (live, tap) = (live.clone(), options.tap.clone());
-                let durable = move |event: &Event| {
-                    let _ = live.send(event.clone());
+                let durable = move |event: Event| {
+                    if live.receiver_count() > 0 {
+                        let _ = live.send(event.clone());
+                    }
                     if let Some(tap) = &tap {
-                        let _ = tap.send(event.clone());
+                        let _ = tap.send(event);
                     }
                 };
                 Some(log.spawn(durable).map_err(io::Error::other)?)

@@ -3,26 +3,31 @@
 //! `DIR/events.log` starts with an 8-byte magic and holds records
 //! `[u32 LE length][u32 LE crc32][payload]`, payload = `[u8 kind][u32 LE meta length][JSON
 //! meta][body bytes]`. Kind 1 is an event (the body is its exact bytes), kind 2 the outcome
-//! of a forwarded delivery (no body). One writer thread appends whatever has queued up as
-//! one batch; a syncer thread calls `fdatasync` once for the whole batch and only then
-//! acknowledges each event in it, so an acknowledged event survives `kill -9` (and a power
-//! cut) and one fsync covers many events. Up to 16 syncs overlap (`SYNCERS`). On open the log is
-//! scanned (that scan is the index); a torn or corrupt tail, left by a crash mid-write, is
-//! cut off by the writer and ignored by readers. The writer holds an exclusive lock on the
-//! file, so two listeners cannot interleave.
+//! of a forwarded delivery (no body).
+//!
+//! Group commit: an append encodes its record into a shared buffer (on the caller's thread,
+//! under a short lock) and waits. A flusher thread takes everything buffered as one batch,
+//! writes it and calls `fdatasync` once for all of it; only then are the appends in it
+//! answered, so an acknowledged event survives `kill -9` (and a power cut) and one sync covers
+//! every event that arrived during the previous one. Syncs overlap only when the disk is slow
+//! to flush ([`SPACING`]). Waking the appenders costs one cross-thread wake-up per sync: a
+//! relay task on the runtime wakes them there.
+//!
+//! On open the log is scanned (that scan is the index); a torn or corrupt tail, left by a
+//! crash mid-write, is cut off by the writer and ignored by readers. The writer holds an
+//! exclusive lock on the file, so two listeners cannot interleave.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, watch};
 
 use super::Event;
 
@@ -30,8 +35,6 @@ const MAGIC: &[u8; 8] = b"PSTINBX1";
 const LOG: &str = "events.log";
 const KIND_EVENT: u8 = 1;
 const KIND_DELIVERY: u8 = 2;
-/// Most bytes written between two fsyncs (a batch stops growing past this).
-const BATCH_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why the inbox could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +81,23 @@ pub struct Stored {
     pub deliveries: Vec<Delivery>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// [`EventMeta`] borrowed from an [`Event`], for writing (same fields, same names).
+#[derive(Serialize)]
+struct EventMetaRef<'a> {
+    id: u64,
+    received_at_ns: u128,
+    remote: SocketAddr,
+    method: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+    version: &'a str,
+    authority: Option<&'a str>,
+    headers: &'a [(String, String)],
+    body_truncated: bool,
+    note: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
 struct EventMeta {
     id: u64,
     received_at_ns: u128,
@@ -216,14 +235,17 @@ fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
 }
 
 fn encode(kind: u8, meta: &[u8], body: &[u8], out: &mut Vec<u8>) {
-    let mut payload = Vec::with_capacity(5 + meta.len() + body.len());
-    payload.push(kind);
-    payload.extend_from_slice(&len32(meta.len()).to_le_bytes());
-    payload.extend_from_slice(meta);
-    payload.extend_from_slice(body);
-    out.extend_from_slice(&len32(payload.len()).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
+    let start = out.len();
+    let payload_len = 1 + 4 + meta.len() + body.len();
+    out.reserve(8 + payload_len);
+    out.extend_from_slice(&len32(payload_len).to_le_bytes());
+    out.extend_from_slice(&[0; 4]); // the CRC, filled in below
+    out.push(kind);
+    out.extend_from_slice(&len32(meta.len()).to_le_bytes());
+    out.extend_from_slice(meta);
+    out.extend_from_slice(body);
+    let crc = crc32fast::hash(&out[start + 8..]);
+    out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
 }
 
 /// Bodies are capped far below 4 GiB (`--max-body`), so lengths fit; saturate anyway.
@@ -243,12 +265,14 @@ fn lock(file: &File, path: &Path) -> Result<(), StoreError> {
 }
 
 /// An opened, locked inbox log, recovered and ready to append to; [`Log::spawn`] starts its
-/// writer thread.
+/// flusher threads.
 #[derive(Debug)]
 pub struct Log {
     dir: PathBuf,
     file: File,
     next_id: u64,
+    /// Where valid records end (the next record goes here).
+    end: u64,
 }
 
 impl Log {
@@ -281,13 +305,13 @@ impl Log {
         if end < bytes.len() {
             file.set_len(end as u64).map_err(open_err)?;
         }
-        file.seek(SeekFrom::Start(end as u64)).map_err(open_err)?;
         file.sync_all().map_err(open_err)?;
         let next_id = events.last().map_or(1, |s| s.event.id + 1);
         Ok(Log {
             dir: dir.to_owned(),
             file,
             next_id,
+            end: end as u64,
         })
     }
 
@@ -296,162 +320,376 @@ impl Log {
         &self.dir
     }
 
-    /// Start the writer thread. `durable` is called on that thread, in id order, with each
-    /// event once it is on disk (before its sender is answered).
-    pub fn spawn(
-        self,
-        durable: impl Fn(&Event) + Send + Sync + 'static,
-    ) -> Result<Writer, StoreError> {
-        let durable: Durable = Arc::new(durable);
-        let (tx, rx) = mpsc::unbounded_channel();
-        let dir = self.dir.clone();
-        std::thread::Builder::new()
-            .name("inbox-writer".into())
-            .spawn(move || writer_loop(self, rx, durable))
-            .map_err(|source| StoreError::Open { path: dir, source })?;
-        Ok(Writer { tx })
+    /// Start the flusher threads and return the handle to append through. `durable` is
+    /// called on the current tokio runtime (which this must be called in), in id order, with
+    /// each event once it is on disk, before the append that wrote it returns.
+    pub fn spawn(self, durable: impl FnMut(Event) + Send + 'static) -> Result<Writer, StoreError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|e| StoreError::Open {
+            path: self.dir.clone(),
+            source: io::Error::other(e),
+        })?;
+        let allocated = self.file.metadata().map_or(self.end, |m| m.len());
+        let shared = Arc::new(Shared {
+            file: self.file,
+            state: Mutex::new(State {
+                next_id: self.next_id,
+                buf: Vec::new(),
+                appended: self.end,
+                taken: self.end,
+                next_ticket: 0,
+                durable: self.end,
+                announce: VecDeque::new(),
+                in_flight: 0,
+                idle: 0,
+                standby: false,
+                last_start: Instant::now(),
+                failed: None,
+                closed: false,
+                flushers: 0,
+            }),
+            work: Condvar::new(),
+            turn: Mutex::new(Turn { next: 0, allocated }),
+            turn_changed: Condvar::new(),
+            synced: Notify::new(),
+        });
+        for _ in 0..FLUSHERS {
+            let for_thread = Arc::clone(&shared);
+            let started = std::thread::Builder::new()
+                .name("inbox-flush".into())
+                .spawn(move || flusher(&for_thread));
+            if let Err(source) = started {
+                shared.close();
+                return Err(StoreError::Open {
+                    path: self.dir,
+                    source,
+                });
+            }
+            shared.state().flushers += 1;
+        }
+        let (progress, watch) = watch::channel(Progress {
+            durable: self.end,
+            failed: None,
+        });
+        runtime.spawn(relay(Arc::clone(&shared), progress, Box::new(durable)));
+        Ok(Writer {
+            inner: Arc::new(WriterInner { shared, watch }),
+        })
     }
 }
 
-enum Job {
-    Event {
-        event: Event,
-        note: Option<String>,
-        done: oneshot::Sender<Result<u64, StoreError>>,
-    },
-    Delivery {
-        delivery: Delivery,
-        done: oneshot::Sender<Result<u64, StoreError>>,
-    },
+/// Threads that write and `fdatasync` batches. More than one lets syncs overlap when the
+/// disk is slow to flush (see [`SPACING`]).
+const FLUSHERS: usize = 8;
+
+/// A second sync starts while one is still running only when the running one started at least
+/// this long ago. On a disk that flushes in a fraction of a millisecond one sync at a time
+/// covers everything (large batches, few system calls and thread switches); on one that takes
+/// milliseconds, syncs overlap every `SPACING` so an event waits little more than one flush.
+const SPACING: Duration = Duration::from_micros(300);
+
+/// What appenders, flushers and the relay task share.
+struct Shared {
+    file: File,
+    state: Mutex<State>,
+    /// Flushers wait here for appended bytes.
+    work: Condvar,
+    /// Batches are written in the order they were taken (a sync then covers every batch
+    /// taken before its own).
+    turn: Mutex<Turn>,
+    turn_changed: Condvar,
+    /// A flusher finished a sync (or failed, or stopped): wakes the relay task.
+    synced: Notify,
 }
 
-/// The handle the server and the forwarder append through (cheap to clone).
+struct State {
+    next_id: u64,
+    /// Records appended and not yet taken by a flusher.
+    buf: Vec<u8>,
+    /// File offset where appended records end (`buf` ends here).
+    appended: u64,
+    /// File offset where taken batches end (`buf` starts here).
+    taken: u64,
+    next_ticket: u64,
+    /// Every record below this offset is on disk.
+    durable: u64,
+    /// Events not yet announced, in id order, with the offset where each record ends.
+    announce: VecDeque<(u64, Event)>,
+    /// Batches being written and synced.
+    in_flight: usize,
+    /// Flushers waiting for work.
+    idle: usize,
+    /// One idle flusher waits for `SPACING` to start an overlapping sync.
+    standby: bool,
+    last_start: Instant,
+    /// After a failed write or sync the file's state is unknown (and Linux may have dropped
+    /// the dirty pages): everything is refused from then on.
+    failed: Option<String>,
+    /// Every [`Writer`] is gone: flushers finish what was appended and stop.
+    closed: bool,
+    /// Flusher threads still running.
+    flushers: usize,
+}
+
+struct Turn {
+    /// The ticket of the batch that may write next.
+    next: u64,
+    /// How far the file is allocated (zero-filled) ahead of the records.
+    allocated: u64,
+}
+
+/// What the relay task publishes to waiting appenders.
 #[derive(Debug, Clone)]
+struct Progress {
+    durable: u64,
+    failed: Option<String>,
+}
+
+type Durable = Box<dyn FnMut(Event) + Send>;
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding the lock with the state half-changed; a poisoned
+        // lock is still consistent.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Append an event's record (giving it the next id); returns the id and where the
+    /// record ends.
+    fn append_event(&self, mut event: Event, note: Option<&str>) -> Result<(u64, u64), StoreError> {
+        let mut st = self.state();
+        if let Some(why) = &st.failed {
+            return Err(StoreError::Write(why.clone()));
+        }
+        let was_empty = st.buf.is_empty();
+        let id = st.next_id;
+        st.next_id += 1;
+        let before = st.buf.len();
+        encode_event(&event, id, note, &mut st.buf);
+        st.appended += (st.buf.len() - before) as u64;
+        let end = st.appended;
+        event.id = id;
+        st.announce.push_back((end, event));
+        self.wake_flusher(&st, was_empty);
+        Ok((id, end))
+    }
+
+    /// Append a delivery's record; returns where it ends.
+    fn append_delivery(&self, meta: &[u8]) -> Result<u64, StoreError> {
+        let mut st = self.state();
+        if let Some(why) = &st.failed {
+            return Err(StoreError::Write(why.clone()));
+        }
+        let was_empty = st.buf.is_empty();
+        let before = st.buf.len();
+        encode(KIND_DELIVERY, meta, &[], &mut st.buf);
+        st.appended += (st.buf.len() - before) as u64;
+        self.wake_flusher(&st, was_empty);
+        Ok(st.appended)
+    }
+
+    /// After an append: wake an idle flusher if it may start a sync now (none running) or
+    /// should stand by to start an overlapping one. Appends to a batch that is already
+    /// waiting wake nobody: whoever is due takes them along.
+    fn wake_flusher(&self, st: &State, was_empty: bool) {
+        if was_empty && st.idle > 0 && (st.in_flight == 0 || !st.standby) {
+            self.work.notify_one();
+        }
+    }
+
+    fn close(&self) {
+        self.state().closed = true;
+        self.work.notify_all();
+        self.synced.notify_one();
+    }
+}
+
+/// The handle the server and the forwarder append through (cheap to clone). When the last
+/// clone is dropped, the flushers write what is left and stop, releasing the log.
+#[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::UnboundedSender<Job>,
+    inner: Arc<WriterInner>,
+}
+
+struct WriterInner {
+    shared: Arc<Shared>,
+    watch: watch::Receiver<Progress>,
+}
+
+impl Drop for WriterInner {
+    fn drop(&mut self) {
+        self.shared.close();
+    }
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
 }
 
 impl Writer {
     /// Append `event` (its `id` is assigned here) and wait until it is on disk; returns the id.
     pub async fn append(&self, event: Event, note: Option<String>) -> Result<u64, StoreError> {
-        let (done, wait) = oneshot::channel();
-        self.send(Job::Event { event, note, done }, wait).await
+        let (id, end) = self.inner.shared.append_event(event, note.as_deref())?;
+        self.wait(end).await.map(|()| id)
     }
 
     /// Append the outcome of a delivery and wait until it is on disk.
     pub async fn record_delivery(&self, delivery: Delivery) -> Result<(), StoreError> {
-        let (done, wait) = oneshot::channel();
-        self.send(Job::Delivery { delivery, done }, wait)
+        let meta = serde_json::to_vec(&delivery).unwrap_or_default();
+        let end = self.inner.shared.append_delivery(&meta)?;
+        self.wait(end).await
+    }
+
+    async fn wait(&self, end: u64) -> Result<(), StoreError> {
+        let mut watch = self.inner.watch.clone();
+        let progress = watch
+            .wait_for(|p| p.durable >= end || p.failed.is_some())
             .await
-            .map(|_| ())
-    }
-
-    async fn send(
-        &self,
-        job: Job,
-        wait: oneshot::Receiver<Result<u64, StoreError>>,
-    ) -> Result<u64, StoreError> {
-        let stopped = || StoreError::Write("the inbox writer has stopped".into());
-        self.tx.send(job).map_err(|_| stopped())?;
-        wait.await.map_err(|_| stopped())?
+            .map_err(|_| StoreError::Write("the inbox writer has stopped".into()))?;
+        match &progress.failed {
+            _ if progress.durable >= end => Ok(()),
+            Some(why) => Err(StoreError::Write(why.clone())),
+            None => Err(StoreError::Write("the inbox writer has stopped".into())),
+        }
     }
 }
 
-/// Concurrent `fdatasync` calls: a batch is written as soon as it is collected and synced by
-/// the next free syncer, so batches queue behind a slow flush only when all are busy. (On the
-/// virtual disk measured, one flush takes ~3.5 ms; overlapping flushes finish sooner.)
-const SYNCERS: usize = 16;
-
-/// One written batch waiting for its sync.
-struct Batch {
-    seq: u64,
-    jobs: Vec<(Job, u64)>,
-}
-
-/// Announces durable events in id order although batches may finish syncing out of order.
-struct Sequencer {
-    next: u64,
-    done: BTreeMap<u64, Vec<Event>>,
-}
-
-type Durable = Arc<dyn Fn(&Event) + Send + Sync>;
-
-fn writer_loop(mut log: Log, mut rx: mpsc::UnboundedReceiver<Job>, durable: Durable) {
-    let failed = Arc::new(AtomicBool::new(false));
-    let sequencer = Arc::new(Mutex::new(Sequencer {
-        next: 0,
-        done: BTreeMap::new(),
-    }));
-    let (to_sync, synced) = std::sync::mpsc::channel::<Batch>();
-    let synced = Arc::new(Mutex::new(synced));
-    for _ in 0..SYNCERS {
-        let Ok(file) = log.file.try_clone() else {
-            failed.store(true, Ordering::SeqCst);
-            break;
-        };
-        let (synced, failed) = (Arc::clone(&synced), Arc::clone(&failed));
-        let (sequencer, durable) = (Arc::clone(&sequencer), Arc::clone(&durable));
-        let _ = std::thread::Builder::new()
-            .name("inbox-sync".into())
-            .spawn(move || syncer(&file, &synced, &failed, &sequencer, &durable));
-    }
-    let mut buf = Vec::new();
-    let mut seq = 0;
-    // Where the next batch goes, and how far the file is already allocated (zero-filled).
-    let mut position = log.file.stream_position().unwrap_or(0);
-    let mut allocated = log.file.metadata().map_or(0, |m| m.len());
-    while let Some(first) = rx.blocking_recv() {
-        let mut jobs = Vec::new();
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            let id = match &job {
-                Job::Event { event, note, .. } => {
-                    let id = log.next_id;
-                    log.next_id += 1;
-                    encode_event(event, id, note.clone(), &mut buf);
-                    id
+/// A flusher thread: take what has been appended, write it in turn, `fdatasync`, publish.
+fn flusher(shared: &Shared) {
+    let mut st = shared.state();
+    loop {
+        if st.failed.is_none() && !st.buf.is_empty() {
+            let now = Instant::now();
+            let overlap_at = st.last_start + SPACING;
+            if st.in_flight == 0 || (st.in_flight < FLUSHERS && now >= overlap_at) {
+                let batch = std::mem::take(&mut st.buf);
+                let at = st.taken;
+                st.taken += batch.len() as u64;
+                let end = st.taken;
+                let ticket = st.next_ticket;
+                st.next_ticket += 1;
+                st.in_flight += 1;
+                st.last_start = now;
+                drop(st);
+                let result = write_in_turn(shared, ticket, at, &batch)
+                    .and_then(|()| shared.file.sync_data())
+                    .map_err(|e| format!("could not write to the inbox: {e}"));
+                st = shared.state();
+                st.in_flight -= 1;
+                match result {
+                    // This sync began after every earlier batch was written (turn order).
+                    Ok(()) => st.durable = st.durable.max(end),
+                    Err(why) => {
+                        st.failed.get_or_insert(why);
+                    }
                 }
-                Job::Delivery { delivery, .. } => {
-                    let meta = serde_json::to_vec(delivery).unwrap_or_default();
-                    encode(KIND_DELIVERY, &meta, &[], &mut buf);
-                    delivery.event
-                }
-            };
-            jobs.push((job, id));
-            if buf.len() < BATCH_BYTES {
-                next = rx.try_recv().ok();
+                shared.synced.notify_one();
+                continue;
+            }
+            if !st.standby && st.in_flight < FLUSHERS {
+                // Stand by to overlap the running sync if it is still running at `overlap_at`.
+                st.standby = true;
+                st.idle += 1;
+                let wait = overlap_at.saturating_duration_since(now);
+                st = match shared.work.wait_timeout(st, wait) {
+                    Ok((guard, _)) => guard,
+                    Err(poisoned) => poisoned.into_inner().0,
+                };
+                st.idle -= 1;
+                st.standby = false;
+                continue;
             }
         }
-        // After a failed write or sync the file's state is unknown (and Linux may have
-        // dropped the dirty pages): refuse everything from then on rather than guess.
-        let written = if failed.load(Ordering::SeqCst) {
-            Ok(())
-        } else {
-            preallocate(&log.file, &mut allocated, position + buf.len() as u64)
-                .and_then(|()| log.file.write_all(&buf))
-        };
-        position += buf.len() as u64;
-        if let Err(e) = written {
-            failed.store(true, Ordering::SeqCst);
-            fail_jobs(jobs, &e.to_string());
-        } else if let Err(std::sync::mpsc::SendError(batch)) = to_sync.send(Batch { seq, jobs }) {
-            fail_jobs(batch.jobs, "the inbox syncer has stopped");
+        if st.closed && (st.buf.is_empty() || st.failed.is_some()) {
+            break;
         }
-        seq += 1;
-        buf.clear();
+        st.idle += 1;
+        st = shared.work.wait(st).unwrap_or_else(|e| e.into_inner());
+        st.idle -= 1;
+    }
+    st.flushers -= 1;
+    drop(st);
+    shared.synced.notify_one();
+}
+
+/// Write `batch` at `at` once every batch taken before it has been written.
+fn write_in_turn(shared: &Shared, ticket: u64, at: u64, batch: &[u8]) -> io::Result<()> {
+    let mut turn = shared.turn.lock().unwrap_or_else(|e| e.into_inner());
+    while turn.next != ticket {
+        turn = shared
+            .turn_changed
+            .wait(turn)
+            .unwrap_or_else(|e| e.into_inner());
+    }
+    let end = at + batch.len() as u64;
+    let result = preallocate(&shared.file, &mut turn.allocated, end)
+        .and_then(|()| write_at(&shared.file, batch, at));
+    turn.next += 1;
+    shared.turn_changed.notify_all();
+    result
+}
+
+/// On the runtime: after each sync, announce the events now on disk (in id order) and wake
+/// the appenders waiting for them. One wake-up crosses threads per sync, not one per event.
+async fn relay(shared: Arc<Shared>, progress: watch::Sender<Progress>, mut durable: Durable) {
+    loop {
+        shared.synced.notified().await;
+        let (ready, now, done) = {
+            let mut st = shared.state();
+            let mut ready = Vec::new();
+            while st.announce.front().is_some_and(|(end, _)| *end <= st.durable) {
+                if let Some((_, event)) = st.announce.pop_front() {
+                    ready.push(event);
+                }
+            }
+            if st.failed.is_some() {
+                st.announce.clear();
+            }
+            let now = Progress {
+                durable: st.durable,
+                failed: st.failed.clone(),
+            };
+            (ready, now, st.closed && st.flushers == 0)
+        };
+        for event in ready {
+            durable(event);
+        }
+        progress.send_replace(now);
+        if done {
+            return;
+        }
     }
 }
 
-/// Zero-filled space ahead of the writer, in steps of this size.
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(bytes, at)
+}
+
+#[cfg(windows)]
+fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !bytes.is_empty() {
+        let n = file.seek_write(bytes, at)?;
+        if n == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+/// Zero-filled space ahead of the records, in steps of this size.
 const PREALLOCATE: u64 = 8 * 1024 * 1024;
 
 /// Make sure the file is allocated and zero-filled up to `needed`, so that the batches written
 /// into it change no file size or extent: `fdatasync` then flushes data only, not the
 /// journal (measured on this machine's disk: about half the latency per sync). Readers stop at
 /// the zeros (a zero record is never valid), and `open` cuts them before appending.
-#[cfg(unix)]
-fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
+fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> io::Result<()> {
     if needed <= *allocated {
         return Ok(());
     }
@@ -460,7 +698,7 @@ fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> std::io::Result
     let mut at = *allocated;
     while at < target {
         let n = (target - at).min(zeros.len() as u64) as usize;
-        file.write_all_at(&zeros[..n], at)?;
+        write_at(file, &zeros[..n], at)?;
         at += n as u64;
     }
     file.sync_all()?;
@@ -468,92 +706,22 @@ fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> std::io::Result
     Ok(())
 }
 
-/// Elsewhere the file simply grows with each batch.
-#[cfg(not(unix))]
-fn preallocate(_file: &File, _allocated: &mut u64, _needed: u64) -> std::io::Result<()> {
-    Ok(())
-}
-
-fn syncer(
-    file: &File,
-    batches: &Mutex<std::sync::mpsc::Receiver<Batch>>,
-    failed: &AtomicBool,
-    sequencer: &Mutex<Sequencer>,
-    durable: &Durable,
-) {
-    loop {
-        let next = match batches.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(batch) = next else { return };
-        let result = if failed.load(Ordering::SeqCst) {
-            Err("an earlier write to the inbox failed; restart `postie listen`".to_owned())
-        } else {
-            file.sync_data().map_err(|e| e.to_string())
-        };
-        if result.is_err() {
-            failed.store(true, Ordering::SeqCst);
-        }
-        let mut events = Vec::new();
-        for (job, id) in batch.jobs {
-            let reply = result.clone().map(|()| id).map_err(StoreError::Write);
-            match job {
-                Job::Event {
-                    mut event, done, ..
-                } => {
-                    if result.is_ok() {
-                        event.id = id;
-                        events.push(event);
-                    }
-                    let _ = done.send(reply);
-                }
-                Job::Delivery { done, .. } => {
-                    let _ = done.send(reply);
-                }
-            }
-        }
-        let Ok(mut seq) = sequencer.lock() else {
-            return;
-        };
-        seq.done.insert(batch.seq, events);
-        loop {
-            let next = seq.next;
-            let Some(ready) = seq.done.remove(&next) else {
-                break;
-            };
-            for event in &ready {
-                durable(event);
-            }
-            seq.next += 1;
-        }
-    }
-}
-
-fn fail_jobs(jobs: Vec<(Job, u64)>, why: &str) {
-    for (job, _) in jobs {
-        let done = match job {
-            Job::Event { done, .. } | Job::Delivery { done, .. } => done,
-        };
-        let _ = done.send(Err(StoreError::Write(why.to_owned())));
-    }
-}
-
-fn encode_event(event: &Event, id: u64, note: Option<String>, out: &mut Vec<u8>) {
+/// Append the record for an event with its id and note.
+fn encode_event(event: &Event, id: u64, note: Option<&str>, out: &mut Vec<u8>) {
     let received_at_ns = event
         .received_at
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let meta = EventMeta {
+    let meta = EventMetaRef {
         id,
         received_at_ns,
-        remote: event.remote.to_string(),
-        method: event.method.clone(),
-        path: event.path.clone(),
-        query: event.query.clone(),
-        version: event.version.clone(),
-        authority: event.authority.clone(),
-        headers: event.headers.clone(),
+        remote: event.remote,
+        method: &event.method,
+        path: &event.path,
+        query: event.query.as_deref(),
+        version: &event.version,
+        authority: event.authority.as_deref(),
+        headers: &event.headers,
         body_truncated: event.body_truncated,
         note,
     };
@@ -601,7 +769,7 @@ mod tests {
         let log = Log::open(dir.path());
         let Ok(log) = log else { panic!("open") };
         let seen2 = std::sync::Arc::clone(&seen);
-        let writer = log.spawn(move |e: &Event| {
+        let writer = log.spawn(move |e: Event| {
             if let Ok(mut s) = seen2.lock() {
                 s.push(e.id)
             }
