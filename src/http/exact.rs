@@ -512,4 +512,95 @@ mod tests {
             }))
         );
     }
+
+    /// A CA file and a TLS acceptor (offering h2 and http/1.1) for `localhost`.
+    fn tls_fixture(dir: &std::path::Path) -> (std::path::PathBuf, tokio_rustls::TlsAcceptor) {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+        use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+        let fail = |e: &dyn std::fmt::Display| -> ! { panic!("test TLS setup: {e}") };
+        let ca_key = KeyPair::generate().unwrap_or_else(|e| fail(&e));
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| fail(&e));
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_cert = ca.self_signed(&ca_key).unwrap_or_else(|e| fail(&e));
+        let issuer = Issuer::new(ca, ca_key);
+        let leaf_key = KeyPair::generate().unwrap_or_else(|e| fail(&e));
+        let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+            .and_then(|p| p.signed_by(&leaf_key, &issuer))
+            .unwrap_or_else(|e| fail(&e));
+        let ca_path = dir.join("ca.pem");
+        std::fs::write(&ca_path, ca_cert.pem()).unwrap_or_else(|e| fail(&e));
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap_or_else(|e| fail(&e))
+            .with_no_client_auth()
+            .with_single_cert(vec![leaf.der().clone()], key)
+            .unwrap_or_else(|e| fail(&e));
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        (
+            ca_path,
+            tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)),
+        )
+    }
+
+    #[tokio::test]
+    async fn an_exact_request_over_tls_speaks_http1_with_the_same_headers() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (ca_path, acceptor) = tls_fixture(dir.path());
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .port();
+        let server = tokio::spawn(async move {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return (None, Vec::new());
+            };
+            let Ok(mut tls) = acceptor.accept(tcp).await else {
+                return (None, Vec::new());
+            };
+            let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+            let mut got = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !complete(&got) {
+                match tls.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let _ = tls
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+            let _ = tls.shutdown().await;
+            (alpn, got)
+        });
+        let options = ClientOptions {
+            ca_certs: vec![ca_path],
+            ..ClientOptions::default()
+        };
+        let client = Client::new(&options).unwrap_or_else(|e| panic!("{e}"));
+        let req = request(
+            &format!("https://localhost:{port}/h"),
+            &[("X-Sig", "abc")],
+            Body::Bytes(b"hi".to_vec()),
+        );
+        let prepared = client.prepare_exact(&req).unwrap_or_else(|e| panic!("{e}"));
+        let response = client
+            .execute(prepared)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.head.status, 200);
+        assert_eq!(response.head.version, "HTTP/1.1");
+        let (alpn, wire) = server.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(alpn.as_deref(), Some(&b"http/1.1"[..]));
+        assert_eq!(
+            String::from_utf8_lossy(&wire),
+            format!(
+                "POST /h HTTP/1.1\r\nhost: localhost:{port}\r\nx-sig: abc\r\ncontent-length: 2\r\n\r\nhi"
+            )
+        );
+    }
 }
