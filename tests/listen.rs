@@ -497,6 +497,143 @@ fn replay_resends_the_exact_request_and_can_re_sign_it() {
     assert_eq!(events[0]["deliveries"].as_array().map(Vec::len), Some(2));
 }
 
+/// The header lines of a request as it came over the wire, split into (name, value).
+fn wire_headers(request: &support::WireRequest) -> Vec<(String, String)> {
+    request
+        .header_lines()
+        .iter()
+        .map(|line| {
+            let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_forwarded_event_carries_exactly_its_own_headers() {
+    let app = support::wire_server(202, b"queued");
+    let (_dir, inbox) = temp_inbox();
+    let forward_to = app.url("/app");
+    let listener = listen(&inbox, &["--forward-to", &forward_to], &[]);
+    let body = br#"{"zen":"Keep it logically awesome."}"#;
+    // `post` also sends `Host: hooks.test`, `Content-Length` and `Connection: close`.
+    post(
+        &listener.addr,
+        "/gh?delivery=1",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Hub-Signature-256", "sha256=0123abcd"),
+        ],
+        body,
+    );
+    let out = listener.stdout_when(|s| s.contains("forwarded"));
+    assert!(out.contains(": 202\n"), "{out}");
+    let requests = app.wire_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].request_line(),
+        "POST /app/gh?delivery=1 HTTP/1.1"
+    );
+    // No user-agent, accept or accept-encoding: only the event's headers, the new host and
+    // the recomputed length.
+    assert_eq!(
+        wire_headers(&requests[0]),
+        pairs(&[
+            ("host", &app.addr.to_string()),
+            ("content-type", "application/json"),
+            ("x-hub-signature-256", "sha256=0123abcd"),
+            ("content-length", &body.len().to_string()),
+        ])
+    );
+    assert_eq!(requests[0].body, body);
+}
+
+#[test]
+fn a_replayed_event_carries_exactly_its_own_headers_and_re_signing_swaps_only_the_signature() {
+    let app = support::wire_server(200, b"thanks");
+    let (_dir, inbox) = temp_inbox();
+    let mut listener = listen(&inbox, &[], &[]);
+    let body = b"{\"action\":\"opened\"}";
+    post(
+        &listener.addr,
+        "/gh",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Hub-Signature-256", "sha256=stale"),
+        ],
+        body,
+    );
+    listener.kill();
+
+    let to = app.url("/replayed?try=2");
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &to]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = base_command(inbox.parent().expect("parent"))
+        .env("POSTIE_SECRET_GH_HOOK", "s3cret")
+        .args(["inbox", "replay", "1", "--to", &to])
+        .args(["--sign", "github", "--secret-name", "gh_hook", "--inbox"])
+        .arg(&inbox)
+        .output()
+        .expect("replay");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let requests = app.wire_requests();
+    assert_eq!(requests.len(), 2);
+    let host = app.addr.to_string();
+    let length = body.len().to_string();
+    assert_eq!(requests[0].request_line(), "POST /replayed?try=2 HTTP/1.1");
+    assert_eq!(
+        wire_headers(&requests[0]),
+        pairs(&[
+            ("host", &host),
+            ("content-type", "application/json"),
+            ("x-hub-signature-256", "sha256=stale"),
+            ("content-length", &length),
+        ])
+    );
+    assert_eq!(requests[0].body, body);
+
+    let signed = wire_headers(&requests[1]);
+    let names: Vec<&str> = signed.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "host",
+            "content-type",
+            "x-hub-signature-256",
+            "content-length"
+        ]
+    );
+    assert_eq!(signed[0].1, host);
+    assert_eq!(signed[1].1, "application/json");
+    assert_eq!(signed[3].1, length);
+    assert_ne!(signed[2].1, "sha256=stale");
+    let verdict = postie::webhook::verify(
+        &postie::webhook::Scheme::Github,
+        "s3cret",
+        &signed,
+        &requests[1].body,
+        std::time::SystemTime::now(),
+    );
+    assert_eq!(verdict, postie::webhook::Verdict::Verified);
+}
+
 #[test]
 fn an_oversize_body_gets_413_and_the_listener_keeps_answering() {
     let (_dir, inbox) = temp_inbox();

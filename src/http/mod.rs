@@ -7,9 +7,13 @@
 //! let response = client.execute(prepared).await?;
 //! let (body, timings) = response.into_body();
 //! ```
+//!
+//! A relayed webhook goes out with [`Client::prepare_exact`] instead: its own headers only,
+//! nothing added by postie or reqwest (see `exact.rs`).
 
 mod body;
 mod error;
+mod exact;
 mod proxy;
 mod timing;
 mod tls;
@@ -72,6 +76,9 @@ pub struct Client {
     /// there are two clients; they share the recorder but not their connection pools.
     follow: reqwest::Client,
     no_follow: reqwest::Client,
+    /// TLS for [`Client::prepare_exact`] requests, which hyper sends on connections of their
+    /// own (reqwest always adds `accept: */*`).
+    exact_tls: Arc<rustls::ClientConfig>,
     recorder: Arc<Recorder>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
@@ -83,12 +90,15 @@ pub struct Prepared {
     pub method: String,
     pub url: url::Url,
     /// Final header list in wire order (lower-case names as sent by HTTP/1.1 and HTTP/2),
-    /// including the defaults we add and `Content-Length`/`Content-Type` for bodies.
-    /// The HTTP/1.1 `Host` header (HTTP/2 `:authority`) is added by hyper and not listed.
+    /// including the defaults we add (none for [`Client::prepare_exact`]) and
+    /// `Content-Length`/`Content-Type` for bodies. The HTTP/1.1 `Host` header (HTTP/2
+    /// `:authority`) is added when sending and not listed.
     pub headers: Vec<(String, String)>,
     /// Effective whole-request timeout (the request's own, else the run's default).
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
+    /// Sent with exactly `headers` (plus `Host`): see [`Client::prepare_exact`].
+    pub exact: bool,
     request: reqwest::Request,
 }
 
@@ -172,6 +182,7 @@ impl Client {
         Ok(Client {
             follow: build(reqwest::redirect::Policy::limited(MAX_REDIRECTS))?,
             no_follow: build(reqwest::redirect::Policy::none())?,
+            exact_tls: exact::tls_config(&tls),
             recorder,
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
@@ -179,7 +190,21 @@ impl Client {
     }
 
     /// Builds the request as it will be sent; opens body files (a missing one fails here).
+    /// Adds `User-Agent`, `Accept` and `Accept-Encoding` when the request lacks them.
     pub fn prepare(&self, req: &ResolvedRequest) -> Result<Prepared, HttpError> {
+        self.build_request(req, false)
+    }
+
+    /// As [`Client::prepare`], but the request goes out with exactly its own headers: nothing
+    /// is added but `Host` and the body's `Content-Length` (or multipart `Content-Type`), by
+    /// postie or by reqwest. For relaying a webhook as it came. It is sent over HTTP/1.1 on a
+    /// new connection, direct (proxy variables are not used), never following redirects, and
+    /// a compressed answer is not decoded.
+    pub fn prepare_exact(&self, req: &ResolvedRequest) -> Result<Prepared, HttpError> {
+        self.build_request(req, true)
+    }
+
+    fn build_request(&self, req: &ResolvedRequest, exact: bool) -> Result<Prepared, HttpError> {
         let scheme = req.url.scheme();
         if scheme != "http" && scheme != "https" {
             return Err(HttpError::UnsupportedScheme {
@@ -197,10 +222,12 @@ impl Client {
             let (name, value) = header_pair(name, value)?;
             headers.append(name, value);
         }
-        set_default(&mut headers, header::USER_AGENT, USER_AGENT);
-        set_default(&mut headers, header::ACCEPT, "*/*");
-        if !headers.contains_key(header::RANGE) {
-            set_default(&mut headers, header::ACCEPT_ENCODING, ACCEPT_ENCODING);
+        if !exact {
+            set_default(&mut headers, header::USER_AGENT, USER_AGENT);
+            set_default(&mut headers, header::ACCEPT, "*/*");
+            if !headers.contains_key(header::RANGE) {
+                set_default(&mut headers, header::ACCEPT_ENCODING, ACCEPT_ENCODING);
+            }
         }
         let timeout = req.timeout.or(self.timeout);
 
@@ -251,7 +278,8 @@ impl Client {
             url: req.url.clone(),
             headers,
             timeout,
-            follow_redirects: req.follow_redirects,
+            follow_redirects: req.follow_redirects && !exact,
+            exact,
             request,
         })
     }
@@ -272,14 +300,34 @@ impl Client {
             &self.no_follow
         };
         let start = Instant::now();
-        let response = client.execute(prepared.request).await.map_err(|e| {
-            let stage = Stage::Request(self.recorder.snapshot());
-            classify(&e, e.is_connect(), e.is_redirect(), &ctx, stage)
-        })?;
+        let (response, remote_addr) = if prepared.exact {
+            let sent = exact::send(
+                prepared.request,
+                Arc::clone(&self.exact_tls),
+                &self.recorder,
+                prepared.timeout,
+                self.connect_timeout,
+            )
+            .await
+            .map_err(|f| {
+                let stage = Stage::Request(self.recorder.snapshot());
+                classify(&*f.error, f.is_connect, false, &ctx, stage)
+            })?;
+            (sent.response, Some(sent.remote_addr))
+        } else {
+            let response = client.execute(prepared.request).await.map_err(|e| {
+                let stage = Stage::Request(self.recorder.snapshot());
+                classify(&e, e.is_connect(), e.is_redirect(), &ctx, stage)
+            })?;
+            let remote_addr = response.remote_addr();
+            (response, remote_addr)
+        };
         let head_at = Instant::now();
         let timings = TimingsHandle::new(start, head_at, self.recorder.snapshot());
+        let mut head = head(&response);
+        head.remote_addr = remote_addr;
         Ok(Response {
-            head: head(&response),
+            head,
             body: response,
             timings,
             ctx,

@@ -62,7 +62,7 @@ impl Recorder {
         *self.lock()
     }
 
-    fn update(&self, f: impl FnOnce(&mut ConnEvents)) {
+    pub(crate) fn update(&self, f: impl FnOnce(&mut ConnEvents)) {
         f(&mut self.lock());
     }
 }

@@ -111,9 +111,10 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// Send once.
+/// Send once, with exactly the request's headers: nothing added but `host` and
+/// `content-length` (see [`Client::prepare_exact`]), so signatures over headers still match.
 pub async fn send(client: &Client, request: &ResolvedRequest) -> Result<Answer, HttpError> {
-    let prepared = client.prepare(request)?;
+    let prepared = client.prepare_exact(request)?;
     let response = client.execute(prepared).await?;
     let head = response.head.clone();
     let (reader, _) = response.into_body();

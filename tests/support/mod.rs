@@ -60,10 +60,33 @@ pub type Reply = (u16, Vec<(String, String)>, Vec<u8>);
 
 type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 
+/// A request exactly as it came over the wire ([`wire_server`]): names keep their case,
+/// headers their order and repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRequest {
+    /// The request line and header lines, without the final blank line.
+    pub head: String,
+    /// `Content-Length` bytes of body (empty without one).
+    pub body: Vec<u8>,
+}
+
+impl WireRequest {
+    /// `POST /hooks?x=1 HTTP/1.1`.
+    pub fn request_line(&self) -> &str {
+        self.head.split("\r\n").next().unwrap_or_default()
+    }
+
+    /// The header lines (`name: value`) in wire order.
+    pub fn header_lines(&self) -> Vec<&str> {
+        self.head.split("\r\n").skip(1).collect()
+    }
+}
+
 #[derive(Clone, Default)]
 struct Log {
     hits: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    wire: Arc<Mutex<Vec<WireRequest>>>,
 }
 
 impl Log {
@@ -73,6 +96,13 @@ impl Log {
 
     fn record(&self, rec: Recorded) {
         self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(rec);
+    }
+
+    fn record_wire(&self, rec: WireRequest) {
+        self.wire
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(rec);
@@ -103,6 +133,15 @@ impl TestServer {
     pub fn requests(&self) -> Vec<Recorded> {
         self.log
             .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// What arrived at a [`wire_server`], byte for byte, in order.
+    pub fn wire_requests(&self) -> Vec<WireRequest> {
+        self.log
+            .wire
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
@@ -429,6 +468,50 @@ pub fn raw_server(response: Vec<u8>) -> TestServer {
                 }
                 std::future::pending::<()>().await;
                 drop(stream);
+            });
+        }
+    })
+}
+
+/// An HTTP/1.1 server that records each request as it came over the wire (see
+/// [`TestServer::wire_requests`]) and answers `status` with `body`, closing the connection.
+/// For tests about exactly which header lines a client sends; no chunked request bodies.
+pub fn wire_server(status: u16, body: &'static [u8]) -> TestServer {
+    spawn("http://127.0.0.1", move |listener, log| async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::task::spawn(async move {
+                let mut bytes = read_head(&mut stream).await;
+                let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    return;
+                };
+                let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+                let length = head
+                    .split("\r\n")
+                    .filter_map(|line| line.split_once(':'))
+                    .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut chunk = [0u8; 4096];
+                while bytes.len() < end + 4 + length {
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let body_end = bytes.len().min(end + 4 + length);
+                log.record_wire(WireRequest {
+                    head,
+                    body: bytes[end + 4..body_end].to_vec(),
+                });
+                log.hit();
+                let answer = format!(
+                    "HTTP/1.1 {status} Test\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                let _ = stream.write_all(body).await;
+                let _ = stream.shutdown().await;
             });
         }
     })
