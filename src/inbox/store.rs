@@ -334,6 +334,7 @@ impl Log {
             state: Mutex::new(State {
                 next_id: self.next_id,
                 buf: Vec::new(),
+                spare: Vec::new(),
                 appended: self.end,
                 taken: self.end,
                 next_ticket: 0,
@@ -405,6 +406,8 @@ struct State {
     next_id: u64,
     /// Records appended and not yet taken by a flusher.
     buf: Vec<u8>,
+    /// A written batch's buffer, kept for the next `buf` (no allocation per batch).
+    spare: Vec<u8>,
     /// File offset where appended records end (`buf` ends here).
     appended: u64,
     /// File offset where taken batches end (`buf` starts here).
@@ -563,7 +566,8 @@ fn flusher(shared: &Shared) {
             let now = Instant::now();
             let overlap_at = st.last_start + SPACING;
             if st.in_flight == 0 || (st.in_flight < FLUSHERS && now >= overlap_at) {
-                let batch = std::mem::take(&mut st.buf);
+                let spare = std::mem::take(&mut st.spare);
+                let mut batch = std::mem::replace(&mut st.buf, spare);
                 let at = st.taken;
                 st.taken += batch.len() as u64;
                 let end = st.taken;
@@ -575,8 +579,12 @@ fn flusher(shared: &Shared) {
                 let result = write_in_turn(shared, ticket, at, &batch)
                     .and_then(|()| shared.file.sync_data())
                     .map_err(|e| format!("could not write to the inbox: {e}"));
+                batch.clear();
                 st = shared.state();
                 st.in_flight -= 1;
+                if batch.capacity() > st.spare.capacity() {
+                    st.spare = batch;
+                }
                 match result {
                     // This sync began after every earlier batch was written (turn order).
                     Ok(()) => st.durable = st.durable.max(end),
@@ -638,7 +646,11 @@ async fn relay(shared: Arc<Shared>, progress: watch::Sender<Progress>, mut durab
         let (ready, now, done) = {
             let mut st = shared.state();
             let mut ready = Vec::new();
-            while st.announce.front().is_some_and(|(end, _)| *end <= st.durable) {
+            while st
+                .announce
+                .front()
+                .is_some_and(|(end, _)| *end <= st.durable)
+            {
                 if let Some((_, event)) = st.announce.pop_front() {
                     ready.push(event);
                 }
@@ -826,6 +838,60 @@ mod tests {
         drop(reopened);
         assert_eq!(clear(dir.path()).ok(), Some(2));
         assert_eq!(read_all(dir.path()).ok().map(|v| v.len()), Some(0));
+    }
+
+    #[tokio::test]
+    async fn concurrent_appends_get_unique_ids_and_are_announced_in_order() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let Ok(log) = Log::open(dir.path()) else {
+            panic!("open")
+        };
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen2 = Arc::clone(&seen);
+        let Ok(writer) = log.spawn(move |e: Event| {
+            if let Ok(mut s) = seen2.lock() {
+                s.push((e.id, e.path));
+            }
+        }) else {
+            panic!("spawn")
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for n in 0..600 {
+            let writer = writer.clone();
+            // Bodies of very different sizes, so batches and writes vary.
+            let body = vec![b'x'; (n * 37) % 5000];
+            tasks.spawn(async move {
+                let id = writer.append(event(&format!("/{n}"), &body), None).await;
+                (n, id.ok())
+            });
+        }
+        let mut ids = std::collections::BTreeMap::new();
+        while let Some(joined) = tasks.join_next().await {
+            let Ok((n, Some(id))) = joined else {
+                panic!("an append failed")
+            };
+            ids.insert(id, n);
+        }
+        assert_eq!(
+            ids.keys().copied().collect::<Vec<_>>(),
+            (1..=600).collect::<Vec<u64>>()
+        );
+        // Announced in id order, each with its own event.
+        let announced = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let expected: Vec<(u64, String)> =
+            ids.iter().map(|(id, n)| (*id, format!("/{n}"))).collect();
+        assert_eq!(announced, expected);
+        drop(writer);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let stored = read_all(dir.path()).unwrap_or_default();
+        assert_eq!(stored.len(), 600);
+        for s in &stored {
+            let n = ids[&s.event.id];
+            assert_eq!(s.event.path, format!("/{n}"));
+            assert_eq!(s.event.body.len(), (n * 37) % 5000);
+        }
     }
 
     #[test]

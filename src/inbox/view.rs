@@ -11,7 +11,7 @@ use super::Event;
 use super::store::Delivery;
 use crate::output::body::{BodyKind, classify, human_size};
 use crate::output::color::Palette;
-use crate::output::json::pretty_print;
+use crate::output::json::pretty_bytes;
 
 /// `2026-11-27T01:02:03.456Z`.
 pub fn timestamp(event: &Event) -> String {
@@ -92,11 +92,11 @@ pub fn render_body(event: &Event, color: bool) -> String {
     let body = &event.body;
     match classify(event.header("content-type"), body) {
         BodyKind::Json => {
-            let mut buf = Vec::new();
-            match pretty_print(&body[..], &mut buf, color) {
-                Ok(_) => ensure_newline(String::from_utf8_lossy(&buf).into_owned()),
-                Err(_) => ensure_newline(String::from_utf8_lossy(body).into_owned()),
-            }
+            let mut buf = Vec::with_capacity(body.len() * 2 + 16);
+            pretty_bytes(body, &mut buf, color);
+            let text = String::from_utf8(buf)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            ensure_newline(text)
         }
         BodyKind::Text => ensure_newline(String::from_utf8_lossy(body).into_owned()),
         BodyKind::Binary => format!(

@@ -87,16 +87,24 @@ pub fn pretty_print<R: Read, W: Write>(
 /// A whole body in memory: pretty-print it into a buffer, or write it raw if it is not JSON.
 fn pretty_small<W: Write>(body: &[u8], out: &mut W, color: bool) -> io::Result<PrettyOutcome> {
     let mut pretty = Vec::with_capacity(body.len() * 2 + 16);
-    let mut input = Input::new(body, Vec::new());
-    match Printer::new(&mut pretty, color).document(&mut input) {
-        Ok(()) => {
-            out.write_all(&pretty)?;
-            Ok(PrettyOutcome::Pretty)
-        }
-        Err(Stop::Io(e)) => Err(e),
-        Err(Stop::Syntax { .. }) => {
-            out.write_all(body)?;
-            Ok(PrettyOutcome::NotJson)
+    let outcome = pretty_bytes(body, &mut pretty, color);
+    out.write_all(&pretty)?;
+    Ok(outcome)
+}
+
+/// Pretty-print a body already in memory, appending to `out`; a body that is not JSON is
+/// appended as it is. No I/O and no buffer besides `out` (the inbox shows thousands of
+/// events a second this way).
+pub fn pretty_bytes(body: &[u8], out: &mut Vec<u8>, color: bool) -> PrettyOutcome {
+    let start = out.len();
+    let mut input = Input::whole(body);
+    match Printer::new(&mut *out, color).document(&mut input) {
+        Ok(()) => PrettyOutcome::Pretty,
+        // Writing to a `Vec` cannot fail, so this is a syntax error: show the bytes as sent.
+        Err(_) => {
+            out.truncate(start);
+            out.extend_from_slice(body);
+            PrettyOutcome::NotJson
         }
     }
 }
@@ -157,6 +165,21 @@ struct Input<R> {
     /// Offset in the body of `buf[0]`.
     base: u64,
     eof: bool,
+}
+
+impl Input<io::Empty> {
+    /// A body that is all in memory: nothing more to read (and no read buffer to allocate).
+    fn whole(body: &[u8]) -> Self {
+        Input {
+            inner: io::empty(),
+            buf: body.to_vec(),
+            pos: 0,
+            filled: body.len(),
+            keep: 0,
+            base: 0,
+            eof: true,
+        }
+    }
 }
 
 impl<R: Read> Input<R> {
