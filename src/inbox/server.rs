@@ -26,6 +26,8 @@ const GRACE: Duration = Duration::from_secs(1);
 /// After the body limit is hit, read and discard up to this many more bytes so the client
 /// is able to read the `413` instead of seeing its upload cut off.
 const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+/// A client gets this long to send a request head (slowloris guard).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Events a slow [`InboxServer::subscribe`] receiver may fall behind before it lags.
 const CHANNEL_CAPACITY: usize = 1024;
 
@@ -250,13 +252,18 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30));
+        .header_read_timeout(HEADER_READ_TIMEOUT);
     builder.http2().timer(TokioTimer::new());
     let mut connections = JoinSet::new();
+    // Keeps a timer due sooner than any new header-read timeout, so that arming one for each
+    // request does not wake the runtime's driver each time (tokio wakes it when a new timer is
+    // due before every existing one: with none pending, that is every request).
+    let mut keep_armed = tokio::time::interval(HEADER_READ_TIMEOUT / 3);
     loop {
         tokio::select! {
             // A send or the server being dropped both end the loop.
             _ = stop.changed() => break,
+            _ = keep_armed.tick() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let conn = serve(&builder, stream, remote, Arc::clone(&shared), stop.clone());

@@ -342,7 +342,7 @@ impl Log {
                 announce: VecDeque::new(),
                 in_flight: 0,
                 idle: 0,
-                standby: false,
+                wake_pending: false,
                 last_start: Instant::now(),
                 failed: None,
                 closed: false,
@@ -383,9 +383,10 @@ impl Log {
 const FLUSHERS: usize = 8;
 
 /// A second sync starts while one is still running only when the running one started at least
-/// this long ago. On a disk that flushes in a fraction of a millisecond one sync at a time
-/// covers everything (large batches, few system calls and thread switches); on one that takes
-/// milliseconds, syncs overlap every `SPACING` so an event waits little more than one flush.
+/// this long ago (checked as events are appended). On a disk that flushes in a fraction of a
+/// millisecond one sync at a time covers everything (large batches, few system calls and
+/// thread switches); on one that takes milliseconds, syncs overlap every `SPACING` so an event
+/// waits little more than one flush.
 const SPACING: Duration = Duration::from_micros(300);
 
 /// What appenders, flushers and the relay task share.
@@ -421,8 +422,8 @@ struct State {
     in_flight: usize,
     /// Flushers waiting for work.
     idle: usize,
-    /// One idle flusher waits for `SPACING` to start an overlapping sync.
-    standby: bool,
+    /// An idle flusher has been woken and has not looked at the state yet.
+    wake_pending: bool,
     last_start: Instant,
     /// After a failed write or sync the file's state is unknown (and Linux may have dropped
     /// the dirty pages): everything is refused from then on.
@@ -463,7 +464,6 @@ impl Shared {
         if let Some(why) = &st.failed {
             return Err(StoreError::Write(why.clone()));
         }
-        let was_empty = st.buf.is_empty();
         let id = st.next_id;
         st.next_id += 1;
         let before = st.buf.len();
@@ -472,7 +472,7 @@ impl Shared {
         let end = st.appended;
         event.id = id;
         st.announce.push_back((end, event));
-        self.wake_flusher(&st, was_empty);
+        self.wake_flusher(&mut st);
         Ok((id, end))
     }
 
@@ -482,19 +482,18 @@ impl Shared {
         if let Some(why) = &st.failed {
             return Err(StoreError::Write(why.clone()));
         }
-        let was_empty = st.buf.is_empty();
         let before = st.buf.len();
         encode(KIND_DELIVERY, meta, &[], &mut st.buf);
         st.appended += (st.buf.len() - before) as u64;
-        self.wake_flusher(&st, was_empty);
+        self.wake_flusher(&mut st);
         Ok(st.appended)
     }
 
-    /// After an append: wake an idle flusher if it may start a sync now (none running) or
-    /// should stand by to start an overlapping one. Appends to a batch that is already
-    /// waiting wake nobody: whoever is due takes them along.
-    fn wake_flusher(&self, st: &State, was_empty: bool) {
-        if was_empty && st.idle > 0 && (st.in_flight == 0 || !st.standby) {
+    /// After an append: wake an idle flusher if a sync may start now (see [`may_start`]).
+    /// Most appends wake nobody: the running sync's flusher takes them along when it is done.
+    fn wake_flusher(&self, st: &mut State) {
+        if st.idle > 0 && !st.wake_pending && may_start(st, Instant::now()) {
+            st.wake_pending = true;
             self.work.notify_one();
         }
     }
@@ -562,52 +561,36 @@ impl Writer {
 fn flusher(shared: &Shared) {
     let mut st = shared.state();
     loop {
-        if st.failed.is_none() && !st.buf.is_empty() {
-            let now = Instant::now();
-            let overlap_at = st.last_start + SPACING;
-            if st.in_flight == 0 || (st.in_flight < FLUSHERS && now >= overlap_at) {
-                let spare = std::mem::take(&mut st.spare);
-                let mut batch = std::mem::replace(&mut st.buf, spare);
-                let at = st.taken;
-                st.taken += batch.len() as u64;
-                let end = st.taken;
-                let ticket = st.next_ticket;
-                st.next_ticket += 1;
-                st.in_flight += 1;
-                st.last_start = now;
-                drop(st);
-                let result = write_in_turn(shared, ticket, at, &batch)
-                    .and_then(|()| shared.file.sync_data())
-                    .map_err(|e| format!("could not write to the inbox: {e}"));
-                batch.clear();
-                st = shared.state();
-                st.in_flight -= 1;
-                if batch.capacity() > st.spare.capacity() {
-                    st.spare = batch;
-                }
-                match result {
-                    // This sync began after every earlier batch was written (turn order).
-                    Ok(()) => st.durable = st.durable.max(end),
-                    Err(why) => {
-                        st.failed.get_or_insert(why);
-                    }
-                }
-                shared.synced.notify_one();
-                continue;
+        let now = Instant::now();
+        if st.failed.is_none() && !st.buf.is_empty() && may_start(&st, now) {
+            let spare = std::mem::take(&mut st.spare);
+            let mut batch = std::mem::replace(&mut st.buf, spare);
+            let at = st.taken;
+            st.taken += batch.len() as u64;
+            let end = st.taken;
+            let ticket = st.next_ticket;
+            st.next_ticket += 1;
+            st.in_flight += 1;
+            st.last_start = now;
+            drop(st);
+            let result = write_in_turn(shared, ticket, at, &batch)
+                .and_then(|()| shared.file.sync_data())
+                .map_err(|e| format!("could not write to the inbox: {e}"));
+            batch.clear();
+            st = shared.state();
+            st.in_flight -= 1;
+            if batch.capacity() > st.spare.capacity() {
+                st.spare = batch;
             }
-            if !st.standby && st.in_flight < FLUSHERS {
-                // Stand by to overlap the running sync if it is still running at `overlap_at`.
-                st.standby = true;
-                st.idle += 1;
-                let wait = overlap_at.saturating_duration_since(now);
-                st = match shared.work.wait_timeout(st, wait) {
-                    Ok((guard, _)) => guard,
-                    Err(poisoned) => poisoned.into_inner().0,
-                };
-                st.idle -= 1;
-                st.standby = false;
-                continue;
+            match result {
+                // This sync began after every earlier batch was written (turn order).
+                Ok(()) => st.durable = st.durable.max(end),
+                Err(why) => {
+                    st.failed.get_or_insert(why);
+                }
             }
+            shared.synced.notify_one();
+            continue;
         }
         if st.closed && (st.buf.is_empty() || st.failed.is_some()) {
             break;
@@ -615,10 +598,17 @@ fn flusher(shared: &Shared) {
         st.idle += 1;
         st = shared.work.wait(st).unwrap_or_else(|e| e.into_inner());
         st.idle -= 1;
+        st.wake_pending = false;
     }
     st.flushers -= 1;
     drop(st);
     shared.synced.notify_one();
+}
+
+/// A sync may start when none is running, or when the latest one started `SPACING` ago and
+/// fewer than [`FLUSHERS`] are running (a slow flush: overlap it).
+fn may_start(st: &State, now: Instant) -> bool {
+    st.in_flight == 0 || (st.in_flight < FLUSHERS && now >= st.last_start + SPACING)
 }
 
 /// Write `batch` at `at` once every batch taken before it has been written.
