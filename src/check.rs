@@ -37,7 +37,7 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
             what: "status".into(),
             expected: expected.join(" or "),
             actual: response.status.to_string(),
-            line: None,
+            line: expect.lines.status,
         });
     }
     for check in &expect.headers {
@@ -106,13 +106,16 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
                     "body",
                     Some(&Value::String(text.to_string())),
                 );
-                failures.extend(found.into_iter().map(|f| Failure { line: None, ..f }));
+                failures.extend(found.into_iter().map(|f| Failure {
+                    line: expect.lines.body,
+                    ..f
+                }));
             }
             Err(why) => failures.push(Failure {
                 what: "body".into(),
                 expected: describe_all(&expect.body),
                 actual: why.to_string(),
-                line: None,
+                line: expect.lines.body,
             }),
         }
     }
@@ -123,7 +126,7 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
             what: "duration".into(),
             expected: format!("below {}", crate::output::printer::fmt_duration(limit)),
             actual: crate::output::printer::fmt_duration(response.duration),
-            line: None,
+            line: expect.lines.duration,
         });
     }
     failures
@@ -261,6 +264,8 @@ fn describe_all(list: &[Predicate]) -> String {
 pub struct CaptureError {
     pub name: String,
     pub why: String,
+    /// Line of the capture in the collection file.
+    pub line: usize,
 }
 
 /// Take the captures' values from a response, keeping JSON types.
@@ -274,6 +279,7 @@ pub fn capture(
         let fail = |why: String| CaptureError {
             name: c.name.clone(),
             why,
+            line: c.line,
         };
         let value = match &c.source {
             CaptureSource::Status => Value::from(response.status),
@@ -385,7 +391,21 @@ mod tests {
                 Predicate::Contains(json!("Autumn")),
             ],
             duration_below: Some(Duration::from_millis(100)),
+            lines: crate::request::ExpectLines {
+                status: Some(3),
+                body: Some(7),
+                duration: Some(9),
+            },
         };
+        let lines: Vec<(String, Option<usize>)> = evaluate(&expect, &view(&headers, body))
+            .into_iter()
+            .filter(|f| f.what == "body" || f.what == "duration")
+            .map(|f| (f.what, f.line))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![("body".into(), Some(7)), ("duration".into(), Some(9))]
+        );
         let failures: Vec<String> = evaluate(&expect, &view(&headers, body))
             .into_iter()
             .map(|f| format!("{}: expected {}, got {}", f.what, f.expected, f.actual))

@@ -78,6 +78,17 @@ pub struct Expect<V = serde_json::Value> {
     pub body: Vec<Predicate<V>>,
     /// The whole exchange must take less than this.
     pub duration_below: Option<Duration>,
+    /// Where `status`, `body` and `duration` are written (header and JSON checks carry their
+    /// own line).
+    pub lines: ExpectLines,
+}
+
+/// 1-based lines in the collection file of an `expect` table's single checks, when known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExpectLines {
+    pub status: Option<usize>,
+    pub body: Option<usize>,
+    pub duration: Option<usize>,
 }
 
 impl<V> Default for Expect<V> {
@@ -88,6 +99,7 @@ impl<V> Default for Expect<V> {
             json: Vec::new(),
             body: Vec::new(),
             duration_below: None,
+            lines: ExpectLines::default(),
         }
     }
 }

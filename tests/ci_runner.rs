@@ -420,6 +420,27 @@ summary: 0 passed, 1 failed, 0 errored, 1 not run in T
 "
     );
     assert_eq!(server.hits(), 1);
+    // On GitHub Actions the annotation points at the capture's line (`nope = …`).
+    let assert = sandbox
+        .postie()?
+        .env("GITHUB_ACTIONS", "true")
+        .args(["run", "shop"])
+        .assert()
+        .code(1);
+    // Workflow commands go to stdout (without --json).
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let annotations: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert_eq!(annotations.len(), 1);
+    assert!(
+        annotations[0].starts_with(
+            "::error file=collections/shop.toml,line=6,title=postie%3A shop / first::capture `nope`"
+        ),
+        "{}",
+        annotations[0]
+    );
     Ok(())
 }
 
@@ -1269,7 +1290,7 @@ skip = "not today"
         summary,
         vec![
             r#""ok" "passed" line 4 status 200 attempts 1 failures []"#,
-            r#""broken" "failed" line 10 status 500 attempts 1 failures [{"what":"status","expected":"200","actual":"500","line":null},{"what":"json `$.id`","expected":"1","actual":"nothing (absent)","line":15}]"#,
+            r#""broken" "failed" line 10 status 500 attempts 1 failures [{"what":"status","expected":"200","actual":"500","line":14},{"what":"json `$.id`","expected":"1","actual":"nothing (absent)","line":15}]"#,
             r#""later" "skipped" line 17 status null attempts 0 failures []"#,
         ]
     );
@@ -1282,7 +1303,8 @@ skip = "not today"
             .filter(|l| l.starts_with("::error"))
             .collect::<Vec<_>>(),
         vec![
-            r#"::error file=collections/x.toml,line=15,title=postie%3A x / broken::status: expected 200, got 500%0Ajson `$.id`: expected 1, got nothing (absent)"#,
+            // The first failed check's line: `status = 200`.
+            r#"::error file=collections/x.toml,line=14,title=postie%3A x / broken::status: expected 200, got 500%0Ajson `$.id`: expected 1, got nothing (absent)"#,
         ]
     );
 
@@ -1337,7 +1359,7 @@ skip = "not today"
     assert_eq!(
         requests[1]["attempts"][0]["failures"],
         serde_json::json!([
-            {"what": "status", "expected": "200", "actual": "500", "line": null},
+            {"what": "status", "expected": "200", "actual": "500", "line": 14},
             {"what": "json `$.id`", "expected": "1", "actual": "nothing (absent)", "line": 15},
         ])
     );

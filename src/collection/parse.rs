@@ -867,6 +867,7 @@ impl<'s> Parser<'s> {
                     .collect::<Result<_>>()?,
                 _ => vec![self.status(status, ctx)?],
             };
+            expect.lines.status = Some(self.line(&status.span()));
         }
         if let Some(headers) = table.get("headers") {
             for (key, value) in self.table(headers, "expect.headers", ctx)?.iter() {
@@ -899,6 +900,7 @@ impl<'s> Parser<'s> {
         }
         if let Some(body) = table.get("body") {
             expect.body = self.predicates(body, &format!(" in `expect.body`{ctx}"))?;
+            expect.lines.body = Some(self.line(&body.span()));
         }
         if let Some(duration) = table.get("duration") {
             let limits = self.table(duration, "expect.duration", ctx)?;
@@ -906,6 +908,7 @@ impl<'s> Parser<'s> {
             self.check_keys(limits, &["below"], &[], &inner)?;
             let below = self.required(limits, duration.span(), "below", &inner)?;
             expect.duration_below = Some(self.duration(below, "below", &inner)?);
+            expect.lines.duration = Some(self.line(&below.span()));
         }
         Ok(expect)
     }

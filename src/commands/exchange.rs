@@ -493,7 +493,7 @@ async fn send(
                 what: format!("capture `{}`", err.name),
                 expected: "a value".to_string(),
                 actual: err.why.clone(),
-                line: None,
+                line: Some(err.line),
             });
             Vec::new()
         }
@@ -674,7 +674,7 @@ async fn wait_for_webhook(
                 what: format!("webhook capture `{}`", err.name),
                 expected: "a value".to_string(),
                 actual: err.why,
-                line: Some(expected.line),
+                line: Some(err.line),
             }),
         };
     }

@@ -148,6 +148,10 @@ fn finish(cx: &RunContext<'_>, report: &RunReport) -> Result<Code, Failure> {
         if !lines.is_empty() {
             let mut text = lines.join("\n");
             text.push('\n');
+            // A workflow command must start a line; a piped body may have ended mid-line.
+            if !cx.args.json && crate::output::stdout_mid_line() {
+                text.insert(0, '\n');
+            }
             // Workflow commands are read from stdout; with --json, stdout is NDJSON only.
             if cx.args.json {
                 printer.err(&text);

@@ -269,7 +269,10 @@ async fn raw_to_stdout<R: AsyncRead + Unpin>(
             last = Some(buf[n - 1]);
             out.write(&buf[..n])?;
         }
-        out.finish(terminal && last != Some(b'\n'))
+        let newline = terminal && last != Some(b'\n');
+        out.finish(newline)?;
+        crate::output::note_stdout_end(if newline { Some(b'\n') } else { last });
+        Ok(())
     }
     .await;
     finish_stdout(result, BodyWritten::Printed)
@@ -334,6 +337,7 @@ async fn pretty_to_stdout<R: AsyncRead + Unpin + Send + 'static>(
             out.write_all(b"\n")?;
         }
         out.inner.finish()?;
+        crate::output::note_stdout_end(out.last);
         Ok::<_, std::io::Error>(outcome)
     })
     .await;

@@ -309,6 +309,7 @@ impl<'a> Cx<'a> {
             json,
             body,
             duration_below: expect.duration_below,
+            lines: expect.lines,
         })
     }
 
