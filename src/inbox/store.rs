@@ -13,9 +13,14 @@
 //! to flush ([`SPACING`]). Waking the appenders costs one cross-thread wake-up per sync: a
 //! relay task on the runtime wakes them there.
 //!
-//! On open the log is scanned (that scan is the index); a torn or corrupt tail, left by a
-//! crash mid-write, is cut off by the writer and ignored by readers. The writer holds an
-//! exclusive lock on the file, so two listeners cannot interleave.
+//! Reading is a sequential scan ([`Scanner`]): records are read one at a time through a
+//! buffer, each CRC checked, and handed over without keeping earlier ones; an event's meta is
+//! parsed in full and its body copied only by a caller that keeps it. So `inbox show ID`
+//! ([`find`]) holds one event and `inbox list` ([`for_each_event`]) one event at a time,
+//! whatever the size of the inbox. A torn or corrupt tail, left by a crash mid-write, ends the
+//! valid data: readers ignore it, and on open (one scan, nothing kept) the writer cuts it off
+//! and carries on after the last id. The writer holds an exclusive lock on the file, so two
+//! listeners cannot interleave.
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::{File, OpenOptions};
@@ -208,6 +213,8 @@ pub fn for_each_event(
         }
     }
     let mut second = Scanner::open(dir)?.stop_at(first.end());
+    // The first pass checked these metas, and `each` parses those it shows.
+    second.check_metas = false;
     while let Some(record) = second.next()? {
         if let Record::Event(event) = record {
             let own = deliveries.remove(&event.id()).unwrap_or_default();
@@ -225,10 +232,7 @@ pub fn clear(dir: &Path) -> Result<usize, StoreError> {
     let mut count = 0;
     let mut scanner = Scanner::open(dir)?;
     while let Some(record) = scanner.next()? {
-        if let Record::Event(event) = record {
-            if event.head().is_none() {
-                break;
-            }
+        if let Record::Event(_) = record {
             count += 1;
         }
     }
@@ -264,11 +268,42 @@ pub struct EventRecord<'a> {
     body: &'a [u8],
 }
 
-/// The one field the scanner reads from every event's meta (the rest is still checked to be
-/// well-formed JSON).
+/// What the scanner checks every event's meta against: the fields and types of [`EventMeta`]
+/// (so it stops exactly where a full parse would fail), read without allocating; only the id
+/// is kept.
 #[derive(Deserialize)]
-struct EventId {
+#[allow(dead_code)] // the other fields are checked, not read
+struct EventCheck {
     id: u64,
+    received_at_ns: u128,
+    remote: AnyStr,
+    method: AnyStr,
+    path: AnyStr,
+    query: Option<AnyStr>,
+    version: AnyStr,
+    authority: Option<AnyStr>,
+    headers: Vec<(AnyStr, AnyStr)>,
+    body_truncated: bool,
+    note: Option<AnyStr>,
+}
+
+/// Any JSON string, checked and dropped (a `Vec` of these allocates nothing).
+struct AnyStr;
+
+impl<'de> Deserialize<'de> for AnyStr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }
 
 impl<'a> EventRecord<'a> {
@@ -283,7 +318,8 @@ impl<'a> EventRecord<'a> {
     }
 
     /// The event without its body (`event.body` is empty; its size is `body().len()`), with
-    /// no deliveries; `None` when the meta does not parse (the valid data ends there).
+    /// no deliveries. `None` when the meta does not parse, which the scanner has already ruled
+    /// out (it checks every event's meta against the same fields and types).
     pub fn head(&self) -> Option<Stored> {
         let meta = serde_json::from_slice::<EventMeta>(self.meta).ok()?;
         Some(from_meta(meta, Bytes::new()))
@@ -299,8 +335,10 @@ impl<'a> EventRecord<'a> {
 
 /// Reads the log front to back through a buffer, one record at a time, checking each CRC and
 /// keeping nothing but the current record. It stops for good at the end of the file, at a
-/// torn, corrupt or zero record, at a record of unknown kind or whose meta is not valid JSON
-/// (an event's without an `id`), or at the offset given to [`Self::stop_at`].
+/// torn, corrupt or zero record, at a record of unknown kind or whose meta does not parse
+/// (the same place as reading it all into memory would), or at the offset given to
+/// [`Self::stop_at`]. Event metas are only checked (without allocating) and their id read;
+/// [`EventRecord`] parses one in full on demand.
 #[derive(Debug)]
 pub struct Scanner<R> {
     path: PathBuf,
@@ -312,6 +350,9 @@ pub struct Scanner<R> {
     reader: Option<io::BufReader<R>>,
     /// The current record's payload.
     buf: Vec<u8>,
+    /// Check every event's meta ([`EventCheck`]); off only for a second pass over records an
+    /// earlier one checked, whose caller parses each meta it uses in full anyway.
+    check_metas: bool,
 }
 
 impl Scanner<File> {
@@ -350,6 +391,7 @@ impl<R: Read> Scanner<R> {
             pos: MAGIC.len() as u64,
             limit: len,
             buf: Vec::new(),
+            check_metas: true,
         })
     }
 
@@ -360,6 +402,7 @@ impl<R: Read> Scanner<R> {
             pos: 0,
             limit: 0,
             buf: Vec::new(),
+            check_metas: true,
         }
     }
 
@@ -380,7 +423,7 @@ impl<R: Read> Scanner<R> {
     #[allow(clippy::should_implement_trait)] // a lending iterator: the record borrows `self`
     pub fn next(&mut self) -> Result<Option<Record<'_>>, StoreError> {
         match self.advance() {
-            Ok(Some(len)) => match parse(&self.buf[..len]) {
+            Ok(Some(len)) => match parse(&self.buf[..len], self.check_metas) {
                 Some(record) => {
                     self.pos += 8 + len as u64;
                     Ok(Some(record))
@@ -446,14 +489,18 @@ impl<R: Read> Scanner<R> {
 const READ_BUFFER: usize = 256 * 1024;
 
 /// A payload whose CRC matched: `[kind][u32 meta length][meta][body]`.
-fn parse(payload: &[u8]) -> Option<Record<'_>> {
+fn parse(payload: &[u8], check_metas: bool) -> Option<Record<'_>> {
     let (&kind, rest) = payload.split_first()?;
     let meta_len = usize::try_from(u32::from_le_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
     let meta = rest.get(4..4usize.checked_add(meta_len)?)?;
     let body = rest.get(4 + meta_len..)?;
     match kind {
         KIND_EVENT => {
-            let id = serde_json::from_slice::<EventId>(meta).ok()?.id;
+            let id = if check_metas {
+                serde_json::from_slice::<EventCheck>(meta).ok()?.id
+            } else {
+                quick_id(meta)?
+            };
             Some(Record::Event(EventRecord { id, meta, body }))
         }
         KIND_DELIVERY => serde_json::from_slice::<Delivery>(meta)
@@ -461,6 +508,27 @@ fn parse(payload: &[u8]) -> Option<Record<'_>> {
             .map(Record::Delivery),
         _ => None,
     }
+}
+
+/// The id of an event meta as the writer serialises it (`{"id":12,…`), else as any JSON.
+fn quick_id(meta: &[u8]) -> Option<u64> {
+    let digits = meta.strip_prefix(b"{\"id\":".as_slice()).map(|rest| {
+        let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        &rest[..n]
+    });
+    let parsed = digits
+        .filter(|d| !d.is_empty())
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .and_then(|d| d.parse().ok());
+    match parsed {
+        Some(id) => Some(id),
+        None => serde_json::from_slice::<EventId>(meta).ok().map(|m| m.id),
+    }
+}
+
+#[derive(Deserialize)]
+struct EventId {
+    id: u64,
 }
 
 fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
@@ -555,18 +623,12 @@ impl Log {
             MAGIC.len() as u64
         } else {
             let mut scanner = Scanner::new(&file, len, path.clone())?;
-            let mut end = scanner.end();
             while let Some(record) = scanner.next()? {
                 if let Record::Event(event) = record {
-                    // A meta that does not parse ends the valid data, as for readers.
-                    if event.head().is_none() {
-                        break;
-                    }
                     last_id = Some(event.id());
                 }
-                end = scanner.end();
             }
-            end
+            scanner.end()
         };
         if end < len {
             file.set_len(end).map_err(open_err)?;
@@ -1221,7 +1283,8 @@ mod tests {
     #[test]
     fn scanner_stops_at_a_torn_tail() {
         let one = event_record(1, "/a", b"{\"a\":1}");
-        let two = event_record(2, "/b", b"");
+        // Strings with escapes are checked as well as plain ones.
+        let two = event_record(2, "/b\"q\\\u{e9}\n", b"");
         let d = delivery_record(&delivery(1, 204));
         // The start of a record whose length runs past the end of the file.
         let torn = [200, 0, 0, 0, 1, 2, 3];
@@ -1237,6 +1300,9 @@ mod tests {
         );
         assert_eq!(end as usize, bytes.len() - torn.len());
         assert_eq!(end as usize, 8 + one.len() + two.len() + d.len());
+        let all = read_all(dir.path()).unwrap_or_default();
+        let paths: Vec<&str> = all.iter().map(|s| s.event.path.as_str()).collect();
+        assert_eq!(paths, vec!["/a", "/b\"q\\\u{e9}\n"]);
 
         // The writer cuts the tail and carries on after the last id.
         let Ok(log) = Log::open(dir.path()) else {
@@ -1285,6 +1351,16 @@ mod tests {
         let mut only_id = Vec::new();
         encode(KIND_EVENT, b"{\"id\":2}", b"", &mut only_id);
         let (dir, _) = inbox_with(&[&one, &only_id]);
+        assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+        // A field of the wrong type as well.
+        let good = String::from_utf8(event_record(2, "/b", b"")[13..].to_vec()).unwrap_or_default();
+        let bad = good.replace("\"body_truncated\":false", "\"body_truncated\":0");
+        assert_ne!(good, bad);
+        assert!(serde_json::from_slice::<EventCheck>(good.as_bytes()).is_ok());
+        let mut wrong_type = Vec::new();
+        encode(KIND_EVENT, bad.as_bytes(), b"", &mut wrong_type);
+        let (dir2, _) = inbox_with(&[&one, &wrong_type]);
+        assert_eq!(scan_dir(dir2.path()).0, vec![Seen::E(1, b"first".to_vec())]);
         assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(1));
         let lookup = Scanner::open(dir.path()).and_then(|s| find(s, 2));
         assert_eq!(
@@ -1444,6 +1520,16 @@ mod tests {
         assert!(matches!(scanner.next(), Ok(Some(Record::Event(e))) if e.id() == 1));
         assert!(matches!(scanner.next(), Ok(None)));
         assert_eq!(scanner.end(), 8 + one.len() as u64);
+    }
+
+    #[test]
+    fn quick_ids_read_the_writers_prefix_and_fall_back_to_json() {
+        assert_eq!(quick_id(br#"{"id":42,"received_at_ns":1}"#), Some(42));
+        assert_eq!(quick_id(br#"{ "method": "GET", "id": 7 }"#), Some(7));
+        assert_eq!(quick_id(br#"{"id":"7"}"#), None);
+        assert_eq!(quick_id(b"{}"), None);
+        let record = event_record(123, "/a", b"");
+        assert_eq!(quick_id(&record[13..]), Some(123));
     }
 
     #[test]
