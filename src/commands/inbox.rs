@@ -1,8 +1,12 @@
 //! `postie inbox list|show|replay|clear`: what `postie listen` stored.
 
+use std::fmt::Write as _;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
 
 use crate::app::Settings;
 use crate::cli::{
@@ -12,7 +16,7 @@ use crate::commands::listen::{delivery, inbox_dir, store_failure};
 use crate::error::{Code, Failure, is_broken_pipe};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::save::{self, SavedBody};
-use crate::inbox::store::{self, Log, StoreError, Stored};
+use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
 use crate::inbox::view;
 use crate::output::color::Palette;
 use crate::webhook::relay;
@@ -21,23 +25,17 @@ use crate::webhook::{self, Scheme};
 pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> {
     let dir = inbox_dir(args.inbox.as_deref())?;
     match args.command {
-        InboxCommand::List(list) => {
-            let events = store::read_all(&dir).map_err(store_failure)?;
-            write_out(&render_list(&list, events, SystemTime::now())?)
-        }
+        InboxCommand::List(list) => list_events(&list, &dir, SystemTime::now()),
         InboxCommand::Show(show) => {
-            let events = store::read_all(&dir).map_err(store_failure)?;
-            let stored = find(events, &show.id)?;
+            let stored = find(&dir, &show.id)?;
             write_out(&render_show(&show, &stored, settings))
         }
         InboxCommand::Replay(replay) => {
-            let events = store::read_all(&dir).map_err(store_failure)?;
-            let stored = find(events, &replay.id)?;
+            let stored = find(&dir, &replay.id)?;
             replay_event(&replay, &stored, &dir, settings).await
         }
         InboxCommand::Save(args) => {
-            let events = store::read_all(&dir).map_err(store_failure)?;
-            let stored = find(events, &args.id)?;
+            let stored = find(&dir, &args.id)?;
             save_event(&args, &stored, settings)
         }
         InboxCommand::Clear => {
@@ -54,30 +52,35 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
 
 fn write_out(bytes: &[u8]) -> Result<Code, Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    finish(stdout.write_all(bytes).and_then(|()| stdout.flush()))
+}
+
+/// A write to stdout's outcome; a closed pipe (`| head`) is a quiet success.
+fn finish(written: std::io::Result<()>) -> Result<Code, Failure> {
+    match written {
         Ok(()) => Ok(Code::Ok),
         Err(e) if is_broken_pipe(&e) => Ok(Code::Ok),
         Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
     }
 }
 
-fn find(events: Vec<Stored>, id: &str) -> Result<Stored, Failure> {
+/// The event `id` (`3` or `#3`) with its deliveries; only its body is read into memory.
+fn find(dir: &Path, id: &str) -> Result<Stored, Failure> {
+    // Open first: an inbox that cannot be read is reported before a malformed id.
+    let scanner = Scanner::open(dir).map_err(store_failure)?;
     let wanted: u64 = id.trim_start_matches('#').parse().map_err(|_| {
         Failure::usage(format!("`{id}` is not a request id (a number such as `3`)"))
     })?;
-    let last = events.last().map(|s| s.event.id);
-    events
-        .into_iter()
-        .find(|s| s.event.id == wanted)
-        .ok_or_else(|| {
-            let failure = Failure::usage(format!("no request `{wanted}` in the inbox"));
-            match last {
-                Some(last) => {
-                    failure.with_hint(format!("ids go up to {last}: see `postie inbox list`"))
-                }
-                None => failure.with_hint("the inbox is empty"),
+    let lookup = store::find(scanner, wanted).map_err(store_failure)?;
+    lookup.stored.ok_or_else(|| {
+        let failure = Failure::usage(format!("no request `{wanted}` in the inbox"));
+        match lookup.last_id {
+            Some(last) => {
+                failure.with_hint(format!("ids go up to {last}: see `postie inbox list`"))
             }
-        })
+            None => failure.with_hint("the inbox is empty"),
+        }
+    })
 }
 
 /// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`.
@@ -92,37 +95,53 @@ fn parse_since(since: &str, now: SystemTime) -> Result<SystemTime, Failure> {
     })
 }
 
-fn render_list(
-    args: &InboxListArgs,
-    events: Vec<Stored>,
-    now: SystemTime,
-) -> Result<Vec<u8>, Failure> {
+/// `inbox list`: each event is printed as soon as it is read (with `--json` its body is copied
+/// for that moment only), so memory does not grow with the inbox.
+fn list_events(args: &InboxListArgs, dir: &Path, now: SystemTime) -> Result<Code, Failure> {
     let since = args
         .since
         .as_deref()
         .map(|s| parse_since(s, now))
         .transpose()?;
-    let mut out = Vec::new();
-    for s in events {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut written = Ok(());
+    let mut line = String::new();
+    store::for_each_event(dir, |record, deliveries| {
+        // A meta that does not parse ends the valid data.
+        let Some(mut s) = record.head() else {
+            return ControlFlow::Break(());
+        };
         if since.is_some_and(|t| s.event.received_at < t) {
-            continue;
+            return ControlFlow::Continue(());
         }
         if let Some(glob) = &args.path
             && !crate::glob::matches(glob, &s.event.path)
         {
-            continue;
+            return ControlFlow::Continue(());
         }
-        let line = if args.json {
-            format!(
-                "{}\n",
-                view::event_json(&s.event, s.note.as_deref(), &s.deliveries)
-            )
+        line.clear();
+        if args.json {
+            s.event.body = Bytes::copy_from_slice(record.body());
+            let value = view::event_json(&s.event, s.note.as_deref(), &deliveries);
+            let _ = writeln!(line, "{value}");
         } else {
-            view::render_line(&s.event, s.note.as_deref(), &s.deliveries)
-        };
-        out.extend_from_slice(line.as_bytes());
-    }
-    Ok(out)
+            let size = record.body().len() as u64;
+            line.push_str(&view::render_line(
+                &s.event,
+                size,
+                s.note.as_deref(),
+                &deliveries,
+            ));
+        }
+        written = out.write_all(line.as_bytes());
+        if written.is_ok() {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })
+    .map_err(store_failure)?;
+    finish(written.and_then(|()| out.flush()))
 }
 
 fn render_show(args: &InboxShowArgs, stored: &Stored, settings: &Settings) -> Vec<u8> {

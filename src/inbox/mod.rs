@@ -11,7 +11,8 @@
 //!
 //! For `postie run` events stay in memory (nothing is written). `postie listen` starts it with
 //! [`Options::log`]: every event is appended to the durable log of [`store`] and synced before
-//! its sender is answered. [`view`] renders events for people and as JSON.
+//! its sender is answered; `postie inbox` reads that log back as a stream (see [`store`]), one
+//! event at a time. [`view`] renders events for people and as JSON.
 
 mod echo;
 mod multipart;

@@ -13,14 +13,20 @@
 //! to flush ([`SPACING`]). Waking the appenders costs one cross-thread wake-up per sync: a
 //! relay task on the runtime wakes them there.
 //!
-//! On open the log is scanned (that scan is the index); a torn or corrupt tail, left by a
-//! crash mid-write, is cut off by the writer and ignored by readers. The writer holds an
-//! exclusive lock on the file, so two listeners cannot interleave.
+//! Reading is a sequential scan ([`Scanner`]): records are read one at a time through a
+//! buffer, each CRC checked, and handed over without keeping earlier ones; an event's meta is
+//! parsed in full and its body copied only by a caller that keeps it. So `inbox show ID`
+//! ([`find`]) holds one event and `inbox list` ([`for_each_event`]) one event at a time,
+//! whatever the size of the inbox. A torn or corrupt tail, left by a crash mid-write, ends the
+//! valid data: readers ignore it, and on open (one scan, nothing kept) the writer cuts it off
+//! and carries on after the last id. The writer holds an exclusive lock on the file, so two
+//! listeners cannot interleave.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -125,28 +131,111 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(data.join("postie").join("inbox"))
 }
 
-/// Every event in the inbox at `dir`, in id order, with its deliveries. A missing inbox is
-/// empty; a torn tail (a write in progress or cut by a crash) is ignored.
+/// Every event in the inbox at `dir`, in id order, with its deliveries, bodies included (the
+/// whole inbox in memory: for small inboxes and tests; commands stream with [`Scanner`]). A
+/// missing inbox is empty; a torn tail (a write in progress or cut by a crash) is ignored.
 pub fn read_all(dir: &Path) -> Result<Vec<Stored>, StoreError> {
-    let path = dir.join(LOG);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(StoreError::Open { path, source }),
+    let mut scanner = Scanner::open(dir)?;
+    let mut events: Vec<Stored> = Vec::new();
+    while let Some(record) = scanner.next()? {
+        match record {
+            Record::Event(event) => match event.to_stored() {
+                Some(stored) => events.push(stored),
+                None => break,
+            },
+            Record::Delivery(d) => {
+                if let Some(s) = events.iter_mut().rev().find(|s| s.event.id == d.event) {
+                    s.deliveries.push(d);
+                }
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// What [`find`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// The event asked for, with its deliveries, if the inbox has it.
+    pub stored: Option<Stored>,
+    /// The id of the last event in the inbox (`None` when it is empty).
+    pub last_id: Option<u64>,
+}
+
+/// The event `id` with its deliveries, read through `scanner` to the end of the valid data;
+/// only that event's body is copied.
+pub fn find<R: Read>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreError> {
+    let mut lookup = Lookup {
+        stored: None,
+        last_id: None,
     };
-    if bytes.is_empty() {
-        return Ok(Vec::new());
+    while let Some(record) = scanner.next()? {
+        match record {
+            Record::Event(event) if event.id() == id && lookup.stored.is_none() => {
+                // A meta that does not parse ends the valid data, as for [`read_all`].
+                let Some(stored) = event.to_stored() else {
+                    break;
+                };
+                lookup.stored = Some(stored);
+                lookup.last_id = Some(id);
+            }
+            Record::Event(event) => lookup.last_id = Some(event.id()),
+            Record::Delivery(d) => {
+                if let Some(stored) = lookup.stored.as_mut().filter(|s| s.event.id == d.event) {
+                    stored.deliveries.push(d);
+                }
+            }
+        }
     }
-    if !bytes.starts_with(MAGIC) {
-        return Err(StoreError::NotAnInbox(path));
+    Ok(lookup)
+}
+
+/// Hand every event of the inbox at `dir` to `each`, in id order, with its deliveries, keeping
+/// none of them: a first pass collects the deliveries per event id (and finds where the valid
+/// data ends), a second pass reads the events up to there. `each` returns
+/// [`ControlFlow::Break`] to stop early.
+pub fn for_each_event(
+    dir: &Path,
+    mut each: impl FnMut(EventRecord<'_>, Vec<Delivery>) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let mut first = Scanner::open(dir)?;
+    let mut deliveries: HashMap<u64, Vec<Delivery>> = HashMap::new();
+    let mut last_id = None;
+    while let Some(record) = first.next()? {
+        match record {
+            Record::Event(event) => last_id = Some(event.id()),
+            // Ids only grow along the log: a delivery belongs to an event before it.
+            Record::Delivery(d) => {
+                if last_id.is_some_and(|last| d.event <= last) {
+                    deliveries.entry(d.event).or_default().push(d);
+                }
+            }
+        }
     }
-    Ok(scan(&bytes).0)
+    let mut second = Scanner::open(dir)?.stop_at(first.end());
+    // The first pass checked these metas, and `each` parses those it shows.
+    second.check_metas = false;
+    while let Some(record) = second.next()? {
+        if let Record::Event(event) = record {
+            let own = deliveries.remove(&event.id()).unwrap_or_default();
+            if each(event, own).is_break() {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Remove every event (the log is emptied). Fails while a listener holds the inbox.
 pub fn clear(dir: &Path) -> Result<usize, StoreError> {
     let path = dir.join(LOG);
-    let count = read_all(dir)?.len();
+    let mut count = 0;
+    let mut scanner = Scanner::open(dir)?;
+    while let Some(record) = scanner.next()? {
+        if let Record::Event(_) = record {
+            count += 1;
+        }
+    }
     let file = match OpenOptions::new().write(true).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
@@ -162,50 +251,284 @@ pub fn clear(dir: &Path) -> Result<usize, StoreError> {
     Ok(count)
 }
 
-/// Parse records until the end or the first torn/corrupt one; returns the events and the
-/// offset where valid data ends.
-fn scan(bytes: &[u8]) -> (Vec<Stored>, usize) {
-    let mut events: Vec<Stored> = Vec::new();
-    let mut pos = MAGIC.len();
-    while let Some((kind, meta, body, next)) = record_at(bytes, pos) {
-        match kind {
-            KIND_EVENT => match serde_json::from_slice::<EventMeta>(meta) {
-                Ok(meta) => events.push(from_meta(meta, Bytes::copy_from_slice(body))),
-                Err(_) => break,
-            },
-            KIND_DELIVERY => match serde_json::from_slice::<Delivery>(meta) {
-                Ok(d) => {
-                    if let Some(s) = events.iter_mut().rev().find(|s| s.event.id == d.event) {
-                        s.deliveries.push(d);
-                    }
-                }
-                Err(_) => break,
-            },
-            _ => break,
-        }
-        pos = next;
-    }
-    (events, pos)
+/// One valid record of the log, borrowed from the [`Scanner`] until its next call.
+#[derive(Debug)]
+pub enum Record<'a> {
+    /// An event, its meta not yet parsed (beyond its id) and its body not copied.
+    Event(EventRecord<'a>),
+    /// The outcome of a delivery of an earlier event.
+    Delivery(Delivery),
 }
 
-fn record_at(bytes: &[u8], pos: usize) -> Option<(u8, &[u8], &[u8], usize)> {
-    let u32_at = |at: usize| -> Option<usize> {
-        let raw: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        usize::try_from(u32::from_le_bytes(raw)).ok()
-    };
-    let len = u32_at(pos)?;
-    let crc = u32_at(pos + 4)?;
-    let start = pos + 8;
-    let end = start.checked_add(len)?;
-    let payload = bytes.get(start..end)?;
-    if usize::try_from(crc32fast::hash(payload)).ok()? != crc {
-        return None;
+/// An event record as read: parse its meta or copy its body only if it is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRecord<'a> {
+    id: u64,
+    meta: &'a [u8],
+    body: &'a [u8],
+}
+
+/// What the scanner checks every event's meta against: the fields and types of [`EventMeta`]
+/// (so it stops exactly where a full parse would fail), read without allocating; only the id
+/// is kept.
+#[derive(Deserialize)]
+#[allow(dead_code)] // the other fields are checked, not read
+struct EventCheck {
+    id: u64,
+    received_at_ns: u128,
+    remote: AnyStr,
+    method: AnyStr,
+    path: AnyStr,
+    query: Option<AnyStr>,
+    version: AnyStr,
+    authority: Option<AnyStr>,
+    headers: Vec<(AnyStr, AnyStr)>,
+    body_truncated: bool,
+    note: Option<AnyStr>,
+}
+
+/// Any JSON string, checked and dropped (a `Vec` of these allocates nothing).
+struct AnyStr;
+
+impl<'de> Deserialize<'de> for AnyStr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
+}
+
+impl<'a> EventRecord<'a> {
+    /// The event's id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The body bytes, exactly as received.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The event without its body (`event.body` is empty; its size is `body().len()`), with
+    /// no deliveries. `None` when the meta does not parse, which the scanner has already ruled
+    /// out (it checks every event's meta against the same fields and types).
+    pub fn head(&self) -> Option<Stored> {
+        let meta = serde_json::from_slice::<EventMeta>(self.meta).ok()?;
+        Some(from_meta(meta, Bytes::new()))
+    }
+
+    /// The event with a copy of its body, with no deliveries; `None` as for [`Self::head`].
+    pub fn to_stored(&self) -> Option<Stored> {
+        let mut stored = self.head()?;
+        stored.event.body = Bytes::copy_from_slice(self.body);
+        Some(stored)
+    }
+}
+
+/// Reads the log front to back through a buffer, one record at a time, checking each CRC and
+/// keeping nothing but the current record. It stops for good at the end of the file, at a
+/// torn, corrupt or zero record, at a record of unknown kind or whose meta does not parse
+/// (the same place as reading it all into memory would), or at the offset given to
+/// [`Self::stop_at`]. Event metas are only checked (without allocating) and their id read;
+/// [`EventRecord`] parses one in full on demand.
+#[derive(Debug)]
+pub struct Scanner<R> {
+    path: PathBuf,
+    /// Where the next record starts (after the last valid one).
+    pos: u64,
+    /// Records must end at or before this offset (the file's length, or [`Self::stop_at`]).
+    limit: u64,
+    /// `None` once the scan has ended.
+    reader: Option<io::BufReader<R>>,
+    /// The current record's payload.
+    buf: Vec<u8>,
+    /// Check every event's meta ([`EventCheck`]); off only for a second pass over records an
+    /// earlier one checked, whose caller parses each meta it uses in full anyway.
+    check_metas: bool,
+}
+
+impl Scanner<File> {
+    /// Open the log of the inbox at `dir`; a missing or empty log has no records.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let path = dir.join(LOG);
+        let opened = File::open(&path).and_then(|file| Ok((file.metadata()?.len(), file)));
+        match opened {
+            Ok((len, file)) => Scanner::new(file, len, path),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Scanner::finished(path)),
+            Err(source) => Err(StoreError::Open { path, source }),
+        }
+    }
+}
+
+impl<R: Read> Scanner<R> {
+    /// Scan `len` bytes of log read from `reader`, which must be at the start of the log;
+    /// `path` is for errors. Checks the magic (an empty log has no records).
+    pub fn new(reader: R, len: u64, path: PathBuf) -> Result<Self, StoreError> {
+        if len == 0 {
+            return Ok(Scanner::finished(path));
+        }
+        let mut reader = io::BufReader::with_capacity(READ_BUFFER, reader);
+        let mut magic = [0u8; MAGIC.len()];
+        match reader.read_exact(&mut magic) {
+            Ok(()) if &magic == MAGIC => {}
+            Ok(()) => return Err(StoreError::NotAnInbox(path)),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Err(StoreError::NotAnInbox(path));
+            }
+            Err(source) => return Err(StoreError::Open { path, source }),
+        }
+        Ok(Scanner {
+            reader: Some(reader),
+            path,
+            pos: MAGIC.len() as u64,
+            limit: len,
+            buf: Vec::new(),
+            check_metas: true,
+        })
+    }
+
+    fn finished(path: PathBuf) -> Self {
+        Scanner {
+            reader: None,
+            path,
+            pos: 0,
+            limit: 0,
+            buf: Vec::new(),
+            check_metas: true,
+        }
+    }
+
+    /// Read no record that ends after `offset` (e.g. where an earlier pass stopped).
+    pub fn stop_at(mut self, offset: u64) -> Self {
+        self.limit = self.limit.min(offset);
+        self
+    }
+
+    /// Where the valid records read so far end (`0` for an empty log): once [`Self::next`]
+    /// has returned `None`, the end of the valid data.
+    pub fn end(&self) -> u64 {
+        self.pos
+    }
+
+    /// The next valid record, or `None` at the end of the valid data. Errors only when the
+    /// file cannot be read.
+    #[allow(clippy::should_implement_trait)] // a lending iterator: the record borrows `self`
+    pub fn next(&mut self) -> Result<Option<Record<'_>>, StoreError> {
+        match self.advance() {
+            Ok(Some(len)) => match parse(&self.buf[..len], self.check_metas) {
+                Some(record) => {
+                    self.pos += 8 + len as u64;
+                    Ok(Some(record))
+                }
+                None => {
+                    self.reader = None;
+                    Ok(None)
+                }
+            },
+            Ok(None) => {
+                self.reader = None;
+                Ok(None)
+            }
+            Err(source) => {
+                self.reader = None;
+                Err(StoreError::Open {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+
+    /// Read the next record's payload into `buf` and check its CRC; returns its length, or
+    /// `None` when there is no whole, intact record.
+    fn advance(&mut self) -> io::Result<Option<usize>> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        if self.pos + 8 > self.limit {
+            return Ok(None);
+        }
+        let mut head = [0u8; 8];
+        match reader.read_exact(&mut head) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let [l0, l1, l2, l3, c0, c1, c2, c3] = head;
+        let len = u32::from_le_bytes([l0, l1, l2, l3]);
+        let crc = u32::from_le_bytes([c0, c1, c2, c3]);
+        // The length of a torn record may be anything: never read past the limit.
+        if self.pos + 8 + u64::from(len) > self.limit {
+            return Ok(None);
+        }
+        let Ok(len) = usize::try_from(len) else {
+            return Ok(None);
+        };
+        self.buf.clear();
+        self.buf.reserve(len);
+        let read = reader
+            .by_ref()
+            .take(len as u64)
+            .read_to_end(&mut self.buf)?;
+        if read < len || crc32fast::hash(&self.buf) != crc {
+            return Ok(None);
+        }
+        Ok(Some(len))
+    }
+}
+
+/// The read buffer: large enough that small records cost no system call each.
+const READ_BUFFER: usize = 256 * 1024;
+
+/// A payload whose CRC matched: `[kind][u32 meta length][meta][body]`.
+fn parse(payload: &[u8], check_metas: bool) -> Option<Record<'_>> {
     let (&kind, rest) = payload.split_first()?;
     let meta_len = usize::try_from(u32::from_le_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
     let meta = rest.get(4..4usize.checked_add(meta_len)?)?;
     let body = rest.get(4 + meta_len..)?;
-    Some((kind, meta, body, end))
+    match kind {
+        KIND_EVENT => {
+            let id = if check_metas {
+                serde_json::from_slice::<EventCheck>(meta).ok()?.id
+            } else {
+                quick_id(meta)?
+            };
+            Some(Record::Event(EventRecord { id, meta, body }))
+        }
+        KIND_DELIVERY => serde_json::from_slice::<Delivery>(meta)
+            .ok()
+            .map(Record::Delivery),
+        _ => None,
+    }
+}
+
+/// The id of an event meta as the writer serialises it (`{"id":12,…`), else as any JSON.
+fn quick_id(meta: &[u8]) -> Option<u64> {
+    let digits = meta.strip_prefix(b"{\"id\":".as_slice()).map(|rest| {
+        let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        &rest[..n]
+    });
+    let parsed = digits
+        .filter(|d| !d.is_empty())
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .and_then(|d| d.parse().ok());
+    match parsed {
+        Some(id) => Some(id),
+        None => serde_json::from_slice::<EventId>(meta).ok().map(|m| m.id),
+    }
+}
+
+#[derive(Deserialize)]
+struct EventId {
+    id: u64,
 }
 
 fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
@@ -292,26 +615,31 @@ impl Log {
             .open(&path)
             .map_err(open_err)?;
         lock(&file, &path)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(open_err)?;
-        let (events, end) = if bytes.is_empty() {
+        let len = file.metadata().map_err(open_err)?.len();
+        // One pass that keeps nothing: where the valid records end, and the last id.
+        let mut last_id = None;
+        let end = if len == 0 {
             file.write_all(MAGIC).map_err(open_err)?;
-            (Vec::new(), MAGIC.len())
-        } else if bytes.starts_with(MAGIC) {
-            scan(&bytes)
+            MAGIC.len() as u64
         } else {
-            return Err(StoreError::NotAnInbox(path));
+            let mut scanner = Scanner::new(&file, len, path.clone())?;
+            while let Some(record) = scanner.next()? {
+                if let Record::Event(event) = record {
+                    last_id = Some(event.id());
+                }
+            }
+            scanner.end()
         };
-        if end < bytes.len() {
-            file.set_len(end as u64).map_err(open_err)?;
+        if end < len {
+            file.set_len(end).map_err(open_err)?;
         }
         file.sync_all().map_err(open_err)?;
-        let next_id = events.last().map_or(1, |s| s.event.id + 1);
+        let next_id = last_id.map_or(1, |id| id + 1);
         Ok(Log {
             dir: dir.to_owned(),
             file,
             next_id,
-            end: end as u64,
+            end,
         })
     }
 
@@ -800,7 +1128,7 @@ mod tests {
         let path = dir.path().join(LOG);
         let file = std::fs::read(&path).unwrap_or_default();
         // The writer zero-fills ahead of itself; the records end before the zeros.
-        let (_, end) = scan(&file);
+        let end = valid_end(&file);
         assert_eq!(file.len() as u64, PREALLOCATE);
         assert!(file[end..].iter().all(|&b| b == 0));
         assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(2));
@@ -882,6 +1210,326 @@ mod tests {
             assert_eq!(s.event.path, format!("/{n}"));
             assert_eq!(s.event.body.len(), (n * 37) % 5000);
         }
+    }
+
+    /// Where the valid records of a log's bytes end.
+    fn valid_end(bytes: &[u8]) -> usize {
+        let Ok(mut scanner) = Scanner::new(bytes, bytes.len() as u64, PathBuf::from("t")) else {
+            panic!("not a log")
+        };
+        while let Ok(Some(_)) = scanner.next() {}
+        usize::try_from(scanner.end()).unwrap_or(usize::MAX)
+    }
+
+    fn event_record(id: u64, path: &str, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_event(&event(path, body), id, None, &mut out);
+        out
+    }
+
+    fn delivery(event: u64, status: u16) -> Delivery {
+        Delivery {
+            event,
+            at_ms: 7,
+            to: "http://127.0.0.1:9/x".into(),
+            attempts: 1,
+            status: Some(status),
+            error: None,
+            via: "replay".into(),
+        }
+    }
+
+    fn delivery_record(d: &Delivery) -> Vec<u8> {
+        let mut out = Vec::new();
+        let meta = serde_json::to_vec(d).unwrap_or_default();
+        encode(KIND_DELIVERY, &meta, &[], &mut out);
+        out
+    }
+
+    /// A temporary inbox whose log is the magic and these records.
+    fn inbox_with(records: &[&[u8]]) -> (tempfile::TempDir, Vec<u8>) {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let mut bytes = MAGIC.to_vec();
+        for r in records {
+            bytes.extend_from_slice(r);
+        }
+        assert!(std::fs::write(dir.path().join(LOG), &bytes).is_ok());
+        (dir, bytes)
+    }
+
+    /// What a scan hands over: `(id, body)` for events, `(event, status)` for deliveries.
+    #[derive(Debug, PartialEq)]
+    enum Seen {
+        E(u64, Vec<u8>),
+        D(u64, Option<u16>),
+    }
+
+    fn scan_dir(dir: &Path) -> (Vec<Seen>, u64) {
+        let Ok(mut scanner) = Scanner::open(dir) else {
+            panic!("open")
+        };
+        let mut seen = Vec::new();
+        while let Ok(Some(record)) = scanner.next() {
+            seen.push(match record {
+                Record::Event(e) => Seen::E(e.id(), e.body().to_vec()),
+                Record::Delivery(d) => Seen::D(d.event, d.status),
+            });
+        }
+        (seen, scanner.end())
+    }
+
+    #[test]
+    fn scanner_stops_at_a_torn_tail() {
+        let one = event_record(1, "/a", b"{\"a\":1}");
+        // Strings with escapes are checked as well as plain ones.
+        let two = event_record(2, "/b\"q\\\u{e9}\n", b"");
+        let d = delivery_record(&delivery(1, 204));
+        // The start of a record whose length runs past the end of the file.
+        let torn = [200, 0, 0, 0, 1, 2, 3];
+        let (dir, bytes) = inbox_with(&[&one, &two, &d, &torn]);
+        let (seen, end) = scan_dir(dir.path());
+        assert_eq!(
+            seen,
+            vec![
+                Seen::E(1, b"{\"a\":1}".to_vec()),
+                Seen::E(2, Vec::new()),
+                Seen::D(1, Some(204)),
+            ]
+        );
+        assert_eq!(end as usize, bytes.len() - torn.len());
+        assert_eq!(end as usize, 8 + one.len() + two.len() + d.len());
+        let all = read_all(dir.path()).unwrap_or_default();
+        let paths: Vec<&str> = all.iter().map(|s| s.event.path.as_str()).collect();
+        assert_eq!(paths, vec!["/a", "/b\"q\\\u{e9}\n"]);
+
+        // The writer cuts the tail and carries on after the last id.
+        let Ok(log) = Log::open(dir.path()) else {
+            panic!("open")
+        };
+        assert_eq!((log.next_id, log.end), (3, end));
+        drop(log);
+        let on_disk = std::fs::read(dir.path().join(LOG)).unwrap_or_default();
+        assert_eq!(on_disk, bytes[..end as usize]);
+    }
+
+    #[test]
+    fn scanner_stops_at_a_corrupt_crc_and_at_an_unknown_kind() {
+        let one = event_record(1, "/a", b"first");
+        let mut two = event_record(2, "/b", b"second");
+        let three = event_record(3, "/c", b"third");
+        let last = two.len() - 1;
+        two[last] ^= 0x01; // "secone": the CRC no longer matches
+        let (dir, _) = inbox_with(&[&one, &two, &three]);
+        let (seen, end) = scan_dir(dir.path());
+        assert_eq!(seen, vec![Seen::E(1, b"first".to_vec())]);
+        assert_eq!(end as usize, 8 + one.len());
+        assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(1));
+        let Ok(log) = Log::open(dir.path()) else {
+            panic!("open")
+        };
+        assert_eq!((log.next_id, log.end), (2, end));
+        drop(log);
+
+        // A record with a valid CRC but a kind no version writes ends the data too.
+        let mut odd = Vec::new();
+        encode(9, b"{}", b"", &mut odd);
+        let (dir, _) = inbox_with(&[&one, &odd, &three]);
+        assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+    }
+
+    #[test]
+    fn an_event_meta_that_does_not_parse_ends_the_data() {
+        let one = event_record(1, "/a", b"first");
+        let mut not_json = Vec::new();
+        encode(KIND_EVENT, b"{\"id\":2,", b"", &mut not_json);
+        let (dir, _) = inbox_with(&[&one, &not_json, &event_record(3, "/c", b"")]);
+        assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+
+        // Valid JSON with an id but not an event: readers and the writer stop before it.
+        let mut only_id = Vec::new();
+        encode(KIND_EVENT, b"{\"id\":2}", b"", &mut only_id);
+        let (dir, _) = inbox_with(&[&one, &only_id]);
+        assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+        // A field of the wrong type as well.
+        let good = String::from_utf8(event_record(2, "/b", b"")[13..].to_vec()).unwrap_or_default();
+        let bad = good.replace("\"body_truncated\":false", "\"body_truncated\":0");
+        assert_ne!(good, bad);
+        assert!(serde_json::from_slice::<EventCheck>(good.as_bytes()).is_ok());
+        let mut wrong_type = Vec::new();
+        encode(KIND_EVENT, bad.as_bytes(), b"", &mut wrong_type);
+        let (dir2, _) = inbox_with(&[&one, &wrong_type]);
+        assert_eq!(scan_dir(dir2.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+        assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(1));
+        let lookup = Scanner::open(dir.path()).and_then(|s| find(s, 2));
+        assert_eq!(
+            lookup.ok(),
+            Some(Lookup {
+                stored: None,
+                last_id: Some(1)
+            })
+        );
+        let Ok(log) = Log::open(dir.path()) else {
+            panic!("open")
+        };
+        assert_eq!((log.next_id, log.end), (2, 8 + one.len() as u64));
+        drop(log);
+        // `clear` counts what readers see.
+        let (dir, _) = inbox_with(&[&one, &only_id, &event_record(3, "/c", b"")]);
+        assert_eq!(clear(dir.path()).ok(), Some(1));
+        assert_eq!(
+            std::fs::metadata(dir.path().join(LOG))
+                .map(|m| m.len())
+                .ok(),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn scanner_stops_at_the_zeros_ahead_of_the_records() {
+        let one = event_record(1, "/a", b"x");
+        let zeros = vec![0u8; 4096];
+        let (dir, _) = inbox_with(&[&one, &zeros]);
+        let (seen, end) = scan_dir(dir.path());
+        assert_eq!(seen, vec![Seen::E(1, b"x".to_vec())]);
+        assert_eq!(end as usize, 8 + one.len());
+        // An inbox of only zeros after the magic has no events and ids start at 1.
+        let (dir, _) = inbox_with(&[&zeros]);
+        assert_eq!(scan_dir(dir.path()), (Vec::new(), 8));
+        let Ok(log) = Log::open(dir.path()) else {
+            panic!("open")
+        };
+        assert_eq!((log.next_id, log.end), (1, 8));
+    }
+
+    #[test]
+    fn deliveries_are_attached_to_their_own_event() {
+        let (d2a, d1, d2b, d9) = (
+            delivery(2, 500),
+            delivery(1, 200),
+            delivery(2, 202),
+            delivery(9, 201),
+        );
+        let (dir, _) = inbox_with(&[
+            &event_record(1, "/a", b"one"),
+            &event_record(2, "/b", b"two!"),
+            &delivery_record(&d2a),
+            &delivery_record(&d1),
+            &event_record(3, "/c", b""),
+            &delivery_record(&d2b),
+            &delivery_record(&d9),
+        ]);
+        let found = |id| {
+            let scanner = Scanner::open(dir.path());
+            let Ok(lookup) = scanner.and_then(|s| find(s, id)) else {
+                panic!("find")
+            };
+            lookup
+        };
+        let two = found(2);
+        assert_eq!(two.last_id, Some(3));
+        let Some(two) = two.stored else {
+            panic!("event 2 not found")
+        };
+        assert_eq!(two.event.id, 2);
+        assert_eq!(two.event.path, "/b");
+        assert_eq!(two.event.body.as_ref(), b"two!");
+        assert_eq!(two.deliveries, vec![d2a.clone(), d2b.clone()]);
+        assert_eq!(
+            found(1).stored.map(|s| s.deliveries),
+            Some(vec![d1.clone()])
+        );
+        assert_eq!(found(3).stored.map(|s| s.deliveries), Some(Vec::new()));
+
+        // The two-pass listing hands over the same as reading everything.
+        let mut listed = Vec::new();
+        let walked = for_each_event(dir.path(), |record, deliveries| {
+            let head = record.head().map(|s| (s.event.path, s.event.body.len()));
+            listed.push((record.id(), head, record.body().len(), deliveries));
+            ControlFlow::Continue(())
+        });
+        assert!(walked.is_ok());
+        assert_eq!(
+            listed,
+            vec![
+                (1, Some(("/a".to_owned(), 0)), 3, vec![d1]),
+                (2, Some(("/b".to_owned(), 0)), 4, vec![d2a, d2b]),
+                (3, Some(("/c".to_owned(), 0)), 0, Vec::new()),
+            ]
+        );
+        let all = read_all(dir.path()).unwrap_or_default();
+        let from_all: Vec<(u64, usize, Vec<Delivery>)> = all
+            .into_iter()
+            .map(|s| (s.event.id, s.event.body.len(), s.deliveries))
+            .collect();
+        let from_list: Vec<(u64, usize, Vec<Delivery>)> = listed
+            .into_iter()
+            .map(|(id, _, len, d)| (id, len, d))
+            .collect();
+        assert_eq!(from_all, from_list);
+
+        // Stopping early stops the walk.
+        let mut calls = 0;
+        let walked = for_each_event(dir.path(), |_, _| {
+            calls += 1;
+            ControlFlow::Break(())
+        });
+        assert!(walked.is_ok());
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
+    fn an_id_that_does_not_exist_is_not_found() {
+        let (dir, _) = inbox_with(&[&event_record(1, "/a", b""), &event_record(2, "/b", b"")]);
+        let lookup = Scanner::open(dir.path()).and_then(|s| find(s, 5));
+        assert_eq!(
+            lookup.ok(),
+            Some(Lookup {
+                stored: None,
+                last_id: Some(2)
+            })
+        );
+        // A missing inbox is an empty one.
+        let missing = dir.path().join("nowhere");
+        let lookup = Scanner::open(&missing).and_then(|s| find(s, 1));
+        assert_eq!(
+            lookup.ok(),
+            Some(Lookup {
+                stored: None,
+                last_id: None
+            })
+        );
+        let mut calls = 0;
+        let walked = for_each_event(&missing, |_, _| {
+            calls += 1;
+            ControlFlow::Continue(())
+        });
+        assert_eq!((walked.is_ok(), calls), (true, 0));
+    }
+
+    #[test]
+    fn a_scan_can_stop_where_an_earlier_one_ended() {
+        let one = event_record(1, "/a", b"1");
+        let two = event_record(2, "/b", b"2");
+        let (dir, _) = inbox_with(&[&one, &two]);
+        let Ok(scanner) = Scanner::open(dir.path()) else {
+            panic!("open")
+        };
+        let mut scanner = scanner.stop_at(8 + one.len() as u64);
+        assert!(matches!(scanner.next(), Ok(Some(Record::Event(e))) if e.id() == 1));
+        assert!(matches!(scanner.next(), Ok(None)));
+        assert_eq!(scanner.end(), 8 + one.len() as u64);
+    }
+
+    #[test]
+    fn quick_ids_read_the_writers_prefix_and_fall_back_to_json() {
+        assert_eq!(quick_id(br#"{"id":42,"received_at_ns":1}"#), Some(42));
+        assert_eq!(quick_id(br#"{ "method": "GET", "id": 7 }"#), Some(7));
+        assert_eq!(quick_id(br#"{"id":"7"}"#), None);
+        assert_eq!(quick_id(b"{}"), None);
+        let record = event_record(123, "/a", b"");
+        assert_eq!(quick_id(&record[13..]), Some(123));
     }
 
     #[test]

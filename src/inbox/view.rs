@@ -143,15 +143,21 @@ pub fn render_delivery(d: &Delivery, palette: &Palette) -> String {
     }
 }
 
-/// One line for `inbox list`: `#3  2026-…Z  POST /hooks?a=1  42 B`.
-pub fn render_line(event: &Event, note: Option<&str>, deliveries: &[Delivery]) -> String {
+/// One line for `inbox list`: `#3  2026-…Z  POST /hooks?a=1  42 B`. The size is given, not
+/// taken from `event.body`, so that a listing need not read bodies into memory.
+pub fn render_line(
+    event: &Event,
+    body_size: u64,
+    note: Option<&str>,
+    deliveries: &[Delivery],
+) -> String {
     let mut out = format!(
         "#{}  {}  {} {}  {}",
         event.id,
         timestamp(event),
         event.method,
         target(event),
-        human_size(event.body.len() as u64)
+        human_size(body_size)
     );
     if note.is_some() {
         out.push_str("  (truncated)");
