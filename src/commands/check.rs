@@ -8,19 +8,7 @@ use crate::error::{Code, Failure};
 
 pub fn run(args: &CheckArgs, settings: &Settings) -> Result<Code, Failure> {
     let paths = if args.collections.is_empty() {
-        let found = collection::discover(&settings.ctx.cwd);
-        if found.is_empty() {
-            return Err(Failure::usage("no collections found under `collections/`")
-                .with_hint("name a collection file: `postie check path/to/api.toml`"));
-        }
-        found
-            .into_iter()
-            .map(|p| {
-                p.strip_prefix(&settings.ctx.cwd)
-                    .map(|r| r.to_path_buf())
-                    .unwrap_or(p)
-            })
-            .collect()
+        super::discovered_collections(settings, "check")?
     } else {
         let mut paths = Vec::new();
         for target in &args.collections {

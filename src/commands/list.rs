@@ -20,22 +20,7 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
             }
             vec![path]
         }
-        None => {
-            let found = collection::discover(&settings.ctx.cwd);
-            if found.is_empty() {
-                return Err(Failure::usage("no collections found under `collections/`")
-                    .with_hint("name a collection file: `postie list path/to/api.toml`"));
-            }
-            // Show paths as the user would type them.
-            found
-                .into_iter()
-                .map(|p| {
-                    p.strip_prefix(&settings.ctx.cwd)
-                        .map(|r| r.to_path_buf())
-                        .unwrap_or(p)
-                })
-                .collect()
-        }
+        None => super::discovered_collections(settings, "list")?,
     };
     let palette = Palette::new(settings.stdout_color);
     let mut out = String::new();

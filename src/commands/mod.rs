@@ -10,3 +10,29 @@ pub mod run;
 pub mod secret;
 pub mod send;
 pub mod show;
+
+use std::path::PathBuf;
+
+use crate::app::Settings;
+use crate::error::Failure;
+
+/// The collections under `collections/`, as paths the user would type (relative to the working
+/// directory); none is a usage error telling how to name one (`postie COMMAND path/to/api.toml`).
+pub fn discovered_collections(settings: &Settings, command: &str) -> Result<Vec<PathBuf>, Failure> {
+    let found = crate::collection::discover(&settings.ctx.cwd);
+    if found.is_empty() {
+        return Err(
+            Failure::usage("no collections found under `collections/`").with_hint(format!(
+                "name a collection file: `postie {command} path/to/api.toml`"
+            )),
+        );
+    }
+    Ok(found
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix(&settings.ctx.cwd)
+                .map(|r| r.to_path_buf())
+                .unwrap_or(p)
+        })
+        .collect())
+}

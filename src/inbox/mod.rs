@@ -27,6 +27,20 @@ use std::time::SystemTime;
 pub use echo::echo_json;
 pub use server::{InboxServer, Options};
 
+/// Hop-by-hop headers (RFC 9110 §7.6.1, plus the common `proxy-connection`): they describe
+/// one connection, so a relayed or saved request drops them.
+pub const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
 /// The default body limit ([`Options::max_body`]): bodies up to this many bytes are kept
 /// whole; larger ones are answered with `413` and recorded truncated to the limit.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;

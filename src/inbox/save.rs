@@ -3,22 +3,10 @@
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
 
-use super::Event;
+use super::{Event, HOP_BY_HOP};
 
-/// Headers not worth saving: hop-by-hop ones and those the client sets itself.
-const NOT_SAVED: [&str; 11] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-];
+/// Headers not worth saving besides the hop-by-hop ones: those the client sets itself.
+const SET_BY_THE_CLIENT: [&str; 2] = ["host", "content-length"];
 
 /// Why a request could not be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,7 +70,10 @@ pub fn append_request(
         let lower = name.to_ascii_lowercase();
         // With a body, its type goes to `content_type`; without one the header stays.
         let moved = lower == "content-type" && !event.body.is_empty();
-        if NOT_SAVED.contains(&lower.as_str()) || moved {
+        if HOP_BY_HOP.contains(&lower.as_str())
+            || SET_BY_THE_CLIENT.contains(&lower.as_str())
+            || moved
+        {
             continue;
         }
         let joined = match headers.get(&lower).and_then(|v| v.as_str()) {

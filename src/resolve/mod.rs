@@ -131,14 +131,17 @@ impl Resolver {
         request: &RequestSpec,
         template: &TemplateStr,
     ) -> Result<String, ResolveError> {
-        let mut cx = Cx {
+        self.cx(collection, request).text(template)
+    }
+
+    fn cx<'a>(&'a self, collection: &'a Collection, request: &'a RequestSpec) -> Cx<'a> {
+        Cx {
             resolver: self,
             collection,
             request: &request.name,
             memo: HashMap::new(),
             stack: Vec::new(),
-        };
-        cx.text(template)
+        }
     }
 
     /// Fills in `request` (a request of `collection`). Variables are rendered once per call:
@@ -148,13 +151,7 @@ impl Resolver {
         collection: &Collection,
         request: &RequestSpec,
     ) -> Result<ResolvedRequest, ResolveError> {
-        let mut cx = Cx {
-            resolver: self,
-            collection,
-            request: &request.name,
-            memo: HashMap::new(),
-            stack: Vec::new(),
-        };
+        let mut cx = self.cx(collection, request);
         let mut url = cx.url(&request.url_template)?;
         let defaults = &collection.defaults;
         let auth = request.auth.as_ref().or(defaults.auth.as_ref());

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use tokio::io::AsyncReadExt;
 
 use crate::http::{Client, HttpError, ResponseHead};
-use crate::inbox::Event;
+use crate::inbox::{Event, HOP_BY_HOP};
 use crate::request::{Body, Expect, ResolvedRequest};
 
 /// Waits before the 2nd, 3rd and 4th attempt of a failed forward.
@@ -18,20 +18,6 @@ pub const BACKOFF: [Duration; 3] = [
 
 /// Most bytes of the app's answer kept for display.
 const SHOWN_BODY: u64 = 64 * 1024;
-
-/// Hop-by-hop headers (RFC 9110 §7.6.1) and those the new connection sets itself.
-const NOT_RELAYED: [&str; 10] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-];
 
 /// `--forward-to http://127.0.0.1:3000/hooks` and an event for `/github?x=1` give
 /// `http://127.0.0.1:3000/hooks/github?x=1`; an event for `/` gives the base URL itself.
@@ -68,7 +54,9 @@ pub fn request_for(
         .collect();
     let keep = |name: &str| {
         let lower = name.to_ascii_lowercase();
-        !NOT_RELAYED.contains(&lower.as_str())
+        // `host` is the new connection's own.
+        !HOP_BY_HOP.contains(&lower.as_str())
+            && lower != "host"
             && lower != "content-length"
             && !named.contains(&lower)
             && !replace.iter().any(|r| r.eq_ignore_ascii_case(&lower))
