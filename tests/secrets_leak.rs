@@ -13,15 +13,8 @@ const SECRET: &str = "zq-LEAK-7f3a9c!x";
 const PASSWORD: &str = "pw-Leak-42";
 
 fn postie(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("postie").unwrap();
-    cmd.current_dir(dir)
-        .env("CI", "true")
-        .env_remove("NO_COLOR")
-        .env_remove("POSTIE_TEST_TTY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env("HOME", dir)
-        .env("POSTIE_SECRET_API_TOKEN", SECRET)
+    let mut cmd = Command::from_std(support::sandbox::std_command_in(dir));
+    cmd.env("POSTIE_SECRET_API_TOKEN", SECRET)
         .env("POSTIE_SECRET_DB_PASSWORD", PASSWORD);
     cmd
 }

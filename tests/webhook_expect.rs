@@ -10,15 +10,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 
 fn postie(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("postie").unwrap();
-    cmd.current_dir(dir)
-        .env("CI", "true")
-        .env_remove("NO_COLOR")
-        .env_remove("POSTIE_TEST_TTY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env("HOME", dir);
-    cmd
+    Command::from_std(support::sandbox::std_command_in(dir))
 }
 
 /// POST `body` to `url` (an http://127.0.0.1 URL) from a plain socket, after `delay`.

@@ -35,28 +35,7 @@ impl Sandbox {
 
     /// `postie` as a plain `std::process::Command` (for tests that manage the child).
     pub fn std_command(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"));
-        let root = self.path();
-        cmd.current_dir(root)
-            .env_remove("NO_COLOR")
-            .env_remove("POSTIE_TEST_TTY")
-            .env_remove("GITHUB_ACTIONS")
-            .env("CI", "true")
-            .env("TERM", "xterm-256color")
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("data"));
-        for var in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd
+        std_command_in(self.path())
     }
 
     /// `postie`, bounded by a minute.
@@ -69,6 +48,32 @@ impl Sandbox {
     pub fn postie(&self) -> Result<Command, Box<dyn Error>> {
         Ok(self.command())
     }
+}
+
+/// `postie` run in `root` with a deterministic environment: not a terminal, CI, no colour
+/// override, no proxies, HOME and the XDG dirs under `root`.
+pub fn std_command_in(root: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"));
+    cmd.current_dir(root)
+        .env_remove("NO_COLOR")
+        .env_remove("POSTIE_TEST_TTY")
+        .env_remove("GITHUB_ACTIONS")
+        .env("CI", "true")
+        .env("TERM", "xterm-256color")
+        .env("HOME", root.join("home"))
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .env("XDG_DATA_HOME", root.join("data"));
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 /// Output with durations, the given ports and `date` header values made stable, and the
