@@ -10,21 +10,7 @@ use support::http_server;
 
 /// A `postie` command in `dir`, with a clean, deterministic environment.
 fn postie(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("postie").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("POSTIE_TEST_TTY")
-        .env("CI", "true")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("ALL_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("all_proxy")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".config"))
-        .env("XDG_DATA_HOME", dir.join(".local/share"));
-    cmd
+    Command::from_std(support::sandbox::std_command_in(dir))
 }
 
 /// A temp dir with `collections/NAME.toml` files.
