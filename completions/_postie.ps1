@@ -58,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Run up to N collections at once (each keeps its order and chain); bodies aren''t printed')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)')
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retry a request up to N more times after a network error')
-            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a report: junit=PATH or json=PATH (repeatable)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept invalid TLS certificates (dangerous: prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept invalid TLS certificates (dangerous: prints a warning)')

@@ -54,7 +54,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --jobs 'Run up to N collections at once (each keeps its order and chain); bodies aren''t printed'
             cand --shard 'Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)'
             cand --retry 'Retry a request up to N more times after a network error'
-            cand --report 'Write a report: junit=PATH or json=PATH (repeatable)'
+            cand --report 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand -k 'Accept invalid TLS certificates (dangerous: prints a warning)'
             cand --insecure 'Accept invalid TLS certificates (dangerous: prints a warning)'

@@ -53,7 +53,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l skip-tag -d 'Skip 
 complete -c postie -n "__fish_postie_using_subcommand run" -s j -l jobs -d 'Run up to N collections at once (each keeps its order and chain); bodies aren\'t printed' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l shard -d 'Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l retry -d 'Retry a request up to N more times after a network error' -r
-complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH or json=PATH (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -18,7 +18,7 @@ pub struct Settings {
     pub ctx: Context,
     /// Secrets resolved during the run, masked in every output.
     pub masker: Masker,
-    secrets: std::sync::OnceLock<std::sync::Arc<crate::secrets::SecretResolver>>,
+    secrets: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<crate::secrets::SecretResolver>>>,
     pub printer: Printer,
     /// Colour JSON bodies on stdout.
     pub stdout_color: bool,
@@ -52,7 +52,7 @@ impl Settings {
             .with_masker(masker.clone());
         Settings {
             masker,
-            secrets: std::sync::OnceLock::new(),
+            secrets: std::sync::Arc::default(),
             stdout_color: color(ctx.stdout_tty),
             printer,
             ctx,
@@ -68,36 +68,43 @@ impl Settings {
         &self,
         collection: &crate::collection::Collection,
     ) -> std::sync::Arc<dyn crate::template::SecretSource + Send + Sync> {
-        use crate::resolve::secrets::{MaskingSource, run_command};
-        use crate::secrets::env_var_name;
-        let commands: Vec<(String, Vec<String>)> = collection
-            .secrets
-            .iter()
-            .map(|s| (s.name.clone(), s.command.clone()))
-            .collect();
-        let store = std::sync::Arc::clone(self.secret_store());
-        std::sync::Arc::new(MaskingSource::new(self.masker.clone(), move |name| {
-            if let Ok(value) = std::env::var(env_var_name(name))
-                && !value.is_empty()
-            {
-                return Ok(value);
-            }
-            if let Some((_, argv)) = commands.iter().find(|(n, _)| n == name) {
-                return run_command(name, argv);
-            }
-            store
-                .resolve(name)
-                .map(|(secret, _)| secret.expose().to_string())
-                .map_err(|e| crate::secrets::unavailable(&e))
-        }))
+        (self.secret_sources())(collection)
     }
 
-    /// The run's keyring-backed resolver: opened on first use, shared by every collection.
-    fn secret_store(&self) -> &std::sync::Arc<crate::secrets::SecretResolver> {
-        self.secrets.get_or_init(|| {
-            std::sync::Arc::new(crate::secrets::SecretResolver::system(
-                self.ctx.interactive(),
-            ))
+    /// [`Settings::secret_source`] for any collection of the run; the keyring-backed resolver
+    /// is opened on first use and shared by every collection.
+    pub fn secret_sources(&self) -> crate::engine::SecretSources {
+        use crate::resolve::secrets::{MaskingSource, run_command};
+        use crate::secrets::env_var_name;
+        let masker = self.masker.clone();
+        let cell = std::sync::Arc::clone(&self.secrets);
+        let interactive = self.ctx.interactive();
+        std::sync::Arc::new(move |collection: &crate::collection::Collection| {
+            let commands: Vec<(String, Vec<String>)> = collection
+                .secrets
+                .iter()
+                .map(|s| (s.name.clone(), s.command.clone()))
+                .collect();
+            let cell = std::sync::Arc::clone(&cell);
+            let source = MaskingSource::new(masker.clone(), move |name| {
+                if let Ok(value) = std::env::var(env_var_name(name))
+                    && !value.is_empty()
+                {
+                    return Ok(value);
+                }
+                if let Some((_, argv)) = commands.iter().find(|(n, _)| n == name) {
+                    return run_command(name, argv);
+                }
+                let store = cell.get_or_init(|| {
+                    std::sync::Arc::new(crate::secrets::SecretResolver::system(interactive))
+                });
+                store
+                    .resolve(name)
+                    .map(|(secret, _)| secret.expose().to_string())
+                    .map_err(|e| crate::secrets::unavailable(&e))
+            });
+            std::sync::Arc::new(source)
+                as std::sync::Arc<dyn crate::template::SecretSource + Send + Sync>
         })
     }
 }

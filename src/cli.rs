@@ -159,7 +159,7 @@ pub struct RunArgs {
     /// Retry a request up to N more times after a network error
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retry: u32,
-    /// Write a report: junit=PATH or json=PATH (repeatable)
+    /// Write a report: junit=PATH, json=PATH or har=PATH (repeatable)
     #[arg(long = "report", value_name = "KIND=PATH", value_parser = parse_report)]
     pub reports: Vec<(ReportKind, std::path::PathBuf)>,
     /// Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren't printed
@@ -171,16 +171,23 @@ pub struct RunArgs {
 pub enum ReportKind {
     Junit,
     Json,
+    /// HAR 1.2: every exchange, for a browser's network panel or any HAR viewer.
+    Har,
 }
 
 fn parse_report(s: &str) -> Result<(ReportKind, std::path::PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or_else(|| {
-        format!("expected KIND=PATH (junit=report.xml, json=run.json), got `{s}`")
+        format!("expected KIND=PATH (junit=report.xml, json=run.json, har=run.har), got `{s}`")
     })?;
     let kind = match kind {
         "junit" => ReportKind::Junit,
         "json" => ReportKind::Json,
-        other => return Err(format!("unknown report kind `{other}`: use junit or json")),
+        "har" => ReportKind::Har,
+        other => {
+            return Err(format!(
+                "unknown report kind `{other}`: use junit, json or har"
+            ));
+        }
     };
     if path.is_empty() {
         return Err("the report needs a path".to_string());

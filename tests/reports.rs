@@ -1,18 +1,24 @@
 //! The reporters, fed a hand-built run: exact JUnit XML (also parsed by a real consumer in
-//! Python), the JSON record, NDJSON lines, GitHub annotations and the summary table — and a
-//! secret registered in the masker appears in none of them.
+//! Python), the JSON record, NDJSON lines, GitHub annotations and the summary table — and once
+//! the records are masked (as the engine does before any sink sees them), a secret registered
+//! in the masker appears in none of them.
+
+#![recursion_limit = "256"]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use postie::check::Failure;
+use postie::error::{Code, Failure as Error};
 use postie::output::color::Palette;
 use postie::output::mask::{MASK, Masker};
-use postie::report::{
-    Attempt, CollectionReport, RequestReport, RunReport, Verdict, github, json, junit, ndjson,
-    table,
+use postie::record::{
+    BodyPlace, CollectionRecord, Exchange, NotRunReason, ReceivedResponse, RequestRecord,
+    ResponseBody, RunRecord, SentRequest, SkipReason, Verdict, mask,
 };
+use postie::report::{github, json, junit, ndjson, table};
+use postie::request::Body;
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t-t0ken";
@@ -28,48 +34,92 @@ fn masker() -> Masker {
     masker
 }
 
-fn attempt(start_ms: u64, micros: u64, status: Option<u16>) -> Attempt {
-    Attempt {
-        started: at(start_ms),
-        duration: Duration::from_micros(micros),
-        status,
-        failures: Vec::new(),
-        error: None,
-        request_text: String::new(),
-        response_text: String::new(),
+fn pairs(headers: &[(&str, &str)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+fn sent(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> SentRequest {
+    SentRequest {
+        method: method.into(),
+        url: url.into(),
+        headers: pairs(headers),
+        body: if body.is_empty() {
+            Body::None
+        } else {
+            Body::Bytes(body.as_bytes().to_vec())
+        },
     }
 }
 
-fn request(name: &str, line: usize, method: &str, url: &str, verdict: Verdict) -> RequestReport {
-    RequestReport {
+fn received(status: u16, reason: &str, headers: &[(&str, &str)], body: &str) -> ReceivedResponse {
+    ReceivedResponse {
+        status,
+        reason: reason.into(),
+        version: "HTTP/1.1".into(),
+        headers: pairs(headers),
+        content_length: None,
+        body: ResponseBody {
+            kept: Ok(body.as_bytes().to_vec()),
+            received: Some(body.len() as u64),
+            went: BodyPlace::Stdout,
+            complete: true,
+        },
+    }
+}
+
+/// An attempt; with a status, a bare response with that status.
+fn attempt(start_ms: u64, micros: u64, status: Option<u16>) -> Exchange {
+    Exchange {
+        duration: Duration::from_micros(micros),
+        response: status.map(|s| ReceivedResponse {
+            body: ResponseBody {
+                kept: Err("the body was not kept".into()),
+                received: None,
+                went: BodyPlace::Discarded,
+                complete: false,
+            },
+            ..received(s, "", &[], "")
+        }),
+        ..Exchange::new(at(start_ms))
+    }
+}
+
+fn request(name: &str, line: usize, method: &str, url: &str, verdict: Verdict) -> RequestRecord {
+    RequestRecord {
         name: name.into(),
         line,
         method: method.into(),
         url: url.into(),
         verdict,
-        attempts: Vec::new(),
+        exchanges: Vec::new(),
     }
 }
 
-fn list_plans() -> RequestReport {
-    let mut r = request(
-        "list-plans",
-        10,
-        "GET",
-        &format!("http://127.0.0.1:8080/plans?key={SECRET}"),
-        Verdict::Passed,
-    );
-    r.attempts.push(Attempt {
-        request_text: format!(
-            "GET http://127.0.0.1:8080/plans?key={SECRET}\nauthorization: Bearer {SECRET}\n"
-        ),
-        response_text: "HTTP/1.1 200 OK\ncontent-type: application/json\n\n[{\"id\":1}]\n".into(),
-        ..attempt(0, 12_500, Some(200))
+fn list_plans() -> RequestRecord {
+    let url = format!("http://127.0.0.1:8080/plans?key={SECRET}");
+    let mut r = request("list-plans", 10, "GET", &url, Verdict::Passed);
+    r.exchanges.push(Exchange {
+        request: Some(sent(
+            "GET",
+            &url,
+            &[("authorization", &format!("Bearer {SECRET}"))],
+            "",
+        )),
+        response: Some(received(
+            200,
+            "OK",
+            &[("content-type", "application/json")],
+            "[{\"id\":1}]",
+        )),
+        ..attempt(0, 12_500, None)
     });
     r
 }
 
-fn create_plan() -> RequestReport {
+fn create_plan() -> RequestRecord {
     let mut r = request(
         "create-plan",
         20,
@@ -77,7 +127,7 @@ fn create_plan() -> RequestReport {
         "http://127.0.0.1:8080/plans",
         Verdict::Failed,
     );
-    r.attempts.push(Attempt {
+    r.exchanges.push(Exchange {
         failures: vec![
             Failure {
                 what: "status".into(),
@@ -92,44 +142,60 @@ fn create_plan() -> RequestReport {
                 line: Some(27),
             },
         ],
-        request_text: "POST http://127.0.0.1:8080/plans\ncontent-type: application/json\n\n{\"name\":\"Spring <sale> & more\"}\n".into(),
-        response_text: format!("HTTP/1.1 500 Internal Server Error\n\n{{\"token\":\"{SECRET}\"}}\n"),
-        ..attempt(13, 8_000, Some(500))
+        request: Some(sent(
+            "POST",
+            "http://127.0.0.1:8080/plans",
+            &[("content-type", "application/json")],
+            "{\"name\":\"Spring <sale> & more\"}",
+        )),
+        response: Some(received(
+            500,
+            "Internal Server Error",
+            &[],
+            &format!("{{\"token\":\"{SECRET}\"}}"),
+        )),
+        ..attempt(13, 8_000, None)
     });
     r
 }
 
-fn delete_plan() -> RequestReport {
+fn delete_plan() -> RequestRecord {
     let mut r = request(
         "delete-plan",
         30,
         "DELETE",
         "http://127.0.0.1:9/plans/1",
-        Verdict::Errored { code: 3 },
+        Verdict::Errored {
+            code: Code::Network,
+        },
     );
-    r.attempts.push(Attempt {
-        error: Some(format!(
-            "could not connect to `127.0.0.1:9` (key {SECRET})\n  connection refused"
-        )),
-        request_text: "DELETE http://127.0.0.1:9/plans/1\n".into(),
+    r.exchanges.push(Exchange {
+        error: Some(
+            Error::new(
+                Code::Network,
+                format!("could not connect to `127.0.0.1:9` (key {SECRET})"),
+            )
+            .with_detail("  connection refused"),
+        ),
+        request: Some(sent("DELETE", "http://127.0.0.1:9/plans/1", &[], "")),
         ..attempt(22, 1_000, None)
     });
     r
 }
 
-fn slow_report() -> RequestReport {
+fn slow_report() -> RequestRecord {
     request(
         "slow-report",
         35,
         "GET",
         "http://127.0.0.1:8080/report",
-        Verdict::Skipped {
-            reason: "tag `slow` skipped with --skip-tag".into(),
-        },
+        Verdict::Skipped(SkipReason::Marked(
+            "tag `slow` skipped with --skip-tag".into(),
+        )),
     )
 }
 
-fn poll_job() -> RequestReport {
+fn poll_job() -> RequestRecord {
     let mut r = request(
         "poll-job",
         40,
@@ -137,54 +203,67 @@ fn poll_job() -> RequestReport {
         "http://127.0.0.1:8080/jobs/7",
         Verdict::Passed,
     );
-    let text = |status: &str| Attempt {
-        request_text: "GET http://127.0.0.1:8080/jobs/7\n".into(),
-        response_text: format!("HTTP/1.1 {status}\n"),
-        ..attempt(0, 0, None)
-    };
     let busy = Failure {
         what: "status".into(),
         expected: "200".into(),
         actual: "503".into(),
         line: None,
     };
-    r.attempts = vec![
-        Attempt {
+    r.exchanges = vec![
+        Exchange {
             failures: vec![busy.clone()],
             ..attempt(30, 10_000, Some(503))
         },
-        Attempt {
+        Exchange {
             failures: vec![busy],
             ..attempt(540, 10_000, Some(503))
         },
-        Attempt {
-            started: at(1_050),
-            duration: Duration::from_millis(10),
-            status: Some(200),
-            ..text("200 OK")
+        Exchange {
+            request: Some(sent("GET", "http://127.0.0.1:8080/jobs/7", &[], "")),
+            response: Some(received(200, "OK", &[], "")),
+            ..attempt(1_050, 10_000, None)
         },
     ];
     r
 }
 
-fn charge() -> RequestReport {
+fn charge() -> RequestRecord {
     request(
         "charge",
         5,
         "POST",
         "http://127.0.0.1:8080/charge",
-        Verdict::NotRun {
-            reason: "--fail-fast after `shop / create-plan`".into(),
-        },
+        Verdict::NotRun(NotRunReason::FailFast),
     )
 }
 
-fn run() -> RunReport {
-    RunReport {
+/// The records as the engine hands them to sinks: masked.
+fn masked(mut report: RunRecord) -> RunRecord {
+    let m = masker();
+    for collection in &mut report.collections {
+        for request in &mut collection.requests {
+            mask::request(request, &m);
+        }
+    }
+    report
+}
+
+fn run() -> RunRecord {
+    masked(open_run())
+}
+
+/// One request's record, masked.
+fn masked_one(mut record: RequestRecord) -> RequestRecord {
+    mask::request(&mut record, &masker());
+    record
+}
+
+fn open_run() -> RunRecord {
+    RunRecord {
         started: at(0),
         duration: Duration::from_millis(1_234),
         collections: vec![
-            CollectionReport {
+            CollectionRecord {
                 name: "shop".into(),
                 path: PathBuf::from("collections/shop.toml"),
                 requests: vec![
@@ -195,7 +274,7 @@ fn run() -> RunReport {
                     poll_job(),
                 ],
             },
-            CollectionReport {
+            CollectionRecord {
                 name: "billing".into(),
                 path: PathBuf::from("collections/billing.toml"),
                 requests: vec![charge()],
@@ -257,7 +336,7 @@ HTTP/1.1 200 OK
     </testsuite>
     <testsuite name="billing" tests="1" skipped="1" errors="0" failures="0" time="0.000">
         <testcase name="charge" classname="billing" file="collections/billing.toml" line="5">
-            <skipped message="not run: --fail-fast after `shop / create-plan`"/>
+            <skipped message="not run: --fail-fast: an earlier request failed"/>
         </testcase>
     </testsuite>
 </testsuites>
@@ -265,7 +344,7 @@ HTTP/1.1 200 OK
 
 #[test]
 fn junit_xml_is_exact() {
-    let xml = junit::render(&run(), &masker()).unwrap();
+    let xml = junit::render(&run()).unwrap();
     assert_eq!(xml, JUNIT);
 }
 
@@ -273,7 +352,7 @@ fn junit_xml_is_exact() {
 fn junit_write_creates_parent_directories_and_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out/reports/junit.xml");
-    junit::write(&path, &run(), &masker()).unwrap();
+    junit::write(&path, &run()).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), JUNIT);
 }
 
@@ -322,7 +401,7 @@ print("\n".join(lines))
 fn junit_xml_is_read_by_a_real_consumer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junit.xml");
-    junit::write(&path, &run(), &masker()).unwrap();
+    junit::write(&path, &run()).unwrap();
     let output = Command::new("python3")
         .arg("-c")
         .arg(CONSUMER)
@@ -352,14 +431,14 @@ case shop/delete-plan time=0.001 error[could not connect to `127.0.0.1:9` (key �
 case shop/slow-report time=0.000 skipped[tag `slow` skipped with --skip-tag|None] out=0
 case shop/poll-job time=0.030 pass out=8
 suite billing tests=1 failures=0 errors=0 skipped=1
-case billing/charge time=0.000 skipped[not run: --fail-fast after `shop / create-plan`|None] out=0
+case billing/charge time=0.000 skipped[not run: --fail-fast: an earlier request failed|None] out=0
 "
     );
 }
 
 #[test]
 fn json_record_is_exact() {
-    let value = json::render(&run(), &masker());
+    let value = json::render(&run());
     let m = MASK;
     let expected = json!({
         "started": "2024-05-01T12:00:00.000Z",
@@ -380,9 +459,22 @@ fn json_record_is_exact() {
                             "duration_ms": 12.5,
                             "status": 200,
                             "failures": [],
+                            "captures": [],
                             "error": null,
-                            "request": format!("GET http://127.0.0.1:8080/plans?key={m}\nauthorization: Bearer {m}\n"),
-                            "response": "HTTP/1.1 200 OK\ncontent-type: application/json\n\n[{\"id\":1}]\n",
+                            "dry_run": false,
+                            "request": {
+                                "method": "GET",
+                                "url": format!("http://127.0.0.1:8080/plans?key={m}"),
+                                "http_version": "HTTP/1.1",
+                                "headers": [["authorization", format!("Bearer {m}")]],
+                                "body": null,
+                            },
+                            "response": {
+                                "status": 200, "reason": "OK", "http_version": "HTTP/1.1",
+                                "headers": [["content-type", "application/json"]],
+                                "body": {"text": "[{\"id\":1}]", "size": 10, "complete": true, "went": "stdout"},
+                            },
+                            "timings": null,
                         }],
                     },
                     {
@@ -400,9 +492,23 @@ fn json_record_is_exact() {
                                 {"what": "status", "expected": "201", "actual": "500", "line": null},
                                 {"what": "json `$.token`", "expected": "\"abc\"", "actual": format!("\"{m}\""), "line": 27},
                             ],
+                            "captures": [],
                             "error": null,
-                            "request": "POST http://127.0.0.1:8080/plans\ncontent-type: application/json\n\n{\"name\":\"Spring <sale> & more\"}\n",
-                            "response": format!("HTTP/1.1 500 Internal Server Error\n\n{{\"token\":\"{m}\"}}\n"),
+                            "dry_run": false,
+                            "request": {
+                                "method": "POST",
+                                "url": "http://127.0.0.1:8080/plans",
+                                "http_version": "HTTP/1.1",
+                                "headers": [["content-type", "application/json"]],
+                                "body": {"text": "{\"name\":\"Spring <sale> & more\"}", "size": 31},
+                            },
+                            "response": {
+                                "status": 500, "reason": "Internal Server Error", "http_version": "HTTP/1.1",
+                                "headers": [],
+                                // `size` is what was received (24 bytes); the text is the body as kept, masked.
+                                "body": {"text": format!("{{\"token\":\"{m}\"}}"), "size": 24, "complete": true, "went": "stdout"},
+                            },
+                            "timings": null,
                         }],
                     },
                     {
@@ -417,9 +523,15 @@ fn json_record_is_exact() {
                             "duration_ms": 1.0,
                             "status": null,
                             "failures": [],
+                            "captures": [],
                             "error": format!("could not connect to `127.0.0.1:9` (key {m})\n  connection refused"),
-                            "request": "DELETE http://127.0.0.1:9/plans/1\n",
-                            "response": "",
+                            "dry_run": false,
+                            "request": {
+                                "method": "DELETE", "url": "http://127.0.0.1:9/plans/1",
+                                "http_version": null, "headers": [], "body": null,
+                            },
+                            "response": null,
+                            "timings": null,
                         }],
                     },
                     {
@@ -440,18 +552,35 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.030Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "error": null, "request": "", "response": "",
+                                "captures": [], "error": null, "dry_run": false, "request": null,
+                                "response": {
+                                    "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
+                                    "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
+                                },
+                                "timings": null,
                             },
                             {
                                 "started": "2024-05-01T12:00:00.540Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "error": null, "request": "", "response": "",
+                                "captures": [], "error": null, "dry_run": false, "request": null,
+                                "response": {
+                                    "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
+                                    "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
+                                },
+                                "timings": null,
                             },
                             {
                                 "started": "2024-05-01T12:00:01.050Z", "duration_ms": 10.0, "status": 200,
-                                "failures": [], "error": null,
-                                "request": "GET http://127.0.0.1:8080/jobs/7\n",
-                                "response": "HTTP/1.1 200 OK\n",
+                                "failures": [], "captures": [], "error": null, "dry_run": false,
+                                "request": {
+                                    "method": "GET", "url": "http://127.0.0.1:8080/jobs/7",
+                                    "http_version": "HTTP/1.1", "headers": [], "body": null,
+                                },
+                                "response": {
+                                    "status": 200, "reason": "OK", "http_version": "HTTP/1.1", "headers": [],
+                                    "body": {"text": "", "size": 0, "complete": true, "went": "stdout"},
+                                },
+                                "timings": null,
                             },
                         ],
                     },
@@ -464,7 +593,7 @@ fn json_record_is_exact() {
                     "name": "charge", "line": 5, "method": "POST",
                     "url": "http://127.0.0.1:8080/charge",
                     "verdict": "not_run",
-                    "reason": "--fail-fast after `shop / create-plan`",
+                    "reason": "--fail-fast: an earlier request failed",
                     "exit_code": null,
                     "duration_ms": 0.0,
                     "attempts": [],
@@ -479,33 +608,32 @@ fn json_record_is_exact() {
 fn json_write_is_the_pretty_record_with_a_final_newline() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/run.json");
-    json::write(&path, &run(), &masker()).unwrap();
+    json::write(&path, &run()).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.ends_with("}\n"));
     let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(back, json::render(&run(), &masker()));
+    assert_eq!(back, json::render(&run()));
 }
 
 #[test]
 fn ndjson_lines_are_exact_and_single_line() {
-    let m = masker();
     let path = Path::new("collections/shop.toml");
-    let failed = ndjson::line("shop", path, &create_plan(), &m);
+    let failed = ndjson::line("shop", path, &masked_one(create_plan()));
     assert_eq!(
         failed,
         r#"{"collection":"shop","request":"create-plan","file":"collections/shop.toml","line":20,"method":"POST","url":"http://127.0.0.1:8080/plans","status":500,"verdict":"failed","reason":"status: expected 201, got 500 (+1 more)","duration_ms":8.0,"attempts":1,"failures":[{"what":"status","expected":"201","actual":"500","line":null},{"what":"json `$.token`","expected":"\"abc\"","actual":"\"••••••\"","line":27}]}"#
     );
-    let errored = ndjson::line("shop", path, &delete_plan(), &m);
+    let errored = ndjson::line("shop", path, &masked_one(delete_plan()));
     assert_eq!(
         errored,
         r#"{"collection":"shop","request":"delete-plan","file":"collections/shop.toml","line":30,"method":"DELETE","url":"http://127.0.0.1:9/plans/1","status":null,"verdict":"errored","reason":"could not connect to `127.0.0.1:9` (key ••••••)\n  connection refused","duration_ms":1.0,"attempts":1,"failures":[]}"#
     );
-    let polled = ndjson::line("shop", path, &poll_job(), &m);
+    let polled = ndjson::line("shop", path, &masked_one(poll_job()));
     assert_eq!(
         polled,
         r#"{"collection":"shop","request":"poll-job","file":"collections/shop.toml","line":40,"method":"GET","url":"http://127.0.0.1:8080/jobs/7","status":200,"verdict":"passed","reason":null,"duration_ms":30.0,"attempts":3,"failures":[]}"#
     );
-    let skipped = ndjson::line("shop", path, &slow_report(), &m);
+    let skipped = ndjson::line("shop", path, &masked_one(slow_report()));
     assert_eq!(
         skipped,
         r#"{"collection":"shop","request":"slow-report","file":"collections/shop.toml","line":35,"method":"GET","url":"http://127.0.0.1:8080/report","status":null,"verdict":"skipped","reason":"tag `slow` skipped with --skip-tag","duration_ms":0.0,"attempts":0,"failures":[]}"#
@@ -519,7 +647,7 @@ fn ndjson_lines_are_exact_and_single_line() {
 
 #[test]
 fn github_annotations_point_at_the_failing_line_and_are_escaped() {
-    let lines = github::annotations(&run(), &masker());
+    let lines = github::annotations(&run());
     assert_eq!(
         lines,
         [
@@ -538,7 +666,7 @@ fn github_annotations_escape_percent_and_property_separators() {
         "http://127.0.0.1:8080/",
         Verdict::Failed,
     );
-    odd.attempts.push(Attempt {
+    odd.exchanges.push(Exchange {
         failures: vec![Failure {
             what: "body".into(),
             expected: "contains \"100%\"".into(),
@@ -547,17 +675,17 @@ fn github_annotations_escape_percent_and_property_separators() {
         }],
         ..attempt(0, 1_000, Some(200))
     });
-    let report = RunReport {
+    let report = RunRecord {
         started: at(0),
         duration: Duration::from_millis(1),
-        collections: vec![CollectionReport {
+        collections: vec![CollectionRecord {
             name: "odd, names".into(),
             path: PathBuf::from("dir:x/c,1.toml"),
             requests: vec![odd],
         }],
     };
     assert_eq!(
-        github::annotations(&report, &Masker::new(false)),
+        github::annotations(&report),
         [
             "::error file=dir%3Ax/c%2C1.toml,line=12,title=postie%3A odd%2C names / a%2Cb%3A 100%25::body: expected contains \"100%25\", got \"50%25%0D%0A\""
         ]
@@ -571,19 +699,19 @@ shop / create-plan  500      8.0 ms  FAIL status: expected 201, got 500 (+1 more
 shop / delete-plan  -        1.0 ms  ERROR could not connect to `127.0.0.1:9` (key ••••••)
 shop / slow-report  -             -  SKIP tag `slow` skipped with --skip-tag
 shop / poll-job     200     30.0 ms  PASS (3 attempts)
-billing / charge    -             -  NOT RUN --fail-fast after `shop / create-plan`
+billing / charge    -             -  NOT RUN --fail-fast: an earlier request failed
 summary: 2 passed, 1 failed, 1 errored, 1 skipped, 1 not run in 1.23 s
 ";
 
 #[test]
 fn summary_table_is_aligned_with_totals() {
-    let table = table::render(&run(), &Palette::new(false), &masker());
+    let table = table::render(&run(), &Palette::new(false));
     assert_eq!(table, TABLE);
 }
 
 #[test]
 fn coloured_table_has_the_same_text_and_alignment() {
-    let painted = table::render(&run(), &Palette::new(true), &masker());
+    let painted = table::render(&run(), &Palette::new(true));
     assert!(painted.contains("\x1b[1;31mFAIL\x1b[0m"), "{painted}");
     assert!(painted.contains("\x1b[32m200\x1b[0m"), "{painted}");
     let plain = regex::Regex::new("\x1b\\[[0-9;]*m")
@@ -594,16 +722,16 @@ fn coloured_table_has_the_same_text_and_alignment() {
 
 #[test]
 fn totals_leave_out_zero_skipped_and_not_run() {
-    let report = RunReport {
+    let report = RunRecord {
         started: at(0),
         duration: Duration::from_micros(850),
-        collections: vec![CollectionReport {
+        collections: vec![CollectionRecord {
             name: "shop".into(),
             path: PathBuf::from("collections/shop.toml"),
             requests: vec![list_plans()],
         }],
     };
-    let table = table::render(&report, &Palette::new(false), &masker());
+    let table = table::render(&report, &Palette::new(false));
     assert_eq!(
         table,
         "\
@@ -612,35 +740,29 @@ shop / list-plans  200     12.5 ms  PASS
 summary: 1 passed, 0 failed, 0 errored in 850 µs
 "
     );
-    let empty = RunReport {
+    let empty = RunRecord {
         collections: Vec::new(),
         ..report
     };
     assert_eq!(
-        table::render(&empty, &Palette::new(false), &masker()),
+        table::render(&empty, &Palette::new(false)),
         "summary: 0 passed, 0 failed, 0 errored in 850 µs\n"
     );
 }
 
 #[test]
 fn a_secret_never_reaches_any_report() {
-    let m = masker();
     let report = run();
     let mut outputs = vec![
-        junit::render(&report, &m).unwrap(),
-        json::render(&report, &m).to_string(),
-        table::render(&report, &Palette::new(false), &m),
-        table::render(&report, &Palette::new(true), &m),
+        junit::render(&report).unwrap(),
+        json::render(&report).to_string(),
+        table::render(&report, &Palette::new(false)),
+        table::render(&report, &Palette::new(true)),
     ];
-    outputs.extend(github::annotations(&report, &m));
+    outputs.extend(github::annotations(&report));
     for collection in &report.collections {
         for request in &collection.requests {
-            outputs.push(ndjson::line(
-                &collection.name,
-                &collection.path,
-                request,
-                &m,
-            ));
+            outputs.push(ndjson::line(&collection.name, &collection.path, request));
         }
     }
     for output in &outputs {
@@ -650,10 +772,11 @@ fn a_secret_never_reaches_any_report() {
     // lines of slow-report, poll-job and charge, which never held it.
     let masked = outputs.iter().filter(|o| o.contains(MASK)).count();
     assert_eq!((outputs.len(), masked), (12, 9));
-    // Without the secret registered, the same reports do show it: the inputs really hold it.
-    let open = Masker::new(false);
-    assert!(junit::render(&report, &open).unwrap().contains(SECRET));
-    assert!(json::render(&report, &open).to_string().contains(SECRET));
+    // Records not masked do show it: the inputs really hold it, and the sinks mask nothing
+    // themselves (masking is the engine's, once, on the records).
+    let open = open_run();
+    assert!(junit::render(&open).unwrap().contains(SECRET));
+    assert!(json::render(&open).to_string().contains(SECRET));
 }
 
 #[test]
@@ -663,24 +786,26 @@ fn a_secret_at_the_cut_of_a_long_reason_is_masked_before_the_cut() {
         3,
         "GET",
         "http://127.0.0.1:8080/",
-        Verdict::Errored { code: 3 },
+        Verdict::Errored {
+            code: Code::Network,
+        },
     );
     // The secret straddles the 60th character, where the table cuts the reason.
     let error = format!("{}{SECRET} and more text after it", "x".repeat(52));
-    long.attempts.push(Attempt {
-        error: Some(error),
+    long.exchanges.push(Exchange {
+        error: Some(Error::new(Code::Network, error)),
         ..attempt(0, 1_000, None)
     });
-    let report = RunReport {
+    let report = masked(RunRecord {
         started: at(0),
         duration: Duration::from_millis(1),
-        collections: vec![CollectionReport {
+        collections: vec![CollectionRecord {
             name: "c".into(),
             path: PathBuf::from("c.toml"),
             requests: vec![long],
         }],
-    };
-    let table = table::render(&report, &Palette::new(false), &masker());
+    });
+    let table = table::render(&report, &Palette::new(false));
     assert!(!table.contains("s3cr3t"), "{table}");
     let row = table.lines().nth(1).unwrap();
     assert_eq!(
@@ -692,18 +817,22 @@ fn a_secret_at_the_cut_of_a_long_reason_is_masked_before_the_cut() {
 #[test]
 fn junit_drops_characters_xml_cannot_hold() {
     let mut binary = list_plans();
-    binary.attempts[0].response_text =
-        "HTTP/1.1 200 OK\n\n\u{0}\u{1b}[31mred\u{1b}[0m\u{7}end\n".into();
-    let report = RunReport {
+    binary.exchanges[0].response = Some(received(
+        200,
+        "OK",
+        &[],
+        "\u{0}\u{1b}[31mred\u{1b}[0m\u{7}end\n",
+    ));
+    let report = RunRecord {
         started: at(0),
         duration: Duration::from_millis(13),
-        collections: vec![CollectionReport {
+        collections: vec![CollectionRecord {
             name: "shop".into(),
             path: PathBuf::from("collections/shop.toml"),
             requests: vec![binary],
         }],
     };
-    let xml = junit::render(&report, &masker()).unwrap();
+    let xml = junit::render(&report).unwrap();
     assert!(
         xml.contains("HTTP/1.1 200 OK\n\nredend\n</system-out>"),
         "{xml}"

@@ -2,10 +2,10 @@
 
 pub mod check;
 pub mod completions;
-pub mod exchange;
 pub mod inbox;
 pub mod list;
 pub mod listen;
+pub mod plan;
 pub mod run;
 pub mod secret;
 pub mod send;

@@ -3,7 +3,7 @@
 
 use crate::app::Settings;
 use crate::cli::SendArgs;
-use crate::commands::exchange::{self, Outcome, Plan};
+use crate::engine::Outcome;
 use crate::error::{Code, Failure};
 use crate::items;
 
@@ -15,9 +15,10 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
         request.timeout = Some(timeout);
     }
     request.follow_redirects = !args.no_follow;
-    let plan = Plan::new(&args.send, settings, false).await?;
-    let outcome = exchange::send_one(&plan, settings, &request).await;
-    plan.shutdown().await;
+    let engine = crate::commands::plan::engine(&args.send, settings, false, true).await?;
+    let live = crate::output::live::Live::new(&settings.printer);
+    let outcome = engine.send_one(&request, &live).await;
+    engine.shutdown().await;
     Ok(match outcome {
         Outcome::Passed | Outcome::DryRun | Outcome::BrokenPipe => Code::Ok,
         Outcome::Failed => Code::Failed,

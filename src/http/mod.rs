@@ -67,19 +67,17 @@ impl Default for ClientOptions {
     }
 }
 
-/// An HTTP client for a whole run; reuses connections between requests.
-///
-/// Requests must be executed one at a time per `Client` (timings are recorded per client).
+/// An HTTP client for a whole run; reuses connections between requests, also between requests
+/// sent at the same time (clones share the pool; timings are recorded per request).
 #[derive(Debug, Clone)]
 pub struct Client {
     /// Follows up to [`MAX_REDIRECTS`] redirects. reqwest's redirect policy is per client, so
-    /// there are two clients; they share the recorder but not their connection pools.
+    /// there are two clients; they do not share their connection pools.
     follow: reqwest::Client,
     no_follow: reqwest::Client,
     /// TLS for [`Client::prepare_exact`] requests, which hyper sends on connections of their
     /// own (reqwest always adds `accept: */*`).
     exact_tls: Arc<rustls::ClientConfig>,
-    recorder: Arc<Recorder>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
 }
@@ -153,8 +151,7 @@ impl Response {
 
 impl Client {
     pub fn new(opts: &ClientOptions) -> Result<Client, HttpError> {
-        let recorder = Arc::new(Recorder::default());
-        let tls = tls::client_config(opts.insecure, &opts.ca_certs, Arc::clone(&recorder))?;
+        let tls = tls::client_config(opts.insecure, &opts.ca_certs)?;
         let proxies = proxy::from_env(|name| std::env::var(name).ok())
             .map_err(|reason| HttpError::Proxy { reason })?;
         let build = |policy: reqwest::redirect::Policy| {
@@ -164,12 +161,8 @@ impl Client {
             }
             builder
                 .tls_backend_preconfigured(tls.clone())
-                .dns_resolver(TimedResolver {
-                    recorder: Arc::clone(&recorder),
-                })
-                .connector_layer(ConnectTimingLayer {
-                    recorder: Arc::clone(&recorder),
-                })
+                .dns_resolver(TimedResolver)
+                .connector_layer(ConnectTimingLayer)
                 .connect_timeout(opts.connect_timeout)
                 .redirect(policy)
                 .gzip(true)
@@ -183,7 +176,6 @@ impl Client {
             follow: build(reqwest::redirect::Policy::limited(MAX_REDIRECTS))?,
             no_follow: build(reqwest::redirect::Policy::none())?,
             exact_tls: exact::tls_config(&tls),
-            recorder,
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
         })
@@ -284,11 +276,22 @@ impl Client {
         })
     }
 
-    /// Sends the request and waits for the response head.
+    /// Sends the request and waits for the response head. Requests may run concurrently on
+    /// one client: each has its own timing recorder.
     pub async fn execute(&self, prepared: Prepared) -> Result<Response, HttpError> {
-        // One request at a time per Client: the shared recorder only holds this request's
-        // connection events (see `timing::Recorder`).
-        self.recorder.reset();
+        let recorder = Arc::new(Recorder::default());
+        Recorder::scope(
+            Arc::clone(&recorder),
+            self.execute_recorded(prepared, &recorder),
+        )
+        .await
+    }
+
+    async fn execute_recorded(
+        &self,
+        prepared: Prepared,
+        recorder: &Recorder,
+    ) -> Result<Response, HttpError> {
         let ctx = ErrorContext {
             url: prepared.url.clone(),
             timeout: prepared.timeout,
@@ -304,26 +307,26 @@ impl Client {
             let sent = exact::send(
                 prepared.request,
                 Arc::clone(&self.exact_tls),
-                &self.recorder,
+                recorder,
                 prepared.timeout,
                 self.connect_timeout,
             )
             .await
             .map_err(|f| {
-                let stage = Stage::Request(self.recorder.snapshot());
+                let stage = Stage::Request(recorder.snapshot());
                 classify(&*f.error, f.is_connect, false, &ctx, stage)
             })?;
             (sent.response, Some(sent.remote_addr))
         } else {
             let response = client.execute(prepared.request).await.map_err(|e| {
-                let stage = Stage::Request(self.recorder.snapshot());
+                let stage = Stage::Request(recorder.snapshot());
                 classify(&e, e.is_connect(), e.is_redirect(), &ctx, stage)
             })?;
             let remote_addr = response.remote_addr();
             (response, remote_addr)
         };
         let head_at = Instant::now();
-        let timings = TimingsHandle::new(start, head_at, self.recorder.snapshot());
+        let timings = TimingsHandle::new(start, head_at, recorder.snapshot());
         let mut head = head(&response);
         head.remote_addr = remote_addr;
         Ok(Response {

@@ -37,25 +37,45 @@ impl ConnEvents {
     }
 }
 
-/// Per-client recorder of connection events.
+/// Per-request recorder of connection events.
 ///
-/// Requests are sent one at a time per `Client`, so a single recorder that is reset at the
-/// start of each `execute` is enough. Concurrent requests on one `Client` would mix their
-/// events; that needs a per-request recorder (e.g. keyed through a task-local) first.
+/// One client (one connection pool) serves a whole run, concurrent requests included, so the
+/// hooks cannot hold a recorder of their own: `Client::execute` makes one per request and runs
+/// the request inside [`Recorder::scope`]; the hooks find it as a task-local. The connector
+/// keeps the recorder it was called with for the whole connection attempt (and re-enters the
+/// scope around it), so DNS and the ClientHello are recorded even if hyper finishes the
+/// connection in a background task.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     events: Mutex<ConnEvents>,
 }
 
+tokio::task_local! {
+    static CURRENT: Arc<Recorder>;
+}
+
 impl Recorder {
+    /// Run `future` with `recorder` as the current request's recorder.
+    pub(crate) async fn scope<F: Future>(recorder: Arc<Recorder>, future: F) -> F::Output {
+        CURRENT.scope(recorder, future).await
+    }
+
+    /// The recorder of the request being polled, if any.
+    pub(crate) fn current() -> Option<Arc<Recorder>> {
+        CURRENT.try_with(Arc::clone).ok()
+    }
+
+    /// Record into the current request's recorder (nothing outside a request).
+    pub(crate) fn with_current(f: impl FnOnce(&mut ConnEvents)) {
+        if let Some(recorder) = Recorder::current() {
+            recorder.update(f);
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, ConnEvents> {
         self.events
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(crate) fn reset(&self) {
-        *self.lock() = ConnEvents::default();
     }
 
     pub(crate) fn snapshot(&self) -> ConnEvents {
@@ -78,13 +98,11 @@ pub(crate) struct DnsFailure {
 
 /// Resolves with the system resolver and records how long it took.
 #[derive(Debug, Clone)]
-pub(crate) struct TimedResolver {
-    pub(crate) recorder: Arc<Recorder>,
-}
+pub(crate) struct TimedResolver;
 
 impl reqwest::dns::Resolve for TimedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let recorder = Arc::clone(&self.recorder);
+        let recorder = Recorder::current().unwrap_or_default();
         let host = name.as_str().to_owned();
         Box::pin(async move {
             recorder.update(|e| e.dns_start = Some(Instant::now()));
@@ -107,25 +125,19 @@ impl reqwest::dns::Resolve for TimedResolver {
 
 /// Tower layer around reqwest's connector: times DNS + TCP + TLS of new connections.
 #[derive(Debug, Clone)]
-pub(crate) struct ConnectTimingLayer {
-    pub(crate) recorder: Arc<Recorder>,
-}
+pub(crate) struct ConnectTimingLayer;
 
 impl<S> tower_layer::Layer<S> for ConnectTimingLayer {
     type Service = ConnectTiming<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ConnectTiming {
-            inner,
-            recorder: Arc::clone(&self.recorder),
-        }
+        ConnectTiming { inner }
     }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct ConnectTiming<S> {
     inner: S,
-    recorder: Arc<Recorder>,
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -146,12 +158,11 @@ where
     }
 
     fn call(&mut self, req: R) -> Self::Future {
-        self.recorder
-            .update(|e| e.connector_start = Some(Instant::now()));
-        let recorder = Arc::clone(&self.recorder);
-        let fut = self.inner.call(req);
+        let recorder = Recorder::current().unwrap_or_default();
+        recorder.update(|e| e.connector_start = Some(Instant::now()));
+        let fut = CURRENT.sync_scope(Arc::clone(&recorder), || self.inner.call(req));
         Box::pin(async move {
-            let result = fut.await;
+            let result = CURRENT.scope(Arc::clone(&recorder), fut).await;
             if result.is_ok() {
                 recorder.update(|e| e.connector_end = Some(Instant::now()));
             }
@@ -164,14 +175,12 @@ where
 #[derive(Debug)]
 pub(crate) struct HelloHookStore {
     inner: ClientSessionMemoryCache,
-    recorder: Arc<Recorder>,
 }
 
 impl HelloHookStore {
-    pub(crate) fn new(recorder: Arc<Recorder>) -> Self {
+    pub(crate) fn new() -> Self {
         HelloHookStore {
             inner: ClientSessionMemoryCache::new(256),
-            recorder,
         }
     }
 }
@@ -217,7 +226,7 @@ impl ClientSessionStore for HelloHookStore {
         &self,
         server_name: &ServerName<'static>,
     ) -> Option<rustls::client::Tls13ClientSessionValue> {
-        self.recorder.update(|e| {
+        Recorder::with_current(|e| {
             if e.client_hello.is_none() {
                 e.client_hello = Some(Instant::now());
             }

@@ -13,12 +13,11 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
 
 use super::error::{HttpError, TlsFailure};
-use super::timing::{HelloHookStore, Recorder};
+use super::timing::HelloHookStore;
 
 pub(crate) fn client_config(
     insecure: bool,
     ca_certs: &[PathBuf],
-    recorder: Arc<Recorder>,
 ) -> Result<ClientConfig, HttpError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut extra_roots = Vec::new();
@@ -45,7 +44,7 @@ pub(crate) fn client_config(
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    config.resumption = Resumption::store(Arc::new(HelloHookStore::new(recorder)));
+    config.resumption = Resumption::store(Arc::new(HelloHookStore::new()));
     Ok(config)
 }
 

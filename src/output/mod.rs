@@ -2,6 +2,7 @@ pub mod body;
 pub mod color;
 pub mod curl;
 pub mod json;
+pub mod live;
 pub mod mask;
 pub mod printer;
 pub mod sink;

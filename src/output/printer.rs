@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::time::Duration;
 
-use crate::http::{ResponseHead, Timings};
+use crate::http::Timings;
 use crate::output::body::human_size;
 use crate::output::color::Palette;
 use crate::output::mask::Masker;
+use crate::record::{ReceivedResponse, SentRequest};
 use crate::request::{Body, PartValue};
 
 /// How much of a failed request's response body is shown without `-v`.
@@ -170,7 +171,7 @@ impl Printer {
     }
 
     /// `← 201 Created  HTTP/2  1.2 KB`, then on `-v` the response headers.
-    pub fn response(&self, head: &ResponseHead) -> String {
+    pub fn response(&self, head: &ReceivedResponse) -> String {
         let status = format!("{} {}", head.status, head.reason);
         let mut out = format!(
             "{} {}  {}",
@@ -214,42 +215,40 @@ impl Printer {
 
     /// The whole exchange of a failed request (shown even without `-v`): request headers and
     /// body, response headers and the start of the body (capped at [`FAILURE_BODY_CAP`]).
-    pub fn exchange_detail(
-        &self,
-        request: &crate::request::ResolvedRequest,
-        sent: &(String, String, Vec<(String, String)>),
-        head: &ResponseHead,
-        body: &Result<Vec<u8>, String>,
-        received: Option<u64>,
-    ) -> String {
-        let (method, url, headers) = sent;
+    pub fn exchange_detail(&self, request: &SentRequest, response: &ReceivedResponse) -> String {
         let shown = Printer::new(self.palette, Verbosity::Verbose);
         let mut out = format!("  {}\n", self.palette.bold("request:"));
-        for line in shown.request(method, url, headers, &request.body).lines() {
+        let sent = shown.request(
+            &request.method,
+            &request.url,
+            &request.headers,
+            &request.body,
+        );
+        for line in sent.lines() {
             let _ = writeln!(out, "  {line}");
         }
         let _ = writeln!(
             out,
             "  {}\n    {} {} {}",
             self.palette.bold("response:"),
-            head.version,
-            head.status,
-            head.reason
+            response.version,
+            response.status,
+            response.reason
         );
-        for (name, value) in &head.headers {
+        for (name, value) in &response.headers {
             let _ = writeln!(out, "    {}: {value}", self.palette.key(name));
         }
-        match body {
+        match &response.body.kept {
             Ok(bytes) if bytes.is_empty() => {}
             Ok(bytes) => {
-                let total = received.unwrap_or(bytes.len() as u64);
+                let total = response.body.received.unwrap_or(bytes.len() as u64);
                 let cut = &bytes[..bytes.len().min(FAILURE_BODY_CAP)];
                 let text = String::from_utf8_lossy(cut);
                 out.push('\n');
                 for line in text.lines() {
                     let _ = writeln!(out, "    {line}");
                 }
-                if (cut.len() as u64) < total {
+                if cut.len() < bytes.len() || !response.body.complete {
                     let note = format!(
                         "(first {} of {} shown; the whole body with -o FILE)",
                         human_size(cut.len() as u64),

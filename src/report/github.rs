@@ -5,23 +5,22 @@
 use std::path::Path;
 
 use super::text;
-use super::{RequestReport, RunReport, Verdict};
-use crate::output::mask::Masker;
+use crate::record::{RequestRecord, RunRecord, Verdict};
 
 /// `::error file=PATH,line=LINE,title=postie: COLLECTION / REQUEST::MESSAGE` for each failed
 /// or errored request, in run order. The message lists every failed check (one a line) or the
-/// error. Values are masked, then escaped per GitHub's workflow-command rules.
-pub fn annotations(report: &RunReport, masker: &Masker) -> Vec<String> {
+/// error. Values come masked and are escaped per GitHub's workflow-command rules.
+pub fn annotations(report: &RunRecord) -> Vec<String> {
     let mut out = Vec::new();
     for collection in &report.collections {
         for request in &collection.requests {
-            if let Some(message) = message(request, masker) {
+            if let Some(message) = message(request) {
                 let title = format!("postie: {} / {}", collection.name, request.name);
                 out.push(format!(
                     "::error file={},line={},title={}::{}",
-                    escape_property(&masker.mask(&slashed(&collection.path))),
+                    escape_property(&slashed(&collection.path)),
                     line(request),
-                    escape_property(&masker.mask(&title)),
+                    escape_property(&title),
                     escape_data(&message),
                 ));
             }
@@ -30,8 +29,8 @@ pub fn annotations(report: &RunReport, masker: &Masker) -> Vec<String> {
     out
 }
 
-/// The masked message of a failed or errored request, `None` for any other verdict.
-fn message(request: &RequestReport, masker: &Masker) -> Option<String> {
+/// The message of a failed or errored request, `None` for any other verdict.
+fn message(request: &RequestRecord) -> Option<String> {
     let failures = request
         .last()
         .map(|a| a.failures.as_slice())
@@ -39,15 +38,15 @@ fn message(request: &RequestReport, masker: &Masker) -> Option<String> {
     match request.verdict {
         Verdict::Failed if !failures.is_empty() => {
             let lines: Vec<String> = failures.iter().map(text::failure_line).collect();
-            Some(masker.mask(&lines.join("\n")))
+            Some(lines.join("\n"))
         }
-        Verdict::Failed | Verdict::Errored { .. } => text::reason(request, masker),
-        Verdict::Passed | Verdict::Skipped { .. } | Verdict::NotRun { .. } => None,
+        Verdict::Failed | Verdict::Errored { .. } => text::reason(request),
+        Verdict::Passed | Verdict::Skipped(_) | Verdict::NotRun(_) => None,
     }
 }
 
 /// The first failing check's line if known, else the request's.
-fn line(request: &RequestReport) -> usize {
+fn line(request: &RequestRecord) -> usize {
     request
         .last()
         .and_then(|a| a.failures.iter().find_map(|f| f.line))

@@ -1,16 +1,21 @@
 //! The JSON record of a run (`--report json=PATH`): when it started, how long it took, the
-//! counts, and every collection, request and attempt with its request and response text.
-//! Every string is masked.
+//! counts, and every collection, request and attempt, with the request and the response as
+//! objects (see the README's *Reports* section for the fields). Records come masked.
 
 use std::path::Path;
 
+use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::file::{WriteError, write_atomic};
 use super::text;
-use super::{Attempt, CollectionReport, RequestReport, RunReport, Verdict};
 use crate::check::Failure;
-use crate::output::mask::Masker;
+use crate::http::Timings;
+use crate::record::{
+    BodyPlace, CollectionRecord, Exchange, ReceivedResponse, RequestRecord, RunRecord, SentRequest,
+    Verdict,
+};
+use crate::request::{Body, PartValue};
 
 /// A JSON report that could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +29,7 @@ pub enum JsonError {
 }
 
 /// The whole run as one JSON value.
-pub fn render(report: &RunReport, masker: &Masker) -> Value {
+pub fn render(report: &RunRecord) -> Value {
     let (passed, failed, errored, skipped, not_run) = report.counts();
     json!({
         "started": text::rfc3339(report.started),
@@ -37,77 +42,158 @@ pub fn render(report: &RunReport, masker: &Masker) -> Value {
             "skipped": skipped,
             "not_run": not_run,
         },
-        "collections": report
-            .collections
-            .iter()
-            .map(|c| collection(c, masker))
-            .collect::<Vec<_>>(),
+        "collections": report.collections.iter().map(collection).collect::<Vec<_>>(),
     })
 }
 
 /// Render the run and write it, pretty-printed, to `path` atomically (parents created).
-pub fn write(path: &Path, report: &RunReport, masker: &Masker) -> Result<(), JsonError> {
-    let mut bytes = serde_json::to_vec_pretty(&render(report, masker))?;
+pub fn write(path: &Path, report: &RunRecord) -> Result<(), JsonError> {
+    let mut bytes = serde_json::to_vec_pretty(&render(report))?;
     bytes.push(b'\n');
     write_atomic(path, &bytes)?;
     Ok(())
 }
 
-fn collection(collection: &CollectionReport, masker: &Masker) -> Value {
+fn collection(collection: &CollectionRecord) -> Value {
     json!({
-        "name": masker.mask(&collection.name),
-        "path": masker.mask(&collection.path.to_string_lossy()),
-        "requests": collection
-            .requests
-            .iter()
-            .map(|r| request(r, masker))
-            .collect::<Vec<_>>(),
+        "name": collection.name,
+        "path": collection.path.to_string_lossy(),
+        "requests": collection.requests.iter().map(request).collect::<Vec<_>>(),
     })
 }
 
-fn request(request: &RequestReport, masker: &Masker) -> Value {
+fn request(request: &RequestRecord) -> Value {
     let exit_code = match request.verdict {
-        Verdict::Errored { code } => Some(code),
+        Verdict::Errored { code } => Some(code as u8),
         _ => None,
     };
     json!({
-        "name": masker.mask(&request.name),
+        "name": request.name,
         "line": request.line,
-        "method": masker.mask(&request.method),
-        "url": masker.mask(&request.url),
+        "method": request.method,
+        "url": request.url,
         "verdict": text::verdict_key(&request.verdict),
-        "reason": text::reason(request, masker),
+        "reason": text::reason(request),
         "exit_code": exit_code,
         "duration_ms": text::millis(request.duration()),
-        "attempts": request
-            .attempts
-            .iter()
-            .map(|a| attempt(a, masker))
-            .collect::<Vec<_>>(),
+        "attempts": request.exchanges.iter().map(attempt).collect::<Vec<_>>(),
     })
 }
 
-fn attempt(attempt: &Attempt, masker: &Masker) -> Value {
+fn attempt(exchange: &Exchange) -> Value {
     json!({
-        "started": text::rfc3339(attempt.started),
-        "duration_ms": text::millis(attempt.duration),
-        "status": attempt.status,
-        "failures": failures(&attempt.failures, masker),
-        "error": attempt.error.as_deref().map(|e| masker.mask(e)),
-        "request": masker.mask(&attempt.request_text),
-        "response": masker.mask(&attempt.response_text),
+        "started": text::rfc3339(exchange.started),
+        "duration_ms": text::millis(exchange.duration),
+        "status": exchange.status(),
+        "failures": failures(&exchange.failures),
+        "captures": exchange.captures.iter().map(|(name, value)| json!([name, value])).collect::<Vec<_>>(),
+        "error": exchange.error.as_ref().map(text::error_text),
+        "dry_run": exchange.dry_run,
+        "request": exchange.request.as_ref().map(|r| sent(r, exchange.response.as_ref())),
+        "response": exchange.response.as_ref().map(received),
+        "timings": exchange.timings.as_ref().map(timings),
+    })
+}
+
+/// `{method, url, http_version, headers: [[name, value]…], body}`.
+fn sent(request: &SentRequest, response: Option<&ReceivedResponse>) -> Value {
+    json!({
+        "method": request.method,
+        "url": request.url,
+        "http_version": response.map(|r| r.version.as_str()),
+        "headers": pairs(&request.headers),
+        "body": request_body(&request.body),
+    })
+}
+
+/// `{status, reason, http_version, headers, body}`.
+fn received(response: &ReceivedResponse) -> Value {
+    let body = &response.body;
+    let mut value = match &body.kept {
+        Ok(bytes) => bytes_value(bytes),
+        Err(why) => json!({ "not_kept": why }),
+    };
+    if let Value::Object(map) = &mut value {
+        map.insert("size".into(), json!(body.received));
+        map.insert("complete".into(), json!(body.complete));
+        map.insert("went".into(), json!(place(&body.went)));
+    }
+    json!({
+        "status": response.status,
+        "reason": response.reason,
+        "http_version": response.version,
+        "headers": pairs(&response.headers),
+        "body": value,
+    })
+}
+
+fn place(went: &BodyPlace) -> String {
+    match went {
+        BodyPlace::Stdout => "stdout".to_string(),
+        BodyPlace::File(path) => format!("file:{}", path.display()),
+        BodyPlace::Discarded => "discarded".to_string(),
+        BodyPlace::Withheld => "withheld".to_string(),
+    }
+}
+
+fn pairs(headers: &[(String, String)]) -> Value {
+    headers.iter().map(|(n, v)| json!([n, v])).collect()
+}
+
+/// `null` (no body), `{text, size}` or `{base64, size}`, `{file}`, or `{multipart: [...]}`.
+fn request_body(body: &Body) -> Value {
+    match body {
+        Body::None => Value::Null,
+        Body::Bytes(bytes) => bytes_value(bytes),
+        Body::File(path) => json!({ "file": path.to_string_lossy() }),
+        Body::Multipart(parts) => json!({
+            "multipart": parts.iter().map(|part| match &part.value {
+                PartValue::Text(text) => json!({ "name": part.name, "text": text }),
+                PartValue::File { path, file_name, content_type } => json!({
+                    "name": part.name,
+                    "file": path.to_string_lossy(),
+                    "file_name": file_name,
+                    "content_type": content_type,
+                }),
+            }).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// Bytes as `{text, size}` when they are UTF-8, else `{base64, size}`.
+pub(crate) fn bytes_value(bytes: &[u8]) -> Value {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => json!({ "text": text, "size": bytes.len() }),
+        Err(_) => json!({
+            "base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+            "size": bytes.len(),
+        }),
+    }
+}
+
+/// Milliseconds of each phase; `null` for a phase that did not happen (reused connection).
+fn timings(t: &Timings) -> Value {
+    let ms = |d: Option<std::time::Duration>| d.map(text::millis);
+    json!({
+        "dns_ms": ms(t.dns),
+        "connect_ms": ms(t.connect),
+        "tls_ms": ms(t.tls),
+        "ttfb_ms": text::millis(t.ttfb),
+        "download_ms": ms(t.download),
+        "total_ms": text::millis(t.total),
+        "reused_connection": t.reused_connection,
     })
 }
 
 /// Failed checks as `[{what, expected, actual, line}]` (also used by the NDJSON lines).
-pub(crate) fn failures(failures: &[Failure], masker: &Masker) -> Value {
+pub(crate) fn failures(failures: &[Failure]) -> Value {
     failures
         .iter()
         .map(|f| {
             json!({
-                "what": masker.mask(&f.what),
-                "expected": masker.mask(&f.expected),
-                "actual": masker.mask(&f.actual),
+                "what": f.what,
+                "expected": f.expected,
+                "actual": f.actual,
                 "line": f.line,
             })
         })

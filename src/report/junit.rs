@@ -9,7 +9,7 @@
 //! request and response as sent and received go to `<system-out>`, after a list of the attempts
 //! when there were retries. Each `<testcase>` also has `file` and `line` attributes (as pytest
 //! writes them) pointing at the request in the collection, which GitLab and the GitHub JUnit
-//! actions use to link to the source. Every string is masked.
+//! actions use to link to the source. Records come masked.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -18,9 +18,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::file::{WriteError, write_atomic};
 use super::text;
-use super::{Attempt, CollectionReport, RequestReport, RunReport, Verdict};
-use crate::output::mask::Masker;
 use crate::output::printer::fmt_duration;
+use crate::record::{CollectionRecord, Exchange, RequestRecord, RunRecord, Verdict};
 
 /// A JUnit report that could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -34,52 +33,52 @@ pub enum JunitError {
 }
 
 /// The run as JUnit XML.
-pub fn render(report: &RunReport, masker: &Masker) -> Result<String, JunitError> {
+pub fn render(report: &RunRecord) -> Result<String, JunitError> {
     let mut junit = Report::new("postie");
     if let Some(started) = text::datetime(report.started) {
         junit.set_timestamp(started);
     }
     junit.set_time(report.duration);
     for collection in &report.collections {
-        junit.add_test_suite(suite(collection, masker));
+        junit.add_test_suite(suite(collection));
     }
     Ok(junit.to_string()?)
 }
 
 /// Render the run and write it to `path` atomically, creating parent directories.
-pub fn write(path: &Path, report: &RunReport, masker: &Masker) -> Result<(), JunitError> {
-    let xml = render(report, masker)?;
+pub fn write(path: &Path, report: &RunRecord) -> Result<(), JunitError> {
+    let xml = render(report)?;
     write_atomic(path, xml.as_bytes())?;
     Ok(())
 }
 
-fn suite(collection: &CollectionReport, masker: &Masker) -> TestSuite {
-    let name = masker.mask(&collection.name);
-    let file = masker.mask(&collection.path.to_string_lossy());
+fn suite(collection: &CollectionRecord) -> TestSuite {
+    let name = collection.name.clone();
+    let file = collection.path.to_string_lossy().into_owned();
     let mut suite = TestSuite::new(name.as_str());
     suite.set_time(collection.requests.iter().map(|r| r.duration()).sum());
     for request in &collection.requests {
-        suite.add_test_case(case(&name, &file, request, masker));
+        suite.add_test_case(case(&name, &file, request));
     }
     suite
 }
 
-fn case(collection: &str, file: &str, request: &RequestReport, masker: &Masker) -> TestCase {
-    let mut case = TestCase::new(masker.mask(&request.name), status(request, masker));
+fn case(collection: &str, file: &str, request: &RequestRecord) -> TestCase {
+    let mut case = TestCase::new(request.name.as_str(), status(request));
     case.set_classname(collection);
-    if !request.attempts.is_empty() {
+    if !request.exchanges.is_empty() {
         case.set_time(request.duration());
     }
     case.extra.insert("file".into(), file.into());
     case.extra
         .insert("line".into(), request.line.to_string().into());
     if let Some(out) = system_out(request) {
-        case.set_system_out(masker.mask(&out));
+        case.set_system_out(out);
     }
     case
 }
 
-fn status(request: &RequestReport, masker: &Masker) -> TestCaseStatus {
+fn status(request: &RequestRecord) -> TestCaseStatus {
     let last = request.last();
     match &request.verdict {
         Verdict::Passed => TestCaseStatus::success(),
@@ -87,8 +86,10 @@ fn status(request: &RequestReport, masker: &Masker) -> TestCaseStatus {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             match last.map(|a| a.failures.as_slice()).unwrap_or_default() {
                 [] => {
-                    let why = last.and_then(|a| a.error.as_deref()).unwrap_or("failed");
-                    set_message(&mut status, &masker.mask(why));
+                    let why = last
+                        .and_then(|a| a.error.as_ref())
+                        .map_or("failed".to_string(), text::error_text);
+                    set_message(&mut status, &why);
                 }
                 [first, rest @ ..] => {
                     let mut message = format!("expected {}, got {}", first.expected, first.actual);
@@ -104,31 +105,31 @@ fn status(request: &RequestReport, masker: &Masker) -> TestCaseStatus {
                         all.push('\n');
                     }
                     status
-                        .set_message(masker.mask(&message))
-                        .set_type(masker.mask(&first.what))
-                        .set_description(masker.mask(&all));
+                        .set_message(message)
+                        .set_type(first.what.as_str())
+                        .set_description(all);
                 }
             }
             status
         }
         Verdict::Errored { code } => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            let why = match last.and_then(|a| a.error.as_deref()) {
-                Some(error) => error.to_string(),
-                None => format!("errored (exit code {code})"),
+            let why = match last.and_then(|a| a.error.as_ref()) {
+                Some(error) => text::error_text(error),
+                None => format!("errored (exit code {})", *code as u8),
             };
-            set_message(&mut status, &masker.mask(&why));
-            status.set_type(error_type(*code));
+            set_message(&mut status, &why);
+            status.set_type(error_type(*code as u8));
             status
         }
-        Verdict::Skipped { reason } => {
+        Verdict::Skipped(reason) => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message(masker.mask(reason));
+            status.set_message(reason.to_string());
             status
         }
-        Verdict::NotRun { reason } => {
+        Verdict::NotRun(reason) => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message(masker.mask(&format!("not run: {reason}")));
+            status.set_message(format!("not run: {reason}"));
             status
         }
     }
@@ -156,21 +157,25 @@ fn error_type(code: u8) -> &'static str {
 }
 
 /// The attempts (when there were retries), then the deciding attempt's request and response.
-fn system_out(request: &RequestReport) -> Option<String> {
+fn system_out(request: &RequestRecord) -> Option<String> {
     let last = request.last()?;
     let mut out = String::new();
-    if request.attempts.len() > 1 {
+    if request.exchanges.len() > 1 {
         let _ = writeln!(
             out,
             "{} attempts, the last decides:",
-            request.attempts.len()
+            request.exchanges.len()
         );
-        for (i, attempt) in request.attempts.iter().enumerate() {
+        for (i, attempt) in request.exchanges.iter().enumerate() {
             let _ = writeln!(out, "  attempt {}: {}", i + 1, attempt_line(attempt));
         }
         out.push('\n');
     }
-    for part in [&last.request_text, &last.response_text] {
+    let parts = [
+        last.request.as_ref().map(text::request_text),
+        last.response.as_ref().map(text::response_text),
+    ];
+    for part in parts.iter().flatten() {
         let part = part.trim_end_matches(['\n', '\r']);
         if !part.is_empty() {
             out.push_str(part);
@@ -178,15 +183,15 @@ fn system_out(request: &RequestReport) -> Option<String> {
         }
     }
     if let Some(error) = &last.error {
-        let _ = writeln!(out, "error: {error}");
+        let _ = writeln!(out, "error: {}", text::error_text(error));
     }
     let out = out.trim_end_matches('\n');
     (!out.is_empty()).then(|| format!("{out}\n"))
 }
 
 /// `503 (1 failed check) in 10.0 ms`, `no response (error: connection refused) in 1.0 ms`.
-fn attempt_line(attempt: &Attempt) -> String {
-    let mut line = match attempt.status {
+fn attempt_line(attempt: &Exchange) -> String {
+    let mut line = match attempt.status() {
         Some(status) => status.to_string(),
         None => "no response".to_string(),
     };
@@ -198,7 +203,7 @@ fn attempt_line(attempt: &Attempt) -> String {
         }
     }
     if let Some(error) = &attempt.error {
-        let first = error.lines().next().unwrap_or_default();
+        let first = error.message.lines().next().unwrap_or_default();
         let _ = write!(line, " (error: {first})");
     }
     let _ = write!(line, " in {}", fmt_duration(attempt.duration));

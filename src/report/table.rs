@@ -4,10 +4,9 @@
 use std::fmt::Write as _;
 
 use super::text;
-use super::{RequestReport, RunReport, Verdict};
 use crate::output::color::Palette;
-use crate::output::mask::Masker;
 use crate::output::printer::fmt_duration;
+use crate::record::{RequestRecord, RunRecord, Verdict};
 
 /// Longest reason shown in the table, in characters (the reports hold the whole text).
 const REASON_WIDTH: usize = 60;
@@ -23,11 +22,11 @@ struct Row {
 
 /// The table and the totals line, each line ending in `\n`. Column widths count characters;
 /// colour is added after padding, so it never breaks the alignment.
-pub fn render(report: &RunReport, palette: &Palette, masker: &Masker) -> String {
+pub fn render(report: &RunRecord, palette: &Palette) -> String {
     let rows: Vec<Row> = report
         .collections
         .iter()
-        .flat_map(|c| c.requests.iter().map(move |r| row(&c.name, r, masker)))
+        .flat_map(|c| c.requests.iter().map(move |r| row(&c.name, r)))
         .collect();
     let mut out = String::new();
     if !rows.is_empty() {
@@ -69,28 +68,28 @@ pub fn render(report: &RunReport, palette: &Palette, masker: &Masker) -> String 
     out
 }
 
-fn row(collection: &str, request: &RequestReport, masker: &Masker) -> Row {
+fn row(collection: &str, request: &RequestRecord) -> Row {
     let verdict = match request.verdict {
         Verdict::Passed => "PASS",
         Verdict::Failed => "FAIL",
         Verdict::Errored { .. } => "ERROR",
-        Verdict::Skipped { .. } => "SKIP",
-        Verdict::NotRun { .. } => "NOT RUN",
+        Verdict::Skipped(_) => "SKIP",
+        Verdict::NotRun(_) => "NOT RUN",
     };
-    // Masked before it is cut, so a cut never leaves part of a secret.
-    let mut reason = text::reason(request, masker)
+    // Records are masked before they are cut here, so a cut never leaves part of a secret.
+    let mut reason = text::reason(request)
         .map(|r| shorten(r.lines().next().unwrap_or_default()))
         .unwrap_or_default();
-    if request.attempts.len() > 1 {
+    if request.exchanges.len() > 1 {
         if !reason.is_empty() {
             reason.push(' ');
         }
-        let _ = write!(reason, "({} attempts)", request.attempts.len());
+        let _ = write!(reason, "({} attempts)", request.exchanges.len());
     }
     Row {
-        request: masker.mask(&format!("{collection} / {}", request.name)),
-        status: request.last().and_then(|a| a.status),
-        time: if request.attempts.is_empty() {
+        request: format!("{collection} / {}", request.name),
+        status: request.last().and_then(|a| a.status()),
+        time: if request.exchanges.is_empty() {
             "-".to_string()
         } else {
             fmt_duration(request.duration())
@@ -102,7 +101,7 @@ fn row(collection: &str, request: &RequestReport, masker: &Masker) -> Row {
 
 /// `N passed, N failed, N errored[, N skipped][, N not run] in T`
 /// `summary: 2 passed, 1 failed, 0 errored[, N skipped][, N not run] in T`
-pub fn totals(report: &RunReport, palette: &Palette) -> String {
+pub fn totals(report: &RunRecord, palette: &Palette) -> String {
     let (passed, failed, errored, skipped, not_run) = report.counts();
     let mut line = format!("{passed} passed, {failed} failed, {errored} errored");
     if skipped > 0 {

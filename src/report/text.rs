@@ -1,14 +1,14 @@
 //! Small pieces of text the reporters share: verdict words, the one-line reason, a failed
-//! check as a line, milliseconds and RFC 3339 timestamps. Everything that comes from a request
-//! or a response is masked here.
+//! check as a line, an error, a request and a response as HTTP message text, milliseconds and
+//! RFC 3339 timestamps. The records they read are already masked.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
-use super::{Attempt, RequestReport, Verdict};
 use crate::check::Failure;
-use crate::output::mask::Masker;
+use crate::record::{Exchange, ReceivedResponse, RequestRecord, SentRequest, Verdict};
+use crate::request::{Body, PartValue};
 
 /// `passed`, `failed`, `errored`, `skipped`, `not_run`: the verdict in machine records.
 pub(crate) fn verdict_key(verdict: &Verdict) -> &'static str {
@@ -16,8 +16,8 @@ pub(crate) fn verdict_key(verdict: &Verdict) -> &'static str {
         Verdict::Passed => "passed",
         Verdict::Failed => "failed",
         Verdict::Errored { .. } => "errored",
-        Verdict::Skipped { .. } => "skipped",
-        Verdict::NotRun { .. } => "not_run",
+        Verdict::Skipped(_) => "skipped",
+        Verdict::NotRun(_) => "not_run",
     }
 }
 
@@ -29,9 +29,9 @@ pub(crate) fn failure_line(failure: &Failure) -> String {
     )
 }
 
-/// Why a request did not pass, in one line, masked: the first failed check (and how many more),
-/// the error, or the skip reason. `None` for a pass.
-pub(crate) fn reason(request: &RequestReport, masker: &Masker) -> Option<String> {
+/// Why a request did not pass, in one line: the first failed check (and how many more), the
+/// error, or the skip reason. `None` for a pass.
+pub(crate) fn reason(request: &RequestRecord) -> Option<String> {
     let last = request.last();
     let text = match &request.verdict {
         Verdict::Passed => return None,
@@ -43,18 +43,103 @@ pub(crate) fn reason(request: &RequestReport, masker: &Masker) -> Option<String>
                     more => format!("{first} (+{more} more)"),
                 }
             }
-            Some(Attempt {
+            Some(Exchange {
                 error: Some(error), ..
-            }) => error.clone(),
+            }) => error_text(error),
             _ => "failed".to_string(),
         },
         Verdict::Errored { code } => match last.and_then(|a| a.error.as_ref()) {
-            Some(error) => error.clone(),
-            None => format!("errored (exit code {code})"),
+            Some(error) => error_text(error),
+            None => format!("errored (exit code {})", *code as u8),
         },
-        Verdict::Skipped { reason } | Verdict::NotRun { reason } => reason.clone(),
+        Verdict::Skipped(reason) => reason.to_string(),
+        Verdict::NotRun(reason) => reason.to_string(),
     };
-    Some(masker.mask(&text))
+    Some(text)
+}
+
+/// An error as the terminal shows it, without the `postie: error: ` prefix and colours: the
+/// message, the detail block, then `  hint: …`.
+pub(crate) fn error_text(error: &crate::error::Failure) -> String {
+    let mut out = error.message.clone();
+    if let Some(detail) = &error.detail {
+        for line in detail.lines() {
+            out.push('\n');
+            out.push_str(line);
+        }
+    }
+    if let Some(hint) = &error.hint {
+        out.push_str("\n  hint: ");
+        out.push_str(hint);
+    }
+    out.trim_end().to_string()
+}
+
+/// The request as an HTTP message: `METHOD URL`, the header lines, a blank line and the body
+/// (bytes as text, or a note for a file, multipart parts, binary).
+pub(crate) fn request_text(request: &SentRequest) -> String {
+    let mut out = format!("{} {}\n", request.method, request.url);
+    for (name, value) in &request.headers {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    let body = match &request.body {
+        Body::None => return out,
+        Body::Bytes(bytes) if bytes.is_empty() => return out,
+        Body::Bytes(bytes) => body_text(bytes),
+        Body::File(path) => format!("(body streamed from `{}`)\n", path.display()),
+        Body::Multipart(parts) => parts
+            .iter()
+            .map(|part| match &part.value {
+                PartValue::Text(text) => format!("{}={text}\n", part.name),
+                PartValue::File { path, .. } => format!("{}=@{}\n", part.name, path.display()),
+            })
+            .collect(),
+    };
+    out.push('\n');
+    out.push_str(&body);
+    out
+}
+
+/// The response as an HTTP message: `VERSION STATUS REASON`, the header lines, a blank line
+/// and the body kept (or why it was not).
+pub(crate) fn response_text(response: &ReceivedResponse) -> String {
+    let mut out = format!(
+        "{} {} {}\n",
+        response.version, response.status, response.reason
+    );
+    for (name, value) in &response.headers {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    let body = match &response.body.kept {
+        Ok(bytes) if bytes.is_empty() => return out,
+        Ok(bytes) => {
+            let mut text = body_text(bytes);
+            if !response.body.complete {
+                let size = response.body.received.unwrap_or(bytes.len() as u64);
+                text.push_str(&format!(
+                    "(first {} of {})\n",
+                    crate::output::body::human_size(bytes.len() as u64),
+                    crate::output::body::human_size(size)
+                ));
+            }
+            text
+        }
+        Err(why) => format!("(body not kept: {why})\n"),
+    };
+    out.push('\n');
+    out.push_str(&body);
+    out
+}
+
+fn body_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.ends_with('\n') => text.to_string(),
+        Ok(text) => format!("{text}\n"),
+        Err(_) => format!(
+            "(binary body, {})\n",
+            crate::output::body::human_size(bytes.len() as u64)
+        ),
+    }
 }
 
 /// A duration in milliseconds with microsecond precision (loopback requests take less than 1 ms).

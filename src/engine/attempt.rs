@@ -1,0 +1,434 @@
+//! One attempt of one request: resolve, sign, prepare, send, read the body where it goes,
+//! check, capture, wait for a webhook; record it all in an [`Exchange`] and tell the observer
+//! as it happens.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+use crate::check::{self, ResponseView};
+use crate::collection::{Collection, RequestSpec};
+use crate::error::{Code, Failure};
+use crate::http::Response;
+use crate::output::sink::{self, BodyMode, BodyWritten, Keep, SinkError};
+use crate::record::{
+    BodyPlace, Event, Exchange, Key, Observer, ReceivedResponse, ResponseBody, SentRequest, mask,
+};
+use crate::request::{CaptureSource, ResolvedRequest};
+use crate::resolve::Resolver;
+
+use super::Engine;
+
+/// Bodies up to this size are kept in memory for checks and captures.
+const KEEP_FOR_CHECKS: usize = 64 * 1024 * 1024;
+/// Otherwise this much is kept, to show when a request fails and for reports.
+const EXCERPT: usize = 64 * 1024;
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    /// An expectation failed.
+    Failed,
+    /// It could not be resolved or sent (exit code of the cause).
+    Errored(Code),
+    /// `--dry-run`: shown, not sent.
+    DryRun,
+    /// stdout was closed (`| head`): stop quietly.
+    BrokenPipe,
+}
+
+/// What one attempt gave: how it ended, its record (masked), the values it captured (not
+/// masked: later requests use them).
+pub struct Attempted {
+    pub outcome: Outcome,
+    pub exchange: Exchange,
+    pub captured: Vec<(String, Value)>,
+}
+
+/// What an attempt needs from its run.
+pub struct Cx<'a> {
+    pub engine: &'a Engine,
+    pub observer: &'a dyn Observer,
+    pub key: Key,
+    /// Where this request's body goes (discarded for concurrent requests).
+    pub body_mode: &'a BodyMode,
+    /// A network error will be retried (`--retry`).
+    pub network_retry: bool,
+}
+
+impl Cx<'_> {
+    fn emit(&self, event: Event<'_>) {
+        self.observer.event(self.key, &event);
+    }
+
+    /// The attempt stopped on an error: record it (masked) and say it.
+    fn errored(&self, mut exchange: Exchange, mut failure: Failure, clock: Instant) -> Attempted {
+        mask::error(&mut failure, &self.engine.masker);
+        let code = failure.code;
+        self.emit(Event::Error {
+            failure: &failure,
+            retrying: code == Code::Network && self.network_retry,
+        });
+        exchange.duration = clock.elapsed();
+        exchange.error = Some(failure);
+        Attempted {
+            outcome: Outcome::Errored(code),
+            exchange,
+            captured: Vec::new(),
+        }
+    }
+}
+
+/// Resolve and send one request of a collection; `last`: no retry follows, so a failure is
+/// shown in full.
+pub async fn attempt(
+    cx: &Cx<'_>,
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &Resolver,
+    last: bool,
+) -> Attempted {
+    match resolver.resolve(collection, spec) {
+        Ok(request) => {
+            cx.engine.masker.add_derived(&request.headers);
+            send(cx, &request, last).await
+        }
+        Err(err) => cx.errored(
+            Exchange::new(SystemTime::now()),
+            Failure::from(err),
+            Instant::now(),
+        ),
+    }
+}
+
+/// Send a resolved request and take in its response.
+pub async fn send(cx: &Cx<'_>, request: &ResolvedRequest, last: bool) -> Attempted {
+    let mut exchange = Exchange::new(SystemTime::now());
+    let clock = Instant::now();
+    let signed;
+    let request = match &request.sign {
+        Some(signing) => match sign(request, signing) {
+            Ok(with_signature) => {
+                signed = with_signature;
+                &signed
+            }
+            Err(failure) => return cx.errored(exchange, failure, clock),
+        },
+        None => request,
+    };
+    // Listen before sending: the webhook may arrive before the response does.
+    let webhooks = match (&request.expect_webhook, &cx.engine.inbox) {
+        (Some(_), Some(inbox)) => Some(inbox.subscribe()),
+        _ => None,
+    };
+    let client = &cx.engine.client;
+    let prepared = match client.prepare(request) {
+        Ok(prepared) => prepared,
+        Err(err) => return cx.errored(exchange, Failure::from(err), clock),
+    };
+    let mut sent = SentRequest {
+        method: prepared.method.clone(),
+        url: prepared.url.to_string(),
+        headers: prepared.headers.clone(),
+        body: request.body.clone(),
+    };
+    mask::sent(&mut sent, &cx.engine.masker);
+    let dry_run = cx.engine.dry_run;
+    cx.emit(Event::Sending {
+        request: &sent,
+        dry_run,
+    });
+    exchange.request = Some(sent);
+    if dry_run {
+        exchange.dry_run = true;
+        return Attempted {
+            outcome: Outcome::DryRun,
+            exchange,
+            captured: Vec::new(),
+        };
+    }
+    match client.execute(prepared).await {
+        Ok(response) => {
+            let taken = Taken {
+                exchange,
+                clock,
+                webhooks,
+            };
+            receive(cx, request, response, taken, last).await
+        }
+        Err(err) => cx.errored(exchange, Failure::from(err), clock),
+    }
+}
+
+/// What an attempt carries from sending to the response.
+struct Taken {
+    exchange: Exchange,
+    clock: Instant,
+    webhooks: Option<tokio::sync::broadcast::Receiver<crate::inbox::Event>>,
+}
+
+/// The response head is here: read the body, check, capture, record.
+async fn receive(
+    cx: &Cx<'_>,
+    request: &ResolvedRequest,
+    response: Response,
+    taken: Taken,
+    last: bool,
+) -> Attempted {
+    let Taken {
+        mut exchange,
+        clock,
+        webhooks,
+    } = taken;
+    let head = response.head.clone();
+    let mut shown = ReceivedResponse {
+        status: head.status,
+        reason: head.reason.clone(),
+        version: head.version.clone(),
+        headers: head.headers.clone(),
+        content_length: head.content_length,
+        body: ResponseBody {
+            kept: Err("the body was not kept".to_string()),
+            received: None,
+            went: BodyPlace::Discarded,
+            complete: false,
+        },
+    };
+    mask::received(&mut shown, &cx.engine.masker);
+    cx.emit(Event::Head { response: &shown });
+    let needs_body = request.expect.needs_body()
+        || request
+            .captures
+            .iter()
+            .any(|c| matches!(c.source, CaptureSource::Json(_) | CaptureSource::Regex(_)));
+    // An attempt that may be retried doesn't print its body: the last one does (from memory).
+    let deferred = !last && matches!(cx.body_mode, BodyMode::Stdout { .. });
+    let body = match read_body(cx, response, needs_body, deferred).await {
+        Ok(body) => body,
+        Err(Stop::BrokenPipe) => {
+            exchange.duration = clock.elapsed();
+            exchange.error = Some(Failure::usage("stdout was closed"));
+            return Attempted {
+                outcome: Outcome::BrokenPipe,
+                exchange,
+                captured: Vec::new(),
+            };
+        }
+        Err(Stop::Failed(failure)) => return cx.errored(exchange, failure, clock),
+    };
+    let (failures, captured) = judge(cx, request, &head, &body, needs_body, webhooks).await;
+    exchange.timings = Some(body.timings);
+    exchange.duration = clock.elapsed();
+    exchange.failures = failures;
+    exchange.captures = captured.clone();
+    exchange.response = Some(ReceivedResponse {
+        body: body.record,
+        ..shown
+    });
+    mask::exchange(&mut exchange, &cx.engine.masker);
+    let outcome = conclude(cx, &mut exchange, body.deferred, last, &head).await;
+    Attempted {
+        outcome,
+        exchange,
+        captured,
+    }
+}
+
+/// Passed, or failed (shown in full when no retry follows); a body held back while retries
+/// were possible is printed now.
+async fn conclude(
+    cx: &Cx<'_>,
+    exchange: &mut Exchange,
+    deferred: Option<Vec<u8>>,
+    last: bool,
+    head: &crate::http::ResponseHead,
+) -> Outcome {
+    if exchange.failures.is_empty() {
+        if let Some(bytes) = deferred {
+            let content_type = head.header("content-type");
+            let _ = sink::write_kept(bytes, content_type, &cx.engine.body_mode).await;
+            if let Some(response) = &mut exchange.response {
+                response.body.went = BodyPlace::Stdout;
+            }
+        }
+        return Outcome::Passed;
+    }
+    if last {
+        cx.emit(Event::ChecksFailed { exchange });
+    }
+    Outcome::Failed
+}
+
+/// Why reading a body stopped the attempt.
+enum Stop {
+    BrokenPipe,
+    Failed(Failure),
+}
+
+/// A body read: its record (kept bytes unmasked until the exchange is masked), the timings,
+/// and the body held back for a later print.
+struct ReadBody {
+    record: ResponseBody,
+    timings: crate::http::Timings,
+    deferred: Option<Vec<u8>>,
+}
+
+async fn read_body(
+    cx: &Cx<'_>,
+    response: Response,
+    needs_body: bool,
+    deferred: bool,
+) -> Result<ReadBody, Stop> {
+    let head = response.head.clone();
+    let content_type = head.header("content-type").map(str::to_owned);
+    let (reader, timings) = response.into_body();
+    // Keep the body for checks and captures; otherwise a small excerpt to show on failure.
+    let keep = Keep {
+        limit: if needs_body || deferred {
+            KEEP_FOR_CHECKS
+        } else {
+            EXCERPT
+        },
+        complete: needs_body || deferred,
+    };
+    let mode = if deferred {
+        &BodyMode::Discard
+    } else {
+        cx.body_mode
+    };
+    let written = sink::write_body(
+        reader,
+        content_type.as_deref(),
+        head.content_length,
+        mode,
+        Some(keep),
+    )
+    .await;
+    let (written, kept) = match written {
+        Ok((BodyWritten::BrokenPipe, _)) => return Err(Stop::BrokenPipe),
+        Ok(written) => written,
+        Err(SinkError::Http(err)) => return Err(Stop::Failed(Failure::from(err))),
+        Err(err) => return Err(Stop::Failed(Failure::usage(err.to_string()))),
+    };
+    if let Some(note) = sink::describe(&written) {
+        cx.emit(Event::BodyNote { note: &note });
+    }
+    // A withheld body wasn't downloaded: its size is in the `←` line, if the server gave one.
+    let received = (!matches!(written, BodyWritten::Withheld { .. })).then(|| timings.bytes());
+    let timing = timings.get();
+    cx.emit(Event::Timings {
+        timings: &timing,
+        received,
+    });
+    let kept = kept.unwrap_or_else(|| Err("the body was not kept".to_string()));
+    let held = match (&kept, deferred) {
+        (Ok(bytes), true) => Some(bytes.clone()),
+        _ => None,
+    };
+    let complete = matches!((&kept, received), (Ok(b), Some(n)) if b.len() as u64 == n);
+    Ok(ReadBody {
+        record: ResponseBody {
+            kept,
+            received,
+            went: place(&written),
+            complete,
+        },
+        timings: timing,
+        deferred: held,
+    })
+}
+
+fn place(written: &BodyWritten) -> BodyPlace {
+    match written {
+        BodyWritten::Withheld { .. } => BodyPlace::Withheld,
+        BodyWritten::Saved { path, .. } => BodyPlace::File(path.clone()),
+        BodyWritten::Discarded | BodyWritten::BrokenPipe => BodyPlace::Discarded,
+        BodyWritten::Printed
+        | BodyWritten::Empty
+        | BodyWritten::NotJson
+        | BodyWritten::BrokenJson { .. } => BodyPlace::Stdout,
+    }
+}
+
+/// Run the checks and captures, then wait for the expected webhook (only if all passed).
+async fn judge(
+    cx: &Cx<'_>,
+    request: &ResolvedRequest,
+    head: &crate::http::ResponseHead,
+    body: &ReadBody,
+    needs_body: bool,
+    webhooks: Option<tokio::sync::broadcast::Receiver<crate::inbox::Event>>,
+) -> (Vec<check::Failure>, Vec<(String, Value)>) {
+    let view = ResponseView {
+        status: head.status,
+        headers: &head.headers,
+        body: match &body.record.kept {
+            Ok(bytes) if needs_body => Ok(bytes.as_slice()),
+            Ok(_) => Err("the body was not kept".to_string()),
+            Err(why) => Err(why.clone()),
+        },
+        duration: body.timings.total,
+    };
+    let mut failures = check::evaluate(&request.expect, &view);
+    let mut captured = match check::capture(&request.captures, &view) {
+        Ok(values) => values,
+        Err(err) => {
+            failures.push(check::Failure {
+                what: format!("capture `{}`", err.name),
+                expected: "a value".to_string(),
+                actual: err.why.clone(),
+                line: Some(err.line),
+            });
+            Vec::new()
+        }
+    };
+    if let Some(expected) = &request.expect_webhook
+        && failures.is_empty()
+    {
+        match super::webhook::wait(cx, webhooks, expected).await {
+            Ok(values) => captured.extend(values),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    (failures, captured)
+}
+
+/// Add the signature headers of `signing` to a copy of `request` (signed over its body bytes).
+fn sign(
+    request: &ResolvedRequest,
+    signing: &crate::request::Signing,
+) -> Result<ResolvedRequest, Failure> {
+    let body: &[u8] = match &request.body {
+        crate::request::Body::None => &[],
+        crate::request::Body::Bytes(bytes) => bytes,
+        _ => {
+            return Err(Failure::usage(format!(
+                "`sign` in request `{}` needs a body built in memory (json, form or text)",
+                request.name
+            )));
+        }
+    };
+    let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+    let headers = crate::webhook::sign(
+        &signing.scheme,
+        &signing.secret,
+        &id,
+        body,
+        SystemTime::now(),
+    )
+    .map_err(|e| Failure::usage(format!("could not sign request `{}`: {e}", request.name)))?;
+    let mut signed = request.clone();
+    for (name, value) in headers {
+        signed
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        signed.headers.push((name, value));
+    }
+    Ok(signed)
+}
+
+/// The wait before the next attempt of a request that failed its checks.
+pub fn retry_interval(spec: &RequestSpec) -> Duration {
+    spec.retry.map_or(Duration::from_secs(1), |r| r.interval)
+}

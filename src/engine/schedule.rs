@@ -1,0 +1,415 @@
+//! The order of a run: collections one after another (or `--jobs` at once), requests in file
+//! order with skips, dependencies and captures, `parallel = true` groups at once, retries.
+
+use std::cell::Cell;
+use std::time::{Instant, SystemTime};
+
+use serde_json::Value;
+
+use crate::collection::{Collection, RequestSpec};
+use crate::error::{Code, Failure};
+use crate::output::sink::BodyMode;
+use crate::record::{
+    CollectionRecord, Event, Key, NotRunReason, Observer, RequestRecord, RunRecord, SkipReason,
+    Verdict, mask,
+};
+use crate::resolve::{ResolveError, Resolver};
+
+use super::attempt::{self, Cx, Outcome};
+use super::{Engine, NETWORK_RETRY_WAIT, RunOptions, Selected};
+
+/// What every collection of the run shares.
+struct Run<'a> {
+    engine: &'a Engine,
+    options: &'a RunOptions,
+    observer: &'a dyn Observer,
+    /// Set by `--fail-fast` after a failure: the rest is not run.
+    stop: Cell<bool>,
+}
+
+/// Where a collection's requests run: one at a time with the run's body mode, or alongside
+/// others (concurrent jobs) with bodies discarded.
+#[derive(Clone, Copy)]
+struct Lane {
+    concurrent: bool,
+}
+
+/// Run the selection and return its record; `observer` sees every event as it happens. A
+/// collection error (e.g. an environment it lacks) ends the run with that error.
+pub async fn run(
+    engine: &Engine,
+    selection: &[Selected],
+    options: &RunOptions,
+    observer: &dyn Observer,
+) -> Result<RunRecord, Failure> {
+    let run = Run {
+        engine,
+        options,
+        observer,
+        stop: Cell::new(false),
+    };
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let jobs = options.jobs.min(selection.len()).max(1);
+    let lane = Lane {
+        concurrent: jobs > 1,
+    };
+    // Round-robin groups, each run in order; the groups run concurrently on this thread and
+    // share the client. Records keep the order of the selection.
+    let groups = (0..jobs).map(|g| {
+        let run = &run;
+        async move {
+            let mut done = Vec::new();
+            for (i, s) in selection.iter().enumerate().filter(|(i, _)| i % jobs == g) {
+                let result = run_collection(run, i, s, lane).await;
+                // One at a time, a collection error ends the run there.
+                let stop = jobs == 1 && result.is_err();
+                done.push((i, result));
+                if stop {
+                    break;
+                }
+            }
+            done
+        }
+    });
+    let mut results: Vec<(usize, Result<CollectionRecord, Failure>)> =
+        futures_util::future::join_all(groups)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+    results.sort_by_key(|(i, _)| *i);
+    let mut collections = Vec::new();
+    for (_, result) in results {
+        collections.push(result?);
+    }
+    Ok(RunRecord {
+        started,
+        duration: clock.elapsed(),
+        collections,
+    })
+}
+
+/// Run one collection's requests in order: skips, dependencies, retries, captures. With
+/// `--jobs N`, consecutive requests marked `parallel = true` are sent N at a time.
+async fn run_collection(
+    run: &Run<'_>,
+    index: usize,
+    selected: &Selected,
+    lane: Lane,
+) -> Result<CollectionRecord, Failure> {
+    let collection = &selected.collection;
+    let options = run.options;
+    let mut resolver = run
+        .engine
+        .resolver(collection, options.env.as_deref(), &options.vars)?;
+    let mut record = CollectionRecord {
+        name: collection.name.clone(),
+        path: collection.path.clone(),
+        requests: Vec::new(),
+    };
+    // Variables that failed requests should have captured, and who should have.
+    let mut missing: Vec<(String, String)> = Vec::new();
+    let names = &selected.requests;
+    let mut next = 0;
+    while next < names.len() {
+        let group = next_group(collection, names, next, options.jobs)?;
+        let first = next;
+        next += group.len();
+        let reasons: Vec<Option<Verdict>> = group
+            .iter()
+            .map(|spec| {
+                skip_reason(run, collection, spec, &resolver, &record.requests)
+                    .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
+            })
+            .collect();
+        let keys = (first..next).map(|request| Key {
+            collection: index,
+            request,
+        });
+        let results = send_group(run, collection, &group, reasons, keys, &resolver, lane).await;
+        for ((done, captured), spec) in results.into_iter().zip(&group) {
+            for (var, value) in captured {
+                resolver.set(&var, value);
+            }
+            if matches!(done.verdict, Verdict::Failed | Verdict::Errored { .. }) {
+                if options.fail_fast {
+                    run.stop.set(true);
+                }
+                let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+                for capture in spec.captures.iter().chain(webhook) {
+                    missing.push((capture.name.clone(), spec.name.clone()));
+                }
+            }
+            record.requests.push(done);
+        }
+    }
+    Ok(record)
+}
+
+/// The request at `next`, or with `--jobs N` the run of `parallel = true` requests there.
+fn next_group<'c>(
+    collection: &'c Collection,
+    names: &[String],
+    next: usize,
+    jobs: usize,
+) -> Result<Vec<&'c RequestSpec>, Failure> {
+    let mut group = vec![collection.request(&names[next])?];
+    if jobs > 1 && group[0].parallel {
+        while let Some(name) = names.get(next + group.len()) {
+            let spec = collection.request(name)?;
+            if !spec.parallel {
+                break;
+            }
+            group.push(spec);
+        }
+    }
+    Ok(group)
+}
+
+/// Send a group: one request alone, or up to `--jobs` independent ones at a time (their
+/// output held and shown as one block each). Each request's `Finished` event comes in order.
+async fn send_group(
+    run: &Run<'_>,
+    collection: &Collection,
+    group: &[&RequestSpec],
+    reasons: Vec<Option<Verdict>>,
+    keys: impl Iterator<Item = Key>,
+    resolver: &Resolver,
+    lane: Lane,
+) -> Vec<(RequestRecord, Vec<(String, Value)>)> {
+    let keys: Vec<Key> = keys.collect();
+    let lane = Lane {
+        concurrent: lane.concurrent || group.len() > 1,
+    };
+    let width = run.options.jobs.clamp(1, group.len().max(1));
+    let mut results = Vec::new();
+    let items: Vec<_> = group.iter().zip(reasons).zip(&keys).collect();
+    for chunk in items.chunks(width) {
+        let runs = chunk.iter().map(|((spec, reason), key)| {
+            one_request(run, **key, collection, spec, resolver, reason.clone(), lane)
+        });
+        results.extend(futures_util::future::join_all(runs).await);
+    }
+    for ((record, _), key) in results.iter().zip(&keys) {
+        run.observer.event(
+            *key,
+            &Event::Finished {
+                collection: &collection.name,
+                path: &collection.path,
+                record,
+            },
+        );
+    }
+    results
+}
+
+/// One request: skipped with its reason, or sent (with retries). Returns its record (masked)
+/// and the values it captured.
+async fn one_request(
+    run: &Run<'_>,
+    key: Key,
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &Resolver,
+    skip: Option<Verdict>,
+    lane: Lane,
+) -> (RequestRecord, Vec<(String, Value)>) {
+    let mut record = RequestRecord {
+        name: spec.name.clone(),
+        line: spec.line,
+        method: spec.method.clone(),
+        url: spec.url.clone(),
+        verdict: Verdict::Passed,
+        exchanges: Vec::new(),
+    };
+    if let Some(verdict) = skip {
+        record.verdict = verdict;
+        mask::request(&mut record, &run.engine.masker);
+        return (record, Vec::new());
+    }
+    run.observer.event(
+        key,
+        &Event::Started {
+            collection: &collection.name,
+            request: &spec.name,
+            concurrent: lane.concurrent,
+        },
+    );
+    let discard = BodyMode::Discard;
+    let body_mode = if lane.concurrent {
+        &discard
+    } else {
+        &run.engine.body_mode
+    };
+    let mut cx = Cx {
+        engine: run.engine,
+        observer: run.observer,
+        key,
+        body_mode,
+        network_retry: false,
+    };
+    let captured = attempts(run, &mut cx, collection, spec, resolver, &mut record).await;
+    mask::request(&mut record, &run.engine.masker);
+    (record, captured)
+}
+
+/// Send until an attempt decides: retries of failed checks (`retry = {…}`) and of network
+/// errors (`--retry`).
+async fn attempts(
+    run: &Run<'_>,
+    cx: &mut Cx<'_>,
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &Resolver,
+    record: &mut RequestRecord,
+) -> Vec<(String, Value)> {
+    let times = spec.retry.map_or(1, |r| r.times.max(1));
+    let interval = attempt::retry_interval(spec);
+    let mut network_retries = run.options.retry;
+    let mut attempt_no = 1;
+    loop {
+        let last_by_count = attempt_no >= times;
+        cx.network_retry = network_retries > 0;
+        let sent = attempt::attempt(cx, collection, spec, resolver, last_by_count).await;
+        if let Some(request) = &sent.exchange.request {
+            record.url = request.url.clone();
+        }
+        let first = sent.exchange.failures.first().cloned();
+        record.exchanges.push(sent.exchange);
+        match sent.outcome {
+            Outcome::Passed | Outcome::DryRun => {
+                record.verdict = Verdict::Passed;
+                return sent.captured;
+            }
+            Outcome::BrokenPipe => {
+                record.verdict = Verdict::Passed;
+                run.stop.set(true);
+                return Vec::new();
+            }
+            Outcome::Failed if !last_by_count => {
+                cx.observer.event(
+                    cx.key,
+                    &Event::Retrying {
+                        attempt: attempt_no,
+                        of: times,
+                        first: first.as_ref(),
+                        wait: interval,
+                    },
+                );
+                tokio::time::sleep(interval).await;
+                attempt_no += 1;
+            }
+            Outcome::Failed => {
+                record.verdict = Verdict::Failed;
+                return sent.captured;
+            }
+            Outcome::Errored(Code::Network) if network_retries > 0 => {
+                network_retries -= 1;
+                cx.observer.event(
+                    cx.key,
+                    &Event::NetworkRetry {
+                        wait: NETWORK_RETRY_WAIT,
+                        left: network_retries,
+                    },
+                );
+                tokio::time::sleep(NETWORK_RETRY_WAIT).await;
+            }
+            Outcome::Errored(code) => {
+                record.verdict = Verdict::Errored { code };
+                return Vec::new();
+            }
+        }
+    }
+}
+
+/// Why a request is not sent, if it isn't.
+fn skip_reason(
+    run: &Run<'_>,
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &Resolver,
+    done: &[RequestRecord],
+) -> Option<Verdict> {
+    let options = run.options;
+    if run.stop.get() {
+        return Some(Verdict::NotRun(NotRunReason::FailFast));
+    }
+    if let Some(reason) = &spec.skip {
+        return Some(Verdict::Skipped(SkipReason::Marked(reason.clone())));
+    }
+    if let Some(tag) = options.skip_tags.iter().find(|t| spec.tags.contains(t)) {
+        return Some(Verdict::Skipped(SkipReason::SkipTag(tag.clone())));
+    }
+    if !options.tags.is_empty() && !options.tags.iter().any(|t| spec.tags.contains(t)) {
+        return Some(Verdict::Skipped(SkipReason::NotTagged(
+            options.tags.clone(),
+        )));
+    }
+    for dependency in &spec.depends_on {
+        if let Some(d) = done.iter().find(|d| &d.name == dependency)
+            && d.verdict != Verdict::Passed
+        {
+            return Some(Verdict::NotRun(NotRunReason::Dependency(
+                dependency.clone(),
+            )));
+        }
+    }
+    if let Some(template) = &spec.skip_if
+        && let Ok(value) = resolver.render(collection, spec, template)
+        && truthy(&value)
+    {
+        return Some(Verdict::Skipped(SkipReason::SkipIf {
+            template: template.raw.clone(),
+            value,
+        }));
+    }
+    None
+}
+
+/// A request that can't be resolved because a failed request didn't capture what it needs is
+/// not run (rather than reported as a collection error).
+fn needs_missing_capture(
+    collection: &Collection,
+    spec: &RequestSpec,
+    resolver: &Resolver,
+    missing: &[(String, String)],
+) -> Option<Verdict> {
+    if missing.is_empty() {
+        return None;
+    }
+    let Err(ResolveError::UnknownVariable { name, .. }) = resolver.resolve(collection, spec) else {
+        return None;
+    };
+    missing
+        .iter()
+        .find(|(var, _)| *var == name)
+        .map(|(var, by)| {
+            Verdict::NotRun(NotRunReason::MissingCapture {
+                variable: var.clone(),
+                by: by.clone(),
+            })
+        })
+}
+
+fn truthy(value: &str) -> bool {
+    !matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "false" | "0" | "no" | "off" | "null"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truthy_values() {
+        for yes in ["1", "true", "yes", "x"] {
+            assert!(truthy(yes), "{yes}");
+        }
+        for no in ["", "false", "0", "FALSE", " no "] {
+            assert!(!truthy(no), "{no}");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The terminal view of a run: renders the engine's events as they come, on stderr. Quiet
+//! mode keeps a request's text and shows it only if the request fails; concurrent requests
+//! keep theirs and show it as one block when they finish (never interleaved).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::output::printer::{Printer, Verbosity, fmt_duration};
+use crate::record::{Event, Key, Observer, RequestRecord, Verdict};
+
+/// The printer as an [`Observer`] of a run.
+pub struct Live<'p> {
+    printer: &'p Printer,
+    logs: RefCell<HashMap<Key, Log>>,
+}
+
+/// What is kept of one request's text.
+struct Log {
+    /// `None`: printed at once.
+    kept: Option<String>,
+    /// Keep everything and print it as one block at the end.
+    hold: bool,
+    /// Something failed (a held log of a passing request is dropped in quiet mode).
+    failed: bool,
+}
+
+impl<'p> Live<'p> {
+    pub fn new(printer: &'p Printer) -> Live<'p> {
+        Live {
+            printer,
+            logs: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn with_log(&self, key: Key, f: impl FnOnce(&mut Log, &Printer)) {
+        let mut logs = self.logs.borrow_mut();
+        let log = logs.entry(key).or_insert_with(|| Log {
+            kept: self.printer.quiet().then(String::new),
+            hold: false,
+            failed: false,
+        });
+        f(log, self.printer);
+    }
+
+    fn say(&self, key: Key, text: &str) {
+        self.with_log(key, |log, printer| log.say(printer, text));
+    }
+
+    fn failed(&self, key: Key, text: &str) {
+        self.with_log(key, |log, printer| log.failed(printer, text));
+    }
+
+    fn finished(&self, key: Key, collection: &str, record: &RequestRecord) {
+        let log = self.logs.borrow_mut().remove(&key);
+        let printer = self.printer;
+        match (log, &record.verdict) {
+            (Some(mut log), _) => {
+                let held = log.take(printer);
+                if !held.is_empty() {
+                    printer.err(&held);
+                }
+            }
+            (None, Verdict::Skipped(reason)) => skipped(printer, collection, record, reason),
+            (None, Verdict::NotRun(reason)) => skipped(printer, collection, record, reason),
+            (None, _) => {}
+        }
+    }
+}
+
+fn skipped(
+    printer: &Printer,
+    collection: &str,
+    record: &RequestRecord,
+    reason: &dyn std::fmt::Display,
+) {
+    if !printer.quiet() {
+        printer.err(&format!(
+            "{} {}\n",
+            printer.heading(collection, &record.name).trim_end(),
+            printer.palette.dim(&format!("(skipped: {reason})"))
+        ));
+    }
+}
+
+impl Log {
+    fn say(&mut self, printer: &Printer, text: &str) {
+        match &mut self.kept {
+            Some(buf) => buf.push_str(text),
+            None => printer.err(text),
+        }
+    }
+
+    /// The request failed: now show what was kept (quiet mode).
+    fn failed(&mut self, printer: &Printer, text: &str) {
+        self.failed = true;
+        if self.hold {
+            self.say(printer, text);
+            return;
+        }
+        if let Some(buf) = self.kept.take() {
+            printer.err(&buf);
+        }
+        printer.err(text);
+    }
+
+    /// What is held for the end (held logs; quiet logs of passing requests are dropped).
+    fn take(&mut self, printer: &Printer) -> String {
+        if self.hold && (self.failed || !printer.quiet()) {
+            self.kept.take().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
+impl Observer for Live<'_> {
+    fn event(&self, key: Key, event: &Event<'_>) {
+        let printer = self.printer;
+        let palette = &printer.palette;
+        match event {
+            Event::Started {
+                collection,
+                request,
+                concurrent,
+            } => {
+                if *concurrent {
+                    self.logs.borrow_mut().insert(
+                        key,
+                        Log {
+                            kept: Some(String::new()),
+                            hold: true,
+                            failed: false,
+                        },
+                    );
+                }
+                self.say(key, &printer.heading(collection, request));
+            }
+            Event::Error { failure, retrying } => {
+                if *retrying {
+                    // Not the end: the run retries and says so on the next line.
+                    let line = format!("  {} {}\n", palette.warn("✗"), failure.message);
+                    self.say(key, &line);
+                } else {
+                    self.failed(key, &failure.render(palette));
+                }
+            }
+            Event::Sending { request, dry_run } => {
+                if *dry_run {
+                    // The request exactly as it would be sent (client headers included).
+                    let shown = Printer::new(printer.palette, Verbosity::Verbose);
+                    let text = shown.request(
+                        &request.method,
+                        &request.url,
+                        &request.headers,
+                        &request.body,
+                    );
+                    self.say(key, &text);
+                    self.say(key, &format!("  {}\n", palette.dim("(dry run: not sent)")));
+                } else {
+                    let text = printer.request(
+                        &request.method,
+                        &request.url,
+                        &request.headers,
+                        &request.body,
+                    );
+                    self.say(key, &text);
+                }
+            }
+            Event::Head { response } => self.say(key, &printer.response(response)),
+            Event::BodyNote { note } => self.say(key, &format!("  {}\n", palette.dim(note))),
+            Event::Timings { timings, received } => {
+                self.say(key, &printer.timings(timings, *received));
+            }
+            Event::Webhook {
+                method,
+                path,
+                waited,
+            } => {
+                let line = format!(
+                    "  {} webhook {method} {path} arrived after {}\n",
+                    palette.status(200, "⇠"),
+                    fmt_duration(*waited)
+                );
+                self.say(key, &line);
+            }
+            Event::ChecksFailed { exchange } => {
+                let mut lines: Vec<String> = exchange
+                    .failures
+                    .iter()
+                    .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
+                    .collect();
+                // A failing request shows its whole exchange, even without -v (as CI logs need).
+                if !printer.verbose()
+                    && let (Some(request), Some(response)) = (&exchange.request, &exchange.response)
+                {
+                    lines.push(printer.exchange_detail(request, response));
+                }
+                self.failed(key, &lines.concat());
+            }
+            Event::Retrying {
+                attempt,
+                of,
+                first,
+                wait,
+            } => {
+                let first = first.map_or(String::new(), |f| {
+                    format!(" ({}: expected {}, got {})", f.what, f.expected, f.actual)
+                });
+                let line = format!(
+                    "  {} attempt {attempt} of {of} failed{first}; again in {}\n",
+                    palette.warn("↻"),
+                    fmt_duration(*wait)
+                );
+                self.say(key, &line);
+            }
+            Event::NetworkRetry { wait, left } => {
+                let left = match left {
+                    1 => "1 retry left".to_string(),
+                    n => format!("{n} retries left"),
+                };
+                let line = format!(
+                    "  {} network error; retrying in {} ({left})\n",
+                    palette.warn("↻"),
+                    fmt_duration(*wait)
+                );
+                self.say(key, &line);
+            }
+            Event::Finished {
+                collection, record, ..
+            } => self.finished(key, collection, record),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Masking of records: every string and every body byte that came from a request or a
+//! response, with the secrets known when it is called. The engine masks each record once,
+//! before any sink sees it.
+
+use crate::error::Failure;
+use crate::output::mask::Masker;
+use crate::request::{Body, PartValue};
+
+use super::{Exchange, ReceivedResponse, RequestRecord, SentRequest, Verdict};
+
+/// Mask a whole request record (its URL, its reasons, every exchange).
+pub fn request(record: &mut RequestRecord, masker: &Masker) {
+    if !masker.is_active() {
+        return;
+    }
+    text(&mut record.name, masker);
+    text(&mut record.url, masker);
+    match &mut record.verdict {
+        Verdict::Skipped(super::SkipReason::Marked(reason)) => text(reason, masker),
+        Verdict::Skipped(super::SkipReason::SkipIf { template, value }) => {
+            text(template, masker);
+            text(value, masker);
+        }
+        _ => {}
+    }
+    for exchange in &mut record.exchanges {
+        self::exchange(exchange, masker);
+    }
+}
+
+/// Mask one exchange in place.
+pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
+    if !masker.is_active() {
+        return;
+    }
+    if let Some(request) = &mut exchange.request {
+        sent(request, masker);
+    }
+    if let Some(response) = &mut exchange.response {
+        received(response, masker);
+    }
+    for failure in &mut exchange.failures {
+        text(&mut failure.what, masker);
+        text(&mut failure.expected, masker);
+        text(&mut failure.actual, masker);
+    }
+    for (_, value) in &mut exchange.captures {
+        json(value, masker);
+    }
+    if let Some(error) = &mut exchange.error {
+        self::error(error, masker);
+    }
+}
+
+/// Mask a request as sent.
+pub fn sent(request: &mut SentRequest, masker: &Masker) {
+    if !masker.is_active() {
+        return;
+    }
+    text(&mut request.url, masker);
+    headers(&mut request.headers, masker);
+    match &mut request.body {
+        Body::None | Body::File(_) => {}
+        Body::Bytes(b) => bytes(b, masker),
+        Body::Multipart(parts) => {
+            for part in parts {
+                if let PartValue::Text(value) = &mut part.value {
+                    text(value, masker);
+                }
+            }
+        }
+    }
+}
+
+/// Mask a response (status line, headers, kept body).
+pub fn received(response: &mut ReceivedResponse, masker: &Masker) {
+    if !masker.is_active() {
+        return;
+    }
+    text(&mut response.reason, masker);
+    headers(&mut response.headers, masker);
+    match &mut response.body.kept {
+        Ok(b) => bytes(b, masker),
+        Err(why) => text(why, masker),
+    }
+}
+
+/// Mask an error's message, detail and hint.
+pub fn error(error: &mut Failure, masker: &Masker) {
+    text(&mut error.message, masker);
+    if let Some(detail) = &mut error.detail {
+        text(detail, masker);
+    }
+    if let Some(hint) = &mut error.hint {
+        text(hint, masker);
+    }
+}
+
+fn headers(headers: &mut [(String, String)], masker: &Masker) {
+    for (name, value) in headers {
+        text(name, masker);
+        text(value, masker);
+    }
+}
+
+fn text(value: &mut String, masker: &Masker) {
+    let masked = masker.mask(value);
+    if masked != *value {
+        *value = masked;
+    }
+}
+
+fn bytes(value: &mut Vec<u8>, masker: &Masker) {
+    let mut stream = masker.stream();
+    let mut out = Vec::with_capacity(value.len());
+    stream.push(value, &mut out);
+    stream.finish(&mut out);
+    *value = out;
+}
+
+fn json(value: &mut serde_json::Value, masker: &Masker) {
+    match value {
+        serde_json::Value::String(s) => text(s, masker),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| json(v, masker)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| json(v, masker)),
+        _ => {}
+    }
+}

@@ -1,0 +1,252 @@
+//! What a run did, as data. The run engine builds these records and streams [`Event`]s as it
+//! goes; every sink (the terminal printer, NDJSON, the JSON and JUnit reports, HAR, CI
+//! annotations, the summary table) renders from them and never from another sink's text.
+//!
+//! Records are masked once, by the engine, before any sink sees them ([`mask`]): a new sink
+//! cannot forget to hide a secret.
+
+pub mod event;
+pub mod mask;
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use crate::check;
+use crate::error::{Code, Failure};
+use crate::http::Timings;
+use crate::request::Body;
+
+pub use event::{Event, Fanout, Key, Observer};
+
+/// A whole run: the collections in the order they ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub started: SystemTime,
+    pub duration: Duration,
+    pub collections: Vec<CollectionRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectionRecord {
+    pub name: String,
+    /// The collection file, as the user named it (relative to the working directory).
+    pub path: PathBuf,
+    pub requests: Vec<RequestRecord>,
+}
+
+/// How a request ended, with a typed reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Passed,
+    /// An expectation (or a capture) failed.
+    Failed,
+    /// It could not be resolved or sent; `code` is the exit code of the cause (2, 3, 4); the
+    /// error itself is in the last exchange.
+    Errored {
+        code: Code,
+    },
+    /// Skipped on purpose.
+    Skipped(SkipReason),
+    /// Not run because of something else that went wrong.
+    NotRun(NotRunReason),
+}
+
+/// Why a request was skipped on purpose.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SkipReason {
+    /// `skip = "…"` in the collection.
+    Marked(String),
+    /// `--skip-tag TAG` matched.
+    SkipTag(String),
+    /// `--tag` was given and the request has none of those tags.
+    NotTagged(Vec<String>),
+    /// `skip_if = "…"` rendered to a truthy value.
+    SkipIf { template: String, value: String },
+}
+
+/// Why a request was not run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotRunReason {
+    /// `--fail-fast` after an earlier failure.
+    FailFast,
+    /// A request it `depends_on` did not pass.
+    Dependency(String),
+    /// It needs a variable that a failed request should have captured.
+    MissingCapture { variable: String, by: String },
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Marked(reason) => f.write_str(reason),
+            SkipReason::SkipTag(tag) => write!(f, "tagged `{tag}` (--skip-tag)"),
+            SkipReason::NotTagged(tags) => {
+                let list: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+                write!(f, "not tagged {}", list.join(" or "))
+            }
+            SkipReason::SkipIf { template, value } => {
+                write!(f, "skip_if = \"{template}\" is `{value}`")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for NotRunReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRunReason::FailFast => f.write_str("--fail-fast: an earlier request failed"),
+            NotRunReason::Dependency(name) => {
+                write!(f, "depends on `{name}`, which did not pass")
+            }
+            NotRunReason::MissingCapture { variable, by } => {
+                write!(f, "needs `{variable}`, which `{by}` did not capture")
+            }
+        }
+    }
+}
+
+/// One request of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRecord {
+    pub name: String,
+    /// 1-based line of the request's `[[requests]]` header in the collection file.
+    pub line: usize,
+    pub method: String,
+    /// The URL as sent (as written until it was resolved).
+    pub url: String,
+    pub verdict: Verdict,
+    /// Every attempt, in order (more than one with `retry`); the last one decides.
+    pub exchanges: Vec<Exchange>,
+}
+
+impl RequestRecord {
+    /// The deciding attempt (the last), if the request was sent at all.
+    pub fn last(&self) -> Option<&Exchange> {
+        self.exchanges.last()
+    }
+
+    /// Time of all attempts together.
+    pub fn duration(&self) -> Duration {
+        self.exchanges.iter().map(|a| a.duration).sum()
+    }
+}
+
+/// One attempt: the request as sent, what came back, the timings, the checks that failed, the
+/// values captured, or the error that stopped it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// Wall-clock start of the attempt.
+    pub started: SystemTime,
+    /// From sending to the end of the body.
+    pub duration: Duration,
+    /// The request exactly as sent (client headers included), once it got that far.
+    pub request: Option<SentRequest>,
+    /// The response, if one came.
+    pub response: Option<ReceivedResponse>,
+    pub timings: Option<Timings>,
+    /// Failed checks (expected vs actual, and the line of the check).
+    pub failures: Vec<check::Failure>,
+    /// Variables captured from the response (and from an awaited webhook).
+    pub captures: Vec<(String, serde_json::Value)>,
+    /// An error that stopped the exchange (DNS, refused, unknown variable, …).
+    pub error: Option<Failure>,
+    /// `--dry-run`: resolved and shown, not sent.
+    pub dry_run: bool,
+}
+
+impl Exchange {
+    pub fn new(started: SystemTime) -> Exchange {
+        Exchange {
+            started,
+            duration: Duration::ZERO,
+            request: None,
+            response: None,
+            timings: None,
+            failures: Vec::new(),
+            captures: Vec::new(),
+            error: None,
+            dry_run: false,
+        }
+    }
+
+    /// The response status, if a response came.
+    pub fn status(&self) -> Option<u16> {
+        self.response.as_ref().map(|r| r.status)
+    }
+}
+
+/// A request as it went on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentRequest {
+    pub method: String,
+    pub url: String,
+    /// Header lines in wire order (lower-case names), the client's defaults included.
+    pub headers: Vec<(String, String)>,
+    /// The body: bytes built in memory, or a summary (a file streamed, multipart parts).
+    pub body: Body,
+}
+
+/// A response: status line, header lines in order, and its body or where it went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivedResponse {
+    pub status: u16,
+    pub reason: String,
+    /// `HTTP/1.1`, `HTTP/2`, …
+    pub version: String,
+    pub headers: Vec<(String, String)>,
+    /// The length the server declared, if it did (decoded bodies have none).
+    pub content_length: Option<u64>,
+    pub body: ResponseBody,
+}
+
+impl ReceivedResponse {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response body: the bytes kept in memory (all of it, or the start of it), how many bytes
+/// came, and where the body went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// The bytes kept (for checks, captures and reports), or why none were.
+    pub kept: Result<Vec<u8>, String>,
+    /// Decoded bytes received; `None` when the body was not downloaded (withheld).
+    pub received: Option<u64>,
+    /// Where the body went.
+    pub went: BodyPlace,
+    /// All of the body is in `kept` (decided before masking, which changes lengths).
+    pub complete: bool,
+}
+
+/// Where a response body went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyPlace {
+    Stdout,
+    File(PathBuf),
+    /// Read and dropped (quiet mode, `--json`, concurrent jobs).
+    Discarded,
+    /// Binary on a terminal: not downloaded.
+    Withheld,
+}
+
+impl RunRecord {
+    /// (passed, failed, errored, skipped, not run)
+    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
+        let mut c = (0, 0, 0, 0, 0);
+        for r in self.collections.iter().flat_map(|c| &c.requests) {
+            match r.verdict {
+                Verdict::Passed => c.0 += 1,
+                Verdict::Failed => c.1 += 1,
+                Verdict::Errored { .. } => c.2 += 1,
+                Verdict::Skipped(_) => c.3 += 1,
+                Verdict::NotRun(_) => c.4 += 1,
+            }
+        }
+        c
+    }
+}
