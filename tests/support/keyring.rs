@@ -1,7 +1,8 @@
 //! A real Secret Service for tests: a private `dbus-daemon --session` and an unlocked
 //! `gnome-keyring-daemon --components=secrets` in a temp `XDG_RUNTIME_DIR`/`XDG_DATA_HOME`,
-//! stopped on drop. CI installs the `dbus` and `gnome-keyring` packages; when they are missing
-//! the tests fail, unless `POSTIE_SKIP_KEYRING_TESTS=1` (for local runs without them).
+//! stopped on drop. `scripts/test` installs the `dbus` and `gnome-keyring` packages (as root);
+//! when they are missing the tests fail with the fix, unless `POSTIE_SKIP_KEYRING_TESTS=1` on a
+//! local run without them (refused when `CI` is set: CI never skips).
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -24,6 +25,11 @@ fn installed(program: &str) -> bool {
         .is_ok()
 }
 
+/// `CI` is set (and not `false`/`0`), as CI services and `.ci/run` do.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
 impl Keyring {
     /// Starts the daemons, or returns `None` when they are missing and skipping is allowed.
     pub fn start() -> Option<Keyring> {
@@ -32,12 +38,21 @@ impl Keyring {
             .filter(|p| !installed(p))
             .collect();
         if !missing.is_empty() {
-            if std::env::var("POSTIE_SKIP_KEYRING_TESTS").as_deref() == Ok("1") {
+            const FIX: &str = "run the tests with `scripts/test` (as root it installs them), \
+                               or: `sudo apt-get install -y gnome-keyring dbus`";
+            let skip = std::env::var("POSTIE_SKIP_KEYRING_TESTS").as_deref() == Ok("1");
+            if skip && in_ci() {
+                panic!(
+                    "{missing:?} not installed, and POSTIE_SKIP_KEYRING_TESTS is refused in CI \
+                     (CI is set): {FIX}"
+                );
+            }
+            if skip {
                 eprintln!("skipping a keyring test: {missing:?} not installed");
                 return None;
             }
             panic!(
-                "{missing:?} not installed: `apt-get install gnome-keyring dbus` \
+                "{missing:?} not installed: {FIX} \
                  (or set POSTIE_SKIP_KEYRING_TESTS=1 to skip the keyring tests locally)"
             );
         }

@@ -7,6 +7,7 @@
 #![allow(dead_code)] // each test crate uses a different subset
 
 pub mod sandbox;
+pub mod tools;
 
 use std::future::Future;
 use std::net::SocketAddr;
