@@ -8,11 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use postie::check::Failure;
 use postie::output::color::Palette;
-use postie::output::mask::{MASK, Masker};
 use postie::report::{
     Attempt, CollectionReport, RequestReport, RunReport, Verdict, github, json, junit, ndjson,
     table,
 };
+use postie::util::mask::{MASK, Masker};
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t-t0ken";

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::app::Settings;
 use crate::check::{self, ResponseView};
 use crate::cli::SendOptions;
 use crate::collection::{Collection, RequestSpec};
@@ -18,6 +17,7 @@ use crate::output::sink::{self, BodyMode, BodyWritten, Keep, SinkError};
 use crate::report::Attempt;
 use crate::request::{CaptureSource, ResolvedRequest};
 use crate::resolve::Resolver;
+use crate::settings::Settings;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bodies up to this size are kept in memory for checks and captures.
@@ -509,7 +509,7 @@ async fn send(
                         printer.palette.status(200, "⇠"),
                         event.method,
                         event.path,
-                        crate::output::printer::fmt_duration(waited)
+                        crate::util::units::fmt_duration(waited)
                     ));
                     captured.extend(values);
                 }

@@ -6,12 +6,12 @@ use std::cell::Cell;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::app::Settings;
 use crate::cli::{ReportKind, RunArgs};
 use crate::collection::{self, Collection};
 use crate::commands::exchange::{self, Log, Outcome, Plan};
 use crate::error::{Code, Failure};
 use crate::report::{CollectionReport, RequestReport, RunReport, Verdict};
+use crate::settings::Settings;
 
 /// One collection and the requests of it to run, in file order.
 struct Selected {
@@ -412,7 +412,7 @@ async fn one_request(
                 log.say(&format!(
                     "  {} attempt {attempt_no} of {times} failed{first}; again in {}\n",
                     printer.palette.warn("↻"),
-                    crate::output::printer::fmt_duration(interval)
+                    crate::util::units::fmt_duration(interval)
                 ));
                 tokio::time::sleep(interval).await;
                 attempt_no += 1;
@@ -432,7 +432,7 @@ async fn one_request(
                 log.say(&format!(
                     "  {} network error; retrying in {} ({left})\n",
                     printer.palette.warn("↻"),
-                    crate::output::printer::fmt_duration(wait)
+                    crate::util::units::fmt_duration(wait)
                 ));
                 tokio::time::sleep(wait).await;
             }

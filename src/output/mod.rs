@@ -1,8 +1,9 @@
 pub mod body;
 pub mod color;
 pub mod curl;
+pub mod event;
+mod failure;
 pub mod json;
-pub mod mask;
 pub mod printer;
 pub mod sink;
 

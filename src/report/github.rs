@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::text;
 use super::{RequestReport, RunReport, Verdict};
-use crate::output::mask::Masker;
+use crate::util::mask::Masker;
 
 /// `::error file=PATH,line=LINE,title=postie: COLLECTION / REQUEST::MESSAGE` for each failed
 /// or errored request, in run order. The message lists every failed check (one a line) or the

@@ -10,7 +10,7 @@ use super::file::{WriteError, write_atomic};
 use super::text;
 use super::{Attempt, CollectionReport, RequestReport, RunReport, Verdict};
 use crate::check::Failure;
-use crate::output::mask::Masker;
+use crate::util::mask::Masker;
 
 /// A JSON report that could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -19,8 +19,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::file::{WriteError, write_atomic};
 use super::text;
 use super::{Attempt, CollectionReport, RequestReport, RunReport, Verdict};
-use crate::output::mask::Masker;
-use crate::output::printer::fmt_duration;
+use crate::util::mask::Masker;
+use crate::util::units::fmt_duration;
 
 /// A JUnit report that could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::RequestReport;
 use super::text;
-use crate::output::mask::Masker;
+use crate::util::mask::Masker;
 
 /// The NDJSON line of a finished request, without the trailing newline: `collection`,
 /// `request`, `file`, `line`, `method`, `url`, `status` (of the deciding attempt), `verdict`,

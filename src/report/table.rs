@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use super::text;
 use super::{RequestReport, RunReport, Verdict};
 use crate::output::color::Palette;
-use crate::output::mask::Masker;
-use crate::output::printer::fmt_duration;
+use crate::util::mask::Masker;
+use crate::util::units::fmt_duration;
 
 /// Longest reason shown in the table, in characters (the reports hold the whole text).
 const REASON_WIDTH: usize = 60;

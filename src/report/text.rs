@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::{Attempt, RequestReport, Verdict};
 use crate::check::Failure;
-use crate::output::mask::Masker;
+use crate::util::mask::Masker;
 
 /// `passed`, `failed`, `errored`, `skipped`, `not_run`: the verdict in machine records.
 pub(crate) fn verdict_key(verdict: &Verdict) -> &'static str {
