@@ -1,5 +1,5 @@
-//! Dispatch: parse the command line, build settings once, run the command, and turn the
-//! outcome into an exit code. The one place that wires printer, client and context together.
+//! Dispatch: parse the command line, build the settings once (`crate::settings`), run the
+//! command, and turn the outcome into an exit code.
 
 use std::process::ExitCode;
 

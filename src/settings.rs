@@ -19,7 +19,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn new(cli: &Cli, ctx: Context) -> Settings {
+    pub(crate) fn new(cli: &Cli, ctx: Context) -> Settings {
         let choice = match cli.global.color {
             ColorArg::Auto => ColorChoice::Auto,
             ColorArg::Always => ColorChoice::Always,
