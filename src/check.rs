@@ -124,8 +124,8 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
     {
         failures.push(Failure {
             what: "duration".into(),
-            expected: format!("below {}", crate::output::printer::fmt_duration(limit)),
-            actual: crate::output::printer::fmt_duration(response.duration),
+            expected: format!("below {}", crate::util::units::fmt_duration(limit)),
+            actual: crate::util::units::fmt_duration(response.duration),
             line: expect.lines.duration,
         });
     }

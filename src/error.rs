@@ -1,8 +1,7 @@
-//! Exit codes and the one path that reports an error to the user.
-
-use std::fmt::Write as _;
-
-use crate::output::color::Palette;
+//! Exit codes and the error every command returns ([`Failure`]). This module knows no domain:
+//! each domain error maps itself to a `Failure` (its exit code and hint) with a
+//! `From<…> for Failure` next to its definition, and the terminal rendering
+//! (`Failure::render`) lives with the palette in `output`.
 
 /// Process exit codes, as documented in the README and `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,20 +66,6 @@ impl Failure {
         self.detail = Some(detail.into());
         self
     }
-
-    /// `postie: error: …`, the detail block, then `hint: …`.
-    pub fn render(&self, palette: &Palette) -> String {
-        let mut out = format!("{} {}\n", palette.error("postie: error:"), self.message);
-        if let Some(detail) = &self.detail {
-            for line in detail.lines() {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-        if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  {} {hint}", palette.hint("hint:"));
-        }
-        out
-    }
 }
 
 impl std::fmt::Display for Failure {
@@ -109,37 +94,5 @@ impl Failure {
             Some((first, rest)) => Failure::new(code, first).with_detail(rest),
             None => Failure::new(code, text),
         }
-    }
-}
-
-impl From<crate::collection::CollectionError> for Failure {
-    fn from(err: crate::collection::CollectionError) -> Failure {
-        Failure::from_display(Code::Usage, &err)
-    }
-}
-
-impl From<crate::resolve::ResolveError> for Failure {
-    fn from(err: crate::resolve::ResolveError) -> Failure {
-        let code = match err {
-            crate::resolve::ResolveError::Secret(_) => Code::Secret,
-            _ => Code::Usage,
-        };
-        Failure::from_display(code, &err)
-    }
-}
-
-impl From<crate::items::ItemError> for Failure {
-    fn from(err: crate::items::ItemError) -> Failure {
-        Failure::from_display(Code::Usage, &err)
-    }
-}
-
-impl From<crate::http::HttpError> for Failure {
-    fn from(err: crate::http::HttpError) -> Failure {
-        let mut failure = Failure::from_display(Code::from_u8(err.exit_code()), &err);
-        if let Some(hint) = err.hint() {
-            failure = failure.with_hint(hint);
-        }
-        failure
     }
 }

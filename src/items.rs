@@ -331,6 +331,13 @@ fn has_scheme(raw: &str) -> bool {
     })
 }
 
+/// A bad item is a usage error (exit code 2).
+impl From<ItemError> for crate::error::Failure {
+    fn from(err: ItemError) -> crate::error::Failure {
+        crate::error::Failure::from_display(crate::error::Code::Usage, &err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,5 +18,8 @@ pub mod report;
 pub mod request;
 pub mod resolve;
 pub mod secrets;
+pub mod settings;
+pub mod signing;
 pub mod template;
+pub mod util;
 pub mod webhook;

@@ -207,7 +207,7 @@ impl PartialEq for Pattern {
 /// `sign = { scheme = "standard", secret = "…" }`: signature headers added when sending.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signing {
-    pub scheme: crate::webhook::Scheme,
+    pub scheme: crate::signing::Scheme,
     pub secret: String,
 }
 

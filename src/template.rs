@@ -5,7 +5,7 @@
 //!
 //! - `{{name}}`: a variable (`[vars]`, `[env.NAME]`, `--var`, captures, builtins);
 //! - `{{env:NAME}}`: the process environment variable `NAME`;
-//! - `{{secret:NAME}}`: a secret (looked up through a [`SecretSource`]);
+//! - `{{secret:NAME}}`: a secret (looked up through a `secrets::SecretSource`);
 //! - `{{$uuid}}`, `{{$timestamp}}` (unix seconds), `{{$random_int}}` (0 to 1000).
 //!
 //! Whitespace inside the braces is allowed: `{{ name }}`.
@@ -19,7 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use crate::collection::diagnostic::suggestion;
+use crate::util::suggest::suggestion;
 
 /// The built-in functions, as written after `$`.
 pub const FUNCTIONS: [&str; 3] = ["uuid", "timestamp", "random_int"];
@@ -87,36 +87,6 @@ pub struct TemplateError {
     pub span: Range<usize>,
     /// An optional hint.
     pub hint: Option<String>,
-}
-
-/// Why a secret could not be had: a message (the resolver adds where it was needed) and
-/// what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretUnavailable {
-    pub message: String,
-    pub hint: Option<String>,
-    /// The collection is at fault (e.g. an invalid secret name): a usage error, not exit 4.
-    pub usage: bool,
-}
-
-/// Where `{{secret:NAME}}` values come from (environment, OS keyring, prompt).
-pub trait SecretSource {
-    /// The secret's value, or why it is unavailable.
-    fn secret(&self, name: &str) -> Result<String, SecretUnavailable>;
-}
-
-/// The secret source used until the keyring exists: every lookup fails.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoSecrets;
-
-impl SecretSource for NoSecrets {
-    fn secret(&self, name: &str) -> Result<String, SecretUnavailable> {
-        Err(SecretUnavailable {
-            message: format!("secret `{name}` is not available"),
-            hint: None,
-            usage: false,
-        })
-    }
 }
 
 impl Template {
@@ -396,17 +366,5 @@ mod tests {
         };
         assert!(ts.as_u64().is_some_and(|t| t > 1_700_000_000));
         assert_eq!(builtin(&PlaceholderKind::Var("x".into())), None);
-    }
-
-    #[test]
-    fn no_secrets_explains_itself() {
-        assert_eq!(
-            NoSecrets.secret("tok"),
-            Err(SecretUnavailable {
-                message: "secret `tok` is not available".to_string(),
-                hint: None,
-                usage: false
-            })
-        );
     }
 }

@@ -485,7 +485,7 @@ fn replay_resends_the_exact_request_and_can_re_sign_it() {
     }
     assert_eq!(requests[0].header("x-hub-signature-256"), None);
     let verdict = postie::webhook::verify(
-        &postie::webhook::Scheme::Github,
+        &postie::signing::Scheme::Github,
         "s3cret",
         &requests[1].headers,
         &requests[1].body,
@@ -625,7 +625,7 @@ fn a_replayed_event_carries_exactly_its_own_headers_and_re_signing_swaps_only_th
     assert_eq!(signed[3].1, length);
     assert_ne!(signed[2].1, "sha256=stale");
     let verdict = postie::webhook::verify(
-        &postie::webhook::Scheme::Github,
+        &postie::signing::Scheme::Github,
         "s3cret",
         &signed,
         &requests[1].body,
@@ -846,7 +846,7 @@ fn json_with_forwarding_and_verification_prints_one_whole_object_per_event() {
     );
     let body = br#"{"type":"user.created"}"#;
     let signed = postie::webhook::sign(
-        &postie::webhook::Scheme::Standard,
+        &postie::signing::Scheme::Standard,
         secret,
         "msg_1",
         body,

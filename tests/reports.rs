@@ -12,13 +12,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use postie::check::Failure;
 use postie::error::{Code, Failure as Error};
 use postie::output::color::Palette;
-use postie::output::mask::{MASK, Masker};
 use postie::record::{
     BodyPlace, CollectionRecord, Exchange, NotRunReason, ReceivedResponse, RequestRecord,
     ResponseBody, RunRecord, SentRequest, SkipReason, Verdict, mask,
 };
 use postie::report::{github, json, junit, ndjson, table};
 use postie::request::Body;
+use postie::util::mask::{MASK, Masker};
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t-t0ken";

@@ -158,7 +158,8 @@ fn a_non_matching_webhook_is_named_in_the_failure_and_in_the_report() {
 
 #[test]
 fn requests_can_be_signed_like_a_webhook_sender() {
-    use postie::webhook::{Scheme, Verdict, verify};
+    use postie::signing::Scheme;
+    use postie::webhook::{Verdict, verify};
     let server = support::http_server(|_| (204, vec![], Vec::new()));
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("collections")).unwrap();

@@ -110,6 +110,13 @@ pub fn parse(path: &Path, source: &str) -> Result<Collection, CollectionError> {
     parse::parse(path, source)
 }
 
+/// A collection that cannot be used is a usage error (exit code 2).
+impl From<CollectionError> for crate::error::Failure {
+    fn from(err: CollectionError) -> crate::error::Failure {
+        crate::error::Failure::from_display(crate::error::Code::Usage, &err)
+    }
+}
+
 impl Collection {
     /// The request called `name`; unknown names get a did-you-mean or the list of requests.
     pub fn request(&self, name: &str) -> Result<&RequestSpec, CollectionError> {
@@ -117,8 +124,12 @@ impl Collection {
             return Ok(found);
         }
         let names = || self.requests.iter().map(|r| r.name.as_str());
-        let hint = diagnostic::suggestion(name, names())
-            .unwrap_or_else(|| format!("the requests are {}", diagnostic::list_names(names())));
+        let hint = crate::util::suggest::suggestion(name, names()).unwrap_or_else(|| {
+            format!(
+                "the requests are {}",
+                crate::util::suggest::list_names(names())
+            )
+        });
         Err(CollectionError::UnknownRequest {
             name: name.to_string(),
             collection: self.name.clone(),

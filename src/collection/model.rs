@@ -162,7 +162,7 @@ pub enum PartSpecValue {
 /// `sign = { scheme = "standard", secret = "{{secret:hook_secret}}" }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignSpec {
-    pub scheme: crate::webhook::Scheme,
+    pub scheme: crate::signing::Scheme,
     pub secret: TemplateStr,
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::diagnostic::{SourceDiagnostic, suggestion};
+use super::diagnostic::SourceDiagnostic;
 use super::model::*;
 use super::{Collection, CollectionError};
 use crate::request::{
@@ -18,6 +18,7 @@ use crate::request::{
     Subject, WebhookExpect,
 };
 use crate::template::{PlaceholderKind, Template, is_name};
+use crate::util::suggest::suggestion;
 
 type Result<T> = std::result::Result<T, CollectionError>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -801,7 +802,7 @@ impl<'s> Parser<'s> {
         if let Some(header) = table.get("header") {
             scheme_text = format!("hmac:{}", self.string(header, "header", &inner)?);
         }
-        let scheme = scheme_text.parse::<crate::webhook::Scheme>().map_err(|e| {
+        let scheme = scheme_text.parse::<crate::signing::Scheme>().map_err(|e| {
             self.error(
                 scheme_value.span(),
                 format!("{e}{inner}"),

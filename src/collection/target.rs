@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::CollectionError;
-use super::diagnostic::{list_names, suggestion};
+use crate::util::suggest::{list_names, suggestion};
 
 /// The directory, under the working directory, where collections are looked up by name.
 pub const COLLECTIONS_DIR: &str = "collections";

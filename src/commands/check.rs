@@ -1,10 +1,10 @@
 //! `postie check [COLLECTION]...`: literal credentials in collections, with file:line and the
 //! fix. Exit 1 when something is found, so it can guard a commit or a CI job.
 
-use crate::app::Settings;
 use crate::cli::CheckArgs;
 use crate::collection::{self, Collection, credentials};
 use crate::error::{Code, Failure};
+use crate::settings::Settings;
 
 pub fn run(args: &CheckArgs, settings: &Settings) -> Result<Code, Failure> {
     let paths = if args.collections.is_empty() {

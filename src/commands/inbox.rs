@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use crate::app::Settings;
 use crate::cli::{
     InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
 };
@@ -17,10 +16,12 @@ use crate::error::{Code, Failure, is_broken_pipe};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
-use crate::inbox::view;
 use crate::output::color::Palette;
+use crate::output::event as view;
+use crate::settings::Settings;
+use crate::signing::Scheme;
+use crate::webhook;
 use crate::webhook::relay;
-use crate::webhook::{self, Scheme};
 
 pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> {
     let dir = inbox_dir(args.inbox.as_deref())?;

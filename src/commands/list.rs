@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use crate::app::Settings;
 use crate::cli::ListArgs;
 use crate::collection::{self, Collection};
 use crate::error::{Code, Failure};
 use crate::output::color::Palette;
+use crate::settings::Settings;
 
 pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
     let paths = match &args.collection {

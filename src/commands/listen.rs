@@ -11,15 +11,17 @@ use std::time::SystemTime;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::app::Settings;
 use crate::cli::ListenArgs;
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::store::{self, Delivery, Log, StoreError, Writer};
-use crate::inbox::{Event, InboxServer, Options, Responder, view};
+use crate::inbox::{Event, InboxServer, Options, Responder};
 use crate::output::color::Palette;
+use crate::output::event as view;
+use crate::settings::Settings;
+use crate::signing::Scheme;
 use crate::webhook::relay::{self, Answer};
-use crate::webhook::{self, Scheme, Verdict};
+use crate::webhook::{self, Verdict};
 
 /// What the printing thread is handed, in order (in batches: one hand-over per batch of
 /// events made durable together, not one per event).

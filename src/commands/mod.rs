@@ -13,8 +13,8 @@ pub mod show;
 
 use std::path::PathBuf;
 
-use crate::app::Settings;
 use crate::error::Failure;
+use crate::settings::Settings;
 
 /// The collections under `collections/`, as paths the user would type (relative to the working
 /// directory); none is a usage error telling how to name one (`postie COMMAND path/to/api.toml`).

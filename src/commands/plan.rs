@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use crate::app::Settings;
 use crate::cli::SendOptions;
 use crate::engine::{Engine, EngineOptions};
 use crate::error::Failure;
 use crate::http::ClientOptions;
 use crate::output::sink::BodyMode;
+use crate::settings::Settings;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use crate::app::Settings;
 use crate::cli::{ReportKind, RunArgs};
 use crate::collection;
 use crate::engine::{self, RunOptions, select};
@@ -12,6 +11,7 @@ use crate::error::{Code, Failure};
 use crate::output::live::Live;
 use crate::record::{Fanout, RunRecord, Verdict};
 use crate::report::ndjson::Ndjson;
+use crate::settings::Settings;
 
 pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     let targets = if args.targets.is_empty() {

@@ -4,15 +4,15 @@
 use std::io::Read;
 use std::time::Instant;
 
-use crate::app::Settings;
 use crate::cli::{SecretArgs, SecretCommand, SecretGetArgs};
 use crate::error::{Code, Failure};
 use crate::output::print_stdout;
-use crate::output::printer::fmt_duration;
 use crate::secrets::{
     DialoguerPrompter, ENV_PREFIX, KeyringStore, Prompter, Secret, SecretError, SecretResolver,
     SecretStore, env_var_name, validate_name,
 };
+use crate::settings::Settings;
+use crate::util::units::fmt_duration;
 
 /// The name `doctor` looks up to see whether the keyring answers.
 const PROBE: &str = "postie-doctor-probe";

@@ -1,11 +1,11 @@
 //! `postie send METHOD URL [ITEM]...`: one ad-hoc request, HTTPie/xh style.
 //! Start-up stays lean: no collection scan, no inbox unless asked.
 
-use crate::app::Settings;
 use crate::cli::SendArgs;
 use crate::engine::Outcome;
 use crate::error::{Code, Failure};
 use crate::items;
+use crate::settings::Settings;
 
 pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
     let parsed = items::parse_items(&args.items).map_err(Failure::from)?;

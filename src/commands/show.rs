@@ -1,13 +1,13 @@
 //! `postie show TARGET [--curl]`: the fully resolved request(s), or a runnable curl command.
 //! Nothing is sent.
 
-use crate::app::Settings;
 use crate::cli::ShowArgs;
 use crate::collection;
 use crate::error::{Code, Failure};
 use crate::output::color::Palette;
 use crate::output::printer::{Printer, Verbosity};
 use crate::resolve::Resolver;
+use crate::settings::Settings;
 
 pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
     let (path, request) = collection::resolve_target(&args.target, &settings.ctx.cwd)?;

@@ -16,10 +16,10 @@ use crate::collection::Collection;
 use crate::error::Failure;
 use crate::http::{Client, ClientOptions};
 use crate::inbox::{InboxServer, Responder};
-use crate::output::mask::Masker;
 use crate::output::sink::BodyMode;
 use crate::resolve::Resolver;
-use crate::template::SecretSource;
+use crate::secrets::SecretSource;
+use crate::util::mask::Masker;
 
 pub use attempt::Outcome;
 pub use schedule::run;

@@ -354,6 +354,18 @@ fn closed(ctx: &ErrorContext, stage: Stage) -> HttpError {
     }
 }
 
+/// The exit code and the hint travel with the error.
+impl From<HttpError> for crate::error::Failure {
+    fn from(err: HttpError) -> crate::error::Failure {
+        use crate::error::{Code, Failure};
+        let mut failure = Failure::from_display(Code::from_u8(err.exit_code()), &err);
+        if let Some(hint) = err.hint() {
+            failure = failure.with_hint(hint);
+        }
+        failure
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,14 +12,13 @@
 //! For `postie run` events stay in memory (nothing is written). `postie listen` starts it with
 //! [`Options::log`]: every event is appended to the durable log of [`store`] and synced before
 //! its sender is answered; `postie inbox` reads that log back as a stream (see [`store`]), one
-//! event at a time. [`view`] renders events for people and as JSON.
+//! event at a time. `output::event` renders events for people and as JSON.
 
 mod echo;
 mod multipart;
 pub mod save;
 mod server;
 pub mod store;
-pub mod view;
 
 use std::net::SocketAddr;
 use std::time::SystemTime;

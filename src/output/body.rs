@@ -63,25 +63,6 @@ fn looks_binary(window: &[u8]) -> bool {
     }
 }
 
-/// A byte count for people, in decimal (SI) units as curl's and xh's progress output read
-/// best: `512 B`, `1.2 KB` (1 KB = 1000 B), `3.4 MB`, up to `EB`; one decimal, rounded half up.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KB", "MB", "GB", "TB", "PB", "EB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut scale: u128 = 1;
-    for unit in UNITS {
-        scale *= 1000;
-        // Tenths of the unit, rounded half up.
-        let tenths = (u128::from(bytes) * 10 + scale / 2) / scale;
-        if tenths < 10_000 || unit == "EB" {
-            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
-        }
-    }
-    format!("{bytes} B")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,26 +138,5 @@ mod tests {
         let mut body = vec![b'a'; SNIFF_LEN];
         body.push(0);
         assert_eq!(classify(None, &body), BodyKind::Text);
-    }
-
-    #[test]
-    fn human_sizes() {
-        let cases = [
-            (0, "0 B"),
-            (512, "512 B"),
-            (999, "999 B"),
-            (1000, "1.0 KB"),
-            (1234, "1.2 KB"),
-            (1250, "1.3 KB"),
-            (999_949, "999.9 KB"),
-            (999_950, "1.0 MB"),
-            (3_400_000, "3.4 MB"),
-            (127_000_000, "127.0 MB"),
-            (5_500_000_000, "5.5 GB"),
-            (u64::MAX, "18.4 EB"),
-        ];
-        for (bytes, want) in cases {
-            assert_eq!(human_size(bytes), want, "{bytes}");
-        }
     }
 }

@@ -103,7 +103,7 @@ pub fn to_curl_with_secrets(req: &ResolvedRequest, secrets: &[(String, String)])
 
 /// `user:password` of a Basic `Authorization` header, if a secret is part of it.
 fn basic_with_secret(name: &str, value: &str, secrets: &[(String, String)]) -> Option<String> {
-    let (_, credentials) = crate::output::mask::basic_credentials(name, value)?;
+    let (_, credentials) = crate::util::mask::basic_credentials(name, value)?;
     secrets
         .iter()
         .any(|(_, v)| !v.is_empty() && credentials.contains(v.as_str()))

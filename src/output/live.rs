@@ -5,8 +5,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::output::printer::{Printer, Verbosity, fmt_duration};
+use crate::output::printer::{Printer, Verbosity};
 use crate::record::{Event, Key, Observer, RequestRecord, Verdict};
+use crate::util::units::fmt_duration;
 
 /// The printer as an [`Observer`] of a run.
 pub struct Live<'p> {

@@ -1,9 +1,10 @@
 pub mod body;
 pub mod color;
 pub mod curl;
+pub mod event;
+mod failure;
 pub mod json;
 pub mod live;
-pub mod mask;
 pub mod printer;
 pub mod sink;
 

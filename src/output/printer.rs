@@ -6,14 +6,13 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::time::Duration;
 
 use crate::http::Timings;
-use crate::output::body::human_size;
 use crate::output::color::Palette;
-use crate::output::mask::Masker;
 use crate::record::{ReceivedResponse, SentRequest};
 use crate::request::{Body, PartValue};
+use crate::util::mask::Masker;
+use crate::util::units::{fmt_duration, human_size};
 
 /// How much of a failed request's response body is shown without `-v`.
 pub const FAILURE_BODY_CAP: usize = 2048;
@@ -281,31 +280,13 @@ impl Printer {
     }
 }
 
-/// `850 µs`, `12.3 ms`, `1.24 s`.
-pub fn fmt_duration(d: Duration) -> String {
-    let micros = d.as_micros();
-    if micros < 1_000 {
-        format!("{micros} µs")
-    } else if micros < 1_000_000 {
-        format!("{:.1} ms", micros as f64 / 1_000.0)
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn plain(verbosity: Verbosity) -> Printer {
         Printer::new(Palette::new(false), verbosity)
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(fmt_duration(Duration::from_micros(850)), "850 µs");
-        assert_eq!(fmt_duration(Duration::from_micros(12_345)), "12.3 ms");
-        assert_eq!(fmt_duration(Duration::from_millis(1_240)), "1.24 s");
     }
 
     #[test]

@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::http::{BodyReader, HttpError};
-use crate::output::body::{BodyKind, classify, human_size};
+use crate::output::body::{BodyKind, classify};
 use crate::output::json::{PrettyOutcome, pretty_print};
-use crate::output::mask::Masker;
+use crate::util::mask::Masker;
+use crate::util::units::human_size;
 
 const CHUNK: usize = 64 * 1024;
 /// Bytes looked at to tell JSON, text and binary apart.
@@ -282,7 +283,7 @@ async fn raw_to_stdout<R: AsyncRead + Unpin>(
 /// short, and tokio's stdout would hand every chunk to another thread (measured: 40,000
 /// context switches for 1 GiB). Secrets echoed back by a server are masked, piped or not.
 struct MaskedStdout {
-    mask: Option<crate::output::mask::StreamMask>,
+    mask: Option<crate::util::mask::StreamMask>,
     masked: Vec<u8>,
 }
 

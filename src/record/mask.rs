@@ -3,8 +3,8 @@
 //! before any sink sees it.
 
 use crate::error::Failure;
-use crate::output::mask::Masker;
 use crate::request::{Body, PartValue};
+use crate::util::mask::Masker;
 
 use super::{Exchange, ReceivedResponse, RequestRecord, SentRequest, Verdict};
 

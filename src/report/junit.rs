@@ -18,8 +18,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::file::{WriteError, write_atomic};
 use super::text;
-use crate::output::printer::fmt_duration;
 use crate::record::{CollectionRecord, Exchange, RequestRecord, RunRecord, Verdict};
+use crate::util::units::fmt_duration;
 
 /// A JUnit report that could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use super::text;
 use crate::output::color::Palette;
-use crate::output::printer::fmt_duration;
 use crate::record::{RequestRecord, RunRecord, Verdict};
+use crate::util::units::fmt_duration;
 
 /// Longest reason shown in the table, in characters (the reports hold the whole text).
 const REASON_WIDTH: usize = 60;

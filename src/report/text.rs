@@ -118,8 +118,8 @@ pub(crate) fn response_text(response: &ReceivedResponse) -> String {
                 let size = response.body.received.unwrap_or(bytes.len() as u64);
                 text.push_str(&format!(
                     "(first {} of {})\n",
-                    crate::output::body::human_size(bytes.len() as u64),
-                    crate::output::body::human_size(size)
+                    crate::util::units::human_size(bytes.len() as u64),
+                    crate::util::units::human_size(size)
                 ));
             }
             text
@@ -137,7 +137,7 @@ fn body_text(bytes: &[u8]) -> String {
         Ok(text) => format!("{text}\n"),
         Err(_) => format!(
             "(binary body, {})\n",
-            crate::output::body::human_size(bytes.len() as u64)
+            crate::util::units::human_size(bytes.len() as u64)
         ),
     }
 }

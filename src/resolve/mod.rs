@@ -7,14 +7,16 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::collection::diagnostic::{list_names, suggestion};
 use crate::collection::{
     AuthSpec, BodySpec, Collection, PartSpecValue, RequestSpec, SourceDiagnostic, TValue,
     TemplateStr, hint_line,
 };
+use crate::error::{Code, Failure};
 use crate::request::{Body, Part, PartValue, ResolvedRequest};
 use crate::request::{Check, Expect, Predicate, Signing, WebhookExpect};
-use crate::template::{NoSecrets, Placeholder, PlaceholderKind, SecretSource, builtin};
+use crate::secrets::{NoSecrets, SecretSource};
+use crate::template::{Placeholder, PlaceholderKind, builtin};
+use crate::util::suggest::{list_names, suggestion};
 
 /// Errors while filling in a request.
 #[derive(Debug, thiserror::Error)]
@@ -531,5 +533,17 @@ impl<'a> Cx<'a> {
 }
 
 pub mod secrets;
+/// An unavailable secret exits with 4, anything else that stops a request from resolving is a
+/// usage error (2).
+impl From<ResolveError> for Failure {
+    fn from(err: ResolveError) -> Failure {
+        let code = match err {
+            ResolveError::Secret(_) => Code::Secret,
+            _ => Code::Usage,
+        };
+        Failure::from_display(code, &err)
+    }
+}
+
 #[cfg(test)]
 mod tests;

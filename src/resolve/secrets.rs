@@ -1,9 +1,9 @@
 //! The secret source a run uses: looks a secret up and registers its value with the masker
 //! before anyone can print it.
 
-use crate::output::mask::Masker;
 use crate::secrets::env_var_name;
-use crate::template::{SecretSource, SecretUnavailable};
+use crate::secrets::{SecretSource, SecretUnavailable};
+use crate::util::mask::Masker;
 
 type Lookup = dyn Fn(&str) -> Result<String, SecretUnavailable> + Send + Sync;
 

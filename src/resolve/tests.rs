@@ -256,7 +256,7 @@ fn secrets_need_a_source_and_errors_say_where() {
     );
     struct Fixed;
     impl SecretSource for Fixed {
-        fn secret(&self, name: &str) -> Result<String, crate::template::SecretUnavailable> {
+        fn secret(&self, name: &str) -> Result<String, crate::secrets::SecretUnavailable> {
             Ok(format!("s3cret-{name}"))
         }
     }
@@ -428,4 +428,59 @@ fn header_values_with_line_breaks_are_rejected() {
         "invalid value for header `X` in request `r`: it contains a line break or NUL\n \
          --> collections/shop.toml:6:17\n  |\n6 | headers = { X = \"{{v}}\" }\n  |                 ^^^^^^^"
     );
+}
+
+#[test]
+fn the_example_collection_loads_and_resolves() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/collections/shop.toml");
+    let c = match crate::collection::load(&path) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(c.name, "Sofa shop data plans");
+    let names: Vec<_> = c.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, vec!["latest-plan", "create-plan", "upload-logo"]);
+    let cli = [("workspace".to_string(), "lab".to_string())];
+    let resolver = Resolver::new(&c, Some("local"), &cli, &[]);
+    let Ok(resolver) = resolver else {
+        panic!("resolver");
+    };
+    let resolved: Vec<_> = c
+        .requests
+        .iter()
+        .map(|r| resolver.resolve(&c, r).map_err(|e| e.to_string()))
+        .collect();
+    let Ok(latest) = &resolved[0] else {
+        panic!("{:?}", resolved[0]);
+    };
+    assert_eq!(
+        latest.url.as_str(),
+        "http://127.0.0.1:8080/v1/workspaces/lab/plans/latest?fields=name&fields=version"
+    );
+    assert_eq!(latest.header("x-api-key"), Some("postie"));
+    let Ok(create) = &resolved[1] else {
+        panic!("{:?}", resolved[1]);
+    };
+    assert_eq!(
+        create.body,
+        crate::request::Body::Bytes(
+            br#"{"name":"Spring sale","version":3,"events":["add_to_cart","purchase"]}"#.to_vec()
+        )
+    );
+    let Ok(upload) = &resolved[2] else {
+        panic!("{:?}", resolved[2]);
+    };
+    let crate::request::Body::Multipart(parts) = &upload.body else {
+        panic!("expected multipart");
+    };
+    assert_eq!(
+        parts[1].value,
+        crate::request::PartValue::File {
+            path: path.with_file_name("logo.png"),
+            file_name: None,
+            content_type: None,
+        }
+    );
+    assert_eq!(upload.timeout, Some(std::time::Duration::from_secs(2)));
 }

@@ -7,16 +7,18 @@ mod keyring;
 mod memory;
 mod prompt;
 mod resolver;
+mod source;
 
 pub use keyring::KeyringStore;
 pub use memory::MemoryStore;
 pub use prompt::{DialoguerPrompter, Prompter};
 pub use resolver::{EnvGetter, SecretResolver, StoreOpener, unavailable};
+pub use source::{NoSecrets, SecretSource, SecretUnavailable};
 
 use crate::error::{Code, Failure};
 
 /// What every masked secret value prints as (the masker's mask).
-pub use crate::output::mask::MASK;
+pub use crate::util::mask::MASK;
 
 /// The keyring service under which postie stores its secrets.
 pub const SERVICE: &str = "postie";

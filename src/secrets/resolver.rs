@@ -8,7 +8,7 @@ use super::{
     DialoguerPrompter, KeyringStore, Prompter, Secret, SecretError, SecretStore, Source,
     env_var_name, validate_name,
 };
-use crate::template::{SecretSource, SecretUnavailable};
+use super::{SecretSource, SecretUnavailable};
 
 /// Opens the store on first need.
 pub type StoreOpener = Box<dyn Fn() -> Result<Box<dyn SecretStore>, SecretError> + Send + Sync>;

@@ -7,7 +7,6 @@
 //! constant time ([`Mac::verify_slice`]).
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -16,6 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::error::{Code, Failure};
+use crate::signing::{Scheme, WebhookError};
 
 pub mod relay;
 
@@ -23,36 +23,6 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// How far a signed timestamp may be from now (Stripe's and Standard Webhooks' default).
 pub const TOLERANCE: Duration = Duration::from_secs(300);
-
-/// The header used by `hmac` when none is named.
-pub const DEFAULT_HMAC_HEADER: &str = "x-signature";
-
-/// A signature scheme, as named on the command line (`github`, `stripe`, `standard` or
-/// `svix`, `hmac` or `hmac:HEADER`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scheme {
-    /// `X-Hub-Signature-256: sha256=<hex HMAC of the body>`.
-    Github,
-    /// `Stripe-Signature: t=<unix>,v1=<hex HMAC of "t.body">`.
-    Stripe,
-    /// Standard Webhooks (Svix): `webhook-signature: v1,<base64 HMAC of "id.timestamp.body">`.
-    Standard,
-    /// A hex HMAC of the body in the named header (lower-case).
-    Hmac { header: String },
-}
-
-/// Why a scheme name, a secret or a signature header could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WebhookError {
-    /// The scheme name is not one we know.
-    #[error(
-        "unknown signature scheme `{0}` (expected `github`, `stripe`, `standard`, `svix` or `hmac:HEADER`)"
-    )]
-    UnknownScheme(String),
-    /// A Standard Webhooks secret that is not base64 after its `whsec_` prefix.
-    #[error("the signing secret is not a `whsec_` base64 secret")]
-    InvalidSecret,
-}
 
 /// What [`verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,38 +41,6 @@ impl fmt::Display for Verdict {
             Verdict::Verified => f.write_str("verified"),
             Verdict::Invalid(why) => write!(f, "invalid ({why})"),
             Verdict::Unsigned => f.write_str("unsigned"),
-        }
-    }
-}
-
-impl FromStr for Scheme {
-    type Err = WebhookError;
-
-    fn from_str(s: &str) -> Result<Scheme, WebhookError> {
-        match s.to_ascii_lowercase().as_str() {
-            "github" => Ok(Scheme::Github),
-            "stripe" => Ok(Scheme::Stripe),
-            "standard" | "standard-webhooks" | "svix" => Ok(Scheme::Standard),
-            "hmac" => Ok(Scheme::Hmac {
-                header: DEFAULT_HMAC_HEADER.to_owned(),
-            }),
-            other => match other.strip_prefix("hmac:") {
-                Some(header) if !header.trim().is_empty() => Ok(Scheme::Hmac {
-                    header: header.trim().to_owned(),
-                }),
-                _ => Err(WebhookError::UnknownScheme(s.to_owned())),
-            },
-        }
-    }
-}
-
-impl fmt::Display for Scheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Scheme::Github => f.write_str("github"),
-            Scheme::Stripe => f.write_str("stripe"),
-            Scheme::Standard => f.write_str("standard"),
-            Scheme::Hmac { header } => write!(f, "hmac:{header}"),
         }
     }
 }

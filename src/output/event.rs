@@ -7,11 +7,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 
-use super::Event;
-use super::store::Delivery;
-use crate::output::body::{BodyKind, classify, human_size};
+use crate::inbox::Event;
+use crate::inbox::store::Delivery;
+use crate::output::body::{BodyKind, classify};
 use crate::output::color::Palette;
 use crate::output::json::pretty_bytes;
+use crate::util::units::human_size;
 
 /// `2026-11-27T01:02:03.456Z`.
 pub fn timestamp(event: &Event) -> String {
