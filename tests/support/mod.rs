@@ -86,6 +86,8 @@ impl WireRequest {
 #[derive(Clone, Default)]
 struct Log {
     hits: Arc<AtomicUsize>,
+    /// TCP connections accepted ([`http_server`]).
+    connections: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<Recorded>>>,
     wire: Arc<Mutex<Vec<WireRequest>>>,
 }
@@ -128,6 +130,11 @@ impl TestServer {
     /// Requests (or, for the raw servers, connections) that arrived so far.
     pub fn hits(&self) -> usize {
         self.log.hits.load(Ordering::SeqCst)
+    }
+
+    /// TCP connections an [`http_server`] accepted so far.
+    pub fn connections(&self) -> usize {
+        self.log.connections.load(Ordering::SeqCst)
     }
 
     /// What arrived, in order (HTTP servers only).
@@ -269,6 +276,7 @@ where
     let handler: Handler = Arc::new(handler);
     spawn("http://127.0.0.1", move |listener, log| async move {
         while let Ok((stream, _)) = listener.accept().await {
+            log.connections.fetch_add(1, Ordering::SeqCst);
             tokio::task::spawn(serve(stream, handler.clone(), log.clone(), false));
         }
     })
