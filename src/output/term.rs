@@ -127,6 +127,15 @@ impl Escaper {
         }
     }
 
+    /// For pretty-printed JSON (`output::json`): its colour codes kept when `color`.
+    pub fn for_pretty_json(color: bool) -> Escaper {
+        if color {
+            Escaper::keeping(JSON_COLORS)
+        } else {
+            Escaper::new()
+        }
+    }
+
     /// Escape `chunk`, appending to `out`.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
         if self.pending.is_empty() {
@@ -147,17 +156,19 @@ impl Escaper {
     }
 }
 
-/// A `Write` that escapes what passes through it. `flush` ends the data (what was held back
-/// is written, see [`Escaper::finish`]): flush once, at the end of a body, as
-/// `output::json::pretty_print` and `MaskWriter::finish` do.
+/// A `Write` that escapes what passes through it (or, without an escaper, writes it through
+/// unchanged). `flush` ends the data (what was held back is written, see
+/// [`Escaper::finish`]): flush once, at the end of a body, as `output::json::pretty_print`
+/// and `MaskWriter::finish` do.
 pub struct EscapeWriter<W: Write> {
     inner: W,
-    escaper: Escaper,
+    escaper: Option<Escaper>,
     out: Vec<u8>,
 }
 
 impl<W: Write> EscapeWriter<W> {
-    pub fn new(inner: W, escaper: Escaper) -> EscapeWriter<W> {
+    /// `escaper`: `None` when not writing to a terminal.
+    pub fn new(inner: W, escaper: Option<Escaper>) -> EscapeWriter<W> {
         EscapeWriter {
             inner,
             escaper,
@@ -174,16 +185,21 @@ impl<W: Write> EscapeWriter<W> {
 
 impl<W: Write> Write for EscapeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(escaper) = &mut self.escaper else {
+            return self.inner.write(buf);
+        };
         self.out.clear();
-        self.escaper.push(buf, &mut self.out);
+        escaper.push(buf, &mut self.out);
         self.inner.write_all(&self.out)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.clear();
-        self.escaper.finish(&mut self.out);
-        self.inner.write_all(&self.out)?;
+        if let Some(escaper) = &mut self.escaper {
+            self.out.clear();
+            escaper.finish(&mut self.out);
+            self.inner.write_all(&self.out)?;
+        }
         self.inner.flush()
     }
 }
@@ -446,12 +462,40 @@ mod tests {
 
     #[test]
     fn the_writer_escapes_and_flush_ends_the_data() {
-        let mut w = EscapeWriter::new(Vec::new(), Escaper::new());
+        let mut w = EscapeWriter::new(Vec::new(), Some(Escaper::new()));
         w.write_all(b"a\x1b")
             .and_then(|()| w.write_all(b"b\xc2"))
             .expect("write");
         w.flush().expect("flush");
         assert_eq!(w.finish().expect("finish"), b"a\\x1bb\\xc2");
+        let mut w = EscapeWriter::new(Vec::new(), None);
+        w.write_all(b"a\x1b\xc2").expect("write");
+        assert_eq!(w.finish().expect("finish"), b"a\x1b\xc2");
+    }
+
+    /// The chain `output::sink` can use for a pretty body on a terminal: the masker, then the
+    /// escaper, then stdout (here a `Vec`).
+    fn pretty_through_the_chain(body: &[u8], color: bool) -> String {
+        let masker = crate::output::mask::Masker::new(false);
+        masker.add("token", "s3cr3t");
+        let mut out = Vec::new();
+        let escaping = EscapeWriter::new(&mut out, Some(Escaper::for_pretty_json(color)));
+        let mut masked = masker.writer(escaping);
+        crate::output::json::pretty_print(body, &mut masked, color).expect("pretty");
+        masked.finish().expect("finish");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn pretty_json_streams_escaped_with_our_colours_kept() {
+        let shown = pretty_through_the_chain("{\"a\":\"\u{9b}s3cr3t\u{7f}\"}".as_bytes(), true);
+        assert_eq!(
+            shown,
+            "\x1b[1m{\x1b[0m\n  \x1b[1;34m\"a\"\x1b[0m: \x1b[32m\"\\u{9b}••••••\\x7f\"\x1b[0m\n\x1b[1m}\x1b[0m\n"
+        );
+        // Not JSON: written as received, so escaped whole.
+        let shown = pretty_through_the_chain(b"{\x1b]52;c;eA==\x07 s3cr3t", false);
+        assert_eq!(shown, "{\\x1b]52;c;eA==\\x07 ••••••");
     }
 
     #[test]
