@@ -41,9 +41,17 @@ fn a_collection_of_100_requests_uses_one_connection() -> TestResult {
     let server = support::http_server(echo);
     let sandbox = Sandbox::new()?;
     sandbox.collection("hundred", &many(&server.url(""), "h", 100, false))?;
-    sandbox.postie()?.args(["run", "hundred", "-q"]).assert().code(0);
+    sandbox
+        .postie()?
+        .args(["run", "hundred", "-q"])
+        .assert()
+        .code(0);
     assert_eq!(server.hits(), 100);
-    assert_eq!(server.connections(), 1, "one keep-alive connection for the run");
+    assert_eq!(
+        server.connections(),
+        1,
+        "one keep-alive connection for the run"
+    );
     Ok(())
 }
 
@@ -159,11 +167,15 @@ fn the_json_report_holds_requests_and_responses_as_objects() -> TestResult {
     let list = &requests[0]["attempts"][0];
     let request = &list["request"];
     assert_eq!(request["method"], "GET");
-    assert!(request["url"].as_str().unwrap_or_default().ends_with("/plans?page=1"));
+    assert!(
+        request["url"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("/plans?page=1")
+    );
     assert_eq!(request["http_version"], "HTTP/1.1");
     // Header lines in wire order, as [name, value] pairs; the secret masked.
-    let headers: Vec<(String, String)> =
-        serde_json::from_value(request["headers"].clone())?;
+    let headers: Vec<(String, String)> = serde_json::from_value(request["headers"].clone())?;
     assert_eq!(
         headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         ["x-api-key", "user-agent", "accept", "accept-encoding"]
@@ -176,18 +188,28 @@ fn the_json_report_holds_requests_and_responses_as_objects() -> TestResult {
     assert_eq!(response["http_version"], "HTTP/1.1");
     assert_eq!(response["body"]["text"], r#"[{"id":1}]"#);
     assert_eq!(response["body"]["size"], 10);
-    assert!(response["headers"].as_array().is_some_and(|h| h
-        .iter()
-        .any(|p| p[0] == "content-type" && p[1] == "application/json")));
+    assert!(response["headers"].as_array().is_some_and(|h| {
+        h.iter()
+            .any(|p| p[0] == "content-type" && p[1] == "application/json")
+    }));
     let timings = &list["timings"];
     for phase in ["ttfb_ms", "total_ms"] {
-        assert!(timings[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase}: {timings}");
+        assert!(
+            timings[phase].as_f64().is_some_and(|ms| ms >= 0.0),
+            "{phase}: {timings}"
+        );
     }
-    assert_eq!(timings["tls_ms"], Value::Null, "plain HTTP has no TLS phase");
+    assert_eq!(
+        timings["tls_ms"],
+        Value::Null,
+        "plain HTTP has no TLS phase"
+    );
 
     let create = &requests[1]["attempts"][0];
     assert_eq!(requests[1]["verdict"], "failed");
-    let body = create["request"]["body"]["text"].as_str().unwrap_or_default();
+    let body = create["request"]["body"]["text"]
+        .as_str()
+        .unwrap_or_default();
     assert_eq!(body, r#"{"name":"spring","token":"••••••"}"#);
     assert_eq!(create["response"]["status"], 500);
     assert_eq!(
@@ -218,7 +240,10 @@ fn the_har_export_is_valid_har_1_2_and_masks_secrets() -> TestResult {
     std::fs::write(&path, &text)?;
     // The third-party validator (HAR 1.2 JSON schemas).
     if let Err(errors) = support::tools::har_validate(&path) {
-        panic!("har-validator rejects the export:\n{}\n{text}", errors.join("\n"));
+        panic!(
+            "har-validator rejects the export:\n{}\n{text}",
+            errors.join("\n")
+        );
     }
     // And it can fail: the same file without a required field is rejected.
     let mut broken = har.clone();
@@ -242,17 +267,26 @@ fn the_har_export_is_valid_har_1_2_and_masks_secrets() -> TestResult {
     assert_eq!(list["response"]["content"]["text"], r#"[{"id":1}]"#);
     let timings = &list["timings"];
     for phase in ["send", "wait", "receive"] {
-        assert!(timings[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase}: {timings}");
+        assert!(
+            timings[phase].as_f64().is_some_and(|ms| ms >= 0.0),
+            "{phase}: {timings}"
+        );
     }
     // A new connection: connect measured; plain HTTP: no TLS.
-    assert!(timings["connect"].as_f64().is_some_and(|ms| ms >= 0.0), "{timings}");
+    assert!(
+        timings["connect"].as_f64().is_some_and(|ms| ms >= 0.0),
+        "{timings}"
+    );
     assert_eq!(timings["ssl"], -1.0);
     let create = &entries[1];
     assert_eq!(
         create["request"]["postData"]["text"],
         r#"{"name":"spring","token":"••••••"}"#
     );
-    assert_eq!(create["request"]["postData"]["mimeType"], "application/json");
+    assert_eq!(
+        create["request"]["postData"]["mimeType"],
+        "application/json"
+    );
     // The second request reuses the first one's connection.
     assert_eq!(create["timings"]["connect"], -1.0);
     let gone = &entries[2];

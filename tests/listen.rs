@@ -949,3 +949,193 @@ fn save_turns_an_event_into_a_request_that_runs() {
     assert_eq!(requests[0].header("x-event"), Some("a"));
     assert_eq!(requests[0].header("content-type"), Some("application/json"));
 }
+
+/// `postie inbox ARGS` with stdout taken for a terminal (the hidden `POSTIE_TEST_TTY` hook).
+fn inbox_on_terminal(inbox: &Path, args: &[&str]) -> Output {
+    let home = inbox.parent().expect("parent");
+    base_command(home)
+        .env("POSTIE_TEST_TTY", "stdout")
+        .arg("inbox")
+        .args(args)
+        .arg("--inbox")
+        .arg(inbox)
+        .output()
+        .expect("run postie inbox")
+}
+
+/// Whether `text` holds a character that could drive a terminal (C0 but tab and newline,
+/// DEL, C1), or a replacement character (which could hide a C1 cut by a lossy read).
+fn drives_a_terminal(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f' | '\u{80}'..='\u{9f}' | '\u{fffd}')
+    })
+}
+
+#[test]
+fn a_sender_cannot_drive_the_terminal_but_piped_output_stays_exact() {
+    let (_dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &[], &[("POSTIE_TEST_TTY", "stdout")]);
+    // HTTP lets no raw C0 character into the request line or the headers (hyper answers 400),
+    // but C1 passes there (U+009B is a one-character `ESC [`); a body can hold anything.
+    let text = b"hi\x1b[2J\x1b]0;pwned\x07\r\n\x1b[31mred\x7f\n";
+    let (status, _, _) = post(
+        &listener.addr,
+        "/h\u{9b}1A?q=\u{9b}2J",
+        &[("X-Evil", "a\u{9b}31mb"), ("Content-Type", "text/plain")],
+        text,
+    );
+    assert_eq!(status, 200);
+    let json = "{\"k\u{9b}\":\"\u{9b}6n\\u001b[2J\u{7f}\"}";
+    let (status, _, _) = post(
+        &listener.addr,
+        "/j",
+        &[("Content-Type", "application/json")],
+        json.as_bytes(),
+    );
+    assert_eq!(status, 200);
+    // A JSON-typed body that is not JSON is shown as text.
+    let broken = b"{\x1b[6n";
+    let (status, _, _) = post(
+        &listener.addr,
+        "/b",
+        &[("Content-Type", "application/json")],
+        broken,
+    );
+    assert_eq!(status, 200);
+    let shown_1 = "#1 TIME POST /h\\u{9b}1A?q=\\u{9b}2J
+  host: hooks.test
+  x-evil: a\\u{9b}31mb
+  content-type: text/plain
+  content-length: 28
+  connection: close
+
+hi\\x1b[2J\\x1b]0;pwned\\x07\\r
+\\x1b[31mred\\x7f
+";
+    let shown_2 = "#2 TIME POST /j
+  host: hooks.test
+  content-type: application/json
+  content-length: 24
+  connection: close
+
+{
+  \"k\\u{9b}\": \"\\u{9b}6n\\u001b[2J\\x7f\"
+}
+";
+    let shown_3 = "#3 TIME POST /b
+  host: hooks.test
+  content-type: application/json
+  content-length: 5
+  connection: close
+
+{\\x1b[6n
+";
+    let out = listener.stdout_when(|s| s.contains("#3") && s.ends_with("\n\n"));
+    assert_eq!(
+        normalise(&out),
+        format!("{shown_1}\n{shown_2}\n{shown_3}\n")
+    );
+    assert!(!drives_a_terminal(&out), "{out:?}");
+    drop(listener);
+
+    // `inbox show` and `inbox list` on a terminal: escaped the same way.
+    let show = |args: &[&str]| {
+        let out = inbox_on_terminal(&inbox, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(!drives_a_terminal(&stdout), "{args:?}: {stdout:?}");
+        stdout
+    };
+    assert_eq!(normalise(&show(&["show", "1"])), shown_1);
+    assert_eq!(normalise(&show(&["show", "2"])), shown_2);
+    assert_eq!(
+        show(&["show", "1", "--raw"]),
+        "hi\\x1b[2J\\x1b]0;pwned\\x07\\r\n\\x1b[31mred\\x7f\n"
+    );
+    assert_eq!(
+        normalise(&show(&["list"])),
+        "#1  TIME  POST /h\\u{9b}1A?q=\\u{9b}2J  28 B\n#2  TIME  POST /j  24 B\n#3  TIME  POST /b  5 B\n"
+    );
+    // Coloured: our colour codes are the only escape sequences.
+    let coloured = inbox_on_terminal(&inbox, &["show", "2", "--color", "always"]).stdout;
+    let coloured = String::from_utf8(coloured).expect("UTF-8");
+    let sgr = regex::Regex::new("\x1b\\[[0-9;]*m").expect("regex");
+    assert!(
+        coloured.contains("\x1b[1;34m\"k\\u{9b}\"\x1b[0m"),
+        "{coloured:?}"
+    );
+    assert!(
+        !drives_a_terminal(&sgr.replace_all(&coloured, "")),
+        "{coloured:?}"
+    );
+    // `--json` stays valid JSON with the same values: JSON escapes for what JSON leaves raw.
+    let lines = show(&["list", "--json"]);
+    assert!(
+        lines.contains("/h\\u009b1A") && lines.contains("\\u007f"),
+        "{lines}"
+    );
+    let on_terminal: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(on_terminal, inbox_json(&inbox, &[]));
+    assert_eq!(on_terminal[0]["path"], "/h\u{9b}1A");
+    assert_eq!(
+        on_terminal[1]["body"],
+        "{\"k\u{9b}\":\"\u{9b}6n\\u001b[2J\u{7f}\"}"
+    );
+
+    // Piped: exact bytes.
+    let raw = inbox_cmd(&inbox, &["show", "1", "--raw"]);
+    assert_eq!((raw.status.code(), raw.stdout), (Some(0), text.to_vec()));
+    let raw = inbox_cmd(&inbox, &["show", "3", "--raw"]);
+    assert_eq!((raw.status.code(), raw.stdout), (Some(0), broken.to_vec()));
+    let piped = inbox_cmd(&inbox, &["show", "1"]);
+    let piped = String::from_utf8_lossy(&piped.stdout);
+    assert!(piped.starts_with("#1 ") && piped.contains(" POST /h\u{9b}1A?q=\u{9b}2J\n"));
+    assert!(piped.contains("  x-evil: a\u{9b}31mb\n"), "{piped:?}");
+    assert!(piped.ends_with("\n\nhi\x1b[2J\x1b]0;pwned\x07\r\n\x1b[31mred\x7f\n"));
+}
+
+#[test]
+fn answers_of_the_forwarded_to_app_are_escaped_on_a_terminal() {
+    let app = support::http_server(|_| (200, vec![], b"ok\x1b]0;title\x07\r\n\x1b[1A".to_vec()));
+    let (_dir, inbox) = temp_inbox();
+    let forward = app.url("");
+    let listener = listen(
+        &inbox,
+        &["--forward-to", &forward],
+        &[("POSTIE_TEST_TTY", "stdout")],
+    );
+    post(&listener.addr, "/gh", &[], b"");
+    let out = listener.stdout_when(|s| s.contains("↳"));
+    assert!(
+        out.ends_with(&format!(
+            "  ↳ #1 forwarded to {forward}/gh: 200\n    ok\\x1b]0;title\\x07\n    \\x1b[1A\n\n"
+        )),
+        "{out:?}"
+    );
+    assert!(!drives_a_terminal(&out), "{out:?}");
+    drop(listener);
+
+    let to = app.url("/r");
+    // `inbox replay` shows the answer on stderr: escaped on a terminal, as received when piped.
+    let replay = |tty: &str| {
+        let out = base_command(inbox.parent().expect("parent"))
+            .env("POSTIE_TEST_TTY", tty)
+            .args(["inbox", "replay", "1", "--to", &to, "--inbox"])
+            .arg(&inbox)
+            .output()
+            .expect("replay");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(
+        replay("stderr"),
+        format!("  ↳ #1 replayed to {to}: 200\n    ok\\x1b]0;title\\x07\n    \\x1b[1A\n")
+    );
+    assert_eq!(
+        replay("none"),
+        format!("  ↳ #1 replayed to {to}: 200\n    ok\x1b]0;title\x07\n    \x1b[1A\n")
+    );
+}

@@ -1,7 +1,6 @@
 //! `postie inbox list|show|replay|clear`: what `postie listen` stored.
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -12,12 +11,13 @@ use crate::cli::{
     InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
 };
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
-use crate::error::{Code, Failure, is_broken_pipe};
+use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
 use crate::output::color::Palette;
-use crate::output::event as view;
+use crate::output::event::{self as view, Look};
+use crate::output::term::{self, shown};
 use crate::settings::Settings;
 use crate::signing::Scheme;
 use crate::webhook;
@@ -26,10 +26,16 @@ use crate::webhook::relay;
 pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> {
     let dir = inbox_dir(args.inbox.as_deref())?;
     match args.command {
-        InboxCommand::List(list) => list_events(&list, &dir, SystemTime::now()),
+        InboxCommand::List(list) => {
+            let mut out = term::Stdout::new(settings.ctx.stdout_tty);
+            let written = list_events(&list, &dir, SystemTime::now(), &mut out)?;
+            out.finish(written)
+        }
         InboxCommand::Show(show) => {
             let stored = find(&dir, &show.id)?;
-            write_out(&render_show(&show, &stored, settings))
+            let mut out = term::Stdout::new(settings.ctx.stdout_tty);
+            let written = write_show(&show, &stored, settings, &mut out);
+            out.finish(written)
         }
         InboxCommand::Replay(replay) => {
             let stored = find(&dir, &replay.id)?;
@@ -48,20 +54,6 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
             ));
             Ok(Code::Ok)
         }
-    }
-}
-
-fn write_out(bytes: &[u8]) -> Result<Code, Failure> {
-    let mut stdout = std::io::stdout().lock();
-    finish(stdout.write_all(bytes).and_then(|()| stdout.flush()))
-}
-
-/// A write to stdout's outcome; a closed pipe (`| head`) is a quiet success.
-fn finish(written: std::io::Result<()>) -> Result<Code, Failure> {
-    match written {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
     }
 }
 
@@ -97,14 +89,20 @@ fn parse_since(since: &str, now: SystemTime) -> Result<SystemTime, Failure> {
 }
 
 /// `inbox list`: each event is printed as soon as it is read (with `--json` its body is copied
-/// for that moment only), so memory does not grow with the inbox.
-fn list_events(args: &InboxListArgs, dir: &Path, now: SystemTime) -> Result<Code, Failure> {
+/// for that moment only), so memory does not grow with the inbox. Returns the outcome of the
+/// writes (the caller flushes).
+fn list_events(
+    args: &InboxListArgs,
+    dir: &Path,
+    now: SystemTime,
+    out: &mut term::Stdout,
+) -> Result<std::io::Result<()>, Failure> {
     let since = args
         .since
         .as_deref()
         .map(|s| parse_since(s, now))
         .transpose()?;
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
     store::for_each_event(dir, |record, deliveries| {
@@ -124,7 +122,7 @@ fn list_events(args: &InboxListArgs, dir: &Path, now: SystemTime) -> Result<Code
         if args.json {
             s.event.body = Bytes::copy_from_slice(record.body());
             let value = view::event_json(&s.event, s.note.as_deref(), &deliveries);
-            let _ = writeln!(line, "{value}");
+            let _ = writeln!(line, "{}", json_line(&value, terminal));
         } else {
             let size = record.body().len() as u64;
             line.push_str(&view::render_line(
@@ -132,9 +130,10 @@ fn list_events(args: &InboxListArgs, dir: &Path, now: SystemTime) -> Result<Code
                 size,
                 s.note.as_deref(),
                 &deliveries,
+                terminal,
             ));
         }
-        written = out.write_all(line.as_bytes());
+        written = out.text(&line);
         if written.is_ok() {
             ControlFlow::Continue(())
         } else {
@@ -142,28 +141,42 @@ fn list_events(args: &InboxListArgs, dir: &Path, now: SystemTime) -> Result<Code
         }
     })
     .map_err(store_failure)?;
-    finish(written.and_then(|()| out.flush()))
+    Ok(written)
 }
 
-fn render_show(args: &InboxShowArgs, stored: &Stored, settings: &Settings) -> Vec<u8> {
+/// A `--json` line's text: on a terminal, JSON escapes for the characters JSON leaves raw.
+fn json_line(value: &serde_json::Value, terminal: bool) -> String {
+    let line = value.to_string();
+    if terminal {
+        term::escape_json_text(&line).into_owned()
+    } else {
+        line
+    }
+}
+
+/// `inbox show`: `--raw` writes the body as received (escaped on a terminal, exact piped).
+fn write_show(
+    args: &InboxShowArgs,
+    stored: &Stored,
+    settings: &Settings,
+    out: &mut term::Stdout,
+) -> std::io::Result<()> {
     if args.raw {
-        return stored.event.body.to_vec();
+        return out.data(&stored.event.body);
     }
     if args.json {
         let value = view::event_json(&stored.event, stored.note.as_deref(), &stored.deliveries);
-        return format!("{value}\n").into_bytes();
+        return out.text(&format!("{}\n", json_line(&value, out.terminal())));
     }
-    let palette = Palette::new(settings.stdout_color);
-    let mut text = view::render_event(
-        &stored.event,
-        stored.note.as_deref(),
-        &palette,
-        settings.stdout_color,
-    );
+    let look = Look {
+        palette: Palette::new(settings.stdout_color),
+        terminal: out.terminal(),
+    };
+    let mut text = view::render_event(&stored.event, stored.note.as_deref(), &look);
     for d in &stored.deliveries {
-        text.push_str(&view::render_delivery(d, &palette));
+        text.push_str(&view::render_delivery(d, &look));
     }
-    text.into_bytes()
+    out.text(&text)
 }
 
 async fn replay_event(
@@ -199,11 +212,15 @@ async fn replay_event(
     };
     let failure = result.as_ref().err().map(|e| Failure::from(e.clone()));
     let (delivery, answer) = delivery(&stored.event, request.url.as_str(), "replay", 1, result);
-    let palette = &settings.printer.palette;
-    let mut text = view::render_delivery(&delivery, palette);
+    // Shown on stderr.
+    let look = Look {
+        palette: settings.printer.palette,
+        terminal: settings.ctx.stderr_tty,
+    };
+    let mut text = view::render_delivery(&delivery, &look);
     if let Some(answer) = &answer {
         for line in String::from_utf8_lossy(&answer.body).lines().take(20) {
-            text.push_str(&format!("    {line}\n"));
+            text.push_str(&format!("    {}\n", shown(line, look.terminal)));
         }
     }
     settings.printer.err(&text);

@@ -2,7 +2,6 @@
 //! show it in real time, optionally verify its signature and forward it to a local app.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
@@ -17,7 +16,8 @@ use crate::http::{Client, ClientOptions};
 use crate::inbox::store::{self, Delivery, Log, StoreError, Writer};
 use crate::inbox::{Event, InboxServer, Options, Responder};
 use crate::output::color::Palette;
-use crate::output::event as view;
+use crate::output::event::{self as view, Look};
+use crate::output::term::{self, shown};
 use crate::settings::Settings;
 use crate::signing::Scheme;
 use crate::webhook::relay::{self, Answer};
@@ -36,8 +36,8 @@ struct View {
     /// `-q`: show only failed deliveries (events are still stored).
     quiet: bool,
     forwarding: bool,
-    palette: Palette,
-    color: bool,
+    /// Colours, and whether stdout is a terminal (received data is then shown escaped).
+    look: Look,
     verify: Option<(Scheme, String)>,
 }
 
@@ -93,8 +93,10 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         json: args.json,
         quiet: settings.printer.quiet() && !args.json,
         forwarding: forward.is_some(),
-        palette: Palette::new(settings.stdout_color),
-        color: settings.stdout_color,
+        look: Look {
+            palette: Palette::new(settings.stdout_color),
+            terminal: settings.ctx.stdout_tty,
+        },
         verify,
     };
     let (out, shown) = std_mpsc::channel();
@@ -224,6 +226,7 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
     // line is one whole event.
     let mut waiting: HashMap<u64, Event> = HashMap::new();
     let mut text = String::new();
+    let mut stdout = term::Stdout::new(view.look.terminal);
     while let Ok(first) = shown.recv() {
         // Under load, write whatever has queued up with one system call.
         let mut next = Some(first);
@@ -246,12 +249,7 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
                 next = shown.try_recv().ok();
             }
         }
-        let mut stdout = std::io::stdout().lock();
-        if stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .is_err()
-        {
+        if stdout.text(&text).and_then(|()| stdout.flush()).is_err() {
             return; // stdout closed: stop showing (the caller then stops the listener)
         }
         text.clear();
@@ -285,18 +283,28 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
             };
             map.insert("signature".into(), signature);
         }
-        return format!("{value}\n");
+        let line = value.to_string();
+        return if view.look.terminal {
+            format!("{}\n", term::escape_json_text(&line))
+        } else {
+            format!("{line}\n")
+        };
     }
-    let mut text = view::render_event(event, note.as_deref(), &view.palette, view.color);
+    let palette = &view.look.palette;
+    let mut text = view::render_event(event, note.as_deref(), &view.look);
     if let Some((scheme, verdict)) = verdict {
-        let shown = match &verdict {
-            Verdict::Verified => view.palette.status(200, "verified"),
-            Verdict::Unsigned => view.palette.warn("unsigned"),
-            Verdict::Invalid(why) => format!("{} ({why})", view.palette.error("invalid")),
+        let result = match &verdict {
+            Verdict::Verified => palette.status(200, "verified"),
+            Verdict::Unsigned => palette.warn("unsigned"),
+            Verdict::Invalid(why) => format!(
+                "{} ({})",
+                palette.error("invalid"),
+                shown(why, view.look.terminal)
+            ),
         };
         text.push_str(&format!(
-            "  {} {shown}\n",
-            view.palette.key(&format!("signature ({scheme}):"))
+            "  {} {result}\n",
+            palette.key(&format!("signature ({scheme}):"))
         ));
     }
     text.push('\n');
@@ -304,11 +312,11 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
 }
 
 fn render_answer(delivery: &Delivery, answer: Option<&Answer>, view: &View) -> String {
-    let mut text = view::render_delivery(delivery, &view.palette);
+    let mut text = view::render_delivery(delivery, &view.look);
     if let Some(answer) = answer {
         let body = String::from_utf8_lossy(&answer.body);
         for line in body.lines().take(20) {
-            text.push_str(&format!("    {line}\n"));
+            text.push_str(&format!("    {}\n", shown(line, view.look.terminal)));
         }
     }
     text.push('\n');

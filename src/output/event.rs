@@ -11,8 +11,19 @@ use crate::inbox::Event;
 use crate::inbox::store::Delivery;
 use crate::output::body::{BodyKind, classify};
 use crate::output::color::Palette;
-use crate::output::json::pretty_bytes;
+use crate::output::json::{PrettyOutcome, pretty_bytes};
+use crate::output::term::{self, JSON_COLORS, shown};
 use crate::util::units::human_size;
+
+/// How events are shown to a person.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// Colours (their decision for the stream written to).
+    pub palette: Palette,
+    /// The stream is a terminal: received data is shown escaped (see `output::term`), so
+    /// that a sender cannot drive the terminal. Otherwise it is written as received.
+    pub terminal: bool,
+}
 
 /// `2026-11-27T01:02:03.456Z`.
 pub fn timestamp(event: &Event) -> String {
@@ -66,39 +77,54 @@ pub fn delivery_json(d: &Delivery) -> Value {
 }
 
 /// `#3 2026-11-27T01:02:03.456Z POST /hooks?a=1`, the headers, a blank line and the body
-/// (JSON pretty-printed, coloured when `color`; binary bodies summarised).
-pub fn render_event(event: &Event, note: Option<&str>, palette: &Palette, color: bool) -> String {
+/// (JSON pretty-printed, coloured when the palette is; binary bodies summarised). Received
+/// data is escaped, before colouring, when `look.terminal`.
+pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
+    let (palette, terminal) = (&look.palette, look.terminal);
     let mut out = format!(
         "{} {} {} {}\n",
         palette.bold(&format!("#{}", event.id)),
         palette.dim(&timestamp(event)),
-        palette.bold(&event.method),
-        target(event)
+        palette.bold(&shown(&event.method, terminal)),
+        shown(&target(event), terminal)
     );
     for (name, value) in &event.headers {
-        let _ = writeln!(out, "  {}: {value}", palette.key(name));
+        let name = palette.key(&shown(name, terminal));
+        let _ = writeln!(out, "  {name}: {}", shown(value, terminal));
     }
     if let Some(note) = note {
         let _ = writeln!(out, "  {} {note}", palette.warn("note:"));
     }
     if !event.body.is_empty() {
         out.push('\n');
-        out.push_str(&render_body(event, color));
+        out.push_str(&render_body(event, look));
     }
     out
 }
 
-/// The body as a person should see it; always ends with a newline when not empty.
-pub fn render_body(event: &Event, color: bool) -> String {
+/// The body as a person should see it; always ends with a newline when not empty. On a
+/// terminal, its control characters are escaped (a pretty-printed JSON body keeps its colours:
+/// the only `ESC` codes it may hold are ours).
+pub fn render_body(event: &Event, look: &Look) -> String {
     let body = &event.body;
     match classify(event.header("content-type"), body) {
         BodyKind::Json => {
+            let color = look.palette.enabled();
             let mut buf = Vec::with_capacity(body.len() * 2 + 16);
-            pretty_bytes(body, &mut buf, color);
-            let text = String::from_utf8(buf)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let outcome = pretty_bytes(body, &mut buf, color);
+            let text = match (look.terminal, outcome) {
+                (false, _) => String::from_utf8(buf)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                // Not JSON: `buf` is the body as received.
+                (true, PrettyOutcome::NotJson) => term::escape_bytes(body).into_owned(),
+                (true, _) => {
+                    let keep = if color { JSON_COLORS } else { &[] };
+                    term::escape_bytes_keeping(&buf, keep).into_owned()
+                }
+            };
             ensure_newline(text)
         }
+        BodyKind::Text if look.terminal => ensure_newline(term::escape_bytes(body).into_owned()),
         BodyKind::Text => ensure_newline(String::from_utf8_lossy(body).into_owned()),
         BodyKind::Binary => format!(
             "[binary body, {} — `postie inbox show {} --raw` writes it out]\n",
@@ -116,7 +142,8 @@ fn ensure_newline(mut text: String) -> String {
 }
 
 /// `  ↳ forwarded to URL: 200 OK (attempt 1)` or `  ↳ forward to URL failed after 3 attempts: …`.
-pub fn render_delivery(d: &Delivery, palette: &Palette) -> String {
+pub fn render_delivery(d: &Delivery, look: &Look) -> String {
+    let (palette, terminal) = (&look.palette, look.terminal);
     let verb = if d.via == "replay" {
         "replayed"
     } else {
@@ -131,33 +158,35 @@ pub fn render_delivery(d: &Delivery, palette: &Palette) -> String {
         (Some(status), _) => format!(
             "  ↳ #{} {verb} to {}: {}{attempts}\n",
             d.event,
-            d.to,
+            shown(&d.to, terminal),
             palette.status(status, &status.to_string())
         ),
         (None, error) => format!(
             "  ↳ #{} {verb} to {}: {}{attempts}: {}\n",
             d.event,
-            d.to,
+            shown(&d.to, terminal),
             palette.error("failed"),
-            error.as_deref().unwrap_or("no response")
+            shown(error.as_deref().unwrap_or("no response"), terminal)
         ),
     }
 }
 
 /// One line for `inbox list`: `#3  2026-…Z  POST /hooks?a=1  42 B`. The size is given, not
-/// taken from `event.body`, so that a listing need not read bodies into memory.
+/// taken from `event.body`, so that a listing need not read bodies into memory. Method and
+/// target are escaped when `terminal`.
 pub fn render_line(
     event: &Event,
     body_size: u64,
     note: Option<&str>,
     deliveries: &[Delivery],
+    terminal: bool,
 ) -> String {
     let mut out = format!(
         "#{}  {}  {} {}  {}",
         event.id,
         timestamp(event),
-        event.method,
-        target(event),
+        shown(&event.method, terminal),
+        shown(&target(event), terminal),
         human_size(body_size)
     );
     if note.is_some() {
@@ -199,10 +228,87 @@ mod tests {
         }
     }
 
+    fn plain(terminal: bool) -> Look {
+        Look {
+            palette: Palette::new(false),
+            terminal,
+        }
+    }
+
+    /// A sender's attempt at driving the terminal: C1 CSI in path, query and a header (HTTP
+    /// lets no raw C0 through there), ESC, CR, BEL and DEL in the body.
+    fn hostile(content_type: &str, body: &[u8]) -> Event {
+        let mut e = event(
+            &[("content-type", content_type), ("x-\u{9b}2J", "v\u{9b}31m")],
+            body,
+        );
+        e.path = "/h\u{9b}1A".into();
+        e.query = Some("q=\u{85}".into());
+        e
+    }
+
+    #[test]
+    fn on_a_terminal_received_control_characters_are_escaped() {
+        let e = hostile("text/plain", b"a\x1b[2J\x1b]0;pwned\x07b\r\nc\x7f\td\n");
+        assert_eq!(
+            render_event(&e, None, &plain(true)),
+            "#3 2023-11-14T22:13:20.123Z POST /h\\u{9b}1A?q=\\u{85}\n  content-type: text/plain\n  \
+             x-\\u{9b}2J: v\\u{9b}31m\n\na\\x1b[2J\\x1b]0;pwned\\x07b\\r\nc\\x7f\td\n"
+        );
+        // Piped, the text is as received.
+        let piped = render_event(&e, None, &plain(false));
+        assert!(piped.contains("/h\u{9b}1A?q=\u{85}"), "{piped:?}");
+        assert!(piped.contains("a\x1b[2J\x1b]0;pwned\x07b\r\n"), "{piped:?}");
+        assert_eq!(
+            render_line(&e, 3, None, &[], true),
+            "#3  2023-11-14T22:13:20.123Z  POST /h\\u{9b}1A?q=\\u{85}  3 B\n"
+        );
+        assert!(render_line(&e, 3, None, &[], false).contains("/h\u{9b}1A"));
+    }
+
+    #[test]
+    fn coloured_json_keeps_our_colours_and_escapes_what_json_leaves_raw() {
+        // DEL and C1 may stand raw in JSON strings; C0 may not (`\u001b` there is text).
+        let e = hostile(
+            "application/json",
+            "{\"k\u{9b}\":\"\u{7f}\\u001b\"}".as_bytes(),
+        );
+        let look = Look {
+            palette: Palette::new(true),
+            terminal: true,
+        };
+        assert_eq!(
+            render_body(&e, &look),
+            "\x1b[1m{\x1b[0m\n  \x1b[1;34m\"k\\u{9b}\"\x1b[0m: \x1b[32m\"\\x7f\\u001b\"\x1b[0m\n\x1b[1m}\x1b[0m\n"
+        );
+        // A JSON-typed body that is not JSON is escaped whole: no colour code of its own is kept.
+        let broken = hostile("application/json", b"{\x1b[32m\x1b[1A");
+        assert_eq!(render_body(&broken, &look), "{\\x1b[32m\\x1b[1A\n");
+        assert_eq!(render_body(&broken, &plain(false)), "{\x1b[32m\x1b[1A\n");
+    }
+
+    #[test]
+    fn delivery_targets_and_errors_are_escaped_on_a_terminal() {
+        let d = Delivery {
+            event: 3,
+            at_ms: 0,
+            to: "http://127.0.0.1:1/h\u{9b}".into(),
+            attempts: 1,
+            status: None,
+            error: Some("bad \x1b[2J".into()),
+            via: "forward".into(),
+        };
+        assert_eq!(
+            render_delivery(&d, &plain(true)),
+            "  ↳ #3 forwarded to http://127.0.0.1:1/h\\u{9b}: failed: bad \\x1b[2J\n"
+        );
+        assert!(render_delivery(&d, &plain(false)).contains("bad \x1b[2J"));
+    }
+
     #[test]
     fn renders_json_event_for_people() {
         let e = event(&[("content-type", "application/json")], br#"{"a":[1,2]}"#);
-        let text = render_event(&e, None, &Palette::new(false), false);
+        let text = render_event(&e, None, &plain(false));
         assert_eq!(
             text,
             "#3 2023-11-14T22:13:20.123Z POST /hooks?a=1\n  content-type: application/json\n\n{\n  \"a\": [\n    1,\n    2\n  ]\n}\n"
@@ -213,7 +319,7 @@ mod tests {
     fn binary_body_is_summarised_and_base64_in_json() {
         let e = event(&[], &[0xff, 0, 1]);
         assert_eq!(
-            render_body(&e, false),
+            render_body(&e, &plain(false)),
             "[binary body, 3 B — `postie inbox show 3 --raw` writes it out]\n"
         );
         let v = event_json(&e, Some("n"), &[]);

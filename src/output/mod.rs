@@ -7,6 +7,7 @@ pub mod json;
 pub mod live;
 pub mod printer;
 pub mod sink;
+pub mod term;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -32,9 +33,5 @@ pub fn stdout_mid_line() -> bool {
 pub fn print_stdout(bytes: &[u8]) -> Result<Code, Failure> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(Code::Ok),
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(Code::Ok),
-        Err(e) => Err(Failure::usage(format!("could not write to stdout: {e}"))),
-    }
+    term::outcome(stdout.write_all(bytes).and_then(|()| stdout.flush()))
 }
