@@ -28,16 +28,44 @@ pub struct Failure {
     pub line: Option<usize>,
 }
 
-/// Run every check of `expect`.
+/// A check as it ran: what was checked, expected and actual, its line, and whether it passed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub check: Failure,
+    pub passed: bool,
+}
+
+impl Checked {
+    fn failed(check: Failure) -> Checked {
+        Checked {
+            check,
+            passed: false,
+        }
+    }
+}
+
+/// Run every check of `expect`; only the failures.
 pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
+    evaluate_all(expect, response)
+        .into_iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.check)
+        .collect()
+}
+
+/// Run every check of `expect`: each one passed or failed, in the order written.
+pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked> {
     let mut failures = Vec::new();
-    if !expect.status.is_empty() && !expect.status.iter().any(|m| m.matches(response.status)) {
+    if !expect.status.is_empty() {
         let expected: Vec<String> = expect.status.iter().map(|m| m.to_string()).collect();
-        failures.push(Failure {
-            what: "status".into(),
-            expected: expected.join(" or "),
-            actual: response.status.to_string(),
-            line: expect.lines.status,
+        failures.push(Checked {
+            check: Failure {
+                what: "status".into(),
+                expected: expected.join(" or "),
+                actual: response.status.to_string(),
+                line: expect.lines.status,
+            },
+            passed: expect.status.iter().any(|m| m.matches(response.status)),
         });
     }
     for check in &expect.headers {
@@ -82,12 +110,12 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
                     };
                     run_predicates(&mut failures, check, &what, actual.as_ref());
                 }
-                Err(why) => failures.push(Failure {
+                Err(why) => failures.push(Checked::failed(Failure {
                     what,
                     expected: describe_all(&check.predicates),
                     actual: why.clone(),
                     line: Some(check.line),
-                }),
+                })),
             }
         }
     }
@@ -106,47 +134,62 @@ pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
                     "body",
                     Some(&Value::String(text.to_string())),
                 );
-                failures.extend(found.into_iter().map(|f| Failure {
-                    line: expect.lines.body,
-                    ..f
+                failures.extend(found.into_iter().map(|c| Checked {
+                    check: Failure {
+                        line: expect.lines.body,
+                        ..c.check
+                    },
+                    ..c
                 }));
             }
-            Err(why) => failures.push(Failure {
+            Err(why) => failures.push(Checked::failed(Failure {
                 what: "body".into(),
                 expected: describe_all(&expect.body),
                 actual: why.to_string(),
                 line: expect.lines.body,
-            }),
+            })),
         }
     }
-    if let Some(limit) = expect.duration_below
-        && response.duration >= limit
-    {
-        failures.push(Failure {
-            what: "duration".into(),
-            expected: format!("below {}", crate::util::units::fmt_duration(limit)),
-            actual: crate::util::units::fmt_duration(response.duration),
-            line: expect.lines.duration,
+    if let Some(limit) = expect.duration_below {
+        failures.push(Checked {
+            check: Failure {
+                what: "duration".into(),
+                expected: format!("below {}", crate::util::units::fmt_duration(limit)),
+                actual: crate::util::units::fmt_duration(response.duration),
+                line: expect.lines.duration,
+            },
+            passed: response.duration < limit,
         });
     }
     failures
 }
 
-fn run_predicates(failures: &mut Vec<Failure>, check: &Check, what: &str, actual: Option<&Value>) {
+fn run_predicates(failures: &mut Vec<Checked>, check: &Check, what: &str, actual: Option<&Value>) {
     for predicate in &check.predicates {
-        if let Err(actual_text) = test(predicate, actual) {
-            failures.push(Failure {
+        let outcome = test(predicate, actual);
+        let passed = outcome.is_ok();
+        let actual = outcome.unwrap_or_else(|shown| shown);
+        failures.push(Checked {
+            check: Failure {
                 what: what.to_string(),
                 expected: describe(predicate),
-                actual: actual_text,
+                actual,
                 line: Some(check.line),
-            });
-        }
+            },
+            passed,
+        });
     }
 }
 
+/// `Ok` if the predicate holds, `Err` if not; either way with the actual value as shown to
+/// the user.
+fn test(predicate: &Predicate, actual: Option<&Value>) -> Result<String, String> {
+    let shown = || actual.map_or_else(|| "nothing (absent)".to_string(), show);
+    holds(predicate, actual).map(|()| shown())
+}
+
 /// `Ok` if the predicate holds; else the actual value as shown to the user.
-fn test(predicate: &Predicate, actual: Option<&Value>) -> Result<(), String> {
+fn holds(predicate: &Predicate, actual: Option<&Value>) -> Result<(), String> {
     let shown = || actual.map_or_else(|| "nothing (absent)".to_string(), show);
     match predicate {
         Predicate::Exists(want) => {

@@ -43,7 +43,8 @@ impl Settings {
         };
         let masker = Masker::new(cli.global.show_secrets);
         let printer = Printer::new(Palette::new(color(ctx.stderr_tty)), verbosity)
-            .with_masker(masker.clone());
+            .with_masker(masker.clone())
+            .with_terminal(ctx.stderr_tty);
         Settings {
             masker,
             secrets: std::sync::Arc::default(),

@@ -205,7 +205,17 @@ fn the_json_report_holds_requests_and_responses_as_objects() -> TestResult {
         "plain HTTP has no TLS phase"
     );
 
+    // Every check as it ran, passed ones too, with the line it is written on.
+    assert_eq!(
+        list["checks"],
+        serde_json::json!([{"what": "status", "expected": "200", "actual": "200", "line": 7, "passed": true}])
+    );
     let create = &requests[1]["attempts"][0];
+    assert_eq!(
+        create["checks"],
+        serde_json::json!([{"what": "status", "expected": "201", "actual": "500", "line": 15, "passed": false}])
+    );
+    assert_eq!(create["failures"][0]["actual"], "500");
     assert_eq!(requests[1]["verdict"], "failed");
     let body = create["request"]["body"]["text"]
         .as_str()
@@ -297,5 +307,66 @@ fn the_har_export_is_valid_har_1_2_and_masks_secrets() -> TestResult {
             .is_some_and(|e| e.starts_with("connection refused by 127.0.0.1:9")),
         "{gone}"
     );
+    Ok(())
+}
+
+/// A server whose header carries a C1 control (U+009B, read as `ESC [` by
+/// some terminals) and whose body carries ESC sequences (clear screen, set the title).
+fn hostile_server() -> support::TestServer {
+    let body = "before\x1b[2J\x1b]0;pwned\x07after\r\n";
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nx-evil: a\u{9b}31mb\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    support::raw_server(response.into_bytes())
+}
+
+#[test]
+fn on_a_terminal_what_a_server_sends_cannot_drive_it() -> TestResult {
+    let server = hostile_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "evil",
+        &format!(
+            "[[requests]]\nname = \"get\"\nurl = \"{}\"\n",
+            server.url("/x")
+        ),
+    )?;
+    let out = sandbox
+        .postie()?
+        .args(["run", "evil", "-v", "--color", "never"])
+        .env("POSTIE_TEST_TTY", "stdout,stderr")
+        .env_remove("CI")
+        .output()?;
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout)?;
+    let stderr = String::from_utf8(out.stderr)?;
+    for (name, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+        assert!(
+            !text
+                .chars()
+                .any(|c| matches!(c, '\x1b' | '\x07' | '\r' | '\u{9b}')),
+            "raw control character on {name}:\n{text:?}"
+        );
+    }
+    assert_eq!(stdout, "before\\x1b[2J\\x1b]0;pwned\\x07after\\r\n");
+    assert!(stderr.contains("x-evil: a\\u{9b}31mb"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn piped_the_body_keeps_its_exact_bytes() -> TestResult {
+    let server = hostile_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "evil",
+        &format!(
+            "[[requests]]\nname = \"get\"\nurl = \"{}\"\n",
+            server.url("/x")
+        ),
+    )?;
+    let out = sandbox.postie()?.args(["run", "evil"]).output()?;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"before\x1b[2J\x1b]0;pwned\x07after\r\n");
     Ok(())
 }

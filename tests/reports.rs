@@ -459,7 +459,7 @@ fn json_record_is_exact() {
                             "duration_ms": 12.5,
                             "status": 200,
                             "failures": [],
-                            "captures": [],
+                            "checks": [], "captures": [],
                             "error": null,
                             "dry_run": false,
                             "request": {
@@ -492,7 +492,7 @@ fn json_record_is_exact() {
                                 {"what": "status", "expected": "201", "actual": "500", "line": null},
                                 {"what": "json `$.token`", "expected": "\"abc\"", "actual": format!("\"{m}\""), "line": 27},
                             ],
-                            "captures": [],
+                            "checks": [], "captures": [],
                             "error": null,
                             "dry_run": false,
                             "request": {
@@ -523,7 +523,7 @@ fn json_record_is_exact() {
                             "duration_ms": 1.0,
                             "status": null,
                             "failures": [],
-                            "captures": [],
+                            "checks": [], "captures": [],
                             "error": format!("could not connect to `127.0.0.1:9` (key {m})\n  connection refused"),
                             "dry_run": false,
                             "request": {
@@ -552,7 +552,7 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.030Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "captures": [], "error": null, "dry_run": false, "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -562,7 +562,7 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.540Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "captures": [], "error": null, "dry_run": false, "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -571,7 +571,7 @@ fn json_record_is_exact() {
                             },
                             {
                                 "started": "2024-05-01T12:00:01.050Z", "duration_ms": 10.0, "status": 200,
-                                "failures": [], "captures": [], "error": null, "dry_run": false,
+                                "failures": [], "checks": [], "captures": [], "error": null, "dry_run": false,
                                 "request": {
                                     "method": "GET", "url": "http://127.0.0.1:8080/jobs/7",
                                     "http_version": "HTTP/1.1", "headers": [], "body": null,

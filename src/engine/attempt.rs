@@ -217,10 +217,15 @@ async fn receive(
         }
         Err(Stop::Failed(failure)) => return cx.errored(exchange, failure, clock),
     };
-    let (failures, captured) = judge(cx, request, &head, &body, needs_body, webhooks).await;
+    let (checks, captured) = judge(cx, request, &head, &body, needs_body, webhooks).await;
     exchange.timings = Some(body.timings);
     exchange.duration = clock.elapsed();
-    exchange.failures = failures;
+    exchange.failures = checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.check.clone())
+        .collect();
+    exchange.checks = checks;
     exchange.captures = captured.clone();
     exchange.response = Some(ReceivedResponse {
         body: body.record,
@@ -352,6 +357,8 @@ fn place(written: &BodyWritten) -> BodyPlace {
 }
 
 /// Run the checks and captures, then wait for the expected webhook (only if all passed).
+/// Every check comes back, passed or failed; a capture that found nothing and a webhook that
+/// did not come are failed checks too.
 async fn judge(
     cx: &Cx<'_>,
     request: &ResolvedRequest,
@@ -359,7 +366,7 @@ async fn judge(
     body: &ReadBody,
     needs_body: bool,
     webhooks: Option<tokio::sync::broadcast::Receiver<crate::inbox::Event>>,
-) -> (Vec<check::Failure>, Vec<(String, Value)>) {
+) -> (Vec<check::Checked>, Vec<(String, Value)>) {
     let view = ResponseView {
         status: head.status,
         headers: &head.headers,
@@ -370,28 +377,32 @@ async fn judge(
         },
         duration: body.timings.total,
     };
-    let mut failures = check::evaluate(&request.expect, &view);
+    let failed = |check| check::Checked {
+        check,
+        passed: false,
+    };
+    let mut checks = check::evaluate_all(&request.expect, &view);
     let mut captured = match check::capture(&request.captures, &view) {
         Ok(values) => values,
         Err(err) => {
-            failures.push(check::Failure {
+            checks.push(failed(check::Failure {
                 what: format!("capture `{}`", err.name),
                 expected: "a value".to_string(),
                 actual: err.why.clone(),
                 line: Some(err.line),
-            });
+            }));
             Vec::new()
         }
     };
     if let Some(expected) = &request.expect_webhook
-        && failures.is_empty()
+        && checks.iter().all(|c| c.passed)
     {
         match super::webhook::wait(cx, webhooks, expected).await {
             Ok(values) => captured.extend(values),
-            Err(failure) => failures.push(failure),
+            Err(failure) => checks.push(failed(failure)),
         }
     }
-    (failures, captured)
+    (checks, captured)
 }
 
 /// Add the signature headers of `signing` to a copy of `request` (signed over its body bytes).

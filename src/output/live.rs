@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::output::printer::{Printer, Verbosity};
+use crate::output::printer::Printer;
 use crate::record::{Event, Key, Observer, RequestRecord, Verdict};
 use crate::util::units::fmt_duration;
 
@@ -125,48 +125,22 @@ impl Observer for Live<'_> {
                 concurrent,
             } => {
                 if *concurrent {
-                    self.logs.borrow_mut().insert(
-                        key,
-                        Log {
-                            kept: Some(String::new()),
-                            hold: true,
-                            failed: false,
-                        },
-                    );
+                    let held = Log {
+                        kept: Some(String::new()),
+                        hold: true,
+                        failed: false,
+                    };
+                    self.logs.borrow_mut().insert(key, held);
                 }
                 self.say(key, &printer.heading(collection, request));
             }
-            Event::Error { failure, retrying } => {
-                if *retrying {
-                    // Not the end: the run retries and says so on the next line.
-                    let line = format!("  {} {}\n", palette.warn("✗"), failure.message);
-                    self.say(key, &line);
-                } else {
-                    self.failed(key, &failure.render(palette));
-                }
+            Event::Error { failure, retrying } if *retrying => {
+                // Not the end: the run retries and says so on the next line.
+                let line = format!("  {} {}\n", palette.warn("✗"), failure.message);
+                self.say(key, &line);
             }
-            Event::Sending { request, dry_run } => {
-                if *dry_run {
-                    // The request exactly as it would be sent (client headers included).
-                    let shown = Printer::new(printer.palette, Verbosity::Verbose);
-                    let text = shown.request(
-                        &request.method,
-                        &request.url,
-                        &request.headers,
-                        &request.body,
-                    );
-                    self.say(key, &text);
-                    self.say(key, &format!("  {}\n", palette.dim("(dry run: not sent)")));
-                } else {
-                    let text = printer.request(
-                        &request.method,
-                        &request.url,
-                        &request.headers,
-                        &request.body,
-                    );
-                    self.say(key, &text);
-                }
-            }
+            Event::Error { failure, .. } => self.failed(key, &failure.render(palette)),
+            Event::Sending { request, dry_run } => self.sending(key, request, *dry_run),
             Event::Head { response } => self.say(key, &printer.response(response)),
             Event::BodyNote { note } => self.say(key, &format!("  {}\n", palette.dim(note))),
             Event::Timings { timings, received } => {
@@ -177,27 +151,70 @@ impl Observer for Live<'_> {
                 path,
                 waited,
             } => {
+                let shown = |text| crate::output::term::shown(text, printer.terminal);
                 let line = format!(
-                    "  {} webhook {method} {path} arrived after {}\n",
+                    "  {} webhook {} {} arrived after {}\n",
                     palette.status(200, "⇠"),
+                    shown(method),
+                    shown(path),
                     fmt_duration(*waited)
                 );
                 self.say(key, &line);
             }
-            Event::ChecksFailed { exchange } => {
-                let mut lines: Vec<String> = exchange
-                    .failures
-                    .iter()
-                    .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
-                    .collect();
-                // A failing request shows its whole exchange, even without -v (as CI logs need).
-                if !printer.verbose()
-                    && let (Some(request), Some(response)) = (&exchange.request, &exchange.response)
-                {
-                    lines.push(printer.exchange_detail(request, response));
-                }
-                self.failed(key, &lines.concat());
-            }
+            Event::ChecksFailed { exchange } => self.checks_failed(key, exchange),
+            Event::Retrying { .. } | Event::NetworkRetry { .. } => self.retrying(key, event),
+            Event::Finished {
+                collection, record, ..
+            } => self.finished(key, collection, record),
+        }
+    }
+}
+
+impl Live<'_> {
+    /// `→ GET url` (with `-v` the headers and body); a dry run shows it all and says so.
+    fn sending(&self, key: Key, request: &crate::record::SentRequest, dry_run: bool) {
+        let printer = self.printer;
+        // A dry run shows the request exactly as it would be sent (client headers included).
+        let verbose;
+        let shown = if dry_run {
+            verbose = printer.verbose_copy();
+            &verbose
+        } else {
+            printer
+        };
+        let text = shown.request(
+            &request.method,
+            &request.url,
+            &request.headers,
+            &request.body,
+        );
+        self.say(key, &text);
+        if dry_run {
+            let note = format!("  {}\n", printer.palette.dim("(dry run: not sent)"));
+            self.say(key, &note);
+        }
+    }
+
+    /// The failed checks, then (without `-v`) the whole exchange, as CI logs need.
+    fn checks_failed(&self, key: Key, exchange: &crate::record::Exchange) {
+        let printer = self.printer;
+        let mut lines: Vec<String> = exchange
+            .failures
+            .iter()
+            .map(|f| printer.check_failed(&f.what, &f.expected, &f.actual))
+            .collect();
+        if !printer.verbose()
+            && let (Some(request), Some(response)) = (&exchange.request, &exchange.response)
+        {
+            lines.push(printer.exchange_detail(request, response));
+        }
+        self.failed(key, &lines.concat());
+    }
+
+    /// `↻ attempt 1 of 3 failed (…); again in 1 s`, `↻ network error; retrying in …`.
+    fn retrying(&self, key: Key, event: &Event<'_>) {
+        let palette = &self.printer.palette;
+        let line = match event {
             Event::Retrying {
                 attempt,
                 of,
@@ -207,28 +224,25 @@ impl Observer for Live<'_> {
                 let first = first.map_or(String::new(), |f| {
                     format!(" ({}: expected {}, got {})", f.what, f.expected, f.actual)
                 });
-                let line = format!(
+                format!(
                     "  {} attempt {attempt} of {of} failed{first}; again in {}\n",
                     palette.warn("↻"),
                     fmt_duration(*wait)
-                );
-                self.say(key, &line);
+                )
             }
             Event::NetworkRetry { wait, left } => {
                 let left = match left {
                     1 => "1 retry left".to_string(),
                     n => format!("{n} retries left"),
                 };
-                let line = format!(
+                format!(
                     "  {} network error; retrying in {} ({left})\n",
                     palette.warn("↻"),
                     fmt_duration(*wait)
-                );
-                self.say(key, &line);
+                )
             }
-            Event::Finished {
-                collection, record, ..
-            } => self.finished(key, collection, record),
-        }
+            _ => return,
+        };
+        self.say(key, &line);
     }
 }

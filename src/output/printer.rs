@@ -32,6 +32,9 @@ pub struct Printer {
     pub verbosity: Verbosity,
     /// Everything written to stderr passes through it.
     pub masker: Masker,
+    /// stderr is a terminal: what a server sent (reasons, headers, bodies) is shown with its
+    /// control characters escaped (`output::term`), so that it cannot drive the terminal.
+    pub terminal: bool,
 }
 
 impl Printer {
@@ -40,7 +43,23 @@ impl Printer {
             palette,
             verbosity,
             masker: Masker::default(),
+            terminal: false,
         }
+    }
+
+    pub fn with_terminal(mut self, terminal: bool) -> Printer {
+        self.terminal = terminal;
+        self
+    }
+
+    /// A verbose printer like this one (for the request as sent, whatever `-v` says).
+    pub fn verbose_copy(&self) -> Printer {
+        Printer::new(self.palette, Verbosity::Verbose).with_terminal(self.terminal)
+    }
+
+    /// Received text as it is shown (escaped on a terminal).
+    fn show<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        crate::output::term::shown(text, self.terminal)
     }
 
     pub fn with_masker(mut self, masker: Masker) -> Printer {
@@ -87,7 +106,8 @@ impl Printer {
         );
         if self.verbose() {
             for (name, value) in headers {
-                let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
+                let (name, value) = (self.show(name), self.show(value));
+                let _ = writeln!(out, "  {}: {value}", self.palette.key(&name));
             }
             let json = headers.iter().any(|(n, v)| {
                 n.eq_ignore_ascii_case("content-type")
@@ -115,7 +135,7 @@ impl Printer {
             Body::Bytes(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let mut out = String::from("\n");
-                    for line in text.lines() {
+                    for line in self.show(text).lines() {
                         let _ = writeln!(out, "  {line}");
                     }
                     out.push('\n');
@@ -171,7 +191,7 @@ impl Printer {
 
     /// `← 201 Created  HTTP/2  1.2 KB`, then on `-v` the response headers.
     pub fn response(&self, head: &ReceivedResponse) -> String {
-        let status = format!("{} {}", head.status, head.reason);
+        let status = format!("{} {}", head.status, self.show(&head.reason));
         let mut out = format!(
             "{} {}  {}",
             self.palette.dim("←"),
@@ -184,7 +204,8 @@ impl Printer {
         out.push('\n');
         if self.verbose() {
             for (name, value) in &head.headers {
-                let _ = writeln!(out, "  {}: {value}", self.palette.key(name));
+                let (name, value) = (self.show(name), self.show(value));
+                let _ = writeln!(out, "  {}: {value}", self.palette.key(&name));
             }
         }
         out
@@ -215,7 +236,7 @@ impl Printer {
     /// The whole exchange of a failed request (shown even without `-v`): request headers and
     /// body, response headers and the start of the body (capped at [`FAILURE_BODY_CAP`]).
     pub fn exchange_detail(&self, request: &SentRequest, response: &ReceivedResponse) -> String {
-        let shown = Printer::new(self.palette, Verbosity::Verbose);
+        let shown = self.verbose_copy();
         let mut out = format!("  {}\n", self.palette.bold("request:"));
         let sent = shown.request(
             &request.method,
@@ -230,19 +251,24 @@ impl Printer {
             out,
             "  {}\n    {} {} {}",
             self.palette.bold("response:"),
-            response.version,
+            self.show(&response.version),
             response.status,
-            response.reason
+            self.show(&response.reason)
         );
         for (name, value) in &response.headers {
-            let _ = writeln!(out, "    {}: {value}", self.palette.key(name));
+            let (name, value) = (self.show(name), self.show(value));
+            let _ = writeln!(out, "    {}: {value}", self.palette.key(&name));
         }
         match &response.body.kept {
             Ok(bytes) if bytes.is_empty() => {}
             Ok(bytes) => {
                 let total = response.body.received.unwrap_or(bytes.len() as u64);
                 let cut = &bytes[..bytes.len().min(FAILURE_BODY_CAP)];
-                let text = String::from_utf8_lossy(cut);
+                let text = if self.terminal {
+                    crate::output::term::escape_bytes(cut)
+                } else {
+                    String::from_utf8_lossy(cut)
+                };
                 out.push('\n');
                 for line in text.lines() {
                     let _ = writeln!(out, "    {line}");
@@ -270,8 +296,9 @@ impl Printer {
     /// `  ✗ status: expected 201, got 200`
     pub fn check_failed(&self, what: &str, expected: &str, actual: &str) -> String {
         format!(
-            "  {} {what}: expected {expected}, got {actual}\n",
-            self.palette.error("✗")
+            "  {} {what}: expected {expected}, got {}\n",
+            self.palette.error("✗"),
+            self.show(actual)
         )
     }
 

@@ -254,6 +254,9 @@ async fn raw_to_stdout<R: AsyncRead + Unpin>(
     let mut out = MaskedStdout {
         mask: masker.is_active().then(|| masker.stream()),
         masked: Vec::new(),
+        // A sender must not drive the terminal: its control characters are shown escaped.
+        escape: terminal.then(crate::output::term::Escaper::new),
+        escaped: Vec::new(),
     };
     let mut last = head.last().copied();
     let result = async {
@@ -285,28 +288,47 @@ async fn raw_to_stdout<R: AsyncRead + Unpin>(
 struct MaskedStdout {
     mask: Option<crate::util::mask::StreamMask>,
     masked: Vec<u8>,
+    /// On a terminal: control characters of the body are shown escaped.
+    escape: Option<crate::output::term::Escaper>,
+    escaped: Vec<u8>,
 }
 
 impl MaskedStdout {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        match &mut self.mask {
+        let bytes = match &mut self.mask {
             Some(mask) => {
                 self.masked.clear();
                 mask.push(bytes, &mut self.masked);
-                out.write_all(&self.masked)
+                &self.masked[..]
+            }
+            None => bytes,
+        };
+        let mut out = std::io::stdout().lock();
+        match &mut self.escape {
+            Some(escape) => {
+                self.escaped.clear();
+                escape.push(bytes, &mut self.escaped);
+                out.write_all(&self.escaped)
             }
             None => out.write_all(bytes),
         }
     }
 
-    /// Write what the masker held back, and a final newline if asked.
+    /// Write what the masker and the escaper held back, and a final newline if asked.
     fn finish(&mut self, newline: bool) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut tail = Vec::new();
         if let Some(mask) = &mut self.mask {
-            self.masked.clear();
-            mask.finish(&mut self.masked);
-            out.write_all(&self.masked)?;
+            mask.finish(&mut tail);
+        }
+        let mut out = std::io::stdout().lock();
+        match &mut self.escape {
+            Some(escape) => {
+                self.escaped.clear();
+                escape.push(&tail, &mut self.escaped);
+                escape.finish(&mut self.escaped);
+                out.write_all(&self.escaped)?;
+            }
+            None => out.write_all(&tail)?,
         }
         if newline {
             out.write_all(b"\n")?;
@@ -329,8 +351,12 @@ async fn pretty_to_stdout<R: AsyncRead + Unpin + Send + 'static>(
     let joined = tokio::task::spawn_blocking(move || {
         let input = Read::chain(std::io::Cursor::new(head), ReadErrors(bridge));
         let stdout = std::io::stdout();
+        let escape = terminal.then(|| crate::output::term::Escaper::for_pretty_json(color));
         let mut out = LastByte {
-            inner: masker.writer(stdout.lock()),
+            inner: masker.writer(crate::output::term::EscapeWriter::new(
+                stdout.lock(),
+                escape,
+            )),
             last: None,
         };
         let outcome = pretty_print(input, &mut out, color)?;

@@ -39,7 +39,8 @@ pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
     if let Some(response) = &mut exchange.response {
         received(response, masker);
     }
-    for failure in &mut exchange.failures {
+    let checks = exchange.checks.iter_mut().map(|c| &mut c.check);
+    for failure in exchange.failures.iter_mut().chain(checks) {
         text(&mut failure.what, masker);
         text(&mut failure.expected, masker);
         text(&mut failure.actual, masker);

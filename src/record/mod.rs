@@ -146,6 +146,9 @@ pub struct Exchange {
     pub timings: Option<Timings>,
     /// Failed checks (expected vs actual, and the line of the check).
     pub failures: Vec<check::Failure>,
+    /// Every check that ran, passed or failed, in the order written (the failed ones are
+    /// also in `failures`).
+    pub checks: Vec<check::Checked>,
     /// Variables captured from the response (and from an awaited webhook).
     pub captures: Vec<(String, serde_json::Value)>,
     /// An error that stopped the exchange (DNS, refused, unknown variable, …).
@@ -163,6 +166,7 @@ impl Exchange {
             response: None,
             timings: None,
             failures: Vec::new(),
+            checks: Vec::new(),
             captures: Vec::new(),
             error: None,
             dry_run: false,

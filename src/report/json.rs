@@ -86,6 +86,13 @@ fn attempt(exchange: &Exchange) -> Value {
         "duration_ms": text::millis(exchange.duration),
         "status": exchange.status(),
         "failures": failures(&exchange.failures),
+        "checks": exchange.checks.iter().map(|c| json!({
+            "what": c.check.what,
+            "expected": c.check.expected,
+            "actual": c.check.actual,
+            "line": c.check.line,
+            "passed": c.passed,
+        })).collect::<Vec<_>>(),
         "captures": exchange.captures.iter().map(|(name, value)| json!([name, value])).collect::<Vec<_>>(),
         "error": exchange.error.as_ref().map(text::error_text),
         "dry_run": exchange.dry_run,
