@@ -321,17 +321,21 @@ fn hostile_server() -> support::TestServer {
     support::raw_server(response.into_bytes())
 }
 
-#[test]
-fn on_a_terminal_what_a_server_sends_cannot_drive_it() -> TestResult {
+/// The hostile server and a sandbox with a collection of one GET of it.
+fn hostile_sandbox() -> Result<(support::TestServer, Sandbox), Box<dyn Error>> {
     let server = hostile_server();
     let sandbox = Sandbox::new()?;
+    let url = server.url("/x");
     sandbox.collection(
         "evil",
-        &format!(
-            "[[requests]]\nname = \"get\"\nurl = \"{}\"\n",
-            server.url("/x")
-        ),
+        &format!("[[requests]]\nname = \"get\"\nurl = \"{url}\"\n"),
     )?;
+    Ok((server, sandbox))
+}
+
+#[test]
+fn on_a_terminal_what_a_server_sends_cannot_drive_it() -> TestResult {
+    let (_server, sandbox) = hostile_sandbox()?;
     let out = sandbox
         .postie()?
         .args(["run", "evil", "-v", "--color", "never"])
@@ -356,15 +360,7 @@ fn on_a_terminal_what_a_server_sends_cannot_drive_it() -> TestResult {
 
 #[test]
 fn piped_the_body_keeps_its_exact_bytes() -> TestResult {
-    let server = hostile_server();
-    let sandbox = Sandbox::new()?;
-    sandbox.collection(
-        "evil",
-        &format!(
-            "[[requests]]\nname = \"get\"\nurl = \"{}\"\n",
-            server.url("/x")
-        ),
-    )?;
+    let (_server, sandbox) = hostile_sandbox()?;
     let out = sandbox.postie()?.args(["run", "evil"]).output()?;
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, b"before\x1b[2J\x1b]0;pwned\x07after\r\n");

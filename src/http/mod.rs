@@ -121,10 +121,7 @@ pub struct ResponseHead {
 impl ResponseHead {
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::util::header(&self.headers, name)
     }
 }
 

@@ -76,10 +76,7 @@ pub struct Event {
 impl Event {
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::util::header(&self.headers, name)
     }
 }
 

@@ -109,11 +109,7 @@ fn body_size(body: &Body) -> i64 {
 /// `postData` of a request with a body: its text (binary as base64, HAR has no encoding
 /// field here, so it is said in a comment), or the multipart parts as `params`.
 fn post_data(request: &SentRequest) -> Option<Value> {
-    let mime = request
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-        .map_or("", |(_, v)| v.as_str());
+    let mime = crate::util::header(&request.headers, "content-type").unwrap_or("");
     match &request.body {
         Body::None => None,
         Body::Bytes(bytes) => Some(match std::str::from_utf8(bytes) {
