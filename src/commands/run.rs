@@ -67,6 +67,7 @@ fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
         retry: args.retry,
         env: args.vars.env.clone(),
         vars,
+        keep_exchanges: !args.reports.is_empty(),
     })
 }
 

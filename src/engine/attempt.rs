@@ -181,7 +181,7 @@ async fn receive(
         clock,
         webhooks,
     } = taken;
-    let head = response.head.clone();
+    let (head, reader, timings) = response.into_parts();
     let mut shown = ReceivedResponse {
         status: head.status,
         reason: head.reason.clone(),
@@ -204,7 +204,7 @@ async fn receive(
             .any(|c| matches!(c.source, CaptureSource::Json(_) | CaptureSource::Regex(_)));
     // An attempt that may be retried doesn't print its body: the last one does (from memory).
     let deferred = !last && matches!(cx.body_mode, BodyMode::Stdout { .. });
-    let body = match read_body(cx, response, needs_body, deferred).await {
+    let body = match read_body(cx, &head, (reader, timings), needs_body, deferred).await {
         Ok(body) => body,
         Err(Stop::BrokenPipe) => {
             exchange.duration = clock.elapsed();
@@ -281,13 +281,12 @@ struct ReadBody {
 
 async fn read_body(
     cx: &Cx<'_>,
-    response: Response,
+    head: &crate::http::ResponseHead,
+    (reader, timings): (crate::http::BodyReader, crate::http::TimingsHandle),
     needs_body: bool,
     deferred: bool,
 ) -> Result<ReadBody, Stop> {
-    let head = response.head.clone();
-    let content_type = head.header("content-type").map(str::to_owned);
-    let (reader, timings) = response.into_body();
+    let content_type = head.header("content-type");
     // Keep the body for checks and captures; otherwise a small excerpt to show on failure.
     let keep = Keep {
         limit: if needs_body || deferred {
@@ -302,14 +301,8 @@ async fn read_body(
     } else {
         cx.body_mode
     };
-    let written = sink::write_body(
-        reader,
-        content_type.as_deref(),
-        head.content_length,
-        mode,
-        Some(keep),
-    )
-    .await;
+    let written =
+        sink::write_body(reader, content_type, head.content_length, mode, Some(keep)).await;
     let (written, kept) = match written {
         Ok((BodyWritten::BrokenPipe, _)) => return Err(Stop::BrokenPipe),
         Ok(written) => written,

@@ -65,6 +65,9 @@ pub struct RunOptions {
     pub retry: u32,
     pub env: Option<String>,
     pub vars: Vec<(String, String)>,
+    /// Keep every exchange whole in the run's record (reports read them); otherwise each is
+    /// slimmed once its request has finished (see `record::Exchange::slim`).
+    pub keep_exchanges: bool,
 }
 
 /// The wait before a network retry.

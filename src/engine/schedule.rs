@@ -186,12 +186,26 @@ async fn send_group(
     let mut results = Vec::new();
     let items: Vec<_> = group.iter().zip(reasons).zip(&keys).collect();
     for chunk in items.chunks(width) {
+        if let [((spec, reason), key)] = chunk {
+            // One at a time: awaited in place (join_all would move the whole future twice).
+            let one = one_request(run, **key, collection, spec, resolver, reason.clone(), lane);
+            results.push(one.await);
+            continue;
+        }
         let runs = chunk.iter().map(|((spec, reason), key)| {
-            one_request(run, **key, collection, spec, resolver, reason.clone(), lane)
+            Box::pin(one_request(
+                run,
+                **key,
+                collection,
+                spec,
+                resolver,
+                reason.clone(),
+                lane,
+            ))
         });
         results.extend(futures_util::future::join_all(runs).await);
     }
-    for ((record, _), key) in results.iter().zip(&keys) {
+    for ((record, _), key) in results.iter_mut().zip(&keys) {
         run.observer.event(
             *key,
             &Event::Finished {
@@ -200,6 +214,12 @@ async fn send_group(
                 record,
             },
         );
+        if !run.options.keep_exchanges {
+            record
+                .exchanges
+                .iter_mut()
+                .for_each(crate::record::Exchange::slim);
+        }
     }
     results
 }

@@ -141,8 +141,18 @@ impl Response {
     }
 
     pub fn into_body(self) -> (BodyReader, TimingsHandle) {
+        let (_, reader, timings) = self.into_parts();
+        (reader, timings)
+    }
+
+    /// The head, the body reader and the timings, without copying the head.
+    pub fn into_parts(self) -> (ResponseHead, BodyReader, TimingsHandle) {
         let timings = self.timings.clone();
-        (BodyReader::new(self.body, self.timings, self.ctx), timings)
+        (
+            self.head,
+            BodyReader::new(self.body, self.timings, self.ctx),
+            timings,
+        )
     }
 }
 

@@ -177,6 +177,19 @@ impl Exchange {
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }
+
+    /// Drop what only the detailed reports read (the request as sent, the response's header
+    /// lines and body, the passed checks); keep what the summary reads (status, timings,
+    /// failures, captures, the error). A run without `--report` keeps only this much of each
+    /// exchange once its request has finished, so its memory stays small.
+    pub fn slim(&mut self) {
+        self.request = None;
+        self.checks = Vec::new();
+        if let Some(response) = &mut self.response {
+            response.headers = Vec::new();
+            response.body.kept = Err("not kept (no report asked for it)".to_string());
+        }
+    }
 }
 
 /// A request as it went on the wire.
