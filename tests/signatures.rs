@@ -1097,52 +1097,13 @@ fn listen_verify_agrees_with_the_libraries_end_to_end() {
 /// `signature.result` it printed for each, in order.
 fn through_listen(scheme: &str, secret: &str, cases: &[Case]) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_postie"))
-        .args([
-            "listen",
-            "--port",
-            "0",
-            "--json",
-            "--verify",
-            scheme,
-            "--secret-name",
-            "hook",
-            "--inbox",
-        ])
-        .arg(dir.path().join("inbox"))
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("NO_COLOR", "1")
-        .env("POSTIE_SECRET_HOOK", secret)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn postie listen");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let mut first = Vec::new();
-    let mut byte = [0u8; 1];
-    while stderr.read(&mut byte).expect("stderr") == 1 && byte[0] != b'\n' {
-        first.push(byte[0]);
-    }
-    let first = String::from_utf8_lossy(&first).into_owned();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .and_then(|rest| rest.split([' ', '/']).next())
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .to_owned();
+    let (mut child, addr) = spawn_listen(
+        dir.path(),
+        &["--json", "--verify", scheme, "--secret-name", "hook"],
+        &[("POSTIE_SECRET_HOOK", secret)],
+    );
     for (i, case) in cases.iter().enumerate() {
-        let mut request =
-            format!("POST /case/{i} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-        for (name, value) in &case.headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str(&format!("Content-Length: {}\r\n\r\n", case.body.len()));
-        let mut stream = TcpStream::connect(&addr).expect("connect");
-        stream.write_all(request.as_bytes()).expect("send head");
-        stream.write_all(&case.body).expect("send body");
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).expect("answer");
+        post(&addr, &format!("/case/{i}"), &case.headers, &case.body);
     }
     let mut stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -1181,4 +1142,256 @@ fn through_listen(scheme: &str, secret: &str, cases: &[Case]) -> Vec<String> {
             .to_owned();
     }
     results
+}
+
+/// `postie` in `dir` with a deterministic environment (HOME and XDG dirs under `dir`).
+fn postie(dir: &std::path::Path) -> Command {
+    let mut cmd = support::sandbox::std_command_in(dir);
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Starts `postie listen --port 0 ARGS` in `dir` (inbox `dir/inbox`); returns it and its
+/// address (`127.0.0.1:PORT`), read from its first stderr line.
+fn spawn_listen(
+    dir: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (std::process::Child, String) {
+    let mut child = postie(dir)
+        .args(["listen", "--port", "0", "--inbox"])
+        .arg(dir.join("inbox"))
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn postie listen");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let mut first = Vec::new();
+    let mut byte = [0u8; 1];
+    while stderr.read(&mut byte).expect("stderr") == 1 && byte[0] != b'\n' {
+        first.push(byte[0]);
+    }
+    let first = String::from_utf8_lossy(&first).into_owned();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .and_then(|rest| rest.split([' ', '/']).next())
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+/// POSTs `body` with `headers` to `addr` over a plain socket and reads the whole answer.
+fn post(addr: &str, path: &str, headers: &[(String, String)], body: &[u8]) {
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.write_all(head.as_bytes()).expect("send head");
+    stream.write_all(body).expect("send body");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("answer");
+}
+
+/// The clock now, in microseconds since the epoch.
+fn real_now() -> i64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock");
+    i64::try_from(now.as_micros()).expect("micros")
+}
+
+/// What the recording server received, as cases for the library of each request.
+fn received_cases(server: &support::TestServer, libs: &[(Lib, &str, &str)]) -> Vec<Case> {
+    let got = server.requests();
+    assert_eq!(got.len(), libs.len(), "one request each");
+    let now = real_now();
+    got.iter()
+        .zip(libs)
+        .map(|(r, (lib, secret, what))| Case {
+            name: format!("{} {what}: {} {}", lib.name(), r.method, r.uri),
+            lib: *lib,
+            secret: (*secret).to_owned(),
+            headers: r.headers.clone(),
+            body: r.body.clone(),
+            now,
+            edge: false,
+        })
+        .collect()
+}
+
+fn assert_all_accepted(cases: &[Case]) {
+    let refs = references(cases);
+    let rejected: Vec<String> = cases
+        .iter()
+        .zip(&refs)
+        .filter(|(_, (ok, _))| !ok)
+        .map(|(c, (_, why))| format!("{}: {why}\n    {:?} {:?}", c.name, c.headers, c.body))
+        .collect();
+    assert!(rejected.is_empty(), "{}", rejected.join("\n"));
+    // And a wrong secret is rejected by every library: the check above can fail.
+    let wrong: Vec<Case> = cases
+        .iter()
+        .map(|c| Case {
+            secret: format!("{}x", c.secret),
+            ..c.clone()
+        })
+        .collect();
+    assert!(references(&wrong).iter().all(|(ok, _)| !ok));
+}
+
+const GH_SECRET: &str = "It's a Secret to Everybody";
+const STRIPE_SECRET: &str = "whsec_test_stripe_secret";
+/// 20 key bytes in unpadded base64 (`…IQ` for `…IQ==`): the libraries add the padding.
+const STD_SECRET: &str = "whsec_dHdlbnR5IGJ5dGVzIG9mIGtleSE";
+
+/// `sign = {…}` in a collection, run by `postie run` against a recording server: every
+/// library accepts what arrived.
+#[test]
+fn requests_signed_by_postie_run_are_accepted_by_every_library() {
+    let server = support::http_server(|_| (204, vec![], Vec::new()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("collections")).expect("mkdir");
+    let bodies = [
+        (
+            "json",
+            "json = { type = \"order.paid\", name = \"Zoë ✓\", n = 42 }",
+        ),
+        ("text", "text = \"line 1\\r\\nline 2 日本語\""),
+        ("form", "form = { a = \"1 2\", b = \"é&=\" }"),
+    ];
+    let schemes = [
+        ("github", "{{secret:gh}}", Lib::Octokit, GH_SECRET),
+        ("stripe", "{{secret:stripe}}", Lib::Stripe, STRIPE_SECRET),
+        (
+            "standard",
+            "{{secret:std}}",
+            Lib::StandardWebhooks,
+            STD_SECRET,
+        ),
+        ("svix", "{{secret:std}}", Lib::Svix, STD_SECRET),
+    ];
+    let mut toml = String::new();
+    let mut libs = Vec::new();
+    for (scheme, secret_ref, lib, secret) in schemes {
+        for (what, body) in bodies {
+            toml.push_str(&format!(
+                "[[requests]]\nname = \"{scheme}-{what}\"\nmethod = \"POST\"\nurl = \"{}\"\n{body}\n\
+                 sign = {{ scheme = \"{scheme}\", secret = \"{secret_ref}\" }}\n\n",
+                server.url(&format!("/{scheme}/{what}"))
+            ));
+            libs.push((lib, secret, what));
+        }
+    }
+    std::fs::write(dir.path().join("collections/hooks.toml"), toml).expect("write");
+    let out = postie(dir.path())
+        .args(["run", "hooks"])
+        .env("POSTIE_SECRET_GH", GH_SECRET)
+        .env("POSTIE_SECRET_STRIPE", STRIPE_SECRET)
+        .env("POSTIE_SECRET_STD", STD_SECRET)
+        .output()
+        .expect("postie run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_all_accepted(&received_cases(&server, &libs));
+}
+
+/// `postie inbox replay --sign` re-signs stored requests: every library accepts the result.
+#[test]
+fn requests_replayed_with_sign_are_accepted_by_every_library() {
+    let app = support::http_server(|_| (200, vec![], Vec::new()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = dir.path().join("inbox");
+    let bodies: [&[u8]; 3] = [
+        br#"{"type":"invoice.paid"}"#,
+        "{\"name\":\"Zoë — ✓ 日本語\"}".as_bytes(),
+        b"a=1&b=2",
+    ];
+    // Store unsigned requests through a real listener.
+    let (mut listener, addr) = spawn_listen(dir.path(), &["-q"], &[]);
+    for body in bodies {
+        let headers = vec![h("Content-Type", "application/json")];
+        post(&addr, "/hook", &headers, body);
+    }
+    let _ = listener.kill();
+    let _ = listener.wait();
+    let schemes = [
+        ("github", Lib::Octokit, GH_SECRET),
+        ("stripe", Lib::Stripe, STRIPE_SECRET),
+        ("standard", Lib::StandardWebhooks, STD_SECRET),
+        ("svix", Lib::Svix, STD_SECRET),
+    ];
+    let mut libs = Vec::new();
+    for (scheme, lib, secret) in schemes {
+        for id in 1..=bodies.len() {
+            let out = postie(dir.path())
+                .args(["inbox", "--inbox"])
+                .arg(&inbox)
+                .args([
+                    "replay",
+                    &id.to_string(),
+                    "--to",
+                    &app.url(&format!("/{scheme}/{id}")),
+                ])
+                .args(["--sign", scheme, "--secret-name", "hook"])
+                .env("POSTIE_SECRET_HOOK", secret)
+                .output()
+                .expect("postie inbox replay");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            libs.push((lib, secret, "replayed"));
+        }
+    }
+    assert_all_accepted(&received_cases(&app, &libs));
+}
+
+/// The sha1-only verdict in `postie listen`'s own words, text and JSON.
+#[test]
+fn listen_says_sha1_only_instead_of_unsigned() {
+    for json in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut args = vec!["--verify", "github", "--secret-name", "gh"];
+        if json {
+            args.push("--json");
+        }
+        let (mut child, addr) = spawn_listen(dir.path(), &args, &[("POSTIE_SECRET_GH", GH_SECRET)]);
+        let body = b"{\"zen\":\"Keep it logically awesome.\"}";
+        let sha1 = "sha1=0123456789abcdef0123456789abcdef01234567";
+        post(&addr, "/gh", &[h("X-Hub-Signature", sha1)], body);
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut text = String::new();
+        let mut buf = [0u8; 4096];
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !text.contains("sha1") && Instant::now() < deadline {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if json {
+            let event: Value =
+                serde_json::from_str(text.lines().next().unwrap_or_default()).expect("JSON");
+            assert_eq!(
+                event["signature"],
+                json!({"scheme": "github", "result": "not_verified",
+                       "reason": "sha1 only (X-Hub-Signature): not verified, GitHub recommends sha256"})
+            );
+        } else {
+            assert!(
+                text.contains("\n  signature (github): sha1 only (X-Hub-Signature): not verified, GitHub recommends sha256\n"),
+                "{text}"
+            );
+        }
+    }
 }
