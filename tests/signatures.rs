@@ -4,8 +4,8 @@
 //! `inbox replay --sign`) must produce headers every one of them accepts.
 //!
 //! The references run for real, installed by `scripts/test`: Python `stripe`
-//! (`WebhookSignature.verify_header` with `Webhook.DEFAULT_TOLERANCE`, what
-//! `Webhook.construct_event` checks), `standardwebhooks` (`Webhook(secret).verify`) and `svix`
+//! (`WebhookSignature.verify_header` with `Webhook.DEFAULT_TOLERANCE`, and on event bodies
+//! `Webhook.construct_event` too, which must agree with it), `standardwebhooks` (`Webhook(secret).verify`) and `svix`
 //! (`Webhook(secret).verify`) in one Python process, npm `@octokit/webhooks-methods` (`verify`)
 //! in one node process: all cases go in as JSON, one verdict per case comes out. The
 //! references' clocks are set to each case's `now` (stripe's `time.time`, standardwebhooks'
@@ -688,6 +688,20 @@ class FrozenDatetime(datetime.datetime):
 standardwebhooks.webhooks.datetime = FrozenDatetime
 stripe._webhook.time = types.SimpleNamespace(time=lambda: clock["us"] / 1e6)
 
+def attempt(f):
+    try:
+        f()
+        return None
+    except Exception as e:
+        return e
+
+def is_event(body):
+    try:
+        event = json.loads(body)
+    except Exception:
+        return False
+    return isinstance(event, dict) and event.get("object") == "event"
+
 def judge(case):
     clock["us"] = case["now"]
     body = base64.b64decode(case["body"])
@@ -695,7 +709,16 @@ def judge(case):
     lib = case["lib"]
     if lib == "stripe":
         value = next((v for n, v in case["headers"] if n.lower() == "stripe-signature"), None)
-        stripe.WebhookSignature.verify_header(body, value, case["secret"], stripe.Webhook.DEFAULT_TOLERANCE)
+        secret = case["secret"]
+        tolerance = stripe.Webhook.DEFAULT_TOLERANCE
+        error = attempt(lambda: stripe.WebhookSignature.verify_header(body, value, secret, tolerance))
+        if is_event(body):
+            # construct_event (verify_header, then the event) must say the same.
+            constructed = attempt(lambda: stripe.Webhook.construct_event(body, value, secret))
+            if (error is None) != (constructed is None):
+                raise SystemExit("construct_event and verify_header disagree: " + case["name"])
+        if error is not None:
+            raise error
     elif lib == "standardwebhooks":
         standardwebhooks.webhooks.Webhook(case["secret"]).verify(body, headers, json_parse=False)
     elif lib == "svix":
@@ -744,6 +767,7 @@ process.stdin.on('end', async () => {
 
 fn case_json(case: &Case) -> Value {
     json!({
+        "name": case.name,
         "lib": case.lib.name(),
         "secret": case.secret,
         "headers": case.headers,
