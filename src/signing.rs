@@ -33,6 +33,9 @@ pub enum WebhookError {
     /// A Standard Webhooks secret that is not base64 after its `whsec_` prefix.
     #[error("the signing secret is not a `whsec_` base64 secret")]
     InvalidSecret,
+    /// A Standard Webhooks secret whose key is empty (`whsec_` alone).
+    #[error("the signing secret is empty after its `whsec_` prefix")]
+    EmptySecret,
 }
 
 impl FromStr for Scheme {

@@ -277,6 +277,9 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
             let signature = match verdict {
                 Verdict::Verified => json!({"scheme": scheme.to_string(), "result": "verified"}),
                 Verdict::Unsigned => json!({"scheme": scheme.to_string(), "result": "unsigned"}),
+                Verdict::NotVerified(why) => {
+                    json!({"scheme": scheme.to_string(), "result": "not_verified", "reason": why})
+                }
                 Verdict::Invalid(why) => {
                     json!({"scheme": scheme.to_string(), "result": "invalid", "reason": why})
                 }
@@ -296,6 +299,7 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
         let result = match &verdict {
             Verdict::Verified => palette.status(200, "verified"),
             Verdict::Unsigned => palette.warn("unsigned"),
+            Verdict::NotVerified(why) => palette.warn(&shown(why, view.look.terminal)),
             Verdict::Invalid(why) => format!(
                 "{} ({})",
                 palette.error("invalid"),

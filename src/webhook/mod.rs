@@ -17,6 +17,7 @@ use sha2::Sha256;
 use crate::error::{Code, Failure};
 use crate::signing::{Scheme, WebhookError};
 
+mod pycompat;
 pub mod relay;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -33,6 +34,8 @@ pub enum Verdict {
     Invalid(String),
     /// The scheme's header is missing.
     Unsigned,
+    /// Signed in a way postie does not check (GitHub's sha1-only `X-Hub-Signature`): why.
+    NotVerified(String),
 }
 
 impl fmt::Display for Verdict {
@@ -41,9 +44,13 @@ impl fmt::Display for Verdict {
             Verdict::Verified => f.write_str("verified"),
             Verdict::Invalid(why) => write!(f, "invalid ({why})"),
             Verdict::Unsigned => f.write_str("unsigned"),
+            Verdict::NotVerified(why) => f.write_str(why),
         }
     }
 }
+
+/// The verdict on a GitHub request that has only the legacy sha1 header.
+pub const SHA1_ONLY: &str = "sha1 only (X-Hub-Signature): not verified, GitHub recommends sha256";
 
 /// The signing secret named `name`, resolved like `{{secret:NAME}}`: the environment variable
 /// `POSTIE_SECRET_<NAME>`, then the OS keyring (no prompt: a listener runs unattended).
@@ -68,6 +75,13 @@ pub fn signing_secret(name: &str) -> Result<String, Failure> {
 }
 
 /// Check the request's signature under `scheme`. `now` is the clock for timestamp tolerance.
+///
+/// GitHub, Stripe and Standard Webhooks requests are read as their official libraries read
+/// them (`@octokit/webhooks-methods`, `stripe`, `standardwebhooks` and `svix`): postie says
+/// "verified" exactly when they accept (`tests/signatures.rs` compares, case by case). So the
+/// body must be UTF-8 text (they verify text), hex is lower case, `Stripe-Signature` items are
+/// split on `,` with nothing around them, and a Stripe timestamp in the future is accepted
+/// (stripe's libraries check only the age).
 pub fn verify(
     scheme: &Scheme,
     secret: &str,
@@ -83,11 +97,9 @@ pub fn verify(
     };
     match scheme {
         Scheme::Github => match header("x-hub-signature-256") {
+            None if header("x-hub-signature").is_some() => Verdict::NotVerified(SHA1_ONLY.into()),
             None => Verdict::Unsigned,
-            Some(value) => match value.strip_prefix("sha256=").and_then(hex_decode) {
-                None => Verdict::Invalid("malformed `x-hub-signature-256` header".into()),
-                Some(sig) => check(secret.as_bytes(), &[body], &[sig]),
-            },
+            Some(value) => verify_github(secret, value, body),
         },
         Scheme::Hmac { header: name } => match header(name) {
             None => Verdict::Unsigned,
@@ -109,7 +121,8 @@ pub fn verify(
             };
             match (get("id"), get("timestamp"), get("signature")) {
                 (_, _, None) => Verdict::Unsigned,
-                (Some(id), Some(ts), Some(sigs)) => {
+                (_, _, Some("")) => Verdict::Invalid("empty `webhook-signature` header".into()),
+                (Some(id), Some(ts), Some(sigs)) if !id.is_empty() && !ts.is_empty() => {
                     verify_standard(secret, id, ts, sigs, body, now)
                 }
                 _ => Verdict::Invalid("missing `webhook-id` or `webhook-timestamp` header".into()),
@@ -118,28 +131,113 @@ pub fn verify(
     }
 }
 
+const NOT_TEXT: &str = "body is not UTF-8 text (the official libraries verify text)";
+const EMPTY_SECRET: &str = "empty signing secret";
+
+/// `@octokit/webhooks-methods` `verify`: the header must equal `sha256=` and the lower-case
+/// hex HMAC of the body, byte for byte; an empty secret, body or header is refused.
+fn verify_github(secret: &str, value: &str, body: &[u8]) -> Verdict {
+    let malformed = || Verdict::Invalid("malformed `x-hub-signature-256` header".into());
+    let Some(hex) = value.strip_prefix("sha256=") else {
+        return malformed();
+    };
+    let Some(sig) = lower_hex_decode(hex) else {
+        return if upper_hex(hex) {
+            Verdict::Invalid(
+                "upper-case hex in `x-hub-signature-256` (GitHub sends lower case)".into(),
+            )
+        } else {
+            malformed()
+        };
+    };
+    if secret.is_empty() {
+        return Verdict::Invalid(EMPTY_SECRET.into());
+    }
+    if std::str::from_utf8(body).is_err() {
+        return Verdict::Invalid(NOT_TEXT.into());
+    }
+    if body.is_empty() {
+        return Verdict::Invalid("empty body (GitHub signs none; its library refuses it)".into());
+    }
+    check(secret.as_bytes(), &[body], &[sig])
+}
+
+/// stripe-python's `WebhookSignature.verify_header`: items split on `,`, each `key=value`
+/// (the value ends at a second `=`); the first `t` is the timestamp, read like Python's
+/// `int()` and signed as written by `%d`; any `v1` equal to the lower-case hex HMAC of
+/// "t.body" verifies (a non-ASCII one before it fails the header); then the timestamp must not
+/// be older than [`TOLERANCE`] (a future one is fine).
 fn verify_stripe(secret: &str, value: &str, body: &[u8], now: SystemTime) -> Verdict {
+    if secret
+        .trim_matches([' ', '\t', '\r', '\n', '\x0c', '\x0b'])
+        .is_empty()
+    {
+        return Verdict::Invalid(EMPTY_SECRET.into());
+    }
+    if std::str::from_utf8(body).is_err() {
+        return Verdict::Invalid(NOT_TEXT.into());
+    }
+    let malformed = || Verdict::Invalid("malformed `stripe-signature` header".into());
+    if value.is_empty() {
+        return Verdict::Invalid("empty `stripe-signature` header".into());
+    }
     let mut timestamp = None;
     let mut sigs = Vec::new();
     for item in value.split(',') {
-        match item.trim().split_once('=') {
-            Some(("t", t)) => timestamp = Some(t),
-            Some(("v1", sig)) => sigs.extend(hex_decode(sig)),
+        let mut parts = item.splitn(3, '=');
+        match (parts.next(), parts.next()) {
+            (Some("t"), Some(t)) => timestamp = timestamp.or(Some(t)),
+            (Some("v1"), Some(sig)) => sigs.push(sig),
+            (Some("t" | "v1"), None) => return malformed(),
             _ => {}
         }
     }
     let Some(t) = timestamp else {
         return Verdict::Invalid("no timestamp in `stripe-signature`".into());
     };
-    if let Err(why) = fresh(t, now) {
-        return Verdict::Invalid(why);
-    }
+    let Some(t) = pycompat::int(t) else {
+        return Verdict::Invalid(format!("malformed timestamp `{t}`"));
+    };
     if sigs.is_empty() {
         return Verdict::Invalid("no `v1` signature in `stripe-signature`".into());
     }
-    check(secret.as_bytes(), &[t.as_bytes(), b".", body], &sigs)
+    let mut verdict = Verdict::Invalid("signature does not match".into());
+    for sig in sigs {
+        if !sig.is_ascii() {
+            return Verdict::Invalid("non-ASCII `v1` signature in `stripe-signature`".into());
+        }
+        let Some(bytes) = lower_hex_decode(sig) else {
+            if upper_hex(sig) {
+                verdict = Verdict::Invalid(
+                    "signature does not match (upper-case hex: Stripe sends lower case)".into(),
+                );
+            }
+            continue;
+        };
+        if check(
+            secret.as_bytes(),
+            &[t.text.as_bytes(), b".", body],
+            &[bytes],
+        ) == Verdict::Verified
+        {
+            verdict = Verdict::Verified;
+            break;
+        }
+    }
+    if verdict != Verdict::Verified {
+        return verdict;
+    }
+    let limit = micros(now) - i128::from(TOLERANCE.as_secs()) * 1_000_000;
+    if t.value.saturating_mul(1_000_000) < limit {
+        return Verdict::Invalid(stale(t.value.saturating_mul(1_000_000), now));
+    }
+    Verdict::Verified
 }
 
+/// standardwebhooks' `Webhook.verify` (svix's too): the secret is base64 after `whsec_`
+/// (padding optional), the timestamp a number within [`TOLERANCE`] either way and signed as
+/// its whole seconds, the signature header `v1,<base64>` entries split on single spaces; a
+/// malformed entry before the matching one fails the header, as it does in Python.
 fn verify_standard(
     secret: &str,
     id: &str,
@@ -152,39 +250,61 @@ fn verify_standard(
         Ok(key) => key,
         Err(e) => return Verdict::Invalid(e.to_string()),
     };
-    if let Err(why) = fresh(ts, now) {
-        return Verdict::Invalid(why);
+    if std::str::from_utf8(body).is_err() {
+        return Verdict::Invalid(NOT_TEXT.into());
     }
-    let sigs: Vec<Vec<u8>> = sigs
-        .split_whitespace()
-        .filter_map(|s| s.strip_prefix("v1,"))
-        .filter_map(|b64| BASE64.decode(b64).ok())
-        .collect();
-    if sigs.is_empty() {
-        return Verdict::Invalid("no `v1` signature in `webhook-signature`".into());
+    let Some((secs, at)) = pycompat::timestamp(ts) else {
+        return Verdict::Invalid(format!("malformed timestamp `{ts}`"));
+    };
+    let tolerance = i128::from(TOLERANCE.as_secs()) * 1_000_000;
+    let now_micros = micros(now);
+    if at < now_micros - tolerance || at > now_micros + tolerance {
+        return Verdict::Invalid(stale(at, now));
     }
-    check(
-        &key,
-        &[id.as_bytes(), b".", ts.as_bytes(), b".", body],
-        &sigs,
+    let secs = secs.to_string();
+    let mut any_v1 = false;
+    for entry in sigs.split(' ') {
+        let mut parts = entry.split(',');
+        let (Some(version), Some(sig), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Verdict::Invalid(format!(
+                "malformed `webhook-signature` entry `{entry}` (expected `v1,<base64>`)"
+            ));
+        };
+        if version != "v1" {
+            continue;
+        }
+        any_v1 = true;
+        let Some(sig) = pycompat::b64decode(sig) else {
+            return Verdict::Invalid("malformed base64 in `webhook-signature`".into());
+        };
+        let parts: [&[u8]; 5] = [id.as_bytes(), b".", secs.as_bytes(), b".", body];
+        if check(&key, &parts, &[sig]) == Verdict::Verified {
+            return Verdict::Verified;
+        }
+    }
+    if any_v1 {
+        Verdict::Invalid("signature does not match".into())
+    } else {
+        Verdict::Invalid("no `v1` signature in `webhook-signature`".into())
+    }
+}
+
+/// Why the timestamp at `at` (microseconds since the epoch) is outside [`TOLERANCE`] of `now`.
+fn stale(at: i128, now: SystemTime) -> String {
+    let diff = micros(now) - at;
+    let age = diff.unsigned_abs().div_ceil(1_000_000);
+    let when = if diff > 0 { "old" } else { "in the future" };
+    format!(
+        "timestamp is {age} s {when} (tolerance {} s)",
+        TOLERANCE.as_secs()
     )
 }
 
-/// Is the unix timestamp `t` within [`TOLERANCE`] of `now`?
-fn fresh(t: &str, now: SystemTime) -> Result<(), String> {
-    let Ok(t) = t.trim().parse::<u64>() else {
-        return Err(format!("malformed timestamp `{t}`"));
-    };
-    let now = unix(now);
-    let age = now.abs_diff(t);
-    if age > TOLERANCE.as_secs() {
-        let when = if t < now { "old" } else { "in the future" };
-        return Err(format!(
-            "timestamp is {age} s {when} (tolerance {} s)",
-            TOLERANCE.as_secs()
-        ));
+fn micros(t: SystemTime) -> i128 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_micros()).unwrap_or(i128::MAX),
+        Err(e) => -i128::try_from(e.duration().as_micros()).unwrap_or(i128::MAX),
     }
-    Ok(())
 }
 
 fn unix(t: SystemTime) -> u64 {
@@ -218,12 +338,16 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The key bytes of a Standard Webhooks secret: base64 after an optional `whsec_` prefix.
+/// The key bytes of a Standard Webhooks secret: base64 after an optional `whsec_` prefix, read
+/// as the Python libraries read it (`b64decode(secret + "==")`: padding optional, characters
+/// outside the alphabet skipped). An empty key is refused, as they refuse it.
 pub fn standard_key(secret: &str) -> Result<Vec<u8>, WebhookError> {
     let b64 = secret.strip_prefix("whsec_").unwrap_or(secret);
-    BASE64
-        .decode(b64.trim())
-        .map_err(|_| WebhookError::InvalidSecret)
+    match pycompat::b64decode(&format!("{b64}==")) {
+        None => Err(WebhookError::InvalidSecret),
+        Some(key) if key.is_empty() => Err(WebhookError::EmptySecret),
+        Some(key) => Ok(key),
+    }
 }
 
 /// The headers that sign `body` under `scheme` at time `now`; `id` is the Standard Webhooks
@@ -282,6 +406,28 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// Lower-case hex only, as GitHub and Stripe write it (and their libraries compare it).
+/// Nothing else: no sign, no space, an even number of digits.
+fn lower_hex_decode(s: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    b.chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
+/// Hex that would decode in lower case: worth a word in the verdict.
+fn upper_hex(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_uppercase()) && lower_hex_decode(&s.to_ascii_lowercase()).is_some()
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
