@@ -52,9 +52,9 @@ json=$RESULTS/load.json
 list=${SIZES// /,}
 hyperfine -N --warmup "$WARMUP" --min-runs "$MIN_RUNS" --export-json "$json" \
     -L n "$list" \
-    --command-name 'list {n}' "$POSTIE list $LOAD_DIR/load-{n}.toml" \
-    --command-name 'show {n}' "$POSTIE show $LOAD_DIR/load-{n}.toml/req-{n}" \
-    --command-name 'run {n}' "$POSTIE run $LOAD_DIR/load-{n}.toml/req-{n} --dry-run" \
+    "$POSTIE list $LOAD_DIR/load-{n}.toml" \
+    "$POSTIE show $LOAD_DIR/load-{n}.toml/req-{n}" \
+    "$POSTIE run $LOAD_DIR/load-{n}.toml/req-{n} --dry-run" \
     > "$RESULTS/load.txt"
 
 # Peak RSS of `list` at each size (one run each).
@@ -71,7 +71,10 @@ import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 sizes = [int(s) for s in sys.argv[2].split()]
 rss = dict(item.split("=") for item in sys.argv[3:])
-by = {r["command"]: r for r in results}
+by = {}
+for r in results:
+    # The command's second word is the subcommand (the binary's path has no spaces).
+    by[f'{r["command"].split()[1]} {r["parameters"]["n"]}'] = r
 print("| command | " + " | ".join(f"{n:,} requests" for n in sizes) + " | ratios |")
 print("|---|" + "---|" * len(sizes) + "---|")
 for what in ["list", "show", "run"]:

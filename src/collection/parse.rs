@@ -139,7 +139,7 @@ pub(super) fn parse_whole(path: &Path, source: &str) -> Result<Collection> {
 /// `requests` arrays, in order, are the whole file's `requests`. Spans are shifted by the
 /// chunk's offset ([`Parser::at`]).
 pub(super) fn parse_in_chunks(path: &Path, source: &str, chunk: usize) -> Option<Collection> {
-    let cuts = chunk_starts(source, chunk);
+    let (cuts, headers) = chunk_starts(source, chunk);
     let first = *cuts.first()?;
     let head = DeTable::parse(&source[..first]).ok()?;
     let head = head.get_ref();
@@ -148,6 +148,8 @@ pub(super) fn parse_in_chunks(path: &Path, source: &str, chunk: usize) -> Option
     }
     let mut p = Parser::new(path, source);
     let mut collection = p.top_level(head).ok()?;
+    collection.requests.reserve(headers);
+    collection.index.reserve(headers);
     for (i, &start) in cuts.iter().enumerate() {
         let end = cuts.get(i + 1).copied().unwrap_or(source.len());
         let chunk = DeTable::parse(&source[start..end]).ok()?;
@@ -167,11 +169,14 @@ pub(super) fn parse_in_chunks(path: &Path, source: &str, chunk: usize) -> Option
 }
 
 /// Where to cut the file for [`parse_in_chunks`]: the start of the first line that opens a
-/// `[[requests]]` table, then the first such line at least `chunk` bytes after the last cut.
-fn chunk_starts(source: &str, chunk: usize) -> Vec<usize> {
+/// `[[requests]]` table, then the first such line at least `chunk` bytes after the last cut;
+/// and how many times `[[requests]]` occurs (about the number of requests).
+fn chunk_starts(source: &str, chunk: usize) -> (Vec<usize>, usize) {
     const HEADER: &str = "[[requests]]";
     let mut cuts: Vec<usize> = Vec::new();
+    let mut headers = 0;
     for (at, _) in source.match_indices(HEADER) {
+        headers += 1;
         if cuts.last().is_some_and(|&last| at < last + chunk) {
             continue;
         }
@@ -190,7 +195,7 @@ fn chunk_starts(source: &str, chunk: usize) -> Vec<usize> {
             cuts.push(line_start);
         }
     }
-    cuts
+    (cuts, headers)
 }
 
 struct Parser<'s> {
