@@ -43,19 +43,54 @@ impl SourceDiagnostic {
         message: impl Into<String>,
         hint: Option<String>,
     ) -> SourceDiagnostic {
+        Self::build(path, source, None, span, message.into(), hint)
+    }
+
+    /// Like [`SourceDiagnostic::new`], with `newlines`, the byte offset of every `\n` of
+    /// `source` in order (see [`newline_index`]): the line is found in O(log n) instead of by
+    /// counting the line breaks before it, so many diagnostics in a big file stay linear.
+    pub fn indexed(
+        path: &Path,
+        source: &str,
+        newlines: &[usize],
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> SourceDiagnostic {
+        Self::build(path, source, Some(newlines), span, message.into(), hint)
+    }
+
+    fn build(
+        path: &Path,
+        source: &str,
+        newlines: Option<&[usize]>,
+        span: Range<usize>,
+        message: String,
+        hint: Option<String>,
+    ) -> SourceDiagnostic {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let (line_start, line) = match newlines {
+            Some(newlines) => {
+                // The line breaks before `start`: the last one ends the previous line.
+                let before = newlines.partition_point(|&offset| offset < start);
+                let line_start = before.checked_sub(1).map_or(0, |i| newlines[i] + 1);
+                (line_start, before + 1)
+            }
+            None => {
+                let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+                (line_start, source[..line_start].matches('\n').count() + 1)
+            }
+        };
         let line_end = source[start..]
             .find('\n')
             .map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
-        let line = source[..line_start].matches('\n').count() + 1;
         let col = source[line_start..start].chars().count() + 1;
         let visible_end = end.min(line_start + line_text.len()).max(start);
         let span_len = source[start..visible_end].chars().count().max(1);
         SourceDiagnostic {
-            message: message.into(),
+            message,
             path: path.to_path_buf(),
             line,
             col,
@@ -64,6 +99,12 @@ impl SourceDiagnostic {
             hint,
         }
     }
+}
+
+/// The byte offset of every `\n` in `source`, in order: the index
+/// [`SourceDiagnostic::indexed`] takes.
+pub fn newline_index(source: &str) -> Vec<usize> {
+    source.match_indices('\n').map(|(i, _)| i).collect()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -141,5 +182,26 @@ mod tests {
     fn spans_running_past_the_line_are_clipped() {
         let d = SourceDiagnostic::new(Path::new("x.toml"), "ab\r\ncd", 1..6, "m", None);
         assert_eq!((d.line_text.as_str(), d.span_len), ("ab", 1));
+    }
+
+    #[test]
+    fn the_newline_index_locates_every_span_as_the_scan_does() {
+        let source = "a = 1\r\n\n[[requests]]\nname = \"é\u{1F600}x\"\n\tb = 2\nlast";
+        let newlines = newline_index(source);
+        for start in 0..=source.len() + 2 {
+            for end in [start, start + 1, start + 9] {
+                let plain =
+                    SourceDiagnostic::new(Path::new("x.toml"), source, start..end, "m", None);
+                let indexed = SourceDiagnostic::indexed(
+                    Path::new("x.toml"),
+                    source,
+                    &newlines,
+                    start..end,
+                    "m",
+                    None,
+                );
+                assert_eq!(indexed, plain, "span {start}..{end}");
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ pub struct Collection {
     mentioned: BTreeSet<String>,
     /// Request name → position in `requests`.
     index: std::collections::HashMap<String, usize>,
+    /// Byte offset of every `\n` in `source`: diagnostics find their line in O(log n).
+    newlines: Vec<usize>,
 }
 
 /// Errors from loading a collection or finding one.
@@ -159,7 +161,14 @@ impl Collection {
         message: impl Into<String>,
         hint: Option<String>,
     ) -> SourceDiagnostic {
-        SourceDiagnostic::new(&self.path, &self.source, span, message, hint)
+        SourceDiagnostic::indexed(
+            &self.path,
+            &self.source,
+            &self.newlines,
+            span,
+            message,
+            hint,
+        )
     }
 
     /// The directory that relative body file paths are resolved against.

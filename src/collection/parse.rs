@@ -3,7 +3,7 @@
 //! The file is parsed into `toml::de::DeTable` (every key and value keeps its span) and walked
 //! by hand, so unknown keys, wrong types and missing keys all point at the exact spot.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
@@ -70,7 +70,20 @@ const JSON_TYPES: &[&str] = &[
     "string", "number", "integer", "boolean", "null", "array", "object",
 ];
 
+/// Files at least this big are parsed in chunks of about this size (see [`parse_in_chunks`]).
+const CHUNK: usize = 64 * 1024;
+
 pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
+    if source.len() >= CHUNK
+        && let Some(collection) = parse_in_chunks(path, source, CHUNK)
+    {
+        return Ok(collection);
+    }
+    parse_whole(path, source)
+}
+
+/// The whole file as one TOML document: the reference behaviour, and every error.
+pub(super) fn parse_whole(path: &Path, source: &str) -> Result<Collection> {
     let root = DeTable::parse(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let mut message = e.message().to_string();
@@ -87,62 +100,103 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Collection> {
             None,
         )
     })?;
-    let mut p = Parser {
-        path,
-        source,
-        mentioned: BTreeSet::new(),
-        newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
-    };
+    let mut p = Parser::new(path, source);
     let root = root.get_ref();
-    p.check_keys(root, TOP_KEYS, &[], " at the top level")?;
-    let name = match root.get("name") {
-        Some(v) => p.string(v, "name", "")?,
-        None => path
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
-    };
-    let description = root
-        .get("description")
-        .map(|v| p.string(v, "description", ""))
-        .transpose()?;
-    let vars = match root.get("vars") {
-        Some(v) => p.vars(p.table(v, "vars", "")?, " in `[vars]`")?,
-        None => Vec::new(),
-    };
-    let envs = match root.get("env") {
-        Some(v) => p.envs(p.table(v, "env", "")?)?,
-        None => Vec::new(),
-    };
-    let defaults = match root.get("defaults") {
-        Some(v) => p.defaults(p.table(v, "defaults", "")?)?,
-        None => Defaults::default(),
-    };
-    let secrets = match root.get("secrets") {
-        Some(v) => p.secrets(p.table(v, "secrets", "")?)?,
-        None => Vec::new(),
-    };
-    let requests = match root.get("requests") {
-        Some(v) => p.requests(v)?,
-        None => Vec::new(),
-    };
-    let index = requests
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.clone(), i))
-        .collect();
-    Ok(Collection {
-        path: path.to_path_buf(),
-        name,
-        description,
-        requests,
-        vars,
-        envs,
-        defaults,
-        secrets,
-        source: source.to_string(),
-        mentioned: p.mentioned,
-        index,
-    })
+    let mut collection = p.top_level(root)?;
+    if let Some(v) = root.get("requests") {
+        let DeValue::Array(items) = v.get_ref() else {
+            return Err(p.error(
+                p.at(v.span()),
+                format!(
+                    "expected an array of tables for `requests`, found {}",
+                    article_type(v.get_ref())
+                ),
+                Some("start each request with `[[requests]]`".to_string()),
+            ));
+        };
+        collection.requests.reserve(items.len());
+        for item in items.iter() {
+            p.add_request(&mut collection, item)?;
+        }
+    }
+    Ok(p.finish(collection))
+}
+
+/// The same collection as [`parse_whole`], built piece by piece, or `None` to say "use
+/// [`parse_whole`]" (on any error, so that errors are always the whole file's).
+///
+/// Why: `toml::de::DeTable::parse` lexes the whole input into one token vector and builds the
+/// whole tree before we see any of it: for a 25 MB file, ~10 times its size in short-lived
+/// memory on top of the collection itself, and the page faults and copies of growing those
+/// vectors cost more than the parsing. Parsed in chunks of about `chunk` bytes ([`CHUNK`]),
+/// the transient memory stays small and is reused.
+///
+/// The file is cut at lines that start a `[[requests]]` table. The part before the first
+/// such line (the head) holds everything but `requests`; every later chunk must hold only
+/// `[[requests]]` tables (with their subtables): a chunk with any other top-level key, a head
+/// that mentions `requests`, or any error gives `None`. A cut inside a multi-line string,
+/// array or inline table leaves the chunk before it unterminated, which is an error, so a
+/// chunk parsed without error is the same TOML as that part of the whole file; the chunks'
+/// `requests` arrays, in order, are the whole file's `requests`. Spans are shifted by the
+/// chunk's offset ([`Parser::at`]).
+pub(super) fn parse_in_chunks(path: &Path, source: &str, chunk: usize) -> Option<Collection> {
+    let (cuts, headers) = chunk_starts(source, chunk);
+    let first = *cuts.first()?;
+    let head = DeTable::parse(&source[..first]).ok()?;
+    let head = head.get_ref();
+    if head.contains_key("requests") {
+        return None;
+    }
+    let mut p = Parser::new(path, source);
+    let mut collection = p.top_level(head).ok()?;
+    collection.requests.reserve(headers);
+    collection.index.reserve(headers);
+    for (i, &start) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).copied().unwrap_or(source.len());
+        let chunk = DeTable::parse(&source[start..end]).ok()?;
+        let chunk = chunk.get_ref();
+        let (Some(requests), 1) = (chunk.get("requests"), chunk.len()) else {
+            return None;
+        };
+        let DeValue::Array(items) = requests.get_ref() else {
+            return None;
+        };
+        p.base = start;
+        for item in items.iter() {
+            p.add_request(&mut collection, item).ok()?;
+        }
+    }
+    Some(p.finish(collection))
+}
+
+/// Where to cut the file for [`parse_in_chunks`]: the start of the first line that opens a
+/// `[[requests]]` table, then the first such line at least `chunk` bytes after the last cut;
+/// and how many times `[[requests]]` occurs (about the number of requests).
+fn chunk_starts(source: &str, chunk: usize) -> (Vec<usize>, usize) {
+    const HEADER: &str = "[[requests]]";
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut headers = 0;
+    for (at, _) in source.match_indices(HEADER) {
+        headers += 1;
+        if cuts.last().is_some_and(|&last| at < last + chunk) {
+            continue;
+        }
+        // Only blanks before it on its line, only blanks or a comment after it.
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        if !source[line_start..at]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+        {
+            continue;
+        }
+        let rest = &source[at + HEADER.len()..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let line = line.trim_start_matches([' ', '\t']);
+        if line.is_empty() || line == "\r" || line.starts_with('#') {
+            cuts.push(line_start);
+        }
+    }
+    (cuts, headers)
 }
 
 struct Parser<'s> {
@@ -151,6 +205,8 @@ struct Parser<'s> {
     mentioned: BTreeSet<String>,
     /// Byte offsets of every `\n`, to turn spans into line numbers in O(log n).
     newlines: Vec<usize>,
+    /// Where the TOML text being walked starts in `source` (its spans are relative to it).
+    base: usize,
 }
 
 fn article_type(v: &DeValue<'_>) -> &'static str {
@@ -173,8 +229,77 @@ fn is_token(s: &str) -> bool {
 }
 
 impl<'s> Parser<'s> {
+    fn new(path: &'s Path, source: &'s str) -> Parser<'s> {
+        Parser {
+            path,
+            source,
+            mentioned: BTreeSet::new(),
+            newlines: super::diagnostic::newline_index(source),
+            base: 0,
+        }
+    }
+
+    /// A span of the TOML text being walked, as a span of the file.
+    fn at(&self, span: Span) -> Span {
+        span.start + self.base..span.end + self.base
+    }
+
+    /// Everything at the top level but `requests`: a collection without requests yet.
+    fn top_level(&mut self, root: &DeTable<'_>) -> Result<Collection> {
+        let path = self.path;
+        self.check_keys(root, TOP_KEYS, &[], " at the top level")?;
+        let name = match root.get("name") {
+            Some(v) => self.string(v, "name", "")?,
+            None => path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        };
+        let description = root
+            .get("description")
+            .map(|v| self.string(v, "description", ""))
+            .transpose()?;
+        let vars = match root.get("vars") {
+            Some(v) => self.vars(self.table(v, "vars", "")?, " in `[vars]`")?,
+            None => Vec::new(),
+        };
+        let envs = match root.get("env") {
+            Some(v) => self.envs(self.table(v, "env", "")?)?,
+            None => Vec::new(),
+        };
+        let defaults = match root.get("defaults") {
+            Some(v) => self.defaults(self.table(v, "defaults", "")?)?,
+            None => Defaults::default(),
+        };
+        let secrets = match root.get("secrets") {
+            Some(v) => self.secrets(self.table(v, "secrets", "")?)?,
+            None => Vec::new(),
+        };
+        Ok(Collection {
+            path: path.to_path_buf(),
+            name,
+            description,
+            requests: Vec::new(),
+            vars,
+            envs,
+            defaults,
+            secrets,
+            source: self.source.to_string(),
+            mentioned: BTreeSet::new(),
+            index: HashMap::new(),
+            newlines: Vec::new(),
+        })
+    }
+
+    /// The collection with what the walk gathered: mentioned variables, the newline index.
+    fn finish(self, mut collection: Collection) -> Collection {
+        collection.mentioned = self.mentioned;
+        collection.newlines = self.newlines;
+        collection
+    }
+
     fn error(&self, span: Span, message: String, hint: Option<String>) -> CollectionError {
-        SourceDiagnostic::new(self.path, self.source, span, message, hint).into()
+        SourceDiagnostic::indexed(self.path, self.source, &self.newlines, span, message, hint)
+            .into()
     }
 
     /// Every key of `table` must be in `allowed`; `later` keys get "not supported yet".
@@ -198,14 +323,14 @@ impl<'s> Parser<'s> {
                     suggestion(name, allowed.iter().copied()),
                 )
             };
-            return Err(self.error(key.span(), message, hint));
+            return Err(self.error(self.at(key.span()), message, hint));
         }
         Ok(())
     }
 
     fn type_error(&self, v: &Value<'_>, expected: &str, key: &str, ctx: &str) -> CollectionError {
         self.error(
-            v.span(),
+            self.at(v.span()),
             format!(
                 "expected {expected} for `{key}`{ctx}, found {}",
                 article_type(v.get_ref())
@@ -250,7 +375,7 @@ impl<'s> Parser<'s> {
     /// A string value parsed as a template.
     fn template(&mut self, v: &Value<'_>, key: &str, ctx: &str) -> Result<TemplateStr> {
         match v.get_ref() {
-            DeValue::String(s) => self.template_of(s, v.span(), ctx),
+            DeValue::String(s) => self.template_of(s, self.at(v.span()), ctx),
             _ => Err(self.type_error(v, "a string", key, ctx)),
         }
     }
@@ -258,16 +383,16 @@ impl<'s> Parser<'s> {
     /// A string, number or boolean as a template (numbers and booleans are literal).
     fn scalar_template(&mut self, v: &Value<'_>, key: &str, ctx: &str) -> Result<TemplateStr> {
         let text = match v.get_ref() {
-            DeValue::String(s) => return self.template_of(s, v.span(), ctx),
-            DeValue::Integer(i) => self.integer(i, v.span())?.to_string(),
-            DeValue::Float(f) => self.float(f.as_str(), v.span())?.to_string(),
+            DeValue::String(s) => return self.template_of(s, self.at(v.span()), ctx),
+            DeValue::Integer(i) => self.integer(i, self.at(v.span()))?.to_string(),
+            DeValue::Float(f) => self.float(f.as_str(), self.at(v.span()))?.to_string(),
             DeValue::Boolean(b) => b.to_string(),
             _ => return Err(self.type_error(v, "a string, number or boolean", key, ctx)),
         };
         Ok(TemplateStr {
             template: Template::literal(&text),
             raw: text,
-            span: v.span(),
+            span: self.at(v.span()),
             content_start: None,
         })
     }
@@ -318,9 +443,9 @@ impl<'s> Parser<'s> {
 
     fn tvalue(&mut self, v: &Value<'_>, ctx: &str) -> Result<TValue> {
         Ok(match v.get_ref() {
-            DeValue::String(s) => TValue::String(self.template_of(s, v.span(), ctx)?),
-            DeValue::Integer(i) => TValue::Number(self.integer(i, v.span())?.into()),
-            DeValue::Float(f) => TValue::Number(self.float(f.as_str(), v.span())?),
+            DeValue::String(s) => TValue::String(self.template_of(s, self.at(v.span()), ctx)?),
+            DeValue::Integer(i) => TValue::Number(self.integer(i, self.at(v.span()))?.into()),
+            DeValue::Float(f) => TValue::Number(self.float(f.as_str(), self.at(v.span()))?),
             DeValue::Boolean(b) => TValue::Bool(*b),
             DeValue::Datetime(d) => TValue::Datetime(d.to_string()),
             DeValue::Array(items) => TValue::Array(
@@ -343,7 +468,7 @@ impl<'s> Parser<'s> {
             let name = key.get_ref().to_string();
             if !is_name(&name) {
                 return Err(self.error(
-                    key.span(),
+                    self.at(key.span()),
                     format!("invalid variable name `{name}`{ctx}"),
                     Some("names use letters, digits, `_`, `-` and `.`".to_string()),
                 ));
@@ -351,7 +476,7 @@ impl<'s> Parser<'s> {
             let value = self.tvalue(v, &format!(" in variable `{name}`"))?;
             vars.push(VarDef {
                 name,
-                name_span: key.span(),
+                name_span: self.at(key.span()),
                 value,
             });
         }
@@ -367,14 +492,14 @@ impl<'s> Parser<'s> {
             let ctx = format!(" in secret `{name}`");
             if !is_name(&name) {
                 return Err(self.error(
-                    key.span(),
+                    self.at(key.span()),
                     format!("invalid secret name `{name}` in `[secrets]`"),
                     Some("names use letters, digits, `_`, `-` and `.`".to_string()),
                 ));
             }
             let entry = self.table(v, &name, " in `[secrets]`")?;
             self.check_keys(entry, &["command"], &[], &ctx)?;
-            let command = self.required(entry, v.span(), "command", &ctx)?;
+            let command = self.required(entry, self.at(v.span()), "command", &ctx)?;
             let DeValue::Array(items) = command.get_ref() else {
                 return Err(self.type_error(command, "an array of strings", "command", &ctx));
             };
@@ -384,7 +509,7 @@ impl<'s> Parser<'s> {
             }
             if argv.is_empty() || argv[0].is_empty() {
                 return Err(self.error(
-                    command.span(),
+                    self.at(command.span()),
                     format!("empty `command`{ctx}"),
                     Some("name a program and its arguments, e.g. `[\"op\", \"read\", \"op://vault/item/field\"]`".to_string()),
                 ));
@@ -392,7 +517,7 @@ impl<'s> Parser<'s> {
             secrets.push(SecretCommand {
                 name,
                 command: argv,
-                span: v.span(),
+                span: self.at(v.span()),
             });
         }
         Ok(secrets)
@@ -406,7 +531,7 @@ impl<'s> Parser<'s> {
             let vars = self.vars(vars_table, &format!(" in `[env.{name}]`"))?;
             envs.push(Env {
                 name,
-                name_span: key.span(),
+                name_span: self.at(key.span()),
                 vars,
             });
         }
@@ -438,7 +563,7 @@ impl<'s> Parser<'s> {
             let name = key.get_ref().to_string();
             if !is_token(&name) {
                 return Err(self.error(
-                    key.span(),
+                    self.at(key.span()),
                     format!("invalid header name `{name}`{ctx}"),
                     None,
                 ));
@@ -471,7 +596,7 @@ impl<'s> Parser<'s> {
         let text = self.string(v, key, ctx)?;
         humantime::parse_duration(&text).map_err(|e| {
             self.error(
-                v.span(),
+                self.at(v.span()),
                 format!("invalid duration `{text}` for `{key}`{ctx}: {e}"),
                 Some("write durations like \"30s\", \"500ms\" or \"1m 30s\"".to_string()),
             )
@@ -485,7 +610,7 @@ impl<'s> Parser<'s> {
         let mut entries = table.iter();
         let (Some((key, value)), None) = (entries.next(), entries.next()) else {
             return Err(self.error(
-                v.span(),
+                self.at(v.span()),
                 format!("`auth` needs exactly one of `basic`, `bearer`, `api_key`{ctx}"),
                 None,
             ));
@@ -500,11 +625,11 @@ impl<'s> Parser<'s> {
                 let t = self.table(value, "auth.basic", ctx)?;
                 let inner = format!(" in `auth.basic`{ctx}");
                 self.check_keys(t, &["username", "password"], &[], &inner)?;
-                let user = self.required(t, value.span(), "username", &inner)?;
+                let user = self.required(t, self.at(value.span()), "username", &inner)?;
                 let username = self.template(user, "auth.basic.username", ctx)?;
                 let password = match t.get("password") {
                     Some(pw) => self.template(pw, "auth.basic.password", ctx)?,
-                    None => empty_template(value.span()),
+                    None => empty_template(self.at(value.span())),
                 };
                 Ok(AuthSpec::Basic { username, password })
             }
@@ -516,14 +641,14 @@ impl<'s> Parser<'s> {
         let t = self.table(v, "auth.api_key", ctx)?;
         let inner = format!(" in `auth.api_key`{ctx}");
         self.check_keys(t, &["header", "query", "value"], &[], &inner)?;
-        let value = self.required(t, v.span(), "value", &inner)?;
+        let value = self.required(t, self.at(v.span()), "value", &inner)?;
         let value = self.template(value, "auth.api_key.value", ctx)?;
         match (t.get("header"), t.get("query")) {
             (Some(h), None) => {
                 let header = self.string(h, "auth.api_key.header", ctx)?;
                 if !is_token(&header) {
                     let msg = format!("invalid header name `{header}`{inner}");
-                    return Err(self.error(h.span(), msg, None));
+                    return Err(self.error(self.at(h.span()), msg, None));
                 }
                 Ok(AuthSpec::ApiKeyHeader { header, value })
             }
@@ -532,70 +657,57 @@ impl<'s> Parser<'s> {
                 value,
             }),
             _ => Err(self.error(
-                v.span(),
+                self.at(v.span()),
                 format!("`api_key` needs exactly one of `header` and `query`{ctx}"),
                 None,
             )),
         }
     }
 
-    fn requests(&mut self, v: &Value<'_>) -> Result<Vec<RequestSpec>> {
-        let DeValue::Array(items) = v.get_ref() else {
+    /// Validates one `[[requests]]` table and appends it to `collection`, checking its name
+    /// and its `depends_on` against the requests above it in the name index (so loading stays
+    /// linear in the number of requests).
+    fn add_request(&mut self, collection: &mut Collection, item: &Value<'_>) -> Result<()> {
+        let request = self.request(item, collection.requests.len() + 1)?;
+        let requests = &collection.requests;
+        if let Some(&first) = collection.index.get(&request.name) {
+            let line = self.line(&requests[first].name_span);
             return Err(self.error(
-                v.span(),
-                format!(
-                    "expected an array of tables for `requests`, found {}",
-                    article_type(v.get_ref())
-                ),
-                Some("start each request with `[[requests]]`".to_string()),
+                request.name_span,
+                format!("duplicate request name `{}`", request.name),
+                Some(format!("the first `{}` is on line {line}", request.name)),
             ));
-        };
-        let mut requests: Vec<RequestSpec> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let request = self.request(item, i + 1)?;
-            if let Some(first) = requests.iter().find(|r| r.name == request.name) {
-                let line = SourceDiagnostic::new(
-                    self.path,
-                    self.source,
-                    first.name_span.clone(),
-                    "",
-                    None,
-                )
-                .line;
+        }
+        for dependency in &request.depends_on {
+            if !collection.index.contains_key(dependency) {
+                let hint = suggestion(dependency, requests.iter().map(|r| r.name.as_str()))
+                    .or_else(|| Some("`depends_on` names requests above this one".to_string()));
                 return Err(self.error(
-                    request.name_span,
-                    format!("duplicate request name `{}`", request.name),
-                    Some(format!("the first `{}` is on line {line}", request.name)),
+                    request.span.clone(),
+                    format!(
+                        "request `{}` depends on `{dependency}`, which is not a request above it",
+                        request.name
+                    ),
+                    hint,
                 ));
             }
-            for dependency in &request.depends_on {
-                if !requests.iter().any(|r| &r.name == dependency) {
-                    let hint = suggestion(dependency, requests.iter().map(|r| r.name.as_str()))
-                        .or_else(|| Some("`depends_on` names requests above this one".to_string()));
-                    return Err(self.error(
-                        request.span.clone(),
-                        format!(
-                            "request `{}` depends on `{dependency}`, which is not a request above it",
-                            request.name
-                        ),
-                        hint,
-                    ));
-                }
-            }
-            requests.push(request);
         }
-        Ok(requests)
+        collection
+            .index
+            .insert(request.name.clone(), collection.requests.len());
+        collection.requests.push(request);
+        Ok(())
     }
 
     fn request(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
         let table = self.table(v, "requests", "")?;
-        let span = v.span();
+        let span = self.at(v.span());
         let unnamed = format!(" in request #{number}");
         let name_value = self.required(table, span.clone(), "name", &unnamed)?;
         let name = self.string(name_value, "name", &unnamed)?;
         if name.is_empty() {
             let msg = format!("empty request name{unnamed}");
-            return Err(self.error(name_value.span(), msg, None));
+            return Err(self.error(self.at(name_value.span()), msg, None));
         }
         let ctx = format!(" in request `{name}`");
         self.check_keys(table, REQUEST_KEYS, REQUEST_LATER, &ctx)?;
@@ -604,7 +716,7 @@ impl<'s> Parser<'s> {
                 let method = self.string(m, "method", &ctx)?;
                 if !is_token(&method) {
                     let msg = format!("invalid method `{method}`{ctx}");
-                    return Err(self.error(m.span(), msg, None));
+                    return Err(self.error(self.at(m.span()), msg, None));
                 }
                 method.to_ascii_uppercase()
             }
@@ -698,7 +810,7 @@ impl<'s> Parser<'s> {
             parallel,
             line: self.line(&span),
             span,
-            name_span: name_value.span(),
+            name_span: self.at(name_value.span()),
         })
     }
 
@@ -711,7 +823,7 @@ impl<'s> Parser<'s> {
             }
             if let Some(first) = found {
                 return Err(self.error(
-                    key.span(),
+                    self.at(key.span()),
                     format!("more than one body{ctx}: `{first}` and `{name}`"),
                     Some("a request takes at most one of `json`, `form`, `text`, `file`, `multipart`".to_string()),
                 ));
@@ -722,7 +834,7 @@ impl<'s> Parser<'s> {
             Some((key, v)) => {
                 if !matches!(found, Some("text" | "file")) {
                     return Err(self.error(
-                        key.span(),
+                        self.at(key.span()),
                         format!("`content_type` needs a `text` or `file` body{ctx}"),
                         None,
                     ));
@@ -762,7 +874,7 @@ impl<'s> Parser<'s> {
                 DeValue::Table(t) => {
                     let inner = format!(" in `{path}`{ctx}");
                     self.check_keys(t, &["file", "filename", "content_type"], &[], &inner)?;
-                    let file = self.required(t, value.span(), "file", &inner)?;
+                    let file = self.required(t, self.at(value.span()), "file", &inner)?;
                     PartSpecValue::File {
                         path: self.template(file, &format!("{path}.file"), ctx)?,
                         file_name: t
@@ -797,19 +909,19 @@ impl<'s> Parser<'s> {
         let table = self.table(v, "sign", ctx)?;
         let inner = format!(" in `sign`{ctx}");
         self.check_keys(table, &["scheme", "secret", "header"], &[], &inner)?;
-        let scheme_value = self.required(table, v.span(), "scheme", &inner)?;
+        let scheme_value = self.required(table, self.at(v.span()), "scheme", &inner)?;
         let mut scheme_text = self.string(scheme_value, "scheme", &inner)?;
         if let Some(header) = table.get("header") {
             scheme_text = format!("hmac:{}", self.string(header, "header", &inner)?);
         }
         let scheme = scheme_text.parse::<crate::signing::Scheme>().map_err(|e| {
             self.error(
-                scheme_value.span(),
+                self.at(scheme_value.span()),
                 format!("{e}{inner}"),
                 Some("use github, stripe, standard (or svix), or hmac with `header`".to_string()),
             )
         })?;
-        let secret_value = self.required(table, v.span(), "secret", &inner)?;
+        let secret_value = self.required(table, self.at(v.span()), "secret", &inner)?;
         let secret = self.template(secret_value, "secret", &inner)?;
         Ok(SignSpec { scheme, secret })
     }
@@ -852,7 +964,7 @@ impl<'s> Parser<'s> {
             expect: self.checks(table, &inner)?,
             within,
             captures,
-            line: self.line(&v.span()),
+            line: self.line(&self.at(v.span())),
         })
     }
 
@@ -868,7 +980,7 @@ impl<'s> Parser<'s> {
                     .collect::<Result<_>>()?,
                 _ => vec![self.status(status, ctx)?],
             };
-            expect.lines.status = Some(self.line(&status.span()));
+            expect.lines.status = Some(self.line(&self.at(status.span())));
         }
         if let Some(headers) = table.get("headers") {
             for (key, value) in self.table(headers, "expect.headers", ctx)?.iter() {
@@ -877,7 +989,7 @@ impl<'s> Parser<'s> {
                 expect.headers.push(Check {
                     predicates: self.predicates(value, &what)?,
                     subject: Subject::Header(name),
-                    line: self.line(&key.span()),
+                    line: self.line(&self.at(key.span())),
                 });
             }
         }
@@ -886,7 +998,7 @@ impl<'s> Parser<'s> {
                 let text = key.get_ref().to_string();
                 let path = JsonPathExpr::parse(&text).map_err(|e| {
                     self.error(
-                        key.span(),
+                        self.at(key.span()),
                         format!("invalid JSONPath `{text}`{ctx}: {e}"),
                         Some("JSONPath (RFC 9535) starts with `$`, e.g. `$.items[0].id`".into()),
                     )
@@ -895,21 +1007,21 @@ impl<'s> Parser<'s> {
                 expect.json.push(Check {
                     predicates: self.predicates(value, &what)?,
                     subject: Subject::Json(path),
-                    line: self.line(&key.span()),
+                    line: self.line(&self.at(key.span())),
                 });
             }
         }
         if let Some(body) = table.get("body") {
             expect.body = self.predicates(body, &format!(" in `expect.body`{ctx}"))?;
-            expect.lines.body = Some(self.line(&body.span()));
+            expect.lines.body = Some(self.line(&self.at(body.span())));
         }
         if let Some(duration) = table.get("duration") {
             let limits = self.table(duration, "expect.duration", ctx)?;
             let inner = format!(" in `expect.duration`{ctx}");
             self.check_keys(limits, &["below"], &[], &inner)?;
-            let below = self.required(limits, duration.span(), "below", &inner)?;
+            let below = self.required(limits, self.at(duration.span()), "below", &inner)?;
             expect.duration_below = Some(self.duration(below, "below", &inner)?);
-            expect.lines.duration = Some(self.line(&below.span()));
+            expect.lines.duration = Some(self.line(&self.at(below.span())));
         }
         Ok(expect)
     }
@@ -928,18 +1040,20 @@ impl<'s> Parser<'s> {
         let table = self.table(v, "retry", ctx)?;
         let inner = format!(" in `retry`{ctx}");
         self.check_keys(table, &["times", "interval"], &[], &inner)?;
-        let times_value = self.required(table, v.span(), "times", &inner)?;
+        let times_value = self.required(table, self.at(v.span()), "times", &inner)?;
         let times = match times_value.get_ref() {
-            DeValue::Integer(i) => match u32::try_from(self.integer(i, times_value.span())?) {
-                Ok(n @ 1..=10_000) => n,
-                _ => {
-                    return Err(self.error(
-                        times_value.span(),
-                        format!("`times` must be between 1 and 10000{inner}"),
-                        None,
-                    ));
+            DeValue::Integer(i) => {
+                match u32::try_from(self.integer(i, self.at(times_value.span()))?) {
+                    Ok(n @ 1..=10_000) => n,
+                    _ => {
+                        return Err(self.error(
+                            self.at(times_value.span()),
+                            format!("`times` must be between 1 and 10000{inner}"),
+                            None,
+                        ));
+                    }
                 }
-            },
+            }
             _ => return Err(self.type_error(times_value, "an integer", "times", &inner)),
         };
         let interval = match table.get("interval") {
@@ -965,9 +1079,9 @@ impl<'s> Parser<'s> {
             let name = key.get_ref().as_ref();
             let number = |p: &Self| -> Result<f64> {
                 match value.get_ref() {
-                    DeValue::Integer(i) => Ok(p.integer(i, value.span())? as f64),
+                    DeValue::Integer(i) => Ok(p.integer(i, p.at(value.span()))? as f64),
                     DeValue::Float(f) => Ok(p
-                        .float(f.as_str(), value.span())?
+                        .float(f.as_str(), p.at(value.span()))?
                         .as_f64()
                         .unwrap_or(f64::NAN)),
                     _ => Err(p.type_error(value, "a number", name, ctx)),
@@ -988,7 +1102,7 @@ impl<'s> Parser<'s> {
                             .trim()
                             .to_string();
                         self.error(
-                            value.span(),
+                            self.at(value.span()),
                             format!("invalid regular expression{ctx}: {first}"),
                             None,
                         )
@@ -996,23 +1110,25 @@ impl<'s> Parser<'s> {
                     Predicate::Matches(Pattern(regex))
                 }
                 "length" => match value.get_ref() {
-                    DeValue::Integer(i) => match u64::try_from(self.integer(i, value.span())?) {
-                        Ok(n) => Predicate::Length(n),
-                        Err(_) => {
-                            return Err(self.error(
-                                value.span(),
-                                format!("a length can't be negative{ctx}"),
-                                None,
-                            ));
+                    DeValue::Integer(i) => {
+                        match u64::try_from(self.integer(i, self.at(value.span()))?) {
+                            Ok(n) => Predicate::Length(n),
+                            Err(_) => {
+                                return Err(self.error(
+                                    self.at(value.span()),
+                                    format!("a length can't be negative{ctx}"),
+                                    None,
+                                ));
+                            }
                         }
-                    },
+                    }
                     _ => return Err(self.type_error(value, "an integer", name, ctx)),
                 },
                 "type" => {
                     let t = self.string(value, name, ctx)?;
                     if !JSON_TYPES.contains(&t.as_str()) {
                         return Err(self.error(
-                            value.span(),
+                            self.at(value.span()),
                             format!("unknown type `{t}`{ctx}"),
                             suggestion(&t, JSON_TYPES.iter().copied())
                                 .or_else(|| Some(format!("one of: {}", JSON_TYPES.join(", ")))),
@@ -1028,7 +1144,7 @@ impl<'s> Parser<'s> {
         }
         if predicates.is_empty() {
             return Err(self.error(
-                v.span(),
+                self.at(v.span()),
                 format!("empty check{ctx}"),
                 Some(format!("use one of: {}", PREDICATE_KEYS.join(", "))),
             ));
@@ -1045,7 +1161,7 @@ impl<'s> Parser<'s> {
             let name = key.get_ref().to_string();
             if !is_name(&name) {
                 return Err(self.error(
-                    key.span(),
+                    self.at(key.span()),
                     format!("invalid variable name `{name}` in `capture`{ctx}"),
                     Some("names use letters, digits, `_`, `-` and `.`".to_string()),
                 ));
@@ -1057,7 +1173,7 @@ impl<'s> Parser<'s> {
             } else if let Some(path) = text.strip_prefix("json:") {
                 CaptureSource::Json(JsonPathExpr::parse(path.trim()).map_err(|e| {
                     self.error(
-                        value.span(),
+                        self.at(value.span()),
                         format!("invalid JSONPath `{}`{inner}: {e}", path.trim()),
                         None,
                     )
@@ -1074,14 +1190,14 @@ impl<'s> Parser<'s> {
                         .trim()
                         .to_string();
                     self.error(
-                        value.span(),
+                        self.at(value.span()),
                         format!("invalid regular expression{inner}: {first}"),
                         None,
                     )
                 })?))
             } else {
                 return Err(self.error(
-                    value.span(),
+                    self.at(value.span()),
                     format!("unknown capture `{text}`{inner}"),
                     hint(),
                 ));
@@ -1089,7 +1205,7 @@ impl<'s> Parser<'s> {
             captures.push(Capture {
                 name,
                 source,
-                line: self.line(&key.span()),
+                line: self.line(&self.at(key.span())),
             });
         }
         Ok(captures)
@@ -1099,15 +1215,23 @@ impl<'s> Parser<'s> {
         let hint = || Some("write a code (201), a list ([200, 204]) or a class (\"2xx\")".into());
         match v.get_ref() {
             DeValue::Integer(i) => {
-                let code = self.integer(i, v.span())?;
+                let code = self.integer(i, self.at(v.span()))?;
                 match u16::try_from(code) {
                     Ok(code @ 100..=999) => Ok(StatusMatcher::Code(code)),
-                    _ => Err(self.error(v.span(), format!("invalid status `{code}`{ctx}"), hint())),
+                    _ => Err(self.error(
+                        self.at(v.span()),
+                        format!("invalid status `{code}`{ctx}"),
+                        hint(),
+                    )),
                 }
             }
             DeValue::String(s) => match s.as_bytes() {
                 [d @ b'1'..=b'5', b'x' | b'X', b'x' | b'X'] => Ok(StatusMatcher::Class(d - b'0')),
-                _ => Err(self.error(v.span(), format!("invalid status `{s}`{ctx}"), hint())),
+                _ => Err(self.error(
+                    self.at(v.span()),
+                    format!("invalid status `{s}`{ctx}"),
+                    hint(),
+                )),
             },
             _ => Err(self.type_error(v, "a status code or class", "expect.status", ctx)),
         }

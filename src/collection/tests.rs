@@ -7,17 +7,148 @@ use crate::request::StatusMatcher;
 const PATH: &str = "collections/shop.toml";
 
 fn ok(source: &str) -> Collection {
-    match parse(Path::new(PATH), source) {
+    let collection = match parse(Path::new(PATH), source) {
         Ok(c) => c,
         Err(e) => panic!("unexpected error:\n{e}"),
+    };
+    // Both ways of loading agree: the whole file at once, and cut before every request.
+    let whole = super::parse::parse_whole(Path::new(PATH), source).ok();
+    assert_eq!(whole.as_ref(), Some(&collection), "whole-file load differs");
+    if let Some(chunked) = super::parse::parse_in_chunks(Path::new(PATH), source, 1) {
+        assert_eq!(chunked, collection, "chunked load differs");
     }
+    collection
 }
 
 fn err(source: &str) -> String {
+    // A chunked load never succeeds where the whole file fails.
+    assert!(
+        super::parse::parse_in_chunks(Path::new(PATH), source, 1).is_none(),
+        "chunked load accepted:\n{source}"
+    );
     match parse(Path::new(PATH), source) {
         Ok(_) => panic!("expected an error for:\n{source}"),
         Err(e) => e.to_string(),
     }
+}
+
+/// A collection of `n` requests of varied shapes (over 64 KiB from about 400 requests).
+fn big_collection(n: usize) -> String {
+    let mut out = String::from(
+        "name = \"big\"\n[vars]\nbase = \"http://127.0.0.1:1\"\nuser = \"ada\"\n\n\
+         [env.ci]\nbase = \"http://127.0.0.1:2\"\n\n[defaults]\nheaders = { Accept = \"*/*\" }\n",
+    );
+    for i in 1..=n {
+        out.push_str(&match i % 5 {
+            0 => format!(
+                "\n[[requests]]\nname = \"r{i}\"\nmethod = \"POST\"\nurl = \"{{{{base}}}}/p/{i}\"\n\
+                 json = {{ id = {i}, tags = [\"a\", \"{{{{user}}}}\"], o = {{ x = 1.5 }} }}\n\
+                 depends_on = [\"r{}\"]\n\n[requests.expect]\nstatus = 201\n\
+                 json = {{ \"$.id\" = {{ gte = 1 }} }}\n\n[requests.capture]\nid_{i} = \"json:$.id\"\n",
+                i - 1
+            ),
+            1 => format!(
+                "\n  [[requests]]   # indented, with a comment\nname = \"r{i}\"\nurl = \"{{{{base}}}}/g\"\n\
+                 query = {{ q = \"é {i}\", page = [1, 2] }}\ntags = [\"smoke\"]\n\
+                 [requests.expect]\nstatus = \"2xx\"\n"
+            ),
+            2 => format!(
+                "\r\n[[requests]]\r\nname = \"r{i}\"\r\nmethod = \"PUT\"\r\nurl = '{{{{base}}}}/t'\r\n\
+                 text = \"\"\"\nline one\nsee [[requests]]\nstill text {i}\"\"\"\r\n\
+                 [requests.expect]\r\nstatus = [200, 204]\r\n"
+            ),
+            3 => format!(
+                "\n[[requests]]\nname = \"r{i}\"\nurl = \"{{{{base}}}}/a\"\nauth = {{ bearer = \"{{{{user}}}}\" }}\n\
+                 headers = {{ \"X-N\" = {i}, \"X-Esc\" = \"a\\tb\" }}\n[requests.expect]\nstatus = 200\n\
+                 headers = {{ \"X-N\" = {{ matches = \"^[0-9]+$\" }} }}\n"
+            ),
+            _ => format!(
+                "\n[[requests]]\nname = \"r{i}\"\nurl = \"{{{{base}}}}/f\"\nform = {{ a = \"{i}\" }}\n\
+                 [requests.expect]\nstatus = 200\nbody = {{ contains = \"ok\" }}\n"
+            ),
+        });
+    }
+    out
+}
+
+#[test]
+fn big_collections_load_in_chunks_to_the_same_collection() {
+    let source = big_collection(2_000);
+    assert!(source.len() > 4 * 64 * 1024);
+    let path = Path::new(PATH);
+    let whole = super::parse::parse_whole(path, &source).expect("loads");
+    for chunk in [1, 1_000, 64 * 1024] {
+        let chunked = super::parse::parse_in_chunks(path, &source, chunk)
+            .unwrap_or_else(|| panic!("chunks of {chunk} fell back to the whole file"));
+        assert_eq!(chunked, whole, "chunks of {chunk}");
+    }
+    let collection = ok(&source);
+    assert_eq!(collection.requests.len(), 2_000);
+    let last = collection.request("r2000").unwrap();
+    assert_eq!(collection.position("r2000"), Some(1_999));
+    assert_eq!(
+        &source[last.name_span.clone()],
+        "\"r2000\"",
+        "spans point into the whole file"
+    );
+    assert_eq!(
+        source[..last.span.start].matches('\n').count() + 1,
+        last.line
+    );
+}
+
+#[test]
+fn chunks_that_are_not_only_requests_leave_it_to_the_whole_file() {
+    let path = Path::new(PATH);
+    let request = |name: &str| format!("\n[[requests]]\nname = \"{name}\"\nurl = \"http://x\"\n");
+    // A top-level table after the requests.
+    let late_vars = format!("{}{}\n[vars]\nx = \"1\"\n", request("a"), request("b"));
+    assert!(super::parse::parse_in_chunks(path, &late_vars, 1).is_none());
+    assert_eq!(ok(&late_vars).vars.len(), 1);
+    // A cut inside a multi-line string: the text is one request's body.
+    let in_string = format!(
+        "{}text = \"\"\"\n[[requests]]\nname = \"b\"\n\"\"\"\n{}",
+        request("a"),
+        request("c")
+    );
+    assert!(super::parse::parse_in_chunks(path, &in_string, 1).is_none());
+    let c = ok(&in_string);
+    assert_eq!(c.requests.len(), 2);
+    // A multi-line array holding such a line.
+    let in_array = format!(
+        "{}tags = [\n\"x\",\n[[requests]]\n]\n{}",
+        request("a"),
+        request("c")
+    );
+    assert!(super::parse::parse_in_chunks(path, &in_array, 1).is_none());
+    assert!(parse(path, &in_array).is_err());
+}
+
+#[test]
+fn errors_in_big_collections_are_the_whole_files() {
+    let mut source = big_collection(1_000);
+    let line = source.matches('\n').count() + 4;
+    source.push_str("\n[[requests]]\nname = \"late\"\nheders = 1\nurl = \"u\"\n");
+    let message = err(&source);
+    assert!(
+        message.starts_with(&format!(
+            "unknown key `heders` in request `late`\n{}--> collections/shop.toml:{line}:1\n",
+            " ".repeat(line.to_string().len())
+        )),
+        "{message}"
+    );
+    let mut duplicate = big_collection(1_000);
+    duplicate.push_str("\n[[requests]]\nname = \"r7\"\nurl = \"u\"\n");
+    let message = err(&duplicate);
+    let first = duplicate.find("name = \"r7\"").unwrap();
+    let first_line = duplicate[..first].matches('\n').count() + 1;
+    assert!(
+        message.contains(&format!("hint: the first `r7` is on line {first_line}")),
+        "{message}"
+    );
+    let mut broken = big_collection(1_000);
+    broken.push_str("\n[[requests]]\nname = \"x\"\nurl = https://x\n");
+    assert!(err(&broken).starts_with("invalid TOML in `collections/shop.toml`"));
 }
 
 #[test]

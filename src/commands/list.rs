@@ -27,6 +27,9 @@ pub fn run(args: &ListArgs, settings: &Settings) -> Result<Code, Failure> {
     for path in &paths {
         let collection = collection::load(path)?;
         out.push_str(&tree(&collection, &palette));
+        // Freeing a big collection's requests one by one costs more than printing them
+        // (~5% of `postie list` of 100k requests), and the process exits right after.
+        std::mem::forget(collection);
     }
     crate::output::print_stdout(out.as_bytes())
 }

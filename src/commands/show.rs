@@ -62,5 +62,10 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         }
     }
     // Whatever a secret may still be part of (a binary body, say) is masked.
-    crate::output::print_stdout(settings.masker.mask(&out).as_bytes())
+    let printed = crate::output::print_stdout(settings.masker.mask(&out).as_bytes());
+    // As in `postie list`: not freeing a big collection request by request (the process
+    // exits right after).
+    drop((specs, resolver));
+    std::mem::forget(collection);
+    printed
 }

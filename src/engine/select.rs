@@ -120,8 +120,7 @@ pub fn shard(selected: &mut [Selected], k: u32, n: u32) {
         }
     }
     for (ci, s) in selected.iter_mut().enumerate() {
-        s.requests
-            .retain(|r| keep.iter().any(|(c, name)| *c == ci && name == r));
+        s.requests.retain(|r| keep.contains(&(ci, r.clone())));
     }
 }
 
