@@ -119,6 +119,12 @@ impl Masker {
         self.read(|inner| !inner.disabled && inner.matcher.is_some())
     }
 
+    /// `text` holds a registered secret, in any of its forms (also with `--show-secrets`:
+    /// for what is sent, not what is shown).
+    pub fn holds_secret(&self, text: &str) -> bool {
+        self.read(|inner| inner.matcher.as_ref().is_some_and(|m| m.ac.is_match(text)))
+    }
+
     fn matcher(&self) -> Option<Arc<Matcher>> {
         self.read(|inner| {
             if inner.disabled {
