@@ -386,6 +386,7 @@ async fn judge(
             Err(why) => Err(why.clone()),
         },
         duration: body.timings.total,
+        masker: &cx.engine.masker,
     };
     let failed = |check| check::Checked {
         check,
