@@ -340,3 +340,211 @@ fn secret_query_parameters_are_dropped_in_every_encoding() {
         no_marker(what, &stderr);
     }
 }
+
+// --- The signing secret of `listen --verify` and `inbox replay --sign`; `inbox save` ------
+
+const SIGNING: &str = "whsec-Sg9Q a/b+c\"d";
+
+/// `postie` for the webhook commands, HOME under `home`.
+fn webhook_postie(home: &Path) -> StdCommand {
+    let mut cmd = support::sandbox::std_command_in(home);
+    cmd.env("POSTIE_SECRET_HOOK", SIGNING);
+    cmd
+}
+
+/// Send one raw HTTP/1.1 request (own connection) and read the answer to its end.
+fn post_raw(addr: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("POST {target} HTTP/1.1\r\nHost: hooks.test\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+/// `postie listen --port 0 ARGS` in `home`; its address, the child, and its stdout file.
+fn start_listen(home: &Path, args: &[&str]) -> (String, std::process::Child, std::path::PathBuf) {
+    use std::io::BufRead;
+    let out_path = home.join("listen.out");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let mut child = webhook_postie(home)
+        .args(["listen", "--port", "0", "--inbox"])
+        .arg(home.join("inbox"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .and_then(|rest| rest.split(['/', ' ']).next())
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+        .to_owned();
+    (addr, child, out_path)
+}
+
+#[test]
+fn listen_verify_masks_its_signing_secret() {
+    let home = tempfile::tempdir().unwrap();
+    let (addr, mut child, out_path) =
+        start_listen(home.path(), &["--verify", "github", "--secret-name", "hook"]);
+    // A sender that (wrongly) shows the secret back, in a header and in the body.
+    post_raw(&addr, "/gh", &[("X-Debug-Secret", SIGNING)], SIGNING.as_bytes());
+    let start = std::time::Instant::now();
+    let mut out = String::new();
+    while start.elapsed() < std::time::Duration::from_secs(10) {
+        out = std::fs::read_to_string(&out_path).unwrap_or_default();
+        if out.contains("signature (github)") && out.matches('\n').count() > 6 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(out.contains("signature (github): unsigned"), "{out}");
+    assert!(!out.contains("Sg9Q"), "the signing secret shows:\n{out}");
+    assert!(out.contains("x-debug-secret: ••••••"), "{out}");
+}
+
+#[test]
+fn inbox_replay_sign_masks_its_signing_secret_and_save_writes_secret_references() {
+    let home = tempfile::tempdir().unwrap();
+    let (addr, mut child, _) = start_listen(home.path(), &[]);
+    post_raw(
+        &addr,
+        "/hooks/in?x=1",
+        &[
+            ("Authorization", "Bearer tok-Lk3P-received"),
+            ("X-Api-Key", "key-Mn5R-received"),
+            ("X-Plain", "fine"),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"a":1}"#,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // Replay, signed, to an app that echoes the signing secret in its answer.
+    let app = support::http_server(|_| (200, vec![], format!("echo {SIGNING}").into_bytes()));
+    let out = webhook_postie(home.path())
+        .args(["inbox", "replay", "1", "--to", &app.url("/app")])
+        .args(["--sign", "github", "--secret-name", "hook", "--inbox"])
+        .arg(home.path().join("inbox"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("echo ••••••"), "{stderr}");
+    assert!(!stderr.contains("Sg9Q"), "{stderr}");
+    assert!(app.requests()[0].header("x-hub-signature-256").is_some());
+
+    // Save: the received credentials become references, and postie names what to set.
+    let out = webhook_postie(home.path())
+        .args(["inbox", "save", "1", "hooks/replayed", "--inbox"])
+        .arg(home.path().join("inbox"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let saved = std::fs::read_to_string(home.path().join("collections/hooks.toml")).unwrap();
+    assert!(!saved.contains("Lk3P") && !saved.contains("Mn5R"), "{saved}");
+    assert!(
+        saved.contains("authorization = \"Bearer {{secret:hooks_authorization}}\""),
+        "{saved}"
+    );
+    assert!(saved.contains("x-plain = \"fine\""), "{saved}");
+    for (name, var) in [
+        ("hooks_authorization", "POSTIE_SECRET_HOOKS_AUTHORIZATION"),
+        ("hooks_x_api_key", "POSTIE_SECRET_HOOKS_X_API_KEY"),
+    ] {
+        assert!(
+            stderr.contains(&format!("postie secret set {name}")) && stderr.contains(var),
+            "{stderr}"
+        );
+    }
+    // The saved request runs once the secrets are set, and sends them.
+    let app = support::http_server(|_| (200, vec![], b"ok".to_vec()));
+    let out = webhook_postie(home.path())
+        .env("POSTIE_SECRET_HOOKS_AUTHORIZATION", "tok-new")
+        .env("POSTIE_SECRET_HOOKS_X_API_KEY", "key-new")
+        .args(["run", "hooks/replayed", "--var"])
+        .arg(format!("base_url={}", app.url("")))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{saved}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = &app.requests()[0];
+    assert_eq!(got.header("authorization"), Some("Bearer tok-new"));
+    assert_eq!(got.header("x-api-key"), Some("key-new"));
+}
+
+// --- Masking: a secret in the host (lower-cased by the URL serialiser), `{{env:…}}` --------
+
+/// A secret as a subdomain cannot reach a loopback server by name (`*.example.test` does not
+/// resolve), so the request goes through an HTTP proxy (`HTTP_PROXY`), a recording server that
+/// gets the absolute URL as the URL serialiser wrote it: lower-cased.
+#[test]
+fn a_secret_in_the_host_and_an_env_secret_are_masked_everywhere() {
+    let proxy = support::http_server(|r| {
+        (
+            200,
+            vec![("content-type".into(), "text/plain".into())],
+            format!("proxied {}\n", r.uri).into_bytes(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_collection(
+        dir.path(),
+        "[[requests]]\nname = \"host\"\nurl = \"http://{{secret:tenant}}.example.test/p\"\n\
+         headers = { X-Env = \"{{env:POSTIE_SECRET_ENV_KEY}}\" }\n\
+         [requests.expect]\nbody = { contains = \"absent\" }\n",
+    );
+    let out_dir = dir.path().join("out");
+    let mut cmd = postie(dir.path());
+    cmd.env("POSTIE_SECRET_TENANT", "Tenant-K7qZ")
+        .env("POSTIE_SECRET_ENV_KEY", "Env W9xY/+\"")
+        .env("HTTP_PROXY", proxy.url(""))
+        .args(["run", "redirect", "-v", "--json"]);
+    for (kind, file) in [("json", "r.json"), ("junit", "r.xml"), ("har", "r.har")] {
+        cmd.arg("--report")
+            .arg(format!("{kind}={}", out_dir.join(file).display()));
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let got = proxy.requests();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].uri, "http://tenant-k7qz.example.test/p");
+    assert_eq!(got[0].header("x-env"), Some("Env W9xY/+\""));
+    let mut outputs = vec![
+        ("stdout".to_string(), String::from_utf8_lossy(&out.stdout).into_owned()),
+        ("stderr".to_string(), stderr.into_owned()),
+    ];
+    for file in ["r.json", "r.xml", "r.har"] {
+        outputs.push((file.into(), std::fs::read_to_string(out_dir.join(file)).unwrap()));
+    }
+    for (what, text) in outputs {
+        let lower = text.to_lowercase();
+        for marker in ["k7qz", "w9xy"] {
+            assert!(!lower.contains(marker), "{what} shows `{marker}`:\n{text}");
+        }
+        assert!(text.contains("••••••"), "{what}: nothing masked?\n{text}");
+    }
+}
