@@ -103,7 +103,11 @@ fn a_cross_origin_redirect_drops_every_secret_header_and_query_parameter() {
     assert_eq!(got.len(), 1, "{got:?}");
     let got = &got[0];
     for name in ["x-api-key", "x-trace", "authorization", "referer"] {
-        assert_eq!(got.header(name), None, "{name} reached the other origin: {got:?}");
+        assert_eq!(
+            got.header(name),
+            None,
+            "{name} reached the other origin: {got:?}"
+        );
     }
     assert_eq!(got.header("x-plain"), Some("hello"), "{got:?}");
     assert_eq!(got.uri, "/landing?page=1", "{got:?}");
@@ -117,7 +121,10 @@ fn a_cross_origin_redirect_drops_every_secret_header_and_query_parameter() {
             "-v does not name {name}:\n{stderr}"
         );
     }
-    assert!(stderr.contains("302 redirect to http://127.0.0.1:"), "{stderr}");
+    assert!(
+        stderr.contains("302 redirect to http://127.0.0.1:"),
+        "{stderr}"
+    );
     no_marker("stderr", &stderr);
 
     // curl, the reference: `-L` drops Authorization on a port change but keeps the other
@@ -153,7 +160,11 @@ fn curl_follow(
         .unwrap_or_else(|e| {
             panic!("curl is the reference here and could not run ({e}): apt-get install -y curl")
         });
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = other.requests();
     assert_eq!(got.len(), before + 1, "curl did not reach the other origin");
     (
@@ -219,7 +230,11 @@ fn methods_and_bodies_across_redirects_match_curl() {
             let target = other.url("/landing");
             let first = redirector(status, move |_| target.clone());
             let dir = tempfile::tempdir().unwrap();
-            let body = if method == "GET" { "" } else { "text = \"payload-1\"\n" };
+            let body = if method == "GET" {
+                ""
+            } else {
+                "text = \"payload-1\"\n"
+            };
             write_collection(
                 dir.path(),
                 &format!(
@@ -227,7 +242,10 @@ fn methods_and_bodies_across_redirects_match_curl() {
                     first.url("/start")
                 ),
             );
-            let out = postie(dir.path()).args(["run", "redirect"]).output().unwrap();
+            let out = postie(dir.path())
+                .args(["run", "redirect"])
+                .output()
+                .unwrap();
             assert_eq!(
                 out.status.code(),
                 Some(0),
@@ -292,9 +310,15 @@ fn a_redirect_to_file_data_or_a_bad_port_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         write_collection(
             dir.path(),
-            &format!("[[requests]]\nname = \"r\"\nurl = \"{}\"\n", server.url("/")),
+            &format!(
+                "[[requests]]\nname = \"r\"\nurl = \"{}\"\n",
+                server.url("/")
+            ),
         );
-        let out = postie(dir.path()).args(["run", "redirect"]).output().unwrap();
+        let out = postie(dir.path())
+            .args(["run", "redirect"])
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{location}: {stderr}");
         assert!(
@@ -400,10 +424,17 @@ fn start_listen(home: &Path, args: &[&str]) -> (String, std::process::Child, std
 #[test]
 fn listen_verify_masks_its_signing_secret() {
     let home = tempfile::tempdir().unwrap();
-    let (addr, mut child, out_path) =
-        start_listen(home.path(), &["--verify", "github", "--secret-name", "hook"]);
+    let (addr, mut child, out_path) = start_listen(
+        home.path(),
+        &["--verify", "github", "--secret-name", "hook"],
+    );
     // A sender that (wrongly) shows the secret back, in a header and in the body.
-    post_raw(&addr, "/gh", &[("X-Debug-Secret", SIGNING)], SIGNING.as_bytes());
+    post_raw(
+        &addr,
+        "/gh",
+        &[("X-Debug-Secret", SIGNING)],
+        SIGNING.as_bytes(),
+    );
     let start = std::time::Instant::now();
     let mut out = String::new();
     while start.elapsed() < std::time::Duration::from_secs(10) {
@@ -460,7 +491,10 @@ fn inbox_replay_sign_masks_its_signing_secret_and_save_writes_secret_references(
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let saved = std::fs::read_to_string(home.path().join("collections/hooks.toml")).unwrap();
-    assert!(!saved.contains("Lk3P") && !saved.contains("Mn5R"), "{saved}");
+    assert!(
+        !saved.contains("Lk3P") && !saved.contains("Mn5R"),
+        "{saved}"
+    );
     assert!(
         saved.contains("authorization = \"Bearer {{secret:hooks_authorization}}\""),
         "{saved}"
@@ -534,11 +568,17 @@ fn a_secret_in_the_host_and_an_env_secret_are_masked_everywhere() {
     assert_eq!(got[0].uri, "http://tenant-k7qz.example.test/p");
     assert_eq!(got[0].header("x-env"), Some("Env W9xY/+\""));
     let mut outputs = vec![
-        ("stdout".to_string(), String::from_utf8_lossy(&out.stdout).into_owned()),
+        (
+            "stdout".to_string(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ),
         ("stderr".to_string(), stderr.into_owned()),
     ];
     for file in ["r.json", "r.xml", "r.har"] {
-        outputs.push((file.into(), std::fs::read_to_string(out_dir.join(file)).unwrap()));
+        outputs.push((
+            file.into(),
+            std::fs::read_to_string(out_dir.join(file)).unwrap(),
+        ));
     }
     for (what, text) in outputs {
         let lower = text.to_lowercase();

@@ -301,8 +301,15 @@ fn save_event(args: &InboxSaveArgs, stored: &Stored, settings: &Settings) -> Res
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let saved = save::append_request(&source, &collection, &name, &stored.event, &args.base, &body)
-        .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
+    let saved = save::append_request(
+        &source,
+        &collection,
+        &name,
+        &stored.event,
+        &args.base,
+        &body,
+    )
+    .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
     let text = saved.text;
     std::fs::create_dir_all(&dir).map_err(|e| io_failure("create", &dir, e))?;
     if let SavedBody::File(body_file) = body {

@@ -30,8 +30,8 @@ use crate::request::{Body, Part, PartValue, ResolvedRequest};
 use crate::util::mask::Masker;
 
 pub use body::BodyReader;
-pub use redirect::Redirect;
 pub use error::{HttpError, TimeoutPhase, TlsFailure};
+pub use redirect::Redirect;
 pub use timing::{Timings, TimingsHandle};
 
 use error::{ErrorContext, Stage, classify};

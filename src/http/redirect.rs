@@ -59,8 +59,11 @@ pub(crate) async fn follow(
     loop {
         if let Some(deadline) = deadline {
             // The request's timeout covers every hop.
-            *request.timeout_mut() =
-                Some(deadline.saturating_duration_since(Instant::now()).max(MIN_HOP));
+            *request.timeout_mut() = Some(
+                deadline
+                    .saturating_duration_since(Instant::now())
+                    .max(MIN_HOP),
+            );
         }
         let again = if follow { request.try_clone() } else { None };
         let from = request.url().clone();
@@ -164,9 +167,10 @@ fn drop_secrets(
     let names: Vec<header::HeaderName> = headers.keys().cloned().collect();
     for name in names {
         let holds = CREDENTIAL_HEADERS.contains(&name.as_str())
-            || headers.get_all(&name).iter().any(|v| {
-                secrets.holds_secret(&String::from_utf8_lossy(v.as_bytes()))
-            });
+            || headers
+                .get_all(&name)
+                .iter()
+                .any(|v| secrets.holds_secret(&String::from_utf8_lossy(v.as_bytes())));
         if holds {
             headers.remove(&name);
             dropped.push(name.as_str().to_owned());

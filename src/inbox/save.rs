@@ -205,8 +205,15 @@ mod tests {
             ],
             br#"{"t":"{{not}}"}"#,
         );
-        let out = append_request(SOURCE, "shop", "invoice", &e, "{{base_url}}", &SavedBody::Text)
-            .map(|saved| saved.text);
+        let out = append_request(
+            SOURCE,
+            "shop",
+            "invoice",
+            &e,
+            "{{base_url}}",
+            &SavedBody::Text,
+        )
+        .map(|saved| saved.text);
         let expected = format!(
             "{SOURCE}\n[[requests]]\nname = \"invoice\"\nmethod = \"POST\"\nurl = \"{{{{base_url}}}}/hooks/stripe?live=0\"\nheaders = {{ x-a = \"1, 2\" }}\ntext = '{{\"t\":\"\\{{{{not}}}}\"}}'\ncontent_type = \"application/json\"\n"
         );
@@ -246,7 +253,9 @@ mod tests {
             saved.text
         );
         assert!(
-            saved.text.contains("x-api-key = \"{{secret:shop_x_api_key}}\""),
+            saved
+                .text
+                .contains("x-api-key = \"{{secret:shop_x_api_key}}\""),
             "{}",
             saved.text
         );
@@ -264,11 +273,13 @@ mod tests {
     fn duplicate_names_and_bad_files_are_refused() {
         let e = event(&[], b"");
         assert_eq!(
-            append_request(SOURCE, "shop", "ping", &e, "", &SavedBody::Text).map(|saved| saved.text),
+            append_request(SOURCE, "shop", "ping", &e, "", &SavedBody::Text)
+                .map(|saved| saved.text),
             Err(SaveError::Exists("ping".into()))
         );
         assert_eq!(
-            append_request("requests = 1\n", "shop", "x", &e, "", &SavedBody::Text).map(|saved| saved.text),
+            append_request("requests = 1\n", "shop", "x", &e, "", &SavedBody::Text)
+                .map(|saved| saved.text),
             Err(SaveError::NotRequests)
         );
         assert!(matches!(
@@ -280,8 +291,15 @@ mod tests {
     #[test]
     fn binary_bodies_point_at_a_file() {
         let e = event(&[], &[0, 1, 2]);
-        let out = append_request("", "shop", "bin", &e, "http://h", &SavedBody::File("bin.body"))
-            .map(|saved| saved.text);
+        let out = append_request(
+            "",
+            "shop",
+            "bin",
+            &e,
+            "http://h",
+            &SavedBody::File("bin.body"),
+        )
+        .map(|saved| saved.text);
         assert_eq!(
             out.as_deref(),
             Ok(

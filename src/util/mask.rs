@@ -424,7 +424,11 @@ mod tests {
         m.add("s", "Tenant-SECRET-42");
         m.add("t", "B\u{fc}ro-Key7");
         let url = url::Url::parse("http://Tenant-SECRET-42.B\u{fc}ro-Key7.example/").unwrap();
-        assert_eq!(m.mask(url.as_str()), "http://••••••.••••••.example/", "{url}");
+        assert_eq!(
+            m.mask(url.as_str()),
+            "http://••••••.••••••.example/",
+            "{url}"
+        );
     }
 
     #[test]
