@@ -588,3 +588,34 @@ fn a_secret_in_the_host_and_an_env_secret_are_masked_everywhere() {
         assert!(text.contains("••••••"), "{what}: nothing masked?\n{text}");
     }
 }
+
+/// A streamed `file = …` body cannot be sent twice: on a 307 postie stops and shows the 307
+/// (curl, which reads `--data-binary @file` into memory, sends it again; the README says so).
+#[test]
+fn a_streamed_file_body_stops_at_a_307() {
+    let other = landing();
+    let target = other.url("/landing");
+    let first = redirector(307, move |_| target.clone());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("body.bin"), b"file-payload").unwrap();
+    write_collection(
+        dir.path(),
+        &format!(
+            "[[requests]]\nname = \"f\"\nmethod = \"POST\"\nurl = \"{}\"\nfile = \"../body.bin\"\n\
+             [requests.expect]\nstatus = 307\n",
+            first.url("/start")
+        ),
+    );
+    let out = postie(dir.path())
+        .args(["run", "redirect"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(first.requests()[0].body, b"file-payload");
+    assert_eq!(other.hits(), 0, "{:?}", other.requests());
+}
