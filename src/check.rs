@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::request::{Capture, CaptureSource, Check, Expect, Predicate, Subject};
+use crate::util::mask::Masker;
 
 /// What a check looks at in a response.
 pub struct ResponseView<'a> {
@@ -15,6 +16,9 @@ pub struct ResponseView<'a> {
     /// The body, if it was kept (checks on bodies need it); `Err` says why it wasn't.
     pub body: Result<&'a [u8], String>,
     pub duration: Duration,
+    /// Expected and actual values are masked with it before they are cut for display (a
+    /// secret straddling the cut would show in part if masked after).
+    pub masker: &'a Masker,
 }
 
 /// One failed check.
@@ -161,7 +165,25 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
             passed: response.duration < limit,
         });
     }
+    for checked in &mut failures {
+        for value in [&mut checked.check.expected, &mut checked.check.actual] {
+            *value = cut(&response.masker.mask(value));
+        }
+    }
     failures
+}
+
+/// Longest value shown (in characters), cut after masking.
+const SHOWN_CHARS: usize = 200;
+
+/// A value as shown: cut after [`SHOWN_CHARS`] characters, with its whole length.
+fn cut(text: &str) -> String {
+    if text.chars().count() > SHOWN_CHARS {
+        let cut: String = text.chars().take(SHOWN_CHARS).collect();
+        format!("{cut}… ({} bytes)", text.len())
+    } else {
+        text.to_string()
+    }
 }
 
 fn run_predicates(failures: &mut Vec<Checked>, check: &Check, what: &str, actual: Option<&Value>) {
@@ -262,15 +284,10 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Values shown compactly, strings quoted, long ones cut.
+/// Values shown compactly, strings quoted (cut for display at the end of
+/// [`evaluate_all`], after masking).
 fn show(v: &Value) -> String {
-    let text = v.to_string();
-    if text.chars().count() > 200 {
-        let cut: String = text.chars().take(200).collect();
-        format!("{cut}… ({} bytes)", text.len())
-    } else {
-        text
-    }
+    v.to_string()
 }
 
 fn describe(p: &Predicate) -> String {
@@ -385,6 +402,7 @@ mod tests {
             headers,
             body: Ok(body),
             duration: Duration::from_millis(120),
+            masker: Box::leak(Box::default()),
         }
     }
 

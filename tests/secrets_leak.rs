@@ -894,7 +894,6 @@ fn har_fields(har: &serde_json::Value) {
 /// serialiser, which percent-encodes it its own way (`a b` → `a%20b`, `"` → `%22`, `/` and `+`
 /// kept, `\` → `/` in the path): every sink must mask that form too.
 #[test]
-#[ignore = "issue 10: percent-encoding as the URL serialiser writes it (`a%20b`, `%22`, `\\` as `/`) is not masked"]
 fn secrets_in_the_url_template_are_masked_as_the_url_serialiser_writes_them() {
     let server = awkward_echo_server();
     let dir = tempfile::tempdir().unwrap();
@@ -941,7 +940,6 @@ fn secrets_in_the_url_template_are_masked_as_the_url_serialiser_writes_them() {
 /// A failed body check shows the start of the body; a secret straddling that cut must not
 /// show its first characters (every offset around the cut is tried, in one run).
 #[test]
-#[ignore = "issue 10: a display cut (a failed check's body preview) shows the start of a secret straddling it"]
 fn a_secret_cut_by_a_failure_preview_is_not_shown_in_part() {
     let server = support::http_server(|r| {
         let pad: usize = r.path().trim_start_matches("/pad/").parse().unwrap_or(0);

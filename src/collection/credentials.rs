@@ -239,13 +239,19 @@ impl Scan<'_> {
     }
 }
 
+/// A header meant for a credential (`Authorization`, `X-Api-Key`, a name with `token`,
+/// `secret`, `auth`, ... in it): for `inbox save`, which writes a reference instead.
+pub fn sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS.contains(&name.to_ascii_lowercase().as_str()) || sensitive_name(name)
+}
+
 fn sensitive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     SENSITIVE_WORDS.iter().any(|w| lower.contains(w)) || lower == "key"
 }
 
 /// A secret name to suggest: `<collection>_<what>`, valid as a secret name.
-fn secret_name(collection: &str, what: &str) -> String {
+pub fn secret_name(collection: &str, what: &str) -> String {
     let clean = |s: &str| -> String {
         s.chars()
             .map(|c| {

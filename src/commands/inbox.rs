@@ -191,7 +191,10 @@ async fn replay_event(
         None => (Vec::new(), Vec::new()),
         Some(scheme) => {
             let scheme: Scheme = scheme.parse().map_err(|e| Failure::usage(format!("{e}")))?;
-            let secret = webhook::signing_secret(args.secret_name.as_deref().unwrap_or_default())?;
+            let name = args.secret_name.as_deref().unwrap_or_default();
+            let secret = webhook::signing_secret(name)?;
+            // The app replayed to may show it back: what is printed masks it.
+            settings.masker.add(name, &secret);
             let id = stored
                 .event
                 .header("webhook-id")
@@ -294,8 +297,20 @@ fn save_event(args: &InboxSaveArgs, stored: &Stored, settings: &Settings) -> Res
     } else {
         SavedBody::File(&body_file)
     };
-    let text = save::append_request(&source, &name, &stored.event, &args.base, &body)
-        .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
+    let collection = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let saved = save::append_request(
+        &source,
+        &collection,
+        &name,
+        &stored.event,
+        &args.base,
+        &body,
+    )
+    .map_err(|e| Failure::usage(format!("could not save to `{}`: {e}", file.display())))?;
+    let text = saved.text;
     std::fs::create_dir_all(&dir).map_err(|e| io_failure("create", &dir, e))?;
     if let SavedBody::File(body_file) = body {
         let path = dir.join(body_file);
@@ -307,5 +322,14 @@ fn save_event(args: &InboxSaveArgs, stored: &Stored, settings: &Settings) -> Res
         stored.event.id,
         file.display()
     ));
+    for secret in &saved.secrets {
+        settings.printer.err(&format!(
+            "  `{}` was saved as `{{{{secret:{}}}}}`, not its value: set it with `postie secret set {}` (or the variable {})\n",
+            secret.header,
+            secret.name,
+            secret.name,
+            crate::secrets::env_var_name(&secret.name)
+        ));
+    }
     Ok(Code::Ok)
 }

@@ -39,6 +39,8 @@ struct View {
     /// Colours, and whether stdout is a terminal (received data is then shown escaped).
     look: Look,
     verify: Option<(Scheme, String)>,
+    /// What is printed passes through it (it knows the signing secret).
+    masker: crate::util::mask::Masker,
 }
 
 pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -49,7 +51,10 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         Some(scheme) => {
             let scheme: Scheme = scheme.parse().map_err(|e| Failure::usage(format!("{e}")))?;
             let name = args.secret_name.as_deref().unwrap_or_default();
-            Some((scheme, webhook::signing_secret(name)?))
+            let secret = webhook::signing_secret(name)?;
+            // A sender (or an echoing app behind `--forward-to`) may show it back.
+            settings.masker.add(name, &secret);
+            Some((scheme, secret))
         }
     };
     let forward = match &args.forward_to {
@@ -98,6 +103,7 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
             terminal: settings.ctx.stdout_tty,
         },
         verify,
+        masker: settings.masker.clone(),
     };
     let (out, shown) = std_mpsc::channel();
     // Printing happens on its own thread so a slow terminal never slows down answering.
@@ -249,7 +255,8 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
                 next = shown.try_recv().ok();
             }
         }
-        if stdout.text(&text).and_then(|()| stdout.flush()).is_err() {
+        let masked = view.masker.mask(&text);
+        if stdout.text(&masked).and_then(|()| stdout.flush()).is_err() {
             return; // stdout closed: stop showing (the caller then stops the listener)
         }
         text.clear();

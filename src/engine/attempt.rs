@@ -196,6 +196,16 @@ async fn receive(
         },
     };
     mask::received(&mut shown, &cx.engine.masker);
+    for redirect in &response.redirects {
+        let masker = &cx.engine.masker;
+        let dropped: Vec<String> = redirect.dropped.iter().map(|d| masker.mask(d)).collect();
+        cx.emit(Event::Redirected {
+            status: redirect.status,
+            from: &masker.mask(redirect.from.as_str()),
+            to: &masker.mask(redirect.to.as_str()),
+            dropped: &dropped,
+        });
+    }
     cx.emit(Event::Head { response: &shown });
     let needs_body = request.expect.needs_body()
         || request
@@ -369,6 +379,7 @@ async fn judge(
             Err(why) => Err(why.clone()),
         },
         duration: body.timings.total,
+        masker: &cx.engine.masker,
     };
     let failed = |check| check::Checked {
         check,

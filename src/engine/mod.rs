@@ -75,7 +75,9 @@ const NETWORK_RETRY_WAIT: Duration = Duration::from_millis(500);
 
 impl Engine {
     pub async fn new(options: EngineOptions) -> Result<Engine, Failure> {
-        let client = Client::new(&options.client).map_err(Failure::from)?;
+        let client = Client::new(&options.client)
+            .map_err(Failure::from)?
+            .with_secrets(options.masker.clone());
         let inbox = if options.start_inbox {
             let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let server = InboxServer::start(bind, Responder::Echo)

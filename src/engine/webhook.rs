@@ -22,7 +22,7 @@ pub(super) async fn wait(
             line: Some(expected.line),
         });
     };
-    let (event, values, waited) = wait_for(&mut rx, expected).await?;
+    let (event, values, waited) = wait_for(&mut rx, expected, &cx.engine.masker).await?;
     cx.observer.event(
         cx.key,
         &Event::Webhook {
@@ -39,6 +39,7 @@ pub(super) async fn wait(
 async fn wait_for(
     rx: &mut tokio::sync::broadcast::Receiver<crate::inbox::Event>,
     expected: &crate::request::WebhookExpect,
+    masker: &crate::util::mask::Masker,
 ) -> Result<
     (
         crate::inbox::Event,
@@ -88,6 +89,7 @@ async fn wait_for(
             headers: &event.headers,
             body: Ok(&event.body),
             duration: Duration::ZERO,
+            masker,
         };
         let failures = check::evaluate(&expected.expect, &view);
         if let Some(first) = failures.first() {

@@ -42,6 +42,9 @@ pub enum HttpError {
     /// The redirect chain was longer than `max` hops.
     #[error("too many redirects (more than {max}) starting from `{url}`")]
     TooManyRedirects { url: String, max: usize },
+    /// A redirect's `Location` is not an `http`/`https` URL postie can follow.
+    #[error("refused to follow a redirect to `{location}`: {reason}")]
+    BadRedirect { location: String, reason: String },
     /// The method is not a valid HTTP token.
     #[error("invalid HTTP method `{method}`")]
     InvalidMethod { method: String },
@@ -126,6 +129,7 @@ impl HttpError {
             | HttpError::Tls { .. }
             | HttpError::Timeout { .. }
             | HttpError::TooManyRedirects { .. }
+            | HttpError::BadRedirect { .. }
             | HttpError::TlsSetup { .. }
             | HttpError::Other { .. } => 3,
         }
@@ -163,6 +167,9 @@ impl HttpError {
                     "raise the limit with `--timeout` (or `timeout` in the collection)"
                 }
             },
+            HttpError::BadRedirect { .. } => {
+                "set `follow_redirects = false` (`send --no-follow`) to see the redirect itself"
+            }
             HttpError::TooManyRedirects { .. } => {
                 "the server may redirect in a loop; set `follow_redirects = false` to see the first response"
             }

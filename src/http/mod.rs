@@ -15,6 +15,7 @@ mod body;
 mod error;
 mod exact;
 mod proxy;
+mod redirect;
 mod timing;
 mod tls;
 
@@ -26,9 +27,11 @@ use std::time::{Duration, Instant};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::request::{Body, Part, PartValue, ResolvedRequest};
+use crate::util::mask::Masker;
 
 pub use body::BodyReader;
 pub use error::{HttpError, TimeoutPhase, TlsFailure};
+pub use redirect::Redirect;
 pub use timing::{Timings, TimingsHandle};
 
 use error::{ErrorContext, Stage, classify};
@@ -71,10 +74,12 @@ impl Default for ClientOptions {
 /// sent at the same time (clones share the pool; timings are recorded per request).
 #[derive(Debug, Clone)]
 pub struct Client {
-    /// Follows up to [`MAX_REDIRECTS`] redirects. reqwest's redirect policy is per client, so
-    /// there are two clients; they do not share their connection pools.
-    follow: reqwest::Client,
-    no_follow: reqwest::Client,
+    /// Never follows a redirect itself: [`Client::execute`] does (see `redirect.rs`), so that
+    /// it can drop what holds a secret on the way to another origin.
+    inner: reqwest::Client,
+    /// The run's secrets: a header or query parameter holding one is not sent to another
+    /// origin on a redirect.
+    secrets: Masker,
     /// TLS for [`Client::prepare_exact`] requests, which hyper sends on connections of their
     /// own (reqwest always adds `accept: */*`).
     exact_tls: Arc<rustls::ClientConfig>,
@@ -129,6 +134,8 @@ impl ResponseHead {
 #[derive(Debug)]
 pub struct Response {
     pub head: ResponseHead,
+    /// The redirects followed to get here, in order.
+    pub redirects: Vec<Redirect>,
     body: reqwest::Response,
     timings: TimingsHandle,
     ctx: ErrorContext,
@@ -161,7 +168,7 @@ impl Client {
         let tls = tls::client_config(opts.insecure, &opts.ca_certs)?;
         let proxies = proxy::from_env(|name| std::env::var(name).ok())
             .map_err(|reason| HttpError::Proxy { reason })?;
-        let build = |policy: reqwest::redirect::Policy| {
+        let build = || {
             let mut builder = reqwest::Client::builder().no_proxy();
             for proxy in &proxies {
                 builder = builder.proxy(proxy.clone());
@@ -171,7 +178,8 @@ impl Client {
                 .dns_resolver(TimedResolver)
                 .connector_layer(ConnectTimingLayer)
                 .connect_timeout(opts.connect_timeout)
-                .redirect(policy)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .gzip(true)
                 .deflate(true)
                 .build()
@@ -180,12 +188,19 @@ impl Client {
                 })
         };
         Ok(Client {
-            follow: build(reqwest::redirect::Policy::limited(MAX_REDIRECTS))?,
-            no_follow: build(reqwest::redirect::Policy::none())?,
+            inner: build()?,
+            secrets: Masker::default(),
             exact_tls: exact::tls_config(&tls),
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
         })
+    }
+
+    /// Watch these secrets on redirects: a header or query parameter holding one of them
+    /// (in any form the masker knows) is dropped on a redirect to another origin.
+    pub fn with_secrets(mut self, secrets: Masker) -> Client {
+        self.secrets = secrets;
+        self
     }
 
     /// Builds the request as it will be sent; opens body files (a missing one fails here).
@@ -230,7 +245,7 @@ impl Client {
         }
         let timeout = req.timeout.or(self.timeout);
 
-        let mut builder = self.follow.request(method, req.url.clone());
+        let mut builder = self.inner.request(method, req.url.clone());
         match &req.body {
             Body::None => {}
             Body::Bytes(bytes) => {
@@ -304,13 +319,8 @@ impl Client {
             timeout: prepared.timeout,
             connect_timeout: self.connect_timeout,
         };
-        let client = if prepared.follow_redirects {
-            &self.follow
-        } else {
-            &self.no_follow
-        };
         let start = Instant::now();
-        let (response, remote_addr) = if prepared.exact {
+        let (response, remote_addr, redirects) = if prepared.exact {
             let sent = exact::send(
                 prepared.request,
                 Arc::clone(&self.exact_tls),
@@ -323,14 +333,26 @@ impl Client {
                 let stage = Stage::Request(recorder.snapshot());
                 classify(&*f.error, f.is_connect, false, &ctx, stage)
             })?;
-            (sent.response, Some(sent.remote_addr))
+            (sent.response, Some(sent.remote_addr), Vec::new())
         } else {
-            let response = client.execute(prepared.request).await.map_err(|e| {
-                let stage = Stage::Request(recorder.snapshot());
-                classify(&e, e.is_connect(), e.is_redirect(), &ctx, stage)
+            let deadline = prepared.timeout.map(|t| start + t);
+            let (response, redirects) = redirect::follow(
+                &self.inner,
+                prepared.request,
+                prepared.follow_redirects,
+                deadline,
+                &self.secrets,
+            )
+            .await
+            .map_err(|failure| match failure {
+                redirect::Failure::Own(own) => own,
+                redirect::Failure::Send(e) => {
+                    let stage = Stage::Request(recorder.snapshot());
+                    classify(&e, e.is_connect(), false, &ctx, stage)
+                }
             })?;
             let remote_addr = response.remote_addr();
-            (response, remote_addr)
+            (response, remote_addr, redirects)
         };
         let head_at = Instant::now();
         let timings = TimingsHandle::new(start, head_at, recorder.snapshot());
@@ -338,6 +360,7 @@ impl Client {
         head.remote_addr = remote_addr;
         Ok(Response {
             head,
+            redirects,
             body: response,
             timings,
             ctx,

@@ -4,6 +4,7 @@
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
 
 use super::{Event, HOP_BY_HOP};
+use crate::collection::credentials;
 
 /// Headers not worth saving besides the hop-by-hop ones: those the client sets itself.
 const SET_BY_THE_CLIENT: [&str; 2] = ["host", "content-length"];
@@ -29,17 +30,37 @@ pub enum SavedBody<'a> {
     File(&'a str),
 }
 
+/// A received credential saved as a `{{secret:NAME}}` reference: the user sets the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedSecret {
+    /// The header it came in (lower case).
+    pub header: String,
+    /// The secret's name in the reference.
+    pub name: String,
+}
+
+/// What [`append_request`] made: the new file text and the secrets it refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub text: String,
+    pub secrets: Vec<SavedSecret>,
+}
+
 /// `source` with a new `[[requests]]` for `event` at its end: `name`, `method`,
 /// `url` = `base` + the event's path and query, the headers (repeated ones joined with `, `),
 /// and the body as `text` (with `content_type`) or `file`. `{{` in saved text is escaped
-/// (`\{{`) so it stays literal.
+/// (`\{{`) so it stays literal. A credential header (`Authorization`, `X-Api-Key`, any
+/// name `postie check` takes for a credential, or a value shaped like a well-known token) is
+/// saved as `{{secret:<collection>_<header>}}` (after its scheme, `Bearer {{secret:…}}`),
+/// never verbatim.
 pub fn append_request(
     source: &str,
+    collection: &str,
     name: &str,
     event: &Event,
     base: &str,
     body: &SavedBody<'_>,
-) -> Result<String, SaveError> {
+) -> Result<Saved, SaveError> {
     let mut doc: DocumentMut = source
         .parse()
         .map_err(|e: toml_edit::TomlError| SaveError::Toml(e.message().to_owned()))?;
@@ -66,6 +87,7 @@ pub fn append_request(
     let url = format!("{base}{}{query}", escape(&event.path));
     table.insert("url", value(url));
     let mut headers = InlineTable::new();
+    let mut secrets: Vec<SavedSecret> = Vec::new();
     for (name, val) in &event.headers {
         let lower = name.to_ascii_lowercase();
         // With a body, its type goes to `content_type`; without one the header stays.
@@ -74,6 +96,23 @@ pub fn append_request(
             || SET_BY_THE_CLIENT.contains(&lower.as_str())
             || moved
         {
+            continue;
+        }
+        if credentials::sensitive_header(&lower) || credentials::token_shape(val).is_some() {
+            if secrets.iter().any(|s| s.header == lower) {
+                continue; // a repeated credential header: one reference
+            }
+            let secret = credentials::secret_name(collection, &lower);
+            let reference = format!("{{{{secret:{secret}}}}}");
+            let saved = match scheme_of(val) {
+                Some(scheme) => format!("{scheme} {reference}"),
+                None => reference,
+            };
+            headers.insert(&lower, saved.into());
+            secrets.push(SavedSecret {
+                header: lower,
+                name: secret,
+            });
             continue;
         }
         let joined = match headers.get(&lower).and_then(|v| v.as_str()) {
@@ -103,7 +142,18 @@ pub fn append_request(
         table.insert("content_type", value(ct));
     }
     requests.push(table);
-    Ok(doc.to_string())
+    Ok(Saved {
+        text: doc.to_string(),
+        secrets,
+    })
+}
+
+/// The scheme of an `Authorization`-style value (`Bearer` of `Bearer abc`), kept as written.
+fn scheme_of(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.split_once(' ')?;
+    let known = ["bearer", "basic", "token", "digest", "apikey", "hmac"];
+    (known.contains(&scheme.to_ascii_lowercase().as_str()) && !rest.trim().is_empty())
+        .then_some(scheme)
 }
 
 /// `{{` → `\{{`, the template escape.
@@ -155,7 +205,15 @@ mod tests {
             ],
             br#"{"t":"{{not}}"}"#,
         );
-        let out = append_request(SOURCE, "invoice", &e, "{{base_url}}", &SavedBody::Text);
+        let out = append_request(
+            SOURCE,
+            "shop",
+            "invoice",
+            &e,
+            "{{base_url}}",
+            &SavedBody::Text,
+        )
+        .map(|saved| saved.text);
         let expected = format!(
             "{SOURCE}\n[[requests]]\nname = \"invoice\"\nmethod = \"POST\"\nurl = \"{{{{base_url}}}}/hooks/stripe?live=0\"\nheaders = {{ x-a = \"1, 2\" }}\ntext = '{{\"t\":\"\\{{{{not}}}}\"}}'\ncontent_type = \"application/json\"\n"
         );
@@ -173,18 +231,59 @@ mod tests {
     }
 
     #[test]
+    fn received_credentials_are_saved_as_secret_references() {
+        let e = event(
+            &[
+                ("authorization", "Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+                ("x-api-key", "k-123456"),
+                ("x-plain", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+                ("x-trace", "t-1"),
+            ],
+            b"",
+        );
+        let saved = append_request("", "shop", "hook", &e, "http://h", &SavedBody::Text).unwrap();
+        for value in ["sk_live_", "k-123456", "ghp_"] {
+            assert!(!saved.text.contains(value), "{}", saved.text);
+        }
+        assert!(
+            saved
+                .text
+                .contains("authorization = \"Bearer {{secret:shop_authorization}}\""),
+            "{}",
+            saved.text
+        );
+        assert!(
+            saved
+                .text
+                .contains("x-api-key = \"{{secret:shop_x_api_key}}\""),
+            "{}",
+            saved.text
+        );
+        assert!(saved.text.contains("x-trace = \"t-1\""), "{}", saved.text);
+        let names: Vec<&str> = saved.secrets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec!["shop_authorization", "shop_x_api_key", "shop_x_plain"]
+        );
+        let loaded = crate::collection::parse(Path::new("shop.toml"), &saved.text);
+        assert!(loaded.is_ok(), "{loaded:?}");
+    }
+
+    #[test]
     fn duplicate_names_and_bad_files_are_refused() {
         let e = event(&[], b"");
         assert_eq!(
-            append_request(SOURCE, "ping", &e, "", &SavedBody::Text),
+            append_request(SOURCE, "shop", "ping", &e, "", &SavedBody::Text)
+                .map(|saved| saved.text),
             Err(SaveError::Exists("ping".into()))
         );
         assert_eq!(
-            append_request("requests = 1\n", "x", &e, "", &SavedBody::Text),
+            append_request("requests = 1\n", "shop", "x", &e, "", &SavedBody::Text)
+                .map(|saved| saved.text),
             Err(SaveError::NotRequests)
         );
         assert!(matches!(
-            append_request("[[", "x", &e, "", &SavedBody::Text),
+            append_request("[[", "shop", "x", &e, "", &SavedBody::Text).map(|saved| saved.text),
             Err(SaveError::Toml(_))
         ));
     }
@@ -192,7 +291,15 @@ mod tests {
     #[test]
     fn binary_bodies_point_at_a_file() {
         let e = event(&[], &[0, 1, 2]);
-        let out = append_request("", "bin", &e, "http://h", &SavedBody::File("bin.body"));
+        let out = append_request(
+            "",
+            "shop",
+            "bin",
+            &e,
+            "http://h",
+            &SavedBody::File("bin.body"),
+        )
+        .map(|saved| saved.text);
         assert_eq!(
             out.as_deref(),
             Ok(

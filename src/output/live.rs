@@ -141,6 +141,16 @@ impl Observer for Live<'_> {
             }
             Event::Error { failure, .. } => self.failed(key, &failure.render(palette)),
             Event::Sending { request, dry_run } => self.sending(key, request, *dry_run),
+            Event::Redirected {
+                status,
+                from: _,
+                to,
+                dropped,
+            } => {
+                if printer.verbose() {
+                    self.redirected(key, *status, to, dropped);
+                }
+            }
             Event::Head { response } => self.say(key, &printer.response(response)),
             Event::BodyNote { note } => self.say(key, &format!("  {}\n", palette.dim(note))),
             Event::Timings { timings, received } => {
@@ -171,6 +181,29 @@ impl Observer for Live<'_> {
 }
 
 impl Live<'_> {
+    /// `-v`: `↪ 302 → URL`, and what was not sent on to another origin.
+    fn redirected(&self, key: Key, status: u16, to: &str, dropped: &[String]) {
+        let printer = self.printer;
+        let palette = &printer.palette;
+        let shown = |text| crate::output::term::shown(text, printer.terminal);
+        let mut text = format!(
+            "  {} {status} redirect to {}\n",
+            palette.status(status, "↪"),
+            shown(to)
+        );
+        if !dropped.is_empty() {
+            let names: Vec<_> = dropped.iter().map(|d| shown(d).into_owned()).collect();
+            text.push_str(&format!(
+                "  {}\n",
+                palette.dim(&format!(
+                    "dropped {} on redirect to other origin",
+                    names.join(", ")
+                ))
+            ));
+        }
+        self.say(key, &text);
+    }
+
     /// `→ GET url` (with `-v` the headers and body); a dry run shows it all and says so.
     fn sending(&self, key: Key, request: &crate::record::SentRequest, dry_run: bool) {
         let printer = self.printer;

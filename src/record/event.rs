@@ -37,6 +37,14 @@ pub enum Event<'a> {
         request: &'a SentRequest,
         dry_run: bool,
     },
+    /// A redirect was followed (before the head of the response it led to). `dropped`: the
+    /// headers and query parameters (`?name`) not sent on to another origin.
+    Redirected {
+        status: u16,
+        from: &'a str,
+        to: &'a str,
+        dropped: &'a [String],
+    },
     /// The response head arrived (the body is not in it yet).
     Head { response: &'a ReceivedResponse },
     /// A line about where the body went (saved, withheld, not valid JSON).

@@ -80,8 +80,10 @@ pub fn received(response: &mut ReceivedResponse, masker: &Masker) {
     }
     text(&mut response.reason, masker);
     headers(&mut response.headers, masker);
+    let complete = response.body.complete;
     match &mut response.body.kept {
-        Ok(b) => bytes(b, masker),
+        Ok(b) if complete => bytes(b, masker),
+        Ok(b) => cut_bytes(b, masker),
         Err(why) => text(why, masker),
     }
 }
@@ -116,6 +118,15 @@ fn bytes(value: &mut Vec<u8>, masker: &Masker) {
     let mut out = Vec::with_capacity(value.len());
     stream.push(value, &mut out);
     stream.finish(&mut out);
+    *value = out;
+}
+
+/// Bytes cut short (the start of a longer body): the tail that may be the start of a secret
+/// cut in two is left out (at most the longest form of a secret, less one byte).
+fn cut_bytes(value: &mut Vec<u8>, masker: &Masker) {
+    let mut stream = masker.stream();
+    let mut out = Vec::with_capacity(value.len());
+    stream.push(value, &mut out);
     *value = out;
 }
 

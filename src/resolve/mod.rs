@@ -344,10 +344,22 @@ impl<'a> Cx<'a> {
         let span = self.located(at, p.span.clone());
         match &p.kind {
             PlaceholderKind::Var(name) => self.var(name, span),
-            PlaceholderKind::Env(name) => std::env::var(name).map(Value::String).map_err(|_| {
-                let message = format!("environment variable `{name}` is not set{}", self.context());
-                self.invalid(span, message, None)
-            }),
+            PlaceholderKind::Env(name) => match std::env::var(name) {
+                Ok(value) => {
+                    // `POSTIE_SECRET_X` holds a secret however it is read: mask it.
+                    if let Some(secret) = name.strip_prefix(crate::secrets::ENV_PREFIX) {
+                        self.resolver
+                            .secrets
+                            .register(&secret.to_lowercase(), &value);
+                    }
+                    Ok(Value::String(value))
+                }
+                Err(_) => {
+                    let message =
+                        format!("environment variable `{name}` is not set{}", self.context());
+                    Err(self.invalid(span, message, None))
+                }
+            },
             PlaceholderKind::Secret(name) => match self.resolver.secrets.secret(name) {
                 Ok(secret) => Ok(Value::String(secret)),
                 Err(unavailable) => {

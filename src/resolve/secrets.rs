@@ -42,6 +42,10 @@ impl SecretSource for MaskingSource {
         cache.insert(name.to_string(), value.clone());
         Ok(value)
     }
+
+    fn register(&self, name: &str, value: &str) {
+        self.masker.add(name, value);
+    }
 }
 
 /// Run a `[secrets]` command (no shell) and take its stdout, less one trailing newline, as the

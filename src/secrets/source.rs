@@ -15,6 +15,10 @@ pub struct SecretUnavailable {
 pub trait SecretSource {
     /// The secret's value, or why it is unavailable.
     fn secret(&self, name: &str) -> Result<String, SecretUnavailable>;
+
+    /// A secret's value that came another way (`{{env:POSTIE_SECRET_X}}` reads the variable
+    /// directly): a source that masks what it hands out masks this too.
+    fn register(&self, _name: &str, _value: &str) {}
 }
 
 /// The secret source used until the keyring exists: every lookup fails.

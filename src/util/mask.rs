@@ -119,6 +119,12 @@ impl Masker {
         self.read(|inner| !inner.disabled && inner.matcher.is_some())
     }
 
+    /// `text` holds a registered secret, in any of its forms (also with `--show-secrets`:
+    /// for what is sent, not what is shown).
+    pub fn holds_secret(&self, text: &str) -> bool {
+        self.read(|inner| inner.matcher.as_ref().is_some_and(|m| m.ac.is_match(text)))
+    }
+
     fn matcher(&self) -> Option<Arc<Matcher>> {
         self.read(|inner| {
             if inner.disabled {
@@ -172,20 +178,109 @@ pub fn basic_credentials<'v>(name: &str, value: &'v str) -> Option<(&'v str, Str
     Some((token, String::from_utf8(decoded).ok()?))
 }
 
-/// The forms a value may be shown in: as is, JSON-escaped, percent-encoded.
+/// The forms a value may be shown in: as is; JSON-escaped (as serde_json writes it, and with
+/// non-ASCII as `\u00fc` and `/` as `\/`, as Python and PHP servers echo it); percent-encoded
+/// as form-urlencoding and the URL serialiser write it in each part of a URL (path, query,
+/// fragment, user info; `\` turned into `/` in a path), with upper- and lower-case hex digits;
+/// lower-cased and IDNA-encoded as in a host name.
 fn forms(value: &str) -> Vec<String> {
+    use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+    // The `url` crate's encode sets (url/src/parser.rs), as the WHATWG URL standard has them.
+    const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
+    const PATH: &AsciiSet = &FRAGMENT.add(b'#').add(b'?').add(b'{').add(b'}');
+    const USERINFO: &AsciiSet = &PATH
+        .add(b'/')
+        .add(b':')
+        .add(b';')
+        .add(b'=')
+        .add(b'@')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'|');
+    // `user:password` written as one value (`http://{{secret:creds}}@host`).
+    const USER_AND_PASSWORD: &AsciiSet = &USERINFO.remove(b':');
+    const PATH_SEGMENT: &AsciiSet = &PATH.add(b'/').add(b'%');
+    const SPECIAL_PATH_SEGMENT: &AsciiSet = &PATH_SEGMENT.add(b'\\');
+    const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>');
+    const SPECIAL_QUERY: &AsciiSet = &QUERY.add(b'\'');
+
     let mut forms = vec![value.to_string()];
     if let Ok(json) = serde_json::to_string(value) {
-        forms.push(json[1..json.len() - 1].to_string());
+        let json = json[1..json.len() - 1].to_string();
+        let mut ascii = String::with_capacity(json.len());
+        for c in json.chars() {
+            if c.is_ascii() {
+                ascii.push(c);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    ascii.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        forms.push(ascii.replace('/', "\\/"));
+        forms.push(json.replace('/', "\\/"));
+        forms.push(ascii);
+        forms.push(json);
     }
-    forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
-    forms.push(
-        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-            .to_string(),
-    );
-    forms.dedup();
-    forms.retain(|f| !f.is_empty());
-    forms
+    let mut encoded: Vec<String> = vec![
+        url::form_urlencoded::byte_serialize(value.as_bytes()).collect(),
+        utf8_percent_encode(value, NON_ALPHANUMERIC).to_string(),
+    ];
+    // The URL parser drops tabs and line breaks, and turns `\` into `/` in a path.
+    let stripped = value.replace(['\t', '\n', '\r'], "");
+    for source in [value, stripped.as_str()] {
+        for set in [
+            FRAGMENT,
+            PATH,
+            USERINFO,
+            USER_AND_PASSWORD,
+            PATH_SEGMENT,
+            SPECIAL_PATH_SEGMENT,
+            QUERY,
+            SPECIAL_QUERY,
+        ] {
+            encoded.push(utf8_percent_encode(source, set).to_string());
+        }
+        encoded.push(utf8_percent_encode(&source.replace('\\', "/"), PATH).to_string());
+    }
+    let lower_hex: Vec<String> = encoded.iter().map(|e| lower_hex(e)).collect();
+    forms.extend(encoded);
+    forms.extend(lower_hex);
+    let lower = value.to_lowercase();
+    if let Ok(url::Host::Domain(host)) = url::Host::parse(&lower) {
+        forms.push(host);
+    }
+    forms.push(lower);
+    let mut unique = Vec::with_capacity(forms.len());
+    for form in forms {
+        if !form.is_empty() && !unique.contains(&form) {
+            unique.push(form);
+        }
+    }
+    unique
+}
+
+/// `%2F` → `%2f`: a percent-encoded text with lower-case hex digits.
+fn lower_hex(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push('%');
+            out.push(bytes[i + 1].to_ascii_lowercase() as char);
+            out.push(bytes[i + 2].to_ascii_lowercase() as char);
+            i += 3;
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8().max(1);
+        }
+    }
+    out
 }
 
 /// Masks a byte stream chunk by chunk; a secret split across two chunks is still masked
@@ -280,6 +375,74 @@ mod tests {
         assert_eq!(m.mask(r#"{"pw":"p\"w\\d"}"#), r#"{"pw":"••••••"}"#);
         assert_eq!(m.mask("?t=s3cr%2Ft+x&u=s3cr%2Ft%20x"), "?t=••••••&u=••••••");
         assert_eq!(m.mask("nothing here"), "nothing here");
+    }
+
+    /// The URL serialiser itself is the reference: a secret put in each part of a URL, as
+    /// `url::Url` writes it, is masked whole.
+    #[test]
+    fn every_part_of_a_url_as_the_serialiser_writes_it_is_masked() {
+        let values = [
+            "pa ss/wo+rd",
+            "Hq7Z a/b+c\"d\\e%41&f=Vx2K",
+            "Jm4W \u{fc}/\u{df}+\u{20ac}\"\\%2F&k=Rp8T",
+            "a'b`c{d}e|f^g[h]i;j:k@l=m",
+            "tab\tand<angle>",
+        ];
+        let mut cases = 0;
+        for value in values {
+            let m = Masker::new(false);
+            m.add("s", value);
+            let mut urls = vec![
+                format!("http://h/p/{value}/x"),
+                format!("http://h/p?k={value}&z=1"),
+                format!("http://h/p#{value}"),
+                format!("http://u:{value}@h/p"),
+                format!("http://{value}@h/p"),
+            ];
+            let mut built = url::Url::parse("http://h/").unwrap();
+            built.query_pairs_mut().append_pair("k", value);
+            urls.push(built.to_string());
+            built.path_segments_mut().unwrap().push(value);
+            urls.push(built.to_string());
+            for text in urls {
+                let Ok(url) = url::Url::parse(&text) else {
+                    continue;
+                };
+                let shown = m.mask(url.as_str());
+                assert!(shown.contains(MASK), "{value:?} in {url} → {shown}");
+                for marker in ["pa", "ss", "Hq7Z", "Vx2K", "Jm4W", "Rp8T", "tab", "angle"] {
+                    if value.contains(marker) {
+                        assert!(!shown.contains(marker), "{value:?} in {url} → {shown}");
+                    }
+                }
+                cases += 1;
+            }
+        }
+        assert!(cases >= 29, "{cases}");
+        // A host name: lower-cased (and IDNA-encoded) by the serialiser.
+        let m = Masker::new(false);
+        m.add("s", "Tenant-SECRET-42");
+        m.add("t", "B\u{fc}ro-Key7");
+        let url = url::Url::parse("http://Tenant-SECRET-42.B\u{fc}ro-Key7.example/").unwrap();
+        assert_eq!(
+            m.mask(url.as_str()),
+            "http://••••••.••••••.example/",
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn json_escapes_of_other_servers_are_masked() {
+        let m = Masker::new(false);
+        m.add("s", "a/\u{fc}\"b\\c");
+        // serde_json, Python's json.dumps (ensure_ascii), PHP's json_encode.
+        for text in [
+            r#""a/\u{fc}\"b\\c""#.replace("\\u{fc}", "\u{fc}"),
+            r#""a/\u00fc\"b\\c""#.to_string(),
+            r#""a\/\u00fc\"b\\c""#.to_string(),
+        ] {
+            assert_eq!(m.mask(&text), "\"••••••\"", "{text}");
+        }
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! Following redirects ourselves (reqwest's client never follows one: `Policy::none()`), so
+//! that nothing holding a secret goes on to another origin.
+//!
+//! - Same method and body for 307/308 (only when the body can be sent again: in memory; a
+//!   streamed file body stops at the 3xx, as reqwest does); `GET` without a body for 303
+//!   (`HEAD` stays `HEAD`) and for a `POST` answered with 301/302, as reqwest and curl do.
+//! - No `Referer` (curl, Hurl and xh send none).
+//! - On a redirect to another origin (scheme, host or port differ), the headers reqwest and
+//!   curl drop (`Authorization`, `Cookie`, `Cookie2`, `Proxy-Authorization`,
+//!   `WWW-Authenticate`), and also every header and every query parameter of the new URL whose
+//!   value holds a secret of the run, in any form the masker knows, are not sent on.
+//! - A `Location` that is not an `http`/`https` URL (`file:`, `data:`, ...), that does not
+//!   parse (a port over 65535) or names port 0 is an error, not a 3xx to stop at.
+
+use std::time::Instant;
+
+use reqwest::header::{self, HeaderMap};
+
+use crate::util::mask::Masker;
+
+use super::{HttpError, MAX_REDIRECTS};
+
+/// One redirect followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub status: u16,
+    pub from: url::Url,
+    pub to: url::Url,
+    /// What was not sent on (another origin): header names as sent (lower case), then query
+    /// parameters as `?name`.
+    pub dropped: Vec<String>,
+}
+
+/// Why following failed.
+pub(crate) enum Failure {
+    Own(HttpError),
+    Send(reqwest::Error),
+}
+
+/// Headers never sent to another origin (reqwest's and curl's list).
+const CREDENTIAL_HEADERS: [&str; 5] = [
+    "authorization",
+    "cookie",
+    "cookie2",
+    "proxy-authorization",
+    "www-authenticate",
+];
+
+/// Send `request`, following up to [`MAX_REDIRECTS`] redirects when `follow`.
+pub(crate) async fn follow(
+    client: &reqwest::Client,
+    mut request: reqwest::Request,
+    follow: bool,
+    deadline: Option<Instant>,
+    secrets: &Masker,
+) -> Result<(reqwest::Response, Vec<Redirect>), Failure> {
+    let first = request.url().clone();
+    let mut redirects = Vec::new();
+    loop {
+        if let Some(deadline) = deadline {
+            // The request's timeout covers every hop.
+            *request.timeout_mut() = Some(
+                deadline
+                    .saturating_duration_since(Instant::now())
+                    .max(MIN_HOP),
+            );
+        }
+        let again = if follow { request.try_clone() } else { None };
+        let from = request.url().clone();
+        let method = request.method().clone();
+        let sent_headers = request.headers().clone();
+        let response = client.execute(request).await.map_err(Failure::Send)?;
+        let status = response.status().as_u16();
+        if !follow || !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            return Ok((response, redirects));
+        }
+        let Some(location) = response.headers().get(header::LOCATION) else {
+            return Ok((response, redirects));
+        };
+        let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+        let mut to = next_url(&from, &location).map_err(Failure::Own)?;
+        if redirects.len() >= MAX_REDIRECTS {
+            return Err(Failure::Own(HttpError::TooManyRedirects {
+                url: first.to_string(),
+                max: MAX_REDIRECTS,
+            }));
+        }
+        let to_get = status == 303 && method != reqwest::Method::HEAD
+            || matches!(status, 301 | 302) && method == reqwest::Method::POST;
+        let mut next = if to_get {
+            let mut next = reqwest::Request::new(reqwest::Method::GET, to.clone());
+            *next.headers_mut() = sent_headers;
+            for name in [
+                header::CONTENT_TYPE,
+                header::CONTENT_LENGTH,
+                header::CONTENT_ENCODING,
+                header::TRANSFER_ENCODING,
+            ] {
+                next.headers_mut().remove(name);
+            }
+            next
+        } else {
+            match again {
+                Some(next) => next,
+                // The body cannot be sent again (a streamed file): stop here, as reqwest does.
+                None => return Ok((response, redirects)),
+            }
+        };
+        let mut dropped = Vec::new();
+        if !same_origin(&from, &to) {
+            drop_secrets(next.headers_mut(), &mut to, secrets, &mut dropped);
+        }
+        *next.url_mut() = to.clone();
+        redirects.push(Redirect {
+            status,
+            from,
+            to,
+            dropped,
+        });
+        request = next;
+    }
+}
+
+/// The smallest timeout a hop gets (a deadline already passed still times out, at once).
+const MIN_HOP: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// The URL a `Location` names, resolved against the request's URL; an error for anything but
+/// an `http`/`https` URL on a usable port.
+fn next_url(from: &url::Url, location: &str) -> Result<url::Url, HttpError> {
+    let bad = |reason: &str| HttpError::BadRedirect {
+        location: location.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let to = from
+        .join(location)
+        .map_err(|e| bad(&format!("not a valid URL ({e})")))?;
+    if to.scheme() != "http" && to.scheme() != "https" {
+        return Err(bad(&format!(
+            "postie follows only http and https redirects, not `{}:`",
+            to.scheme()
+        )));
+    }
+    if to.port() == Some(0) {
+        return Err(bad("port 0 cannot be connected to"));
+    }
+    if to.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it names no host"));
+    }
+    Ok(to)
+}
+
+/// Same scheme, host and port (the port a scheme implies counts).
+pub(crate) fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Remove the credential headers, the headers holding a secret and the query parameters of
+/// `to` holding one; name each in `dropped`.
+fn drop_secrets(
+    headers: &mut HeaderMap,
+    to: &mut url::Url,
+    secrets: &Masker,
+    dropped: &mut Vec<String>,
+) {
+    let names: Vec<header::HeaderName> = headers.keys().cloned().collect();
+    for name in names {
+        let holds = CREDENTIAL_HEADERS.contains(&name.as_str())
+            || headers
+                .get_all(&name)
+                .iter()
+                .any(|v| secrets.holds_secret(&String::from_utf8_lossy(v.as_bytes())));
+        if holds {
+            headers.remove(&name);
+            dropped.push(name.as_str().to_owned());
+        }
+    }
+    let Some(query) = to.query().map(str::to_owned) else {
+        return;
+    };
+    let mut kept = Vec::new();
+    for segment in query.split('&') {
+        let decoded: Vec<(String, String)> = url::form_urlencoded::parse(segment.as_bytes())
+            .into_owned()
+            .collect();
+        let holds = secrets.holds_secret(segment)
+            || decoded
+                .iter()
+                .any(|(k, v)| secrets.holds_secret(k) || secrets.holds_secret(v));
+        if holds {
+            let name = decoded.first().map(|(k, _)| k.as_str()).unwrap_or(segment);
+            dropped.push(format!("?{name}"));
+        } else {
+            kept.push(segment);
+        }
+    }
+    if kept.len() != query.split('&').count() {
+        if kept.is_empty() {
+            to.set_query(None);
+        } else {
+            to.set_query(Some(&kept.join("&")));
+        }
+    }
+}
