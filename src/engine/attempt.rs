@@ -181,6 +181,16 @@ async fn receive(
         clock,
         webhooks,
     } = taken;
+    for redirect in &response.redirects {
+        let masker = &cx.engine.masker;
+        let dropped: Vec<String> = redirect.dropped.iter().map(|d| masker.mask(d)).collect();
+        cx.emit(Event::Redirected {
+            status: redirect.status,
+            from: &masker.mask(redirect.from.as_str()),
+            to: &masker.mask(redirect.to.as_str()),
+            dropped: &dropped,
+        });
+    }
     let (head, reader, timings) = response.into_parts();
     let mut shown = ReceivedResponse {
         status: head.status,
@@ -196,16 +206,6 @@ async fn receive(
         },
     };
     mask::received(&mut shown, &cx.engine.masker);
-    for redirect in &response.redirects {
-        let masker = &cx.engine.masker;
-        let dropped: Vec<String> = redirect.dropped.iter().map(|d| masker.mask(d)).collect();
-        cx.emit(Event::Redirected {
-            status: redirect.status,
-            from: &masker.mask(redirect.from.as_str()),
-            to: &masker.mask(redirect.to.as_str()),
-            dropped: &dropped,
-        });
-    }
     cx.emit(Event::Head { response: &shown });
     let needs_body = request.expect.needs_body()
         || request
