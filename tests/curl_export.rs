@@ -125,6 +125,18 @@ url = "BASE/f"
 form = { token = "{{secret:token}}", note = "{{secret:note}}" }
 
 [[requests]]
+name = "secret-text"
+method = "PUT"
+url = "BASE/t"
+text = "note: {{secret:note}}\ntoken: {{secret:token}}\n"
+
+[[requests]]
+name = "secret-multipart"
+method = "POST"
+url = "BASE/m"
+multipart = { note = "{{secret:note}}", token = "x {{secret:token}}", doc = { file = "doc.md" } }
+
+[[requests]]
 name = "sign-github"
 method = "POST"
 url = "BASE/hooks/github"

@@ -554,7 +554,8 @@ mod tests {
         assert_eq!(
             to_curl_with_secrets(&req, &secrets),
             "curl \"http://api.test/x?key=${POSTIE_SECRET_TOKEN}\" \\\n  \
-             -H \"X-Note: it's \\\"${POSTIE_SECRET_TOKEN}\\\"\" \\\n  -u \"ada:${POSTIE_SECRET_PW}\""
+             -H \"X-Note: it's \\\"${POSTIE_SECRET_TOKEN}\\\"\" \\\n  \
+             -H 'Authorization: Basic '\"$(printf %s \"ada:${POSTIE_SECRET_PW}\" | base64 | tr -d '\\n')\""
         );
     }
 
@@ -664,8 +665,62 @@ l'été "'`x` '"\\ "'$y
   -H 'X-A: 1' \
   --form-string "title=@not-a-file; it's" \
   -F "doc=@\"/tmp/a;b.pdf\";filename=\"report \\\"q1\\\".pdf\";type=application/pdf" \
-  -F 'raw=@/tmp/x.bin'"#;
+  -F 'raw=@/tmp/x.bin;type=application/octet-stream'"#;
         assert_eq!(to_curl(&req), want);
+    }
+
+    #[test]
+    fn the_shell_encoders_follow_postie_s_encoders() {
+        let values = [
+            "pa ss/wo+rd",
+            "\"q\" \\ 100%",
+            "é☀'$`",
+            "a&b=c;d,e",
+            "tab\tnl\n",
+        ];
+        for encoding in ENCODINGS {
+            for value in values {
+                let (Some(encoded), Some(simulated)) =
+                    (encoding.encode(value), encoding.simulate(value))
+                else {
+                    panic!("{encoding:?} cannot encode {value:?}");
+                };
+                if !value.contains(['\t', '\n']) || encoding != Encoding::Query {
+                    assert_eq!(simulated, encoded, "{encoding:?} {value:?}");
+                }
+            }
+        }
+        assert_eq!(Encoding::Form.encode("a b+c").as_deref(), Some("a+b%2Bc"));
+        assert_eq!(
+            Encoding::Query.encode("a b+c'").as_deref(),
+            Some("a%20b+c%27")
+        );
+        assert_eq!(Encoding::Json.encode("\"\n").as_deref(), Some("\\\"\\n"));
+    }
+
+    #[test]
+    fn encoded_secrets_are_referred_to_through_a_shell_function() {
+        let secrets = vec![("tok".to_string(), "a b\"c".to_string())];
+        let req = request(
+            "POST",
+            "http://api.test/x?k=a+b%22c",
+            &[("Content-Type", "application/json")],
+            Body::Bytes(br#"{"t":"a b\"c"}"#.to_vec()),
+        );
+        let curl = to_curl_with_secrets(&req, &secrets);
+        assert!(curl.starts_with("postie_json() { "), "{curl}");
+        assert!(curl.contains("\npostie_form() { "), "{curl}");
+        assert!(
+            curl.contains("\"http://api.test/x?k=$(postie_form \"${POSTIE_SECRET_TOK}\")\""),
+            "{curl}"
+        );
+        assert!(
+            curl.contains(
+                "--data-raw \"{\\\"t\\\":\\\"$(postie_json \"${POSTIE_SECRET_TOK}\")\\\"}\""
+            ),
+            "{curl}"
+        );
+        assert!(!curl.contains("a b"), "{curl}");
     }
 
     #[test]
