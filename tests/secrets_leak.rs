@@ -208,7 +208,7 @@ fn show_curl_refers_to_the_environment_and_really_runs() {
         .unwrap();
     let curl = String::from_utf8(out.stdout).unwrap();
     assert!(
-        curl.contains("-u \"ada:${POSTIE_SECRET_DB_PASSWORD}\""),
+        curl.contains("$(printf %s \"ada:${POSTIE_SECRET_DB_PASSWORD}\" | base64 | tr -d '\\n')"),
         "{curl}"
     );
     let ran = std::process::Command::new("sh")

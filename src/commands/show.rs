@@ -4,8 +4,10 @@
 use crate::cli::ShowArgs;
 use crate::collection;
 use crate::error::{Code, Failure};
+use crate::http::{Client, ClientOptions};
 use crate::output::color::Palette;
 use crate::output::printer::{Printer, Verbosity};
+use crate::request::{Body, Part, PartValue, ResolvedRequest};
 use crate::resolve::Resolver;
 use crate::settings::Settings;
 
@@ -44,9 +46,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             } else {
                 Vec::new()
             };
-            out.push_str(&crate::output::curl::to_curl_with_secrets(
-                &resolved, &secrets,
-            ));
+            out.push_str(&curl(&resolved, &secrets, &settings.ctx.cwd)?);
             out.push('\n');
         } else {
             if i > 0 {
@@ -68,4 +68,52 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
     drop((specs, resolver));
     std::mem::forget(collection);
     printed
+}
+
+/// The curl command that sends what `postie run` sends: signed like `run` signs, with the
+/// header list of postie's client (its defaults included). A request the client cannot
+/// build (a bad header, say) is exported with its own headers.
+/// Body files are given by absolute path, so the command works from any directory.
+fn curl(
+    resolved: &ResolvedRequest,
+    secrets: &[(String, String)],
+    cwd: &std::path::Path,
+) -> Result<String, Failure> {
+    let mut request = match &resolved.sign {
+        Some(signing) => crate::engine::sign(resolved, signing)?,
+        None => resolved.clone(),
+    };
+    match &mut request.body {
+        Body::File(path) => *path = cwd.join(&*path),
+        Body::Multipart(parts) => {
+            for part in parts {
+                if let PartValue::File { path, .. } = &mut part.value {
+                    *path = cwd.join(&*path);
+                }
+            }
+        }
+        _ => {}
+    }
+    let request = &request;
+    // The headers only: files are not opened (curl reads them when the command runs).
+    let mut headers_only = request.clone();
+    headers_only.body = match &request.body {
+        Body::File(_) => Body::Bytes(Vec::new()),
+        Body::Multipart(parts) => Body::Multipart(
+            parts
+                .iter()
+                .map(|part| Part {
+                    name: part.name.clone(),
+                    value: PartValue::Text(String::new()),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    let sent =
+        Client::new(&ClientOptions::default()).and_then(|client| client.prepare(&headers_only));
+    Ok(match sent {
+        Ok(prepared) => crate::output::curl::to_curl_as_sent(request, &prepared.headers, secrets),
+        Err(_) => crate::output::curl::to_curl_with_secrets(request, secrets),
+    })
 }

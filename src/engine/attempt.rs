@@ -410,7 +410,8 @@ async fn judge(
 }
 
 /// Add the signature headers of `signing` to a copy of `request` (signed over its body bytes).
-fn sign(
+/// Also `show --curl`, so that the exported command carries them.
+pub fn sign(
     request: &ResolvedRequest,
     signing: &crate::request::Signing,
 ) -> Result<ResolvedRequest, Failure> {

@@ -22,6 +22,7 @@ use crate::secrets::SecretSource;
 use crate::util::mask::Masker;
 
 pub use attempt::Outcome;
+pub use attempt::sign;
 pub use schedule::run;
 pub use select::Selected;
 
