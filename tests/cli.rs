@@ -428,6 +428,7 @@ fn ctrl_c_ends_a_stalled_request_with_130() {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"))
         .current_dir(dir.path())
         .args(["send", "GET", &server.url("/slow")])
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

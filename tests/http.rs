@@ -20,6 +20,7 @@ fn request(method: &str, url: &str) -> Result<ResolvedRequest, url::ParseError> 
         method: method.to_owned(),
         url: url::Url::parse(url)?,
         headers: Vec::new(),
+        without_headers: Vec::new(),
         body: Body::None,
         timeout: None,
         follow_redirects: true,
