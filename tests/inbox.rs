@@ -80,7 +80,7 @@ async fn echo_answers_with_the_request_as_json() {
             "x-trace": "t-1",
             "content-type": "application/json",
             "accept": "*/*",
-            "accept-encoding": "gzip,deflate",
+            "accept-encoding": "zstd,gzip,deflate,br", // this test's own reqwest client
             "host": host,
             "content-length": "23",
         },

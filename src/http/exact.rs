@@ -382,7 +382,7 @@ mod tests {
                 ("x-sig", "abc"),
                 ("user-agent", super::super::USER_AGENT),
                 ("accept", "*/*"),
-                ("accept-encoding", "gzip, deflate"),
+                ("accept-encoding", "gzip, deflate, br, zstd"),
                 ("content-length", "5")
             ]
         );

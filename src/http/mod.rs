@@ -110,7 +110,7 @@ pub struct ResponseHead {
     /// `"HTTP/1.1"`, `"HTTP/2"`, ...
     pub version: String,
     /// Headers in received order, lower-case names (values lossy UTF-8). Note: when a body
-    /// is decoded (gzip, deflate), `Content-Encoding` and `Content-Length` are removed.
+    /// is decoded (gzip, deflate, br, zstd), `Content-Encoding` and `Content-Length` are removed.
     pub headers: Vec<(String, String)>,
     /// Final URL after redirects.
     pub url: url::Url,
