@@ -594,6 +594,50 @@ mod tests {
     }
 
     #[test]
+    fn json_paths_build_nested_values() {
+        let parsed = ok(&[
+            "user[name]=x",
+            "user[age]:=3",
+            "tags[]=a",
+            "tags[]=b",
+            "a[1][b]=c",
+            "a[0]=x",
+        ]);
+        let want =
+            json!({"user": {"name": "x", "age": 3}, "tags": ["a", "b"], "a": ["x", {"b": "c"}]});
+        assert_eq!(Value::Object(parsed.json), want);
+        let root = ok(&["[]:=1", "[2]=x"]);
+        assert_eq!(
+            root.json_array,
+            Some(vec![json!(1), json!(null), json!("x")])
+        );
+        assert!(error(&["a=1", "a[b]=2"]).contains("`b` is a key, but the value there is string"));
+        assert!(
+            error(&["a:={}", "a[]=2"])
+                .contains("`[]` needs an array, but the value there is object")
+        );
+        assert!(error(&["[]=1", "a=2"]).contains("top-level array"));
+        assert!(error(&["a=2", "[]=1"]).contains("top-level array"));
+        assert!(error(&["a[-1]=1"]).contains("negative indexes"));
+        assert!(error(&["a[b=1"]).contains("not closed"));
+    }
+
+    #[test]
+    fn empty_header_items_remove_or_send_empty() {
+        let parsed = ok(&["X-A:1", "User-Agent:", "X-A:", "X-B;", "X-C:", "X-C:3"]);
+        assert_eq!(parsed.headers, pairs(&[("X-B", ""), ("X-C", "3")]));
+        assert_eq!(parsed.removed, ["user-agent", "x-a"]);
+        assert!(error(&["X-B;v"]).contains("use `X-B;` with nothing after it"));
+        let req =
+            build("POST", "h.test", &["a=1", "Content-Type:", "User-Agent:"]).expect("request");
+        assert_eq!(
+            req.headers,
+            pairs(&[("Accept", "application/json, */*;q=0.5")])
+        );
+        assert_eq!(req.without_headers, ["content-type", "user-agent"]);
+    }
+
+    #[test]
     fn backslash_escapes_separators_in_names() {
         let parsed = ok(&[
             r"a\:b=c",
