@@ -1151,7 +1151,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --no-follow --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

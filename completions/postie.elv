@@ -83,6 +83,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --pretty 'Pretty-print JSON bodies even when stdout is not a terminal'
             cand --dry-run 'Resolve and show the requests, send nothing'
             cand --no-follow 'Do not follow redirects'
+            cand --ignore-stdin 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'

@@ -77,6 +77,7 @@ complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 
 complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
+complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand send" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

@@ -76,17 +76,7 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
         let Subject::Header(name) = &check.subject else {
             continue;
         };
-        let values: Vec<&str> = response
-            .headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let actual = match values.len() {
-            0 => None,
-            1 => Some(Value::String(values[0].to_string())),
-            _ => Some(Value::String(values.join(", "))),
-        };
+        let actual = joined_header(response.headers, name).map(Value::String);
         let what = format!("header `{name}`");
         run_predicates(&mut failures, check, &what, actual.as_ref());
     }
@@ -343,11 +333,10 @@ pub fn capture(
         };
         let value = match &c.source {
             CaptureSource::Status => Value::from(response.status),
-            CaptureSource::Header(name) => response
-                .headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| Value::String(v.clone()))
+            // A repeated header is captured as `expect.headers` sees it: its values joined
+            // with ", " in received order (RFC 9110 §5.3).
+            CaptureSource::Header(name) => joined_header(response.headers, name)
+                .map(Value::String)
                 .ok_or_else(|| fail(format!("no `{name}` header in the response")))?,
             CaptureSource::Json(path) => {
                 let doc = document.get_or_insert_with(|| match &response.body {
@@ -380,6 +369,17 @@ pub fn capture(
         values.push((c.name.clone(), value));
     }
     Ok(values)
+}
+
+/// The values of every header called `name` (case-insensitive), joined with ", " in received
+/// order; `None` when there is none. `expect.headers` and `header:` captures both use it.
+fn joined_header(headers: &[(String, String)], name: &str) -> Option<String> {
+    let values: Vec<&str> = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
 }
 
 #[cfg(test)]

@@ -89,10 +89,15 @@ With no target on a terminal, a fuzzy picker over all requests opens.";
 const SEND_HELP: &str = "\
 Items:
   Header:value     request header        (X-Api-Key:abc)
+  Header:          do not send Header    (User-Agent:)
+  Header;          send Header empty     (X-Empty;)
   name==value      query parameter       (q==sofa)
-  field=value      JSON string field     (name=Ada)
+  field=value      JSON string field     (name=Ada, user[name]=Ada, tags[]=a)
   field:=json      raw JSON field        (age:=36, tags:='[\"a\"]')
+  field=@path      JSON string from a file, field:=@path JSON from a file
   @path            body read from a file (@payload.json)
+
+A body piped on standard input is sent when no item gives one (see --ignore-stdin).
 
 URL shorthand: `:8080/x` is http://localhost:8080/x, a missing scheme means http://.";
 
@@ -220,6 +225,10 @@ pub struct SendArgs {
     /// Do not follow redirects
     #[arg(long)]
     pub no_follow: bool,
+    /// Do not read a request body from standard input (it is read when it is not a terminal
+    /// and no `field=value` or `@file` item gives a body)
+    #[arg(long)]
+    pub ignore_stdin: bool,
 }
 
 #[derive(Debug, Args)]

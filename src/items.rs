@@ -2,13 +2,19 @@
 //!
 //! | item | meaning |
 //! |---|---|
-//! | `Header:value` | a header (`Header:` sends it with an empty value) |
+//! | `Header:value` | a header (repeat the item to send the header twice) |
+//! | `Header:` | no such header: removes it, a default (`User-Agent`, `Accept`, ...) included |
+//! | `Header;` | the header with an empty value |
 //! | `name==value` | a query parameter |
 //! | `field=value` | a JSON string field |
 //! | `field:=json` | a raw JSON field: `n:=42`, `tags:='["a"]'`, `ok:=true` |
 //! | `field=@path` | a JSON string field holding the file's text |
 //! | `field:=@path` | a JSON field holding the file's parsed JSON |
 //! | `@path` | the request body, streamed from the file |
+//!
+//! JSON field names may be paths, as in HTTPie 3 and xh: `user[name]=x` gives
+//! `{"user":{"name":"x"}}`, `tags[]=a tags[]=b` gives `{"tags":["a","b"]}`, `a[1][b]=c`
+//! gives `{"a":[null,{"b":"c"}]}`, and `[]=x` makes the body a top-level array.
 //!
 //! The first separator in an item wins (`a=b:c` is the field `a` with the value `b:c`). In
 //! the name, a backslash makes the next `:`, `=`, `@` or `\` literal, as in xh: `a\:b=c` is
@@ -24,14 +30,21 @@ use crate::request::{Body, Expect, ResolvedRequest};
 /// What `send` items asked for, in the order they were given.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Items {
-    /// `Header:value` items, names as the user spelled them, values trimmed.
+    /// `Header:value` and `Header;` items, names as the user spelled them, values trimmed.
     pub headers: Vec<(String, String)>,
+    /// `Header:` items: headers not to send at all (lower-case names), defaults included.
+    pub removed: Vec<String>,
     /// `name==value` items, not yet percent-encoded.
     pub query: Vec<(String, String)>,
     /// JSON body fields, in order (a repeated field keeps its first position, last value).
     pub json: Map<String, Value>,
+    /// The body when JSON paths start with `[` (`[]=a`): a top-level array.
+    pub json_array: Option<Vec<Value>>,
     /// `@path`: the body file, as given.
     pub body_file: Option<PathBuf>,
+    /// The body piped on standard input (`send` reads it unless `--ignore-stdin`); JSON
+    /// fields and `@path` take precedence over it.
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// A problem with the method, URL or items of `postie send`.
@@ -51,6 +64,12 @@ pub enum ItemError {
         "invalid value for header `{name}` in item `{item}`: control characters are not allowed"
     )]
     HeaderValue { name: String, item: String },
+    /// `Header;value`: `;` is only for empty headers.
+    #[error("invalid item `{item}`: to send an empty header, use `{name};` with nothing after it")]
+    EmptyHeader { name: String, item: String },
+    /// A JSON path (`a[b][0]`) that does not parse or fits the fields given before.
+    #[error("invalid JSON path in item `{item}`: {why}")]
+    JsonPath { item: String, why: String },
     /// The JSON of a `:=` item does not parse.
     #[error("invalid JSON in item `{item}`")]
     Json {
@@ -94,7 +113,7 @@ pub enum ItemError {
 const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
 
 /// Separators, longest first so that `:=@` wins over `:=` and `:`.
-const SEPARATORS: [&str; 6] = [":=@", "==", "=@", ":=", "=", ":"];
+const SEPARATORS: [&str; 7] = [":=@", "==", "=@", ":=", "=", ":", ";"];
 
 /// Parse `send` items. Files named by `field=@path` and `field:=@path` are read here; an
 /// `@path` body file is only checked to exist (it is streamed when sent).
@@ -127,18 +146,29 @@ fn add_item(items: &mut Items, raw: &str) -> Result<(), ItemError> {
         return Err(invalid(raw));
     }
     match separator {
-        ":" => {
+        ":" if value.trim().is_empty() => {
+            check_header(raw, &name, "")?;
+            items
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            items.removed.push(name.to_ascii_lowercase());
+        }
+        ":" | ";" => {
+            if separator == ";" && !value.is_empty() {
+                return Err(ItemError::EmptyHeader {
+                    name,
+                    item: raw.to_owned(),
+                });
+            }
             let value = value.trim();
             check_header(raw, &name, value)?;
+            let lower = name.to_ascii_lowercase();
+            items.removed.retain(|n| *n != lower);
             items.headers.push((name, value.to_owned()));
         }
         "==" => items.query.push((name, value.to_owned())),
-        "=" => {
-            items.json.insert(name, Value::String(value.to_owned()));
-        }
-        ":=" => {
-            items.json.insert(name, parse_json(raw, value.as_bytes())?);
-        }
+        "=" => set_json(items, raw, &name, Value::String(value.to_owned()))?,
+        ":=" => set_json(items, raw, &name, parse_json(raw, value.as_bytes())?)?,
         "=@" => {
             let path = Path::new(value);
             let text = match std::fs::read_to_string(path) {
@@ -150,16 +180,147 @@ fn add_item(items: &mut Items, raw: &str) -> Result<(), ItemError> {
                 }
                 other => other.map_err(|e| read_error(raw, path, e))?,
             };
-            items.json.insert(name, Value::String(text));
+            set_json(items, raw, &name, Value::String(text))?;
         }
         // ":=@", the only separator left.
         _ => {
             let path = Path::new(value);
             let bytes = std::fs::read(path).map_err(|e| read_error(raw, path, e))?;
-            items.json.insert(name, parse_json(raw, &bytes)?);
+            set_json(items, raw, &name, parse_json(raw, &bytes)?)?;
         }
     }
     Ok(())
+}
+
+/// One step of a JSON path: `name`, `[name]`, `[3]` or `[]`.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+    Append,
+}
+
+/// `user[name]`, `tags[]`, `a[1][b]`, `[]`: the steps, or `None` for a plain name (no `[`,
+/// or a name that is not a path, taken literally as before).
+fn json_path(name: &str) -> Result<Option<Vec<Step>>, String> {
+    let Some(open) = name.find('[') else {
+        return Ok(None);
+    };
+    let mut steps = Vec::new();
+    if open > 0 {
+        steps.push(Step::Key(name[..open].to_owned()));
+    }
+    let mut rest = &name[open..];
+    while !rest.is_empty() {
+        let Some(inner) = rest.strip_prefix('[') else {
+            return Err(format!("expected `[` at `{rest}`"));
+        };
+        let Some(close) = inner.find(']') else {
+            return Err("a `[` is not closed by `]`".to_owned());
+        };
+        let key = &inner[..close];
+        steps.push(if key.is_empty() {
+            Step::Append
+        } else if key.bytes().all(|b| b.is_ascii_digit()) {
+            let index: usize = key
+                .parse()
+                .map_err(|_| format!("index `{key}` is too large"))?;
+            if index > MAX_INDEX {
+                return Err(format!("index {index} is over {MAX_INDEX}"));
+            }
+            Step::Index(index)
+        } else if key.starts_with('-') && key[1..].bytes().all(|b| b.is_ascii_digit()) {
+            return Err("negative indexes are not supported".to_owned());
+        } else {
+            Step::Key(key.to_owned())
+        });
+        rest = &inner[close + 1..];
+    }
+    Ok(Some(steps))
+}
+
+/// The largest array index a path may name (a typo like `a[99999999]` must not allocate).
+const MAX_INDEX: usize = 10_000;
+
+fn set_json(items: &mut Items, raw: &str, name: &str, value: Value) -> Result<(), ItemError> {
+    let path_error = |why: String| ItemError::JsonPath {
+        item: raw.to_owned(),
+        why,
+    };
+    let Some(steps) = json_path(name).map_err(path_error)? else {
+        if items.json_array.is_some() {
+            return Err(path_error(format!(
+                "`{name}` is an object field, but the body is a top-level array"
+            )));
+        }
+        items.json.insert(name.to_owned(), value);
+        return Ok(());
+    };
+    let mut root = match (&items.json_array, &steps[0]) {
+        (Some(array), _) => Value::Array(array.clone()),
+        (None, Step::Key(_)) => Value::Object(std::mem::take(&mut items.json)),
+        (None, _) if items.json.is_empty() => Value::Array(Vec::new()),
+        (None, _) => {
+            return Err(path_error(
+                "a top-level array cannot be mixed with object fields".to_owned(),
+            ));
+        }
+    };
+    let result = place(&mut root, &steps, value);
+    match root {
+        Value::Array(array) => items.json_array = Some(array),
+        Value::Object(map) => items.json = map,
+        _ => {}
+    }
+    result.map_err(path_error)
+}
+
+/// Put `value` at `steps` under `node`, creating objects and arrays on the way.
+fn place(node: &mut Value, steps: &[Step], value: Value) -> Result<(), String> {
+    let Some((step, rest)) = steps.split_first() else {
+        *node = value;
+        return Ok(());
+    };
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let child = match step {
+        Step::Key(key) => {
+            if node.is_null() {
+                *node = Value::Object(Map::new());
+            }
+            let found = kind(node);
+            let Value::Object(map) = node else {
+                return Err(format!("`{key}` is a key, but the value there is {found}"));
+            };
+            map.entry(key.clone()).or_insert(Value::Null)
+        }
+        Step::Index(_) | Step::Append => {
+            if node.is_null() {
+                *node = Value::Array(Vec::new());
+            }
+            let found = kind(node);
+            let Value::Array(array) = node else {
+                return Err(format!(
+                    "`[]` needs an array, but the value there is {found}"
+                ));
+            };
+            let index = match step {
+                Step::Index(i) => *i,
+                _ => array.len(),
+            };
+            if array.len() <= index {
+                array.resize(index + 1, Value::Null);
+            }
+            &mut array[index]
+        }
+    };
+    place(child, rest, value)
 }
 
 /// Split at the first separator outside a backslash escape: `(unescaped name, separator, value)`.
@@ -253,24 +414,31 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
         url.query_pairs_mut().extend_pairs(&items.query);
     }
     let user_has = |name: &str| {
-        items
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        let name = name.to_ascii_lowercase();
+        items.removed.contains(&name)
+            || items
+                .headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(&name))
     };
     let mut headers = Vec::new();
-    let body = match (items.json.is_empty(), items.body_file) {
-        (false, Some(path)) => return Err(ItemError::BodyConflict { path }),
-        (false, None) => {
+    let json = match items.json_array {
+        Some(array) => Some(Value::Array(array)),
+        None if items.json.is_empty() => None,
+        None => Some(Value::Object(items.json)),
+    };
+    let body = match (json, items.body_file, items.stdin) {
+        (Some(_), Some(path), _) => return Err(ItemError::BodyConflict { path }),
+        (Some(json), None, _) => {
             if !user_has("content-type") {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
             }
             if !user_has("accept") {
                 headers.push(("Accept".to_owned(), JSON_ACCEPT.to_owned()));
             }
-            Body::Bytes(Value::Object(items.json).to_string().into_bytes())
+            Body::Bytes(json.to_string().into_bytes())
         }
-        (true, Some(path)) => {
+        (None, Some(path), _) => {
             let guess = mime_guess::from_path(&path).first();
             if let (false, Some(mime)) = (user_has("content-type"), guess) {
                 headers.push(("Content-Type".to_owned(), mime.essence_str().to_owned()));
@@ -279,7 +447,8 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
             let absolute = std::path::absolute(&path).map_err(|e| read_error(&raw, &path, e))?;
             Body::File(absolute)
         }
-        (true, None) => Body::None,
+        (None, None, Some(bytes)) => Body::Bytes(bytes),
+        (None, None, None) => Body::None,
     };
     headers.extend(items.headers);
     Ok(ResolvedRequest {
@@ -287,6 +456,7 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
         method: method.to_ascii_uppercase(),
         url,
         headers,
+        without_headers: items.removed,
         body,
         timeout: None,
         follow_redirects: true,
@@ -381,7 +551,7 @@ mod tests {
     fn headers_query_and_fields() {
         let parsed = ok(&[
             "X-Api-Key:abc",
-            "X-Empty:",
+            "X-Empty;",
             "Accept:  text/html ",
             "q==rust lang",
             "empty==",
@@ -410,7 +580,7 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap_or_default(),
-            body_file: None,
+            ..Items::default()
         };
         assert_eq!(parsed, want);
     }
@@ -421,6 +591,50 @@ mod tests {
         let keys: Vec<&String> = parsed.json.keys().collect();
         assert_eq!(keys, ["z", "a"]);
         assert_eq!(parsed.json["z"], json!(3));
+    }
+
+    #[test]
+    fn json_paths_build_nested_values() {
+        let parsed = ok(&[
+            "user[name]=x",
+            "user[age]:=3",
+            "tags[]=a",
+            "tags[]=b",
+            "a[1][b]=c",
+            "a[0]=x",
+        ]);
+        let want =
+            json!({"user": {"name": "x", "age": 3}, "tags": ["a", "b"], "a": ["x", {"b": "c"}]});
+        assert_eq!(Value::Object(parsed.json), want);
+        let root = ok(&["[]:=1", "[2]=x"]);
+        assert_eq!(
+            root.json_array,
+            Some(vec![json!(1), json!(null), json!("x")])
+        );
+        assert!(error(&["a=1", "a[b]=2"]).contains("`b` is a key, but the value there is string"));
+        assert!(
+            error(&["a:={}", "a[]=2"])
+                .contains("`[]` needs an array, but the value there is object")
+        );
+        assert!(error(&["[]=1", "a=2"]).contains("top-level array"));
+        assert!(error(&["a=2", "[]=1"]).contains("top-level array"));
+        assert!(error(&["a[-1]=1"]).contains("negative indexes"));
+        assert!(error(&["a[b=1"]).contains("not closed"));
+    }
+
+    #[test]
+    fn empty_header_items_remove_or_send_empty() {
+        let parsed = ok(&["X-A:1", "User-Agent:", "X-A:", "X-B;", "X-C:", "X-C:3"]);
+        assert_eq!(parsed.headers, pairs(&[("X-B", ""), ("X-C", "3")]));
+        assert_eq!(parsed.removed, ["user-agent", "x-a"]);
+        assert!(error(&["X-B;v"]).contains("use `X-B;` with nothing after it"));
+        let req =
+            build("POST", "h.test", &["a=1", "Content-Type:", "User-Agent:"]).expect("request");
+        assert_eq!(
+            req.headers,
+            pairs(&[("Accept", "application/json, */*;q=0.5")])
+        );
+        assert_eq!(req.without_headers, ["content-type", "user-agent"]);
     }
 
     #[test]
@@ -564,6 +778,7 @@ mod tests {
                 ("Accept", "application/json, */*;q=0.5"),
                 ("X-T", "1"),
             ]),
+            without_headers: Vec::new(),
             body: Body::Bytes(br#"{"name":"Spring","n":2}"#.to_vec()),
             timeout: None,
             follow_redirects: true,

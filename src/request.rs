@@ -19,6 +19,9 @@ pub struct ResolvedRequest {
     /// Headers in the order they will be sent, including those derived from auth
     /// (`Authorization`) and the body (`Content-Type`). Names keep the user's spelling.
     pub headers: Vec<(String, String)>,
+    /// Lower-case names of headers not to send at all, not even as a default postie adds
+    /// (`User-Agent`, `Accept`, `Accept-Encoding`): `send`'s `Header:` items.
+    pub without_headers: Vec<String>,
     pub body: Body,
     /// Whole-request timeout (connect to end of body); `None` means the run's default.
     pub timeout: Option<Duration>,

@@ -404,7 +404,7 @@ shop / first
   → GET http://127.0.0.1:PORT/first
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 200 OK
     content-type: application/json
@@ -801,7 +801,7 @@ jobs / poll
   → GET http://127.0.0.1:PORT/job/1
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 202 Accepted
     content-type: application/json

@@ -297,7 +297,7 @@ fn dry_run_sends_nothing() {
     assert_eq!(
         normalise(&stderr_of(&out)),
         "shop / create\n→ POST http://127.0.0.1:<port>/v1/plans?page=3\n  accept: application/json\n  content-type: application/json\n  \
-user-agent: postie/0.1.0\n  accept-encoding: gzip, deflate\n  content-length: 50\n\n  \
+user-agent: postie/0.1.0\n  accept-encoding: gzip, deflate, br, zstd\n  content-length: 50\n\n  \
 {\n    \"name\": \"Ada\",\n    \"count\": 3,\n    \"note\": \"it's {{literal}}\"\n  }\n\n  (dry run: not sent)\nsummary: 1 request resolved, nothing sent (dry run)\n"
     );
 }
@@ -428,6 +428,7 @@ fn ctrl_c_ends_a_stalled_request_with_130() {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("postie"))
         .current_dir(dir.path())
         .args(["send", "GET", &server.url("/slow")])
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

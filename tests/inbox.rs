@@ -80,7 +80,7 @@ async fn echo_answers_with_the_request_as_json() {
             "x-trace": "t-1",
             "content-type": "application/json",
             "accept": "*/*",
-            "accept-encoding": "gzip,deflate",
+            "accept-encoding": "zstd,gzip,deflate,br", // this test's own reqwest client
             "host": host,
             "content-length": "23",
         },
@@ -404,6 +404,7 @@ mod curl_export {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
+            without_headers: Vec::new(),
             body,
             timeout: Some(Duration::from_secs(5)),
             follow_redirects: true,

@@ -393,6 +393,9 @@ shop / body
 "
     );
     let got = server.requests();
-    assert_eq!(got[0].header("accept-encoding"), Some("gzip, deflate"));
+    assert_eq!(
+        got[0].header("accept-encoding"),
+        Some("gzip, deflate, br, zstd")
+    );
     Ok(())
 }

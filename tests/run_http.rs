@@ -143,7 +143,7 @@ shop / create
   content-type: application/json
   user-agent: postie/0.1.0
   accept: */*
-  accept-encoding: gzip, deflate
+  accept-encoding: gzip, deflate, br, zstd
   content-length: 27
 
   {
@@ -188,7 +188,7 @@ shop / ping
   → GET http://127.0.0.1:PORT/ping
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 500 Internal Server Error
     content-type: text/plain
@@ -245,7 +245,7 @@ shop / list-fail
   → GET http://127.0.0.1:PORT/missing
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 404 Not Found
     content-type: text/plain
@@ -266,7 +266,7 @@ shop / class-fail
   → GET http://127.0.0.1:PORT/boom
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 500 Internal Server Error
     content-type: text/plain
@@ -283,7 +283,7 @@ shop / class-list
   → GET http://127.0.0.1:PORT/missing
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 404 Not Found
     content-type: text/plain
@@ -357,7 +357,7 @@ shop / bad
   → GET http://127.0.0.1:PORT/bad
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 503 Service Unavailable
     content-type: text/plain
@@ -405,7 +405,7 @@ shop / one
   → GET http://127.0.0.1:PORT/one
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 500 Internal Server Error
     content-type: text/plain
@@ -698,7 +698,7 @@ shop / fail
   → GET http://127.0.0.1:PORT/fail
     user-agent: postie/0.1.0
     accept: */*
-    accept-encoding: gzip, deflate
+    accept-encoding: gzip, deflate, br, zstd
   response:
     HTTP/1.1 500 Internal Server Error
     content-type: text/plain
@@ -753,7 +753,7 @@ shop / create
   content-type: application/json
   user-agent: postie/0.1.0
   accept: */*
-  accept-encoding: gzip, deflate
+  accept-encoding: gzip, deflate, br, zstd
   content-length: 14
 
   {

@@ -568,7 +568,19 @@ impl<'s> Parser<'s> {
                     None,
                 ));
             }
-            let value = self.scalar_template(value, &format!("headers.{name}"), ctx)?;
+            let key = format!("headers.{name}");
+            // An array repeats the header: `Accept = ["a", "b"]` sends two lines.
+            if let DeValue::Array(values) = value.get_ref() {
+                for value in values.iter() {
+                    let value = self.scalar_template(value, &key, ctx)?;
+                    headers.push(Header {
+                        name: name.clone(),
+                        value,
+                    });
+                }
+                continue;
+            }
+            let value = self.scalar_template(value, &key, ctx)?;
             headers.push(Header { name, value });
         }
         Ok(headers)

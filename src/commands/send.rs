@@ -6,9 +6,41 @@ use crate::engine::Outcome;
 use crate::error::{Code, Failure};
 use crate::items;
 use crate::settings::Settings;
+use std::io::{IsTerminal, Read};
+
+/// The most a body piped on stdin may hold: it is read into memory (its length is sent);
+/// `@/dev/stdin` streams a larger one.
+const STDIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The body piped on stdin; `None` when there is none (an empty pipe, `/dev/null`).
+fn read_stdin() -> Result<Option<Vec<u8>>, Failure> {
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(STDIN_LIMIT + 1)
+        .read_to_end(&mut bytes);
+    if let Err(e) = read {
+        let why = format!("could not read the request body from standard input: {e}");
+        return Err(Failure::from_display(Code::Usage, &why));
+    }
+    if bytes.len() as u64 > STDIN_LIMIT {
+        let why = format!(
+            "the body on standard input is over {} MiB: send it streamed with `@/dev/stdin`, \
+             or pass --ignore-stdin",
+            STDIN_LIMIT / (1024 * 1024)
+        );
+        return Err(Failure::from_display(Code::Usage, &why));
+    }
+    Ok((!bytes.is_empty()).then_some(bytes))
+}
 
 pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
-    let parsed = items::parse_items(&args.items).map_err(Failure::from)?;
+    let mut parsed = items::parse_items(&args.items).map_err(Failure::from)?;
+    let has_body =
+        !parsed.json.is_empty() || parsed.json_array.is_some() || parsed.body_file.is_some();
+    if !args.ignore_stdin && !has_body && !std::io::stdin().is_terminal() {
+        parsed.stdin = read_stdin()?;
+    }
     let mut request =
         items::build_request(&args.method, &args.url, parsed).map_err(Failure::from)?;
     if let Some(timeout) = args.send.timeout {

@@ -23,7 +23,8 @@ fn file_error(path: &Path, err: &io::Error) -> HttpError {
 
 /// A file opened now (so a missing file fails before sending) and streamed when sent.
 pub(crate) struct FileBody {
-    pub(crate) len: u64,
+    /// The length of a regular file; `None` for a pipe, FIFO or device, sent as it comes.
+    pub(crate) len: Option<u64>,
     pub(crate) body: reqwest::Body,
 }
 
@@ -40,7 +41,7 @@ pub(crate) fn open_file(path: &Path) -> Result<FileBody, HttpError> {
     let stream =
         ReaderStream::new(tokio::fs::File::from_std(file)).map_err(move |e| file_error(&owned, &e));
     Ok(FileBody {
-        len: meta.len(),
+        len: meta.is_file().then_some(meta.len()),
         body: reqwest::Body::wrap_stream(stream),
     })
 }

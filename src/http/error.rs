@@ -60,6 +60,10 @@ pub enum HttpError {
     /// A body file (or multipart file part) could not be opened or read.
     #[error("could not read body file `{}`: {reason}", path.display())]
     BodyFile { path: PathBuf, reason: String },
+    /// A `Content-Length` set by the user that is not the body's length (sending it would
+    /// truncate the body on the wire or leave the server waiting).
+    #[error("the `Content-Length` header says {declared} bytes, but the body is {actual} bytes")]
+    ContentLength { declared: String, actual: u64 },
     /// A multipart part's content type is not a valid MIME type.
     #[error("invalid content type `{value}` for multipart part `{part}`")]
     InvalidContentType { part: String, value: String },
@@ -118,6 +122,7 @@ impl HttpError {
             | HttpError::InvalidHeaderValue { .. }
             | HttpError::UnsupportedScheme { .. }
             | HttpError::BodyFile { .. }
+            | HttpError::ContentLength { .. }
             | HttpError::InvalidContentType { .. }
             | HttpError::CaFile { .. }
             | HttpError::Proxy { .. } => 2,
@@ -183,6 +188,9 @@ impl HttpError {
             HttpError::UnsupportedScheme { .. } => "use an `http://` or `https://` URL",
             HttpError::BodyFile { .. } => {
                 "check the path; relative paths are resolved from the collection's directory"
+            }
+            HttpError::ContentLength { .. } => {
+                "remove the `Content-Length` header: postie sets it from the body"
             }
             HttpError::InvalidContentType { .. } => {
                 "use a MIME type such as `image/png` or `application/octet-stream`"

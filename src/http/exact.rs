@@ -287,6 +287,7 @@ mod tests {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
+            without_headers: Vec::new(),
             body,
             timeout: Some(Duration::from_secs(5)),
             follow_redirects: false,
@@ -381,7 +382,7 @@ mod tests {
                 ("x-sig", "abc"),
                 ("user-agent", super::super::USER_AGENT),
                 ("accept", "*/*"),
-                ("accept-encoding", "gzip, deflate"),
+                ("accept-encoding", "gzip, deflate, br, zstd"),
                 ("content-length", "5")
             ]
         );

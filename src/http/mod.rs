@@ -43,8 +43,9 @@ pub const MAX_REDIRECTS: usize = 10;
 /// The `User-Agent` sent unless the request sets one.
 pub const USER_AGENT: &str = concat!("postie/", env!("CARGO_PKG_VERSION"));
 
-/// The `Accept-Encoding` sent unless the request sets one (bodies are decoded transparently).
-const ACCEPT_ENCODING: &str = "gzip, deflate";
+/// The `Accept-Encoding` sent unless the request sets one (bodies are decoded transparently):
+/// what xh sends.
+const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
 /// Settings for a whole run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub struct ResponseHead {
     /// `"HTTP/1.1"`, `"HTTP/2"`, ...
     pub version: String,
     /// Headers in received order, lower-case names (values lossy UTF-8). Note: when a body
-    /// is decoded (gzip, deflate), `Content-Encoding` and `Content-Length` are removed.
+    /// is decoded (gzip, deflate, br, zstd), `Content-Encoding` and `Content-Length` are removed.
     pub headers: Vec<(String, String)>,
     /// Final URL after redirects.
     pub url: url::Url,
@@ -182,6 +183,8 @@ impl Client {
                 .referer(false)
                 .gzip(true)
                 .deflate(true)
+                .brotli(true)
+                .zstd(true)
                 .build()
                 .map_err(|e| HttpError::TlsSetup {
                     reason: innermost(&e),
@@ -242,13 +245,17 @@ impl Client {
             if !headers.contains_key(header::RANGE) {
                 set_default(&mut headers, header::ACCEPT_ENCODING, ACCEPT_ENCODING);
             }
+            for name in &req.without_headers {
+                headers.remove(name.as_str());
+            }
         }
         let timeout = req.timeout.or(self.timeout);
 
         let mut builder = self.inner.request(method, req.url.clone());
         match &req.body {
-            Body::None => {}
+            Body::None => check_length(&headers, 0)?,
             Body::Bytes(bytes) => {
+                check_length(&headers, bytes.len() as u64)?;
                 set_default(
                     &mut headers,
                     header::CONTENT_LENGTH,
@@ -258,7 +265,11 @@ impl Client {
             }
             Body::File(path) => {
                 let file = body::open_file(path)?;
-                set_default(&mut headers, header::CONTENT_LENGTH, &file.len.to_string());
+                // A pipe, FIFO or device has no length: it is sent chunked, as it comes.
+                if let Some(len) = file.len {
+                    check_length(&headers, len)?;
+                    set_default(&mut headers, header::CONTENT_LENGTH, &len.to_string());
+                }
                 builder = builder.body(file.body);
             }
             Body::Multipart(parts) => {
@@ -387,6 +398,18 @@ fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Htt
     Ok((header_name, header_value))
 }
 
+/// A `Content-Length` the user set must be the body's length (`exact` relays included: a
+/// wrong one truncates the body on the wire).
+fn check_length(headers: &HeaderMap, actual: u64) -> Result<(), HttpError> {
+    for value in headers.get_all(header::CONTENT_LENGTH) {
+        let declared = String::from_utf8_lossy(value.as_bytes()).trim().to_owned();
+        if declared.parse::<u64>().ok() != Some(actual) {
+            return Err(HttpError::ContentLength { declared, actual });
+        }
+    }
+    Ok(())
+}
+
 fn set_default(headers: &mut HeaderMap, name: HeaderName, value: &str) {
     if !headers.contains_key(&name)
         && let Ok(value) = HeaderValue::from_str(value)
@@ -415,8 +438,12 @@ fn form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError> {
                         .essence_str()
                         .to_owned()
                 });
+                let file_part = match file.len {
+                    Some(len) => reqwest::multipart::Part::stream_with_length(file.body, len),
+                    None => reqwest::multipart::Part::stream(file.body),
+                };
                 let mut file_part =
-                    reqwest::multipart::Part::stream_with_length(file.body, file.len)
+                    file_part
                         .mime_str(&mime)
                         .map_err(|_| HttpError::InvalidContentType {
                             part: part.name.clone(),

@@ -526,6 +526,7 @@ mod tests {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
+            without_headers: Vec::new(),
             body,
             timeout: None,
             follow_redirects: false,

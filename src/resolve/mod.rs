@@ -173,7 +173,7 @@ impl Resolver {
 
         let mut headers = Vec::new();
         let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        for header in merge(&defaults.headers, &request.headers, |h| &h.name, same) {
+        for header in merge_repeated(&defaults.headers, &request.headers, |h| &h.name, same) {
             let value = cx.text(&header.value)?;
             cx.check_header_value(&header.name, &value, &header.value)?;
             headers.push((header.name.clone(), value));
@@ -218,6 +218,7 @@ impl Resolver {
             method: request.method.clone(),
             url,
             headers,
+            without_headers: Vec::new(),
             body,
             timeout: request.timeout.or(defaults.timeout),
             follow_redirects: request.follow_redirects,
@@ -242,6 +243,36 @@ fn merge<'a, T>(
         match merged.iter().position(|m| same(name(m), name(item))) {
             Some(i) => merged[i] = item,
             None => merged.push(item),
+        }
+    }
+    merged
+}
+
+/// As [`merge`], for items a list may repeat (headers: `Accept = ["a", "b"]`): the items of
+/// `over` with a name replace every `base` item of that name, at the first one's place.
+fn merge_repeated<'a, T>(
+    base: &'a [T],
+    over: &'a [T],
+    name: impl Fn(&T) -> &String,
+    same: impl Fn(&str, &str) -> bool,
+) -> Vec<&'a T> {
+    let mut merged: Vec<&T> = Vec::new();
+    let mut used = vec![false; over.len()];
+    for item in base {
+        if !over.iter().any(|o| same(name(o), name(item))) {
+            merged.push(item);
+            continue;
+        }
+        for (i, o) in over.iter().enumerate() {
+            if !used[i] && same(name(o), name(item)) {
+                used[i] = true;
+                merged.push(o);
+            }
+        }
+    }
+    for (i, o) in over.iter().enumerate() {
+        if !used[i] {
+            merged.push(o);
         }
     }
     merged

@@ -78,6 +78,7 @@ pub fn request_for(
         method: event.method.clone(),
         url,
         headers,
+        without_headers: Vec::new(),
         body,
         timeout: Some(Duration::from_secs(30)),
         follow_redirects: false,
