@@ -987,6 +987,15 @@ impl<'s> Parser<'s> {
     fn checks(&mut self, table: &DeTable<'_>, ctx: &str) -> Result<Expect<TValue>> {
         let mut expect = Expect::default();
         if let Some(status) = table.get("status") {
+            if let DeValue::Array(items) = status.get_ref()
+                && items.is_empty()
+            {
+                return Err(self.error(
+                    status.span(),
+                    format!("`status = []` matches no status{ctx}"),
+                    Some("list at least one, e.g. `status = [200, 201]` or `status = \"2xx\"`, or remove `status`".into()),
+                ));
+            }
             expect.status = match status.get_ref() {
                 DeValue::Array(items) => items
                     .iter()

@@ -23,6 +23,13 @@ pub fn select(targets: &[String], cwd: &std::path::Path) -> Result<Vec<Selected>
             Some(i) => i,
             None => {
                 let collection = collection::load(&path)?;
+                if collection.requests.is_empty() {
+                    return Err(Failure::usage(format!(
+                        "collection `{}` has no requests",
+                        path.display()
+                    ))
+                    .with_hint("add one: `[[requests]]` with a `name` and a `url`"));
+                }
                 selected.push(Selected {
                     collection,
                     requests: Vec::new(),

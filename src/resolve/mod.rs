@@ -171,6 +171,19 @@ impl Resolver {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
         }
+        if url.as_str().len() > MAX_URL_LEN {
+            let message = format!(
+                "the URL of request `{}` is {} bytes long, over the limit of 64 KB ({MAX_URL_LEN} bytes)",
+                request.name,
+                url.as_str().len()
+            );
+            let hint = "servers refuse URLs this long (most stop at 8 KB); send the data in a body";
+            return Err(cx.invalid(
+                request.url_template.span.clone(),
+                message,
+                Some(hint.to_string()),
+            ));
+        }
 
         let mut headers = Vec::new();
         let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
@@ -203,6 +216,11 @@ impl Resolver {
             }),
             None => None,
         };
+        // `skip_if` is evaluated before sending (schedule); here only its errors count, so a
+        // variable it names that nothing defines is an error rather than "not skipped".
+        if let Some(skip_if) = &request.skip_if {
+            cx.text(skip_if)?;
+        }
         let expect_webhook = match &request.expect_webhook {
             Some(w) => Some(WebhookExpect {
                 path: w.path.clone(),
@@ -284,6 +302,10 @@ struct Cx<'a> {
     /// Bytes of variable values inserted so far in this call (see [`MAX_EXPANDED`]).
     expanded: usize,
 }
+
+/// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take
+/// (hyper's limit is 65,534 bytes) and far more than servers do.
+pub const MAX_URL_LEN: usize = 64_000;
 
 /// How many variables deep a definition may refer (`a` uses `b` uses `c` …): rendering
 /// recurses per level.
@@ -658,10 +680,30 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// A body file path, relative to the collection file's directory unless absolute.
+    /// A body file path, relative to the collection file's directory unless absolute. It must
+    /// exist (a FIFO or device is fine: it is read when sent) and not be a directory.
     fn path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
         let text = self.text(at)?;
-        Ok(self.collection.dir().join(text))
+        let path = self.collection.dir().join(&text);
+        let problem = match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => "is a directory",
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "not found",
+            Err(_) => return Ok(path), // permission and the like: reported when opened
+        };
+        let message = format!(
+            "body file `{text}` {problem}{}",
+            if self.stack.is_empty() {
+                format!(" in request `{}`", self.request)
+            } else {
+                self.context()
+            }
+        );
+        let hint = format!(
+            "relative paths are resolved from the collection's directory: this one is `{}`",
+            std::path::absolute(&path).unwrap_or(path).display()
+        );
+        Err(self.invalid(at.span.clone(), message, Some(hint)))
     }
 }
 
