@@ -147,6 +147,31 @@ impl Resolver {
         }
     }
 
+    /// [`Resolver::resolve`] for sending: also checks that its body files exist, so a missing
+    /// one is an error at its `file:line:col` (exit 2) before anything is sent.
+    pub fn resolve_to_send(
+        &self,
+        collection: &Collection,
+        request: &RequestSpec,
+    ) -> Result<ResolvedRequest, ResolveError> {
+        let resolved = self.resolve(collection, request)?;
+        let mut cx = self.cx(collection, request);
+        match &request.body {
+            BodySpec::File { path, .. } => {
+                cx.existing_path(path)?;
+            }
+            BodySpec::Multipart(parts) => {
+                for part in parts {
+                    if let PartSpecValue::File { path, .. } = &part.value {
+                        cx.existing_path(path)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(resolved)
+    }
+
     /// Fills in `request` (a request of `collection`). Variables are rendered once per call:
     /// a `{{$uuid}}` inside a variable has one value throughout one request.
     pub fn resolve(
@@ -680,9 +705,15 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// A body file path, relative to the collection file's directory unless absolute. It must
-    /// exist (a FIFO or device is fine: it is read when sent) and not be a directory.
+    /// A body file path, relative to the collection file's directory unless absolute.
     fn path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
+        let text = self.text(at)?;
+        Ok(self.collection.dir().join(text))
+    }
+
+    /// [`Cx::path`], which must exist (a FIFO or device is fine: it is read when sent) and not
+    /// be a directory; else an error pointing at the path in the collection.
+    fn existing_path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
         let text = self.text(at)?;
         let path = self.collection.dir().join(&text);
         let problem = match std::fs::metadata(&path) {
