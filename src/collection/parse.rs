@@ -991,7 +991,7 @@ impl<'s> Parser<'s> {
                 && items.is_empty()
             {
                 return Err(self.error(
-                    status.span(),
+                    self.at(status.span()),
                     format!("`status = []` matches no status{ctx}"),
                     Some("list at least one, e.g. `status = [200, 201]` or `status = \"2xx\"`, or remove `status`".into()),
                 ));
