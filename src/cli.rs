@@ -262,8 +262,8 @@ pub struct CompletionsArgs {
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s)
-        .map_err(|e| format!("expected a duration such as 500ms or 10s ({e})"))
+    crate::util::units::parse_duration(s)
+        .map_err(|e| format!("expected a duration such as 500ms or 10s, at most 24h ({e})"))
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

@@ -147,8 +147,57 @@ pub struct JsonPathExpr {
     pub path: std::sync::Arc<serde_json_path::JsonPath>,
 }
 
+/// How deep a JSONPath may nest brackets and parentheses together, and brackets alone: the
+/// parser recurses per level (thousands of `(` overflow the stack) and backtracks through
+/// nested filters (time doubles with each `[?…[?…]]` level).
+pub const JSONPATH_MAX_DEPTH: usize = 32;
+pub const JSONPATH_MAX_BRACKET_DEPTH: usize = 8;
+
+/// Refuses a JSONPath that nests deeper than the parser can take (see [`JSONPATH_MAX_DEPTH`]);
+/// brackets and parentheses inside string literals do not count.
+fn check_jsonpath_depth(text: &str) -> Result<(), String> {
+    let (mut depth, mut brackets) = (0usize, 0usize);
+    let mut open: Vec<char> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            if c == '\\' {
+                chars.next();
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' => {
+                open.push(c);
+                depth = depth.max(open.len());
+                brackets = brackets.max(open.iter().filter(|&&o| o == '[').count());
+            }
+            ')' | ']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if depth > JSONPATH_MAX_DEPTH {
+            return Err(format!(
+                "it nests brackets and parentheses more than {JSONPATH_MAX_DEPTH} levels deep"
+            ));
+        }
+        if brackets > JSONPATH_MAX_BRACKET_DEPTH {
+            return Err(format!(
+                "it nests brackets more than {JSONPATH_MAX_BRACKET_DEPTH} levels deep"
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl JsonPathExpr {
     pub fn parse(text: &str) -> Result<JsonPathExpr, String> {
+        check_jsonpath_depth(text)?;
         serde_json_path::JsonPath::parse(text)
             .map(|path| JsonPathExpr {
                 text: text.to_string(),

@@ -69,16 +69,19 @@ impl Settings {
     /// [`Settings::secret_source`] for any collection of the run; the keyring-backed resolver
     /// is opened on first use and shared by every collection.
     pub fn secret_sources(&self) -> crate::engine::SecretSources {
-        use crate::resolve::secrets::{MaskingSource, run_command};
+        use crate::resolve::secrets::{COMMAND_TIMEOUT, MaskingSource, run_command_within};
         use crate::secrets::env_var_name;
         let masker = self.masker.clone();
         let cell = std::sync::Arc::clone(&self.secrets);
         let interactive = self.ctx.interactive();
         std::sync::Arc::new(move |collection: &crate::collection::Collection| {
-            let commands: Vec<(String, Vec<String>)> = collection
+            let commands: Vec<(String, Vec<String>, std::time::Duration)> = collection
                 .secrets
                 .iter()
-                .map(|s| (s.name.clone(), s.command.clone()))
+                .map(|s| {
+                    let timeout = s.timeout.unwrap_or(COMMAND_TIMEOUT);
+                    (s.name.clone(), s.command.clone(), timeout)
+                })
                 .collect();
             let cell = std::sync::Arc::clone(&cell);
             let source = MaskingSource::new(masker.clone(), move |name| {
@@ -87,8 +90,8 @@ impl Settings {
                 {
                     return Ok(value);
                 }
-                if let Some((_, argv)) = commands.iter().find(|(n, _)| n == name) {
-                    return run_command(name, argv);
+                if let Some((_, argv, timeout)) = commands.iter().find(|(n, _, _)| n == name) {
+                    return run_command_within(name, argv, *timeout);
                 }
                 let store = cell.get_or_init(|| {
                     std::sync::Arc::new(crate::secrets::SecretResolver::system(interactive))

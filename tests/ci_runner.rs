@@ -879,6 +879,7 @@ fn selection_collection(base: &str) -> String {
         r#"
 [vars]
 base = "{base}"
+flag = ""   # `skip_if` names it: unset is an error, so it defaults to "not skipped"
 
 [[requests]]
 name = "list"

@@ -57,6 +57,12 @@ pub enum CollectionError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The path is a FIFO, device, socket or directory: not read (it could block forever).
+    #[error(
+        "could not read collection `{}`: it is {kind}, not a regular file\n  hint: a collection is a `.toml` file; save what you pipe to a file first",
+        path.display()
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
     /// The file is malformed or invalid; points into the file.
     #[error("{0}")]
     Invalid(Box<SourceDiagnostic>),
@@ -98,13 +104,65 @@ pub(crate) fn hint_line(hint: &str) -> String {
     }
 }
 
-/// Reads and validates the collection at `path`.
+/// Reads and validates the collection at `path`. Only a regular file is read: a FIFO or a
+/// device (`/dev/zero`, `/dev/stdin`) would block or never end, so it is refused before
+/// opening. Text that is not UTF-8 is an error at the first bad byte (`file:line:col`).
 pub fn load(path: &Path) -> Result<Collection, CollectionError> {
-    let source = std::fs::read_to_string(path).map_err(|source| CollectionError::Io {
+    let io = |source| CollectionError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(CollectionError::NotAFile {
+            path: path.to_path_buf(),
+            kind: file_kind(&meta),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let source = match String::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes().get(at).copied().unwrap_or_default();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(SourceDiagnostic::new(
+                path,
+                &text,
+                at..at + 1,
+                format!(
+                    "`{}` is not UTF-8 text: byte 0x{byte:02X} here",
+                    path.display()
+                ),
+                Some("save the collection as UTF-8".to_string()),
+            )
+            .into());
+        }
+    };
     parse(path, &source)
+}
+
+/// What a non-regular file is, for the error.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Validates `source`, the text of the collection at `path`.

@@ -68,6 +68,8 @@ pub struct SecretCommand {
     pub name: String,
     /// Program and arguments, run without a shell.
     pub command: Vec<String>,
+    /// `timeout = "5s"`: how long the command may run (default 30s).
+    pub timeout: Option<std::time::Duration>,
     pub span: Span,
 }
 

@@ -19,6 +19,7 @@ use crate::request::{
 };
 use crate::template::{PlaceholderKind, Template, is_name};
 use crate::util::suggest::suggestion;
+use crate::util::units::MAX_DURATION;
 
 type Result<T> = std::result::Result<T, CollectionError>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -498,7 +499,7 @@ impl<'s> Parser<'s> {
                 ));
             }
             let entry = self.table(v, &name, " in `[secrets]`")?;
-            self.check_keys(entry, &["command"], &[], &ctx)?;
+            self.check_keys(entry, &["command", "timeout"], &[], &ctx)?;
             let command = self.required(entry, self.at(v.span()), "command", &ctx)?;
             let DeValue::Array(items) = command.get_ref() else {
                 return Err(self.type_error(command, "an array of strings", "command", &ctx));
@@ -514,9 +515,14 @@ impl<'s> Parser<'s> {
                     Some("name a program and its arguments, e.g. `[\"op\", \"read\", \"op://vault/item/field\"]`".to_string()),
                 ));
             }
+            let timeout = entry
+                .get("timeout")
+                .map(|t| self.duration(t, "timeout", &ctx))
+                .transpose()?;
             secrets.push(SecretCommand {
                 name,
                 command: argv,
+                timeout,
                 span: self.at(v.span()),
             });
         }
@@ -606,13 +612,21 @@ impl<'s> Parser<'s> {
 
     fn duration(&self, v: &Value<'_>, key: &str, ctx: &str) -> Result<Duration> {
         let text = self.string(v, key, ctx)?;
-        humantime::parse_duration(&text).map_err(|e| {
+        let duration = humantime::parse_duration(&text).map_err(|e| {
             self.error(
                 self.at(v.span()),
                 format!("invalid duration `{text}` for `{key}`{ctx}: {e}"),
                 Some("write durations like \"30s\", \"500ms\" or \"1m 30s\"".to_string()),
             )
-        })
+        })?;
+        if duration > MAX_DURATION {
+            return Err(self.error(
+                self.at(v.span()),
+                format!("duration `{text}` for `{key}`{ctx} is longer than 24h"),
+                Some("postie waits at most 24h for anything; write e.g. \"30s\" or \"2h\"".into()),
+            ));
+        }
+        Ok(duration)
     }
 
     fn auth(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
@@ -985,6 +999,15 @@ impl<'s> Parser<'s> {
     fn checks(&mut self, table: &DeTable<'_>, ctx: &str) -> Result<Expect<TValue>> {
         let mut expect = Expect::default();
         if let Some(status) = table.get("status") {
+            if let DeValue::Array(items) = status.get_ref()
+                && items.is_empty()
+            {
+                return Err(self.error(
+                    self.at(status.span()),
+                    format!("`status = []` matches no status{ctx}"),
+                    Some("list at least one, e.g. `status = [200, 201]` or `status = \"2xx\"`, or remove `status`".into()),
+                ));
+            }
             expect.status = match status.get_ref() {
                 DeValue::Array(items) => items
                     .iter()

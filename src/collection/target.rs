@@ -39,6 +39,14 @@ pub fn resolve_target(
     if target.ends_with(".toml") {
         return Ok((PathBuf::from(target), None));
     }
+    // An explicit path (`/dev/stdin`, `./hooks`): a file, whatever its name; loading says
+    // what is wrong with it.
+    if (target.starts_with('/') || target.starts_with("./") || target.starts_with("../"))
+        && !target.contains(".toml/")
+        && cwd.join(target).exists()
+    {
+        return Ok((PathBuf::from(target), None));
+    }
     if let Some(i) = target.find(".toml/") {
         let (file, request) = target.split_at(i + ".toml".len());
         return Ok((PathBuf::from(file), request_name(&request[1..])));

@@ -89,7 +89,7 @@ pub async fn attempt(
     resolver: &Resolver,
     last: bool,
 ) -> Attempted {
-    match resolver.resolve(collection, spec) {
+    match resolver.resolve_to_send(collection, spec) {
         Ok(request) => {
             cx.engine.masker.add_derived(&request.headers);
             send(cx, &request, last).await

@@ -23,6 +23,13 @@ pub fn select(targets: &[String], cwd: &std::path::Path) -> Result<Vec<Selected>
             Some(i) => i,
             None => {
                 let collection = collection::load(&path)?;
+                if collection.requests.is_empty() {
+                    return Err(Failure::usage(format!(
+                        "collection `{}` has no requests",
+                        path.display()
+                    ))
+                    .with_hint("add one: `[[requests]]` with a `name` and a `url`"));
+                }
                 selected.push(Selected {
                     collection,
                     requests: Vec::new(),
@@ -110,7 +117,11 @@ pub fn shard(selected: &mut [Selected], k: u32, n: u32) {
         }
     }
     units.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.2.cmp(&b.2)));
-    let mut load = vec![0usize; n as usize];
+    // With more shards than units, only the first `units.len()` shards get any (each unit goes
+    // to the lowest empty one), so those are all that need counting: `--shard 1/4000000000`
+    // allocates nothing big.
+    let shards = usize::try_from(n).unwrap_or(usize::MAX).min(units.len());
+    let mut load = vec![0usize; shards];
     let mut keep: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
     for (ci, requests, _) in units {
         let target = (0..load.len()).min_by_key(|&i| (load[i], i)).unwrap_or(0);

@@ -73,6 +73,10 @@ pub enum HttpError {
     /// A proxy environment variable holds a URL that can't be used.
     #[error("{reason}")]
     Proxy { reason: String },
+    /// The server's answer is not valid HTTP (garbage, a bad status line or header, an HTTP/2
+    /// protocol error).
+    #[error("`{addr}` did not answer with valid HTTP: {reason}")]
+    Protocol { addr: String, reason: String },
     /// The TLS configuration could not be built (e.g. no usable root certificates).
     #[error("could not set up TLS: {reason}")]
     TlsSetup { reason: String },
@@ -136,6 +140,7 @@ impl HttpError {
             | HttpError::TooManyRedirects { .. }
             | HttpError::BadRedirect { .. }
             | HttpError::TlsSetup { .. }
+            | HttpError::Protocol { .. }
             | HttpError::Other { .. } => 3,
         }
     }
@@ -201,6 +206,9 @@ impl HttpError {
             }
             HttpError::TlsSetup { .. } => {
                 "install the system CA certificates, or pass `--cacert FILE`"
+            }
+            HttpError::Protocol { .. } => {
+                "is an HTTP server listening on that port? A TLS port needs `https://`; `postie send -v` shows the exchange"
             }
             HttpError::Other { .. } => return None,
         };
@@ -327,6 +335,24 @@ pub(crate) fn classify(
             && (hyper_err.is_incomplete_message() || hyper_err.is_canceled())
         {
             return closed(ctx, stage);
+        }
+    }
+    for (i, e) in links.iter().enumerate() {
+        let parse_error = e
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_parse() || h.is_parse_status() || h.is_parse_too_large());
+        let http2_error = e.to_string().starts_with("http2 error");
+        if parse_error || http2_error {
+            let inner = links[i..].last().map(|e| e.to_string()).unwrap_or_default();
+            let reason = if http2_error && !inner.starts_with("http2") {
+                format!("HTTP/2 error: {inner}")
+            } else {
+                inner
+            };
+            return HttpError::Protocol {
+                addr: ctx.addr(),
+                reason,
+            };
         }
     }
     let message = links

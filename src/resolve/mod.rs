@@ -143,7 +143,33 @@ impl Resolver {
             request: &request.name,
             memo: HashMap::new(),
             stack: Vec::new(),
+            expanded: 0,
         }
+    }
+
+    /// [`Resolver::resolve`] for sending: also checks that its body files exist, so a missing
+    /// one is an error at its `file:line:col` (exit 2) before anything is sent.
+    pub fn resolve_to_send(
+        &self,
+        collection: &Collection,
+        request: &RequestSpec,
+    ) -> Result<ResolvedRequest, ResolveError> {
+        let resolved = self.resolve(collection, request)?;
+        let mut cx = self.cx(collection, request);
+        match &request.body {
+            BodySpec::File { path, .. } => {
+                cx.existing_path(path)?;
+            }
+            BodySpec::Multipart(parts) => {
+                for part in parts {
+                    if let PartSpecValue::File { path, .. } = &part.value {
+                        cx.existing_path(path)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(resolved)
     }
 
     /// Fills in `request` (a request of `collection`). Variables are rendered once per call:
@@ -169,6 +195,19 @@ impl Resolver {
         }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
+        }
+        if url.as_str().len() > MAX_URL_LEN {
+            let message = format!(
+                "the URL of request `{}` is {} bytes long, over the limit of 64 KB ({MAX_URL_LEN} bytes)",
+                request.name,
+                url.as_str().len()
+            );
+            let hint = "servers refuse URLs this long (most stop at 8 KB); send the data in a body";
+            return Err(cx.invalid(
+                request.url_template.span.clone(),
+                message,
+                Some(hint.to_string()),
+            ));
         }
 
         let mut headers = Vec::new();
@@ -202,6 +241,11 @@ impl Resolver {
             }),
             None => None,
         };
+        // `skip_if` is evaluated before sending (schedule); here only its errors count, so a
+        // variable it names that nothing defines is an error rather than "not skipped".
+        if let Some(skip_if) = &request.skip_if {
+            cx.text(skip_if)?;
+        }
         let expect_webhook = match &request.expect_webhook {
             Some(w) => Some(WebhookExpect {
                 path: w.path.clone(),
@@ -228,6 +272,30 @@ impl Resolver {
             expect_webhook,
         })
     }
+}
+
+/// `` `a` -> `b` -> `c` -> … -> `y` -> `z` ``: the first and last few variables of a chain.
+fn chain_excerpt(stack: &[String], next: &str) -> String {
+    let names: Vec<&str> = stack
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(next))
+        .collect();
+    let quoted = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    };
+    if names.len() <= 6 {
+        return quoted(&names);
+    }
+    format!(
+        "{} -> … -> {}",
+        quoted(&names[..3]),
+        quoted(&names[names.len() - 3..])
+    )
 }
 
 /// `base` with `over` merged in: an item of `over` replaces the `base` item of the same name
@@ -287,6 +355,50 @@ struct Cx<'a> {
     memo: HashMap<String, Value>,
     /// Variables being rendered (for cycle detection).
     stack: Vec<String>,
+    /// Bytes of variable values inserted so far in this call (see [`MAX_EXPANDED`]).
+    expanded: usize,
+}
+
+/// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take
+/// (hyper's limit is 65,534 bytes) and far more than servers do.
+pub const MAX_URL_LEN: usize = 64_000;
+
+/// How many variables deep a definition may refer (`a` uses `b` uses `c` …): rendering
+/// recurses per level.
+pub const MAX_VAR_DEPTH: usize = 64;
+/// The largest value one template or variable may expand to.
+pub const MAX_VALUE_SIZE: usize = 16 * 1024 * 1024;
+/// The most variable text one request may expand to in all (headers, URL, body together).
+pub const MAX_EXPANDED: usize = 64 * 1024 * 1024;
+
+/// About how many bytes `value` takes as text (JSON for non-strings), counting at most to
+/// `limit` (so a huge value costs no more than `limit` to measure).
+fn text_size(value: &Value, limit: usize) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Null => 0,
+        Value::Bool(_) | Value::Number(_) => value.to_string().len(),
+        Value::Array(items) => {
+            let mut size: usize = 2;
+            for item in items {
+                size = size.saturating_add(text_size(item, limit) + 3);
+                if size > limit {
+                    break;
+                }
+            }
+            size
+        }
+        Value::Object(entries) => {
+            let mut size: usize = 2;
+            for (key, item) in entries {
+                size = size.saturating_add(key.len() + text_size(item, limit) + 6);
+                if size > limit {
+                    break;
+                }
+            }
+            size
+        }
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -344,28 +456,72 @@ impl<'a> Cx<'a> {
     }
 
     fn text(&mut self, at: &TemplateStr) -> Result<String, ResolveError> {
-        at.template.render(|p| self.lookup(p, at))
+        let mut used = 0;
+        at.template
+            .render(|p| self.counted_lookup(p, at, &mut used))
     }
 
     fn value(&mut self, value: &TValue) -> Result<Value, ResolveError> {
+        let mut used = 0;
+        self.value_within(value, &mut used)
+    }
+
+    /// A value whose placeholders add their size to `used` (one value's budget).
+    fn value_within(&mut self, value: &TValue, used: &mut usize) -> Result<Value, ResolveError> {
         Ok(match value {
-            TValue::String(at) => at.template.render_value(|p| self.lookup(p, at))?,
+            TValue::String(at) => at
+                .template
+                .render_value(|p| self.counted_lookup(p, at, used))?,
             TValue::Number(n) => Value::Number(n.clone()),
             TValue::Bool(b) => Value::Bool(*b),
             TValue::Datetime(d) => Value::String(d.clone()),
             TValue::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|item| self.value(item))
+                    .map(|item| self.value_within(item, used))
                     .collect::<Result<_, _>>()?,
             ),
             TValue::Table(entries) => Value::Object(
                 entries
                     .iter()
-                    .map(|(k, item)| Ok((k.clone(), self.value(item)?)))
+                    .map(|(k, item)| Ok((k.clone(), self.value_within(item, used)?)))
                     .collect::<Result<_, ResolveError>>()?,
             ),
         })
+    }
+
+    /// [`Cx::lookup`], refusing a value that would make the one being built larger than
+    /// [`MAX_VALUE_SIZE`] or this request's expansions larger than [`MAX_EXPANDED`], before
+    /// it is copied in (so doubling a variable 30 times fails fast instead of taking 16 GB).
+    fn counted_lookup(
+        &mut self,
+        p: &Placeholder,
+        at: &TemplateStr,
+        used: &mut usize,
+    ) -> Result<Value, ResolveError> {
+        let value = self.lookup(p, at)?;
+        let size = text_size(&value, MAX_VALUE_SIZE + 1);
+        *used = used.saturating_add(size);
+        self.expanded = self.expanded.saturating_add(size);
+        let limit = if *used > MAX_VALUE_SIZE {
+            "16 MiB"
+        } else if self.expanded > MAX_EXPANDED {
+            "64 MiB in all"
+        } else {
+            return Ok(value);
+        };
+        let span = self.located(at, p.span.clone());
+        let what = match self.stack.last() {
+            Some(var) => format!("variable `{var}`"),
+            None => "a value".to_string(),
+        };
+        let message = format!(
+            "{what} expands to more than {limit} (at `{}`) in request `{}`",
+            p.kind, self.request
+        );
+        let hint = "each value may expand to at most 16 MiB and a request to 64 MiB in all; \
+                    a variable that repeats another one doubles in size at each level";
+        Err(self.invalid(span, message, Some(hint.to_string())))
     }
 
     fn lookup(&mut self, p: &Placeholder, at: &TemplateStr) -> Result<Value, ResolveError> {
@@ -438,6 +594,18 @@ impl<'a> Cx<'a> {
                 });
             }
             Some(VarSource::Literal(value)) => value.clone(),
+            Some(VarSource::Defined(_)) if self.stack.len() >= MAX_VAR_DEPTH => {
+                let message = format!(
+                    "variable `{}` refers through more than {MAX_VAR_DEPTH} variables ({}) in request `{}`",
+                    self.stack[0],
+                    chain_excerpt(&self.stack, name),
+                    self.request
+                );
+                let hint = format!(
+                    "a variable may use another one at most {MAX_VAR_DEPTH} levels deep; define `{name}` closer to its use"
+                );
+                return Err(self.invalid(span, message, Some(hint)));
+            }
             Some(VarSource::Defined(definition)) => {
                 self.stack.push(name.to_string());
                 let value = self.value(definition);
@@ -572,6 +740,32 @@ impl<'a> Cx<'a> {
     fn path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
         let text = self.text(at)?;
         Ok(self.collection.dir().join(text))
+    }
+
+    /// [`Cx::path`], which must exist (a FIFO or device is fine: it is read when sent) and not
+    /// be a directory; else an error pointing at the path in the collection.
+    fn existing_path(&mut self, at: &TemplateStr) -> Result<PathBuf, ResolveError> {
+        let text = self.text(at)?;
+        let path = self.collection.dir().join(&text);
+        let problem = match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => "is a directory",
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "not found",
+            Err(_) => return Ok(path), // permission and the like: reported when opened
+        };
+        let message = format!(
+            "body file `{text}` {problem}{}",
+            if self.stack.is_empty() {
+                format!(" in request `{}`", self.request)
+            } else {
+                self.context()
+            }
+        );
+        let hint = format!(
+            "relative paths are resolved from the collection's directory: this one is `{}`",
+            std::path::absolute(&path).unwrap_or(path).display()
+        );
+        Err(self.invalid(at.span.clone(), message, Some(hint)))
     }
 }
 

@@ -48,9 +48,28 @@ impl SecretSource for MaskingSource {
     }
 }
 
+/// How long a `[secrets]` command may run unless its entry sets `timeout`.
+pub const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// The most a `[secrets]` command may print: a secret is a line, not a stream.
+pub const COMMAND_OUTPUT_CAP: usize = 64 * 1024;
+
+/// [`run_command_within`] with the default timeout, [`COMMAND_TIMEOUT`].
+pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavailable> {
+    run_command_within(name, argv, COMMAND_TIMEOUT)
+}
+
 /// Run a `[secrets]` command (no shell) and take its stdout, less one trailing newline, as the
 /// secret. Its stdin and stderr stay the terminal's, so a password manager can ask to unlock.
-pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavailable> {
+/// A command that runs longer than `timeout` or prints more than [`COMMAND_OUTPUT_CAP`] is
+/// killed and the secret is unavailable.
+pub fn run_command_within(
+    name: &str,
+    argv: &[String],
+    timeout: std::time::Duration,
+) -> Result<String, SecretUnavailable> {
+    use std::io::Read as _;
+    use std::time::Instant;
+
     let shown = argv.join(" ");
     let var = env_var_name(name);
     let fail = |message: String| SecretUnavailable {
@@ -61,14 +80,78 @@ pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavaila
     let Some((program, args)) = argv.split_first() else {
         return Err(fail(format!("secret `{name}` has an empty command")));
     };
-    let output = std::process::Command::new(program)
+    let mut child = std::process::Command::new(program)
         .args(args)
         .stdin(std::process::Stdio::inherit())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())
-        .output()
+        .spawn()
         .map_err(|e| fail(format!("secret `{name}`: could not run `{program}`: {e}")))?;
-    if !output.status.success() {
-        let status = match output.status.code() {
+    let deadline = Instant::now() + timeout;
+    let too_slow = || SecretUnavailable {
+        message: format!(
+            "secret `{name}`: `{shown}` did not finish within {}",
+            humantime::format_duration(timeout)
+        ),
+        hint: Some(format!(
+            "set a longer `timeout` in its `[secrets]` entry (e.g. `timeout = \"2m\"`), or set `{var}`"
+        )),
+        usage: false,
+    };
+    // Read stdout on a thread, so a command that never closes it cannot block the run.
+    let mut stdout = child.stdout.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let result = match stdout.as_mut() {
+            Some(out) => out
+                .take(COMMAND_OUTPUT_CAP as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes),
+            None => Ok(bytes),
+        };
+        let _ = tx.send(result);
+    });
+    let stop = |child: &mut std::process::Child| {
+        let _ = child.kill();
+        let _ = child.wait();
+    };
+    let remaining = || deadline.saturating_duration_since(Instant::now());
+    let stdout = match rx.recv_timeout(remaining()) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            stop(&mut child);
+            return Err(fail(format!(
+                "secret `{name}`: could not read what `{shown}` printed: {e}"
+            )));
+        }
+        Err(_) => {
+            stop(&mut child);
+            return Err(too_slow());
+        }
+    };
+    if stdout.len() > COMMAND_OUTPUT_CAP {
+        stop(&mut child);
+        return Err(fail(format!(
+            "secret `{name}`: `{shown}` printed more than 64 KiB, too much for a secret"
+        )));
+    }
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if remaining().is_zero() => {
+                stop(&mut child);
+                return Err(too_slow());
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(e) => {
+                stop(&mut child);
+                return Err(fail(format!("secret `{name}`: waiting for `{shown}`: {e}")));
+            }
+        }
+    };
+    if !status.success() {
+        let status = match status.code() {
             Some(code) => format!("exit code {code}"),
             None => "killed by a signal".to_string(),
         };
@@ -76,7 +159,7 @@ pub fn run_command(name: &str, argv: &[String]) -> Result<String, SecretUnavaila
             "secret `{name}`: `{shown}` failed ({status})"
         )));
     }
-    let mut value = String::from_utf8(output.stdout).map_err(|_| {
+    let mut value = String::from_utf8(stdout).map_err(|_| {
         fail(format!(
             "secret `{name}`: `{shown}` printed something that is not UTF-8 text"
         ))

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::sync::{Arc, RwLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What a secret's value is replaced with.
 pub const MASK: &str = "••••••";
@@ -78,7 +78,10 @@ impl Masker {
                     inner.patterns.push(form);
                 }
             }
+            // A contiguous NFA, not a DFA: a DFA over a long secret (a 64 KiB `[secrets]`
+            // command output, a PEM key) takes seconds to minutes to build.
             inner.matcher = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&inner.patterns)
                 .ok()

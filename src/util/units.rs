@@ -21,6 +21,20 @@ pub fn human_size(bytes: u64) -> String {
     format!("{bytes} B")
 }
 
+/// The longest duration postie accepts for a timeout or a wait (`timeout`, `within`,
+/// `interval`, `--timeout`, `--delay`, a `[secrets]` command's `timeout`): 24 hours. Anything
+/// longer is a mistake (and `300000000000y` would overflow a clock).
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A duration as people write it (`500ms`, `30s`, `1m 30s`), at most [`MAX_DURATION`].
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if duration > MAX_DURATION {
+        return Err("longer than 24h, the longest timeout or wait postie accepts".to_string());
+    }
+    Ok(duration)
+}
+
 /// `850 µs`, `12.3 ms`, `1.24 s`.
 pub fn fmt_duration(d: Duration) -> String {
     let micros = d.as_micros();
