@@ -138,6 +138,7 @@ mod tests {
                 .collect(),
             body: bytes::Bytes::copy_from_slice(body),
             body_truncated: false,
+            wire: None,
         }
     }
 
