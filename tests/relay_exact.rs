@@ -66,6 +66,7 @@ fn raw_app() -> (String, Arc<Mutex<Vec<Got>>>) {
 struct Listener {
     child: Child,
     addr: String,
+    stdout: Arc<Mutex<String>>,
 }
 
 impl Drop for Listener {
@@ -92,10 +93,23 @@ fn listen(inbox: &Path, forward_to: &str) -> Listener {
         .arg(inbox)
         .args(["--forward-to", forward_to])
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn postie listen");
+    let stdout = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&stdout);
+    let mut out = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+            sink.lock().expect("lock").push_str(&text);
+        }
+    });
     let mut first = String::new();
     let stderr = child.stderr.take().expect("stderr");
     BufReader::new(stderr)
@@ -107,7 +121,11 @@ fn listen(inbox: &Path, forward_to: &str) -> Listener {
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .trim()
         .to_owned();
-    Listener { child, addr }
+    Listener {
+        child,
+        addr,
+        stdout,
+    }
 }
 
 /// Writes `bytes` on a new connection and returns the answer's status.
@@ -399,7 +417,11 @@ fn forwarded_requests_keep_target_and_header_bytes_and_order() {
         let all = wait_for(&got, received.len() + 1);
         let last = all.last().expect("a replay").clone();
         got.lock().expect("lock").pop();
-        assert_eq!(last, c.expected(b"/replayed?r=1", &app), "replay of case {id}");
+        assert_eq!(
+            last,
+            c.expected(b"/replayed?r=1", &app),
+            "replay of case {id}"
+        );
     }
 
     // And shows them in wire order, bytes that are not UTF-8 as `\xNN`.
@@ -432,7 +454,10 @@ fn a_base_path_and_query_come_first_and_absolute_form_targets_go_out_in_origin_f
     let sent: [(&[u8], &[u8]); 4] = [
         (b"/gh/./x?q='1'", b"/hooks/gh/./x?k=v&q='1'"),
         (b"/", b"/hooks/?k=v"),
-        (b"http://sender.test/abs/../y?z=1", b"/hooks/abs/../y?k=v&z=1"),
+        (
+            b"http://sender.test/abs/../y?z=1",
+            b"/hooks/abs/../y?k=v&z=1",
+        ),
         (b"/a\\b", b"/hooks/a\\b?k=v"),
     ];
     for (i, (target, _)) in sent.iter().enumerate() {
@@ -445,10 +470,25 @@ fn a_base_path_and_query_come_first_and_absolute_form_targets_go_out_in_origin_f
         let c = case("POST", target, &[(b"X-I", b" i")]);
         assert_eq!(got, &c.expected(want, &app));
     }
+    // The delivery line names the target as sent.
+    let start = Instant::now();
+    let shown = loop {
+        let out = listener.stdout.lock().expect("lock").clone();
+        if out.matches("forwarded to").count() >= sent.len() || start.elapsed().as_secs() > 10 {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        shown.contains(&format!(
+            "forwarded to http://{app}/hooks/gh/./x?k=v&q='1': 200"
+        )),
+        "{shown}"
+    );
 }
 
 #[test]
-fn targets_hyper_rejects_get_400_and_are_not_relayed() {
+fn targets_hyper_rejects_get_400_or_414_and_are_not_relayed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let inbox = dir.path().join("inbox");
     let (app, got) = raw_app();
@@ -464,6 +504,12 @@ fn targets_hyper_rejects_get_400_and_are_not_relayed() {
             String::from_utf8_lossy(target)
         );
     }
+    let mut long = b"/".to_vec();
+    long.resize(65_535, b'a');
+    assert_eq!(
+        send_raw(&listener.addr, &case("GET", &long, &[]).wire()),
+        414
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert!(got.lock().expect("lock").is_empty());
 }

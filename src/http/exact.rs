@@ -241,11 +241,19 @@ fn wire_head(request: &reqwest::Request, url: &Url, wire: &WireHead) -> Result<V
         head.extend_from_slice(value);
         head.extend_from_slice(b"\r\n");
     };
-    if !wire.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(b"host")) {
+    if !wire
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case(b"host"))
+    {
         line(&mut head, b"host", host_value(url)?.as_bytes());
     }
     for (name, value) in &wire.headers {
-        if name.is_empty() || [name, value].iter().any(|b| b.contains(&b'\r') || b.contains(&b'\n')) {
+        if name.is_empty()
+            || [name, value]
+                .iter()
+                .any(|b| b.contains(&b'\r') || b.contains(&b'\n'))
+        {
             return Err("a relayed header line holds CR or LF".into());
         }
         line(&mut head, name, value);

@@ -32,6 +32,9 @@ pub(super) struct Scan {
     buf: Vec<u8>,
     state: State,
     heads: VecDeque<Wire>,
+    /// How far `buf` has been searched for the blank line that ends a head (so a head that
+    /// trickles in is parsed once, when it is complete, not on every read).
+    searched: usize,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +103,26 @@ impl Scan {
                     if self.buf.starts_with(b"PRI * HTTP/2.0") {
                         return self.off();
                     }
+                    // Leading empty lines are skipped by the parser, not a head's end.
+                    let lead = self
+                        .buf
+                        .iter()
+                        .position(|&b| b != b'\r' && b != b'\n')
+                        .unwrap_or(self.buf.len());
+                    let from = self.searched.saturating_sub(2).max(lead);
+                    let ends = |w: &[u8]| w.starts_with(b"\n\n") || w == b"\n\r\n";
+                    let complete = self
+                        .buf
+                        .get(from..)
+                        .is_some_and(|rest| rest.windows(3).any(ends) || rest.ends_with(b"\n\n"));
+                    if !complete {
+                        self.searched = self.buf.len();
+                        if self.buf.len() > MAX_HEAD {
+                            return self.off();
+                        }
+                        return Vec::new();
+                    }
+                    self.searched = 0;
                     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
                     let mut req = httparse::Request::new(&mut headers);
                     let len = match req.parse(&self.buf) {
@@ -183,7 +206,9 @@ fn head(bytes: &[u8], req: &httparse::Request<'_, '_>) -> Option<(Wire, State)> 
     for h in req.headers.iter() {
         if h.name.eq_ignore_ascii_case("transfer-encoding") {
             let last = h.value.rsplit(|&b| b == b',').next().unwrap_or_default();
-            chunked = String::from_utf8_lossy(last).trim().eq_ignore_ascii_case("chunked");
+            chunked = String::from_utf8_lossy(last)
+                .trim()
+                .eq_ignore_ascii_case("chunked");
         } else if h.name.eq_ignore_ascii_case("content-length") {
             length = std::str::from_utf8(h.value).ok()?.trim().parse().ok();
         }

@@ -93,7 +93,12 @@ pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
         Some(wire) => wire
             .headers
             .iter()
-            .map(|(n, v)| (String::from_utf8_lossy(n).to_ascii_lowercase(), hex_escaped(v)))
+            .map(|(n, v)| {
+                (
+                    String::from_utf8_lossy(n).to_ascii_lowercase(),
+                    hex_escaped(v),
+                )
+            })
             .collect(),
         None => event.headers.clone(),
     };
