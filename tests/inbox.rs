@@ -116,9 +116,10 @@ X-Zeta: 3\r\nContent-Length: 5\r\nConnection: close\r\n\r\n\x00\xff\r\n!";
         headers,
         [
             ("host", "hooks.test"),
+            // Wire order, interleaved repeats where they came (hyper's map groups them).
             ("x-zeta", "1"),
-            ("x-zeta", "3"),
             ("x-alpha", "two"),
+            ("x-zeta", "3"),
             ("content-length", "5"),
             ("connection", "close"),
         ]

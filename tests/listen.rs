@@ -540,14 +540,14 @@ fn a_forwarded_event_carries_exactly_its_own_headers() {
         requests[0].request_line(),
         "POST /app/gh?delivery=1 HTTP/1.1"
     );
-    // No user-agent, accept or accept-encoding: only the event's headers, the new host and
-    // the recomputed length.
+    // No user-agent, accept or accept-encoding: only the event's headers (names as the
+    // sender wrote them), the new host and the recomputed length.
     assert_eq!(
         wire_headers(&requests[0]),
         pairs(&[
             ("host", &app.addr.to_string()),
-            ("content-type", "application/json"),
-            ("x-hub-signature-256", "sha256=0123abcd"),
+            ("Content-Type", "application/json"),
+            ("X-Hub-Signature-256", "sha256=0123abcd"),
             ("content-length", &body.len().to_string()),
         ])
     );
@@ -602,8 +602,8 @@ fn a_replayed_event_carries_exactly_its_own_headers_and_re_signing_swaps_only_th
         wire_headers(&requests[0]),
         pairs(&[
             ("host", &host),
-            ("content-type", "application/json"),
-            ("x-hub-signature-256", "sha256=stale"),
+            ("Content-Type", "application/json"),
+            ("X-Hub-Signature-256", "sha256=stale"),
             ("content-length", &length),
         ])
     );
@@ -615,7 +615,7 @@ fn a_replayed_event_carries_exactly_its_own_headers_and_re_signing_swaps_only_th
         names,
         [
             "host",
-            "content-type",
+            "Content-Type",
             "x-hub-signature-256",
             "content-length"
         ]

@@ -205,9 +205,11 @@ async fn replay_event(
             (webhook::signature_headers(&scheme), headers)
         }
     };
-    let request = relay::request_for(&stored.event, url, &replace, extra);
+    // To `--to` itself: the event's header lines as they came, the URL's target.
+    let relayed = relay::relayed_for(&stored.event, url, None, &replace, extra);
+    let request = &relayed.request;
     let client = Client::new(&ClientOptions::default()).map_err(Failure::from)?;
-    let result = relay::send(&client, &request).await;
+    let result = relay::send(&client, &relayed).await;
     let code = match &result {
         Ok(answer) if (200..300).contains(&answer.head.status) => Code::Ok,
         Ok(_) => Code::Failed,

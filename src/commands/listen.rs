@@ -182,12 +182,21 @@ async fn consume(
     };
     let forwarder = async move {
         while let Some(event) = queued.recv().await {
-            let request =
-                relay::request_for(&event, relay::forward_url(&base, &event), &[], vec![]);
+            let url = relay::forward_url(&base, &event);
+            let target = relay::forward_target(&base, &event);
+            // Shown and recorded with the target as sent, not as the URL parser would write it.
+            let to = match &target {
+                Some(t) => format!(
+                    "{}{}",
+                    &url[..url::Position::BeforePath],
+                    String::from_utf8_lossy(t)
+                ),
+                None => url.to_string(),
+            };
+            let relayed = relay::relayed_for(&event, url, target, &[], vec![]);
             let (attempts, result) =
-                relay::send_with_retries(&client, &request, &relay::BACKOFF).await;
-            let (delivery, answer) =
-                delivery(&event, request.url.as_str(), "forward", attempts, result);
+                relay::send_with_retries(&client, &relayed, &relay::BACKOFF).await;
+            let (delivery, answer) = delivery(&event, &to, "forward", attempts, result);
             if let Some(writer) = &writer {
                 // A delivery that cannot be recorded is still shown.
                 let _ = writer.record_delivery(delivery.clone()).await;

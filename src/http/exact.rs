@@ -61,6 +61,18 @@ impl Failure {
     }
 }
 
+/// A relayed request's head as its sender wrote it: [`send`] writes these bytes instead of
+/// hyper's head (hyper groups repeated names, lower-cases them and only takes a `Uri`), so
+/// the target, header order, name case and value bytes reach the app as they came.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WireHead {
+    /// The request target; `None`: the URL's path and query.
+    pub target: Option<Vec<u8>>,
+    /// Every header line but `host` and `content-length`, in order (the request's framing
+    /// `content-length` is written last, `host` first).
+    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
 /// The response head has arrived.
 #[derive(Debug)]
 pub(crate) struct Sent {
@@ -88,6 +100,7 @@ pub(crate) async fn send(
     recorder: &Recorder,
     timeout: Option<Duration>,
     connect_timeout: Duration,
+    wire: Option<WireHead>,
 ) -> Result<Sent, Failure> {
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let url = request.url().clone();
@@ -97,6 +110,13 @@ pub(crate) async fn send(
                 Ok(connected) => connected.map_err(Failure::connect)?,
                 Err(elapsed) => return Err(Failure::connect(elapsed)),
             };
+        let io: Box<dyn Io> = match &wire {
+            Some(wire) => {
+                let head = wire_head(&request, &url, wire).map_err(Failure::request)?;
+                Box::new(HeadSwap::new(io, head))
+            }
+            None => io,
+        };
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
             .await
             .map_err(Failure::request)?;
@@ -202,6 +222,137 @@ fn to_wire(
         .body(body)?;
     *wire.headers_mut() = headers;
     Ok(wire)
+}
+
+/// The head [`HeadSwap`] writes: request line with the wire target, `host`, the wire
+/// headers, then the `content-length` hyper frames the body with.
+fn wire_head(request: &reqwest::Request, url: &Url, wire: &WireHead) -> Result<Vec<u8>, BoxError> {
+    let mut head = Vec::with_capacity(256);
+    head.extend_from_slice(request.method().as_str().as_bytes());
+    head.push(b' ');
+    match &wire.target {
+        Some(target) => head.extend_from_slice(target),
+        None => head.extend_from_slice(url[Position::BeforePath..Position::AfterQuery].as_bytes()),
+    }
+    head.extend_from_slice(b" HTTP/1.1\r\n");
+    let line = |head: &mut Vec<u8>, name: &[u8], value: &[u8]| {
+        head.extend_from_slice(name);
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value);
+        head.extend_from_slice(b"\r\n");
+    };
+    if !wire
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case(b"host"))
+    {
+        line(&mut head, b"host", host_value(url)?.as_bytes());
+    }
+    for (name, value) in &wire.headers {
+        if name.is_empty()
+            || [name, value]
+                .iter()
+                .any(|b| b.contains(&b'\r') || b.contains(&b'\n'))
+        {
+            return Err("a relayed header line holds CR or LF".into());
+        }
+        line(&mut head, name, value);
+    }
+    if let Some(length) = request.headers().get(header::CONTENT_LENGTH) {
+        line(&mut head, b"content-length", length.as_bytes());
+    }
+    head.extend_from_slice(b"\r\n");
+    Ok(head)
+}
+
+/// A connection that replaces the first request head hyper writes with `head` (hyper still
+/// frames the body and reads the response).
+struct HeadSwap<T> {
+    inner: T,
+    /// hyper's head so far; `None` once it has been replaced.
+    swallowed: Option<Vec<u8>>,
+    /// Bytes to write to `inner` before anything else.
+    pending: Vec<u8>,
+    head: Vec<u8>,
+}
+
+impl<T> HeadSwap<T> {
+    fn new(inner: T, head: Vec<u8>) -> HeadSwap<T> {
+        HeadSwap {
+            inner,
+            swallowed: Some(Vec::new()),
+            pending: Vec::new(),
+            head,
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> HeadSwap<T> {
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while !self.pending.is_empty() {
+            match Pin::new(&mut self.inner).poll_write(cx, &self.pending) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => {
+                    self.pending.drain(..n);
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for HeadSwap<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for HeadSwap<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        if this.poll_pending(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        let Some(swallowed) = &mut this.swallowed else {
+            return Pin::new(&mut this.inner).poll_write(cx, buf);
+        };
+        swallowed.extend_from_slice(buf);
+        if let Some(end) = swallowed.windows(4).position(|w| w == b"\r\n\r\n") {
+            let mut out = std::mem::take(&mut this.head);
+            out.extend_from_slice(&swallowed[end + 4..]);
+            this.pending = out;
+            this.swallowed = None;
+            // Written as far as the connection takes now; the rest on the next write or flush.
+            let _ = this.poll_pending(cx)?;
+        }
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if this.poll_pending(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if this.poll_pending(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        Pin::new(&mut this.inner).poll_shutdown(cx)
+    }
 }
 
 /// `host[:port]`, the port only when it is not the scheme's default (as browsers and curl).

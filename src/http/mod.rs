@@ -14,6 +14,7 @@
 mod body;
 mod error;
 mod exact;
+pub use exact::WireHead;
 mod proxy;
 mod redirect;
 mod timing;
@@ -103,6 +104,8 @@ pub struct Prepared {
     pub follow_redirects: bool,
     /// Sent with exactly `headers` (plus `Host`): see [`Client::prepare_exact`].
     pub exact: bool,
+    /// For an exact request: the relayed head's bytes to write instead of hyper's.
+    wire: Option<WireHead>,
     request: reqwest::Request,
 }
 
@@ -221,6 +224,17 @@ impl Client {
         self.build_request(req, true)
     }
 
+    /// [`Client::prepare_exact`] sending `wire`'s target and header lines as they are.
+    pub fn prepare_wire(
+        &self,
+        req: &ResolvedRequest,
+        wire: WireHead,
+    ) -> Result<Prepared, HttpError> {
+        let mut prepared = self.build_request(req, true)?;
+        prepared.wire = Some(wire);
+        Ok(prepared)
+    }
+
     fn build_request(&self, req: &ResolvedRequest, exact: bool) -> Result<Prepared, HttpError> {
         let scheme = req.url.scheme();
         if scheme != "http" && scheme != "https" {
@@ -305,6 +319,7 @@ impl Client {
             timeout,
             follow_redirects: req.follow_redirects && !exact,
             exact,
+            wire: None,
             request,
         })
     }
@@ -338,6 +353,7 @@ impl Client {
                 recorder,
                 prepared.timeout,
                 self.connect_timeout,
+                prepared.wire,
             )
             .await
             .map_err(|f| {

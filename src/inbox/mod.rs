@@ -19,6 +19,7 @@ mod multipart;
 pub mod save;
 mod server;
 pub mod store;
+mod wire;
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
@@ -64,13 +65,26 @@ pub struct Event {
     /// The host the request was addressed to: the HTTP/2 `:authority` or absolute-form target,
     /// else the `Host` header.
     pub authority: Option<String>,
-    /// Headers in received order (names lower-case; repeated names are kept together, as
-    /// hyper groups them); values that are not UTF-8 are converted lossily.
+    /// Headers in received order, repeated names where they came (names lower-case; values
+    /// that are not UTF-8 are converted lossily: the exact bytes are in [`Event::wire`]).
     pub headers: Vec<(String, String)>,
     /// The body bytes, exactly as received (at most [`Options::max_body`]).
     pub body: bytes::Bytes,
     /// The body was larger than the limit and `body` holds only its beginning.
     pub body_truncated: bool,
+    /// The request target and header lines exactly as they came on an HTTP/1 connection
+    /// (`None` for HTTP/2 and for events stored by older versions).
+    pub wire: Option<Wire>,
+}
+
+/// The bytes of an HTTP/1 request head as received: what a relay sends on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Wire {
+    /// The request target (`/a/./b/../c?x='1'`), byte for byte.
+    pub target: Vec<u8>,
+    /// The header lines in wire order: names in their received case, values without the
+    /// surrounding whitespace (as HTTP parsers strip it), any bytes (obs-text included).
+    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Event {

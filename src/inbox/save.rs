@@ -188,6 +188,7 @@ mod tests {
                 .collect(),
             body: bytes::Bytes::copy_from_slice(body),
             body_truncated: false,
+            wire: None,
         }
     }
 

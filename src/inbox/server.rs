@@ -19,7 +19,8 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::store::{self, Writer};
-use super::{Event, MAX_BODY_BYTES, Responder, echo_json};
+use super::wire::{Scan, Tee};
+use super::{Event, MAX_BODY_BYTES, Responder, Wire, echo_json};
 
 /// How long [`InboxServer::shutdown`] lets open connections finish before closing them.
 const GRACE: Duration = Duration::from_secs(1);
@@ -288,7 +289,11 @@ fn serve(
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let service = service_fn(move |req| handle(req, remote, Arc::clone(&shared)));
+    let (stream, scan) = Tee::new(stream);
+    let service = service_fn(move |req| {
+        let wire = wire_head(&req, &scan);
+        handle(req, wire, remote, Arc::clone(&shared))
+    });
     let conn = builder
         .serve_connection(TokioIo::new(stream), service)
         .into_owned();
@@ -305,21 +310,48 @@ fn serve(
     }
 }
 
+/// This request's head as it came (HTTP/1), checked against hyper's parse of it.
+fn wire_head(req: &Request<Incoming>, scan: &Mutex<Scan>) -> Option<Wire> {
+    if req.version() == hyper::Version::HTTP_2 {
+        return None;
+    }
+    let wire = scan.lock().unwrap_or_else(|e| e.into_inner()).next_head()?;
+    let target = wire.target.split(|&b| b == b'#').next().unwrap_or_default();
+    let same = match req.uri().path_and_query() {
+        // An absolute-form or authority-form target: hyper keeps the parts.
+        _ if !target.starts_with(b"/") => true,
+        Some(pq) => pq.as_str().as_bytes() == target,
+        None => false,
+    };
+    same.then_some(wire)
+}
+
 async fn handle(
     req: Request<Incoming>,
+    wire: Option<Wire>,
     remote: SocketAddr,
     shared: Arc<Shared>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let received_at = SystemTime::now();
     let (parts, body) = req.into_parts();
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (n.as_str().to_owned(), value)
-        })
-        .collect();
+    let headers: Vec<(String, String)> = match &wire {
+        Some(wire) => wire
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let name = String::from_utf8_lossy(n).to_ascii_lowercase();
+                (name, String::from_utf8_lossy(v).into_owned())
+            })
+            .collect(),
+        None => parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (n.as_str().to_owned(), value)
+            })
+            .collect(),
+    };
     let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
         let host = parts.headers.get(HOST)?;
         Some(String::from_utf8_lossy(host.as_bytes()).into_owned())
@@ -343,6 +375,7 @@ async fn handle(
         headers,
         body: read.kept,
         body_truncated: read.truncated,
+        wire,
     };
     let note = read.truncated.then(|| {
         format!("body larger than the {max_body}-byte limit: answered 413, kept its first {max_body} bytes")

@@ -88,7 +88,21 @@ pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
         palette.bold(&shown(&event.method, terminal)),
         shown(&target(event), terminal)
     );
-    for (name, value) in &event.headers {
+    // Values that are not UTF-8 (Latin-1 obs-text) show their bytes as `\xE9`.
+    let headers: Vec<(String, String)> = match &event.wire {
+        Some(wire) => wire
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    String::from_utf8_lossy(n).to_ascii_lowercase(),
+                    hex_escaped(v),
+                )
+            })
+            .collect(),
+        None => event.headers.clone(),
+    };
+    for (name, value) in &headers {
         let name = palette.key(&shown(name, terminal));
         let _ = writeln!(out, "  {name}: {}", shown(value, terminal));
     }
@@ -98,6 +112,18 @@ pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
     if !event.body.is_empty() {
         out.push('\n');
         out.push_str(&render_body(event, look));
+    }
+    out
+}
+
+/// UTF-8 as it is, any other byte as `\xNN`.
+fn hex_escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
     }
     out
 }
@@ -225,6 +251,7 @@ mod tests {
                 .collect(),
             body: bytes::Bytes::copy_from_slice(body),
             body_truncated: false,
+            wire: None,
         }
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::io::AsyncReadExt;
 
-use crate::http::{Client, HttpError, ResponseHead};
+use crate::http::{Client, HttpError, ResponseHead, WireHead};
 use crate::inbox::{Event, HOP_BY_HOP};
 use crate::request::{Body, Expect, ResolvedRequest};
 
@@ -37,6 +37,119 @@ pub fn forward_url(base: &url::Url, event: &Event) -> url::Url {
     url
 }
 
+/// The target `listen --forward-to` sends an event captured on the wire to, byte for byte:
+/// the base URL's path (without its trailing `/`) then the event's target as received (dot
+/// segments, `\\`, quotes, raw UTF-8 and a `#…` kept), the base's query first when it has
+/// one. An absolute-form target (`http://host/p?q`) gives its path and query (the app gets
+/// origin form); `*` and authority-form (`CONNECT`) targets give `None`: [`forward_url`].
+pub fn forward_target(base: &url::Url, event: &Event) -> Option<Vec<u8>> {
+    let raw = &event.wire.as_ref()?.target;
+    let origin: &[u8] = if raw.starts_with(b"/") {
+        raw
+    } else {
+        let scheme_end = raw.windows(3).position(|w| w == b"://")? + 3;
+        let rest = &raw[scheme_end..];
+        let path_at = rest.iter().position(|&b| matches!(b, b'/' | b'?' | b'#'));
+        match path_at {
+            Some(at) if rest[at] == b'/' => &rest[at..],
+            Some(at) => &rest[at..],
+            None => b"/",
+        }
+    };
+    let (path, query) = match origin.iter().position(|&b| b == b'?') {
+        Some(q) => (&origin[..q], Some(&origin[q + 1..])),
+        None => (origin, None),
+    };
+    let mut target = Vec::with_capacity(base.path().len() + origin.len() + 1);
+    let base_path = base.path().trim_end_matches('/');
+    if path.is_empty() || path == b"/" {
+        target.extend_from_slice(base.path().as_bytes());
+    } else {
+        target.extend_from_slice(base_path.as_bytes());
+        if !path.starts_with(b"/") {
+            target.push(b'/');
+        }
+        target.extend_from_slice(path);
+    }
+    match (base.query().filter(|q| !q.is_empty()), query) {
+        (Some(bq), Some(q)) => {
+            target.push(b'?');
+            target.extend_from_slice(bq.as_bytes());
+            target.push(b'&');
+            target.extend_from_slice(q);
+        }
+        (Some(bq), None) => {
+            target.push(b'?');
+            target.extend_from_slice(bq.as_bytes());
+        }
+        (None, Some(q)) => {
+            target.push(b'?');
+            target.extend_from_slice(q);
+        }
+        (None, None) => {}
+    }
+    Some(target)
+}
+
+/// A relay: the request, and for an event captured on the wire, its head's bytes.
+#[derive(Debug, Clone)]
+pub struct Relayed {
+    pub request: ResolvedRequest,
+    /// `None` for HTTP/2 events and those stored before heads were kept: sent from
+    /// `request.headers` (lower-case names, repeated names grouped, lossy values).
+    pub wire: Option<WireHead>,
+}
+
+/// [`request_for`] with the event's header lines as they came (same filter, same `extra`),
+/// to the URL's own target, or to `target` when given (see [`forward_target`]).
+pub fn relayed_for(
+    event: &Event,
+    url: url::Url,
+    target: Option<Vec<u8>>,
+    replace: &[String],
+    extra: Vec<(String, String)>,
+) -> Relayed {
+    let keep = keeper(event, replace);
+    let wire = event.wire.as_ref().map(|wire| {
+        let mut headers: Vec<(Vec<u8>, Vec<u8>)> = wire
+            .headers
+            .iter()
+            .filter(|(n, _)| keep(&String::from_utf8_lossy(n)))
+            .cloned()
+            .collect();
+        headers.extend(
+            extra
+                .iter()
+                .map(|(n, v)| (n.as_bytes().to_vec(), v.as_bytes().to_vec())),
+        );
+        WireHead { target, headers }
+    });
+    Relayed {
+        request: request_for(event, url, replace, extra),
+        wire,
+    }
+}
+
+/// Which received headers a relay keeps: not hop-by-hop ones, those named in `Connection`,
+/// `Host` (the new connection's own), `Content-Length` (recomputed from the same bytes) and
+/// `replace`d ones.
+fn keeper<'a>(event: &Event, replace: &'a [String]) -> impl Fn(&str) -> bool + 'a {
+    let named: Vec<String> = event
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
+        .collect();
+    move |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        !HOP_BY_HOP.contains(&lower.as_str())
+            && lower != "host"
+            && lower != "content-length"
+            && !named.contains(&lower)
+            && !replace.iter().any(|r| r.eq_ignore_ascii_case(&lower))
+    }
+}
+
 /// The event as a request to `url`: same method, headers (less hop-by-hop ones, those named
 /// in `Connection`, `Content-Length` which is recomputed from the same bytes, and `replace`d
 /// ones), then `extra` headers, and the exact body bytes.
@@ -46,21 +159,7 @@ pub fn request_for(
     replace: &[String],
     extra: Vec<(String, String)>,
 ) -> ResolvedRequest {
-    let named: Vec<String> = event
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
-        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
-        .collect();
-    let keep = |name: &str| {
-        let lower = name.to_ascii_lowercase();
-        // `host` is the new connection's own.
-        !HOP_BY_HOP.contains(&lower.as_str())
-            && lower != "host"
-            && lower != "content-length"
-            && !named.contains(&lower)
-            && !replace.iter().any(|r| r.eq_ignore_ascii_case(&lower))
-    };
+    let keep = keeper(event, replace);
     let mut headers: Vec<(String, String)> = event
         .headers
         .iter()
@@ -102,8 +201,11 @@ pub struct Answer {
 
 /// Send once, with exactly the request's headers: nothing added but `host` and
 /// `content-length` (see [`Client::prepare_exact`]), so signatures over headers still match.
-pub async fn send(client: &Client, request: &ResolvedRequest) -> Result<Answer, HttpError> {
-    let prepared = client.prepare_exact(request)?;
+pub async fn send(client: &Client, relayed: &Relayed) -> Result<Answer, HttpError> {
+    let prepared = match &relayed.wire {
+        Some(wire) => client.prepare_wire(&relayed.request, wire.clone())?,
+        None => client.prepare_exact(&relayed.request)?,
+    };
     let response = client.execute(prepared).await?;
     let head = response.head.clone();
     let (reader, _) = response.into_body();
@@ -120,7 +222,7 @@ pub async fn send(client: &Client, request: &ResolvedRequest) -> Result<Answer, 
 /// number of attempts and the last outcome.
 pub async fn send_with_retries(
     client: &Client,
-    request: &ResolvedRequest,
+    request: &Relayed,
     backoff: &[Duration],
 ) -> (u32, Result<Answer, HttpError>) {
     let mut attempts = 1;
@@ -162,6 +264,7 @@ mod tests {
                 .collect(),
             body: Bytes::from_static(b"\x1f\x8b raw"),
             body_truncated: false,
+            wire: None,
         }
     }
 

@@ -33,7 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::Event;
+use super::{Event, Wire};
 
 mod writer;
 
@@ -103,6 +103,42 @@ struct EventMetaRef<'a> {
     headers: &'a [(String, String)],
     body_truncated: bool,
     note: Option<&'a str>,
+    /// Absent in events written before it existed, and for HTTP/2 events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wire: Option<WireMeta>,
+}
+
+/// [`Wire`] in the meta: the target and each header name and value base64-encoded (any
+/// bytes), headers in wire order.
+#[derive(Serialize, Deserialize)]
+struct WireMeta {
+    target: String,
+    headers: Vec<(String, String)>,
+}
+
+impl WireMeta {
+    fn from_wire(wire: &Wire) -> WireMeta {
+        use base64::Engine;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        WireMeta {
+            target: b64(&wire.target),
+            headers: wire.headers.iter().map(|(n, v)| (b64(n), b64(v))).collect(),
+        }
+    }
+
+    /// `None` when a field is not base64 (a damaged record keeps its other fields).
+    fn to_wire(&self) -> Option<Wire> {
+        use base64::Engine;
+        let unb64 = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).ok();
+        Some(Wire {
+            target: unb64(&self.target)?,
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| Some((unb64(n)?, unb64(v)?)))
+                .collect::<Option<_>>()?,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -118,6 +154,8 @@ struct EventMeta {
     headers: Vec<(String, String)>,
     body_truncated: bool,
     note: Option<String>,
+    #[serde(default)]
+    wire: Option<WireMeta>,
 }
 
 /// The default inbox directory: `$XDG_DATA_HOME/postie/inbox`, else
@@ -553,6 +591,7 @@ fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
             headers: meta.headers,
             body,
             body_truncated: meta.body_truncated,
+            wire: meta.wire.as_ref().and_then(WireMeta::to_wire),
         },
         note: meta.note,
         deliveries: Vec::new(),

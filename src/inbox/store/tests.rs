@@ -19,6 +19,7 @@ fn event(path: &str, body: &[u8]) -> Event {
         ],
         body: Bytes::copy_from_slice(body),
         body_truncated: false,
+        wire: None,
     }
 }
 
@@ -476,4 +477,28 @@ fn not_an_inbox_is_refused() {
         Log::open(dir.path()),
         Err(StoreError::NotAnInbox(_))
     ));
+}
+
+#[test]
+fn wire_heads_round_trip_and_records_without_one_still_read() {
+    let mut with_wire = event("/a", b"{}");
+    with_wire.wire = Some(Wire {
+        target: b"/a/./b\\c?q='\xc3\xa9'#f".to_vec(),
+        headers: vec![
+            (b"X-A".to_vec(), b"1".to_vec()),
+            (b"x-b".to_vec(), b"Jos\xe9 \xff".to_vec()),
+            (b"X-A".to_vec(), b"".to_vec()),
+        ],
+    });
+    let mut new = Vec::new();
+    encode_event(&with_wire, 1, None, &mut new);
+    // A record as written before `wire` existed: the same meta without the key.
+    let old = event_record(2, "/old", b"x");
+    assert!(!String::from_utf8_lossy(&old).contains("\"wire\""));
+    let (dir, _) = inbox_with(&[&new, &old]);
+    let events = read_all(dir.path()).unwrap_or_default();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].event.wire, with_wire.wire);
+    assert_eq!(events[1].event.wire, None);
+    assert_eq!(events[1].event.path, "/old");
 }

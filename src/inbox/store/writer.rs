@@ -8,7 +8,9 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tokio::sync::{Notify, watch};
 
-use super::{Delivery, Event, EventMetaRef, KIND_DELIVERY, KIND_EVENT, Log, StoreError, encode};
+use super::{
+    Delivery, Event, EventMetaRef, KIND_DELIVERY, KIND_EVENT, Log, StoreError, WireMeta, encode,
+};
 
 impl Log {
     /// Start the flusher threads and return the handle to append through. `durable` is
@@ -417,6 +419,7 @@ pub(super) fn encode_event(event: &Event, id: u64, note: Option<&str>, out: &mut
         headers: &event.headers,
         body_truncated: event.body_truncated,
         note,
+        wire: event.wire.as_ref().map(WireMeta::from_wire),
     };
     // Serialising plain strings and numbers cannot fail.
     let meta = serde_json::to_vec(&meta).unwrap_or_default();
