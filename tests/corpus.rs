@@ -176,12 +176,13 @@ fn every_corpus_file_ends_with_its_exit_code_and_message() {
     );
     // Every `.expect` has its `.toml`.
     for entry in std::fs::read_dir(corpus_dir()).expect("tests/corpus") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if let Some(stem) = name.strip_suffix(".expect") {
-            assert!(
-                names.iter().any(|n| n == stem),
-                "{name} has no {stem}.toml"
-            );
+            assert!(names.iter().any(|n| n == stem), "{name} has no {stem}.toml");
         }
     }
     let home = tempfile::tempdir().expect("temp home");
