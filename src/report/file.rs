@@ -1,9 +1,13 @@
 //! Writing a report file: parent directories are created and the file appears whole or not at
 //! all (written to a temporary file beside it, then renamed over it), so a CI step that
-//! uploads the report never sees half of one.
+//! uploads the report never sees half of one. A path that is not a regular file is never
+//! replaced: a symlink is followed, a device or FIFO (`/dev/stdout`, `/dev/null`, a named pipe)
+//! is written through (`crate::output::sink::OutputFile`, shared with `-o`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use crate::output::sink::OutputFile;
 
 /// A report file that could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +19,9 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
+    /// The device or file system is full (`/dev/full`, a full disk).
+    #[error("could not write report `{}`: no space left on device", path.display())]
+    NoSpace { path: PathBuf },
     /// Writing the temporary file or renaming it to the report's path failed.
     #[error("could not write report `{}`", path.display())]
     Write {
@@ -24,7 +31,8 @@ pub enum WriteError {
     },
 }
 
-/// Write `bytes` to `path` atomically, creating its parent directories.
+/// Write `bytes` to `path`, creating its parent directories: atomically for a regular file or a
+/// new path, written through for a symlink's target, a device or a FIFO.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -34,17 +42,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let failed = |source| WriteError::Write {
-        path: path.to_path_buf(),
-        source,
+    let failed = |source: std::io::Error| match source.kind() {
+        std::io::ErrorKind::StorageFull => WriteError::NoSpace {
+            path: path.to_path_buf(),
+        },
+        _ => WriteError::Write {
+            path: path.to_path_buf(),
+            source,
+        },
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".postie-report-")
-        .tempfile_in(dir)
-        .map_err(failed)?;
-    temp.write_all(bytes).map_err(failed)?;
-    temp.flush().map_err(failed)?;
-    temp.persist(path).map_err(|e| failed(e.error))?;
+    let mut file = OutputFile::open(path).map_err(failed)?;
+    file.write_all(bytes).map_err(failed)?;
+    file.finish().map_err(failed)?;
     Ok(())
 }
 
@@ -78,5 +87,47 @@ mod tests {
         );
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "the temporary file is removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.xml");
+        std::fs::write(&target, b"old contents, longer").unwrap();
+        let link = dir.path().join("link.xml");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn dev_null_stays_a_device_and_dev_full_says_no_space() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"x").unwrap();
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        let err = write_atomic(Path::new("/dev/full"), b"x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "could not write report `/dev/full`: no space left on device"
+        );
+        assert!(
+            std::fs::metadata("/dev/full")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 }
