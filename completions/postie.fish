@@ -47,6 +47,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a vari
 complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l max-redirects -d 'Follow at most N redirects (default 10; a request\'s `max_redirects` wins)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -l tag -d 'Run only requests with this tag (repeatable: any of them)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l skip-tag -d 'Skip requests with this tag (repeatable)' -r
@@ -70,6 +71,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -s V -l version -d 'P
 complete -c postie -n "__fish_postie_using_subcommand send" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -l max-redirects -d 'Follow at most N redirects (default 10; a request\'s `max_redirects` wins)' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

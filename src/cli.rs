@@ -122,6 +122,14 @@ pub struct SendOptions {
     /// Resolve and show the requests, send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Follow at most N redirects (default 10; a request's `max_redirects` wins)
+    #[arg(long, value_name = "N", default_value_t = crate_max_redirects(), value_parser = clap::value_parser!(u16).range(0..=50))]
+    pub max_redirects: u16,
+}
+
+/// The default of `--max-redirects` (the HTTP layer's).
+const fn crate_max_redirects() -> u16 {
+    10
 }
 
 #[derive(Debug, Args)]

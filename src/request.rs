@@ -27,6 +27,8 @@ pub struct ResolvedRequest {
     pub timeout: Option<Duration>,
     /// Follow 3xx redirects (default true, at most 10 hops).
     pub follow_redirects: bool,
+    /// At most this many hops; `None`: the run's `--max-redirects` (default 10).
+    pub max_redirects: Option<usize>,
     /// The expectations to check once the response has arrived.
     pub expect: Expect,
     /// Values to take from the response into variables.

@@ -366,3 +366,81 @@ fn piped_the_body_keeps_its_exact_bytes() -> TestResult {
     assert_eq!(out.stdout, b"before\x1b[2J\x1b]0;pwned\x07after\r\n");
     Ok(())
 }
+
+/// `/hop/N` redirects to `/hop/N-1`; `/hop/0` answers 200.
+fn hopping_server() -> support::TestServer {
+    support::http_server(|r: &Recorded| {
+        let n: u32 = r.path().trim_start_matches("/hop/").parse().unwrap_or(0);
+        if n == 0 {
+            json_reply(200, r#"{"done":true}"#)
+        } else {
+            (
+                302,
+                vec![("location".to_owned(), format!("/hop/{}", n - 1))],
+                Vec::new(),
+            )
+        }
+    })
+}
+
+#[test]
+fn max_redirects_per_request_and_per_run_agree_with_curl() -> TestResult {
+    let server = hopping_server();
+    let sandbox = Sandbox::new()?;
+    let url = server.url("/hop/3");
+    sandbox.collection(
+        "hops",
+        &format!(
+            "[[requests]]\nname = \"two\"\nurl = \"{url}\"\nmax_redirects = 2\n\n[[requests]]\nname = \"default\"\nurl = \"{url}\"\n"
+        ),
+    )?;
+    // A request's own limit: 3 hops are too many for 2 (curl: exit 47, "Maximum (2) redirects").
+    let out = sandbox.postie()?.args(["run", "hops/two"]).output()?;
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("too many redirects (more than 2)"),
+        "{stderr}"
+    );
+    let curl = std::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-L", "--max-redirs", "2", &url])
+        .status()?;
+    assert_eq!(curl.code(), Some(47), "curl agrees that 3 hops exceed 2");
+    // The run's limit for requests without one; the default (10) follows all 3.
+    sandbox
+        .postie()?
+        .args(["run", "hops/default"])
+        .assert()
+        .code(0);
+    let out = sandbox
+        .postie()?
+        .args(["run", "hops/default", "--max-redirects", "1"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8(out.stderr)?.contains("(more than 1)"));
+    // The request's own limit wins over the run's.
+    sandbox
+        .postie()?
+        .args(["run", "hops/default", "--max-redirects", "3"])
+        .assert()
+        .code(0);
+    let out = sandbox
+        .postie()?
+        .args(["run", "hops/two", "--max-redirects", "5"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(3));
+    // Out of range is a collection error at its line.
+    sandbox.collection(
+        "bad",
+        &format!("[[requests]]\nname = \"x\"\nurl = \"{url}\"\nmax_redirects = 99\n"),
+    )?;
+    let out = sandbox.postie()?.args(["run", "bad"]).output()?;
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("`max_redirects` must be between 0 and 50"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bad.toml:4:"), "{stderr}");
+    Ok(())
+}

@@ -24,6 +24,7 @@ fn request(method: &str, url: &str) -> Result<ResolvedRequest, url::ParseError> 
         body: Body::None,
         timeout: None,
         follow_redirects: true,
+        max_redirects: None,
         expect: Expect::default(),
         captures: Vec::new(),
         sign: None,

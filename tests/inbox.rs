@@ -409,6 +409,7 @@ mod curl_export {
             body,
             timeout: Some(Duration::from_secs(5)),
             follow_redirects: true,
+            max_redirects: None,
             expect: Expect::default(),
             captures: Vec::new(),
             sign: None,

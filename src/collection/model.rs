@@ -190,6 +190,8 @@ pub struct RequestSpec {
     pub auth: Option<AuthSpec>,
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
+    /// `max_redirects = N`: at most N hops (else the run's `--max-redirects`, default 10).
+    pub max_redirects: Option<usize>,
     pub expect: Expect<TValue>,
     /// `[requests.capture]`: variables taken from the response.
     pub captures: Vec<Capture>,

@@ -50,6 +50,7 @@ const REQUEST_KEYS: &[&str] = &[
     "auth",
     "timeout",
     "follow_redirects",
+    "max_redirects",
     "expect",
     "capture",
     "tags",
@@ -768,6 +769,10 @@ impl<'s> Parser<'s> {
             Some(f) => self.boolean(f, "follow_redirects", &ctx)?,
             None => true,
         };
+        let max_redirects = table
+            .get("max_redirects")
+            .map(|m| self.max_redirects(m, &ctx))
+            .transpose()?;
         let tags = match table.get("tags") {
             Some(t) => self.string_list(t, "tags", &ctx)?,
             None => Vec::new(),
@@ -824,6 +829,7 @@ impl<'s> Parser<'s> {
             auth,
             timeout,
             follow_redirects,
+            max_redirects,
             expect,
             captures,
             tags,
@@ -1067,6 +1073,21 @@ impl<'s> Parser<'s> {
             DeValue::String(s) => Ok(vec![s.to_string()]),
             DeValue::Array(items) => items.iter().map(|i| self.string(i, key, ctx)).collect(),
             _ => Err(self.type_error(v, "an array of strings", key, ctx)),
+        }
+    }
+
+    /// `max_redirects = 3`: 0 to 50 hops.
+    fn max_redirects(&self, v: &Value<'_>, ctx: &str) -> Result<usize> {
+        match v.get_ref() {
+            DeValue::Integer(i) => match usize::try_from(self.integer(i, self.at(v.span()))?) {
+                Ok(n @ 0..=50) => Ok(n),
+                _ => Err(self.error(
+                    self.at(v.span()),
+                    format!("`max_redirects` must be between 0 and 50{ctx}"),
+                    None,
+                )),
+            },
+            _ => Err(self.type_error(v, "an integer", "max_redirects", ctx)),
         }
     }
 

@@ -45,6 +45,7 @@ pub async fn engine(
             ca_certs: opts.cacert.clone(),
             timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
             connect_timeout: Duration::from_secs(10),
+            max_redirects: usize::from(opts.max_redirects),
         },
         dry_run: opts.dry_run,
         start_inbox: start_inbox && !opts.dry_run,

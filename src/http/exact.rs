@@ -442,6 +442,7 @@ mod tests {
             body,
             timeout: Some(Duration::from_secs(5)),
             follow_redirects: false,
+            max_redirects: None,
             expect: Expect::default(),
             captures: Vec::new(),
             sign: None,

@@ -59,6 +59,8 @@ pub struct ClientOptions {
     pub timeout: Option<Duration>,
     /// Limit for DNS + TCP connect + TLS handshake of a new connection.
     pub connect_timeout: Duration,
+    /// Most redirects followed for a request that sets no `max_redirects` (`--max-redirects`).
+    pub max_redirects: usize,
 }
 
 impl Default for ClientOptions {
@@ -68,6 +70,7 @@ impl Default for ClientOptions {
             ca_certs: Vec::new(),
             timeout: None,
             connect_timeout: Duration::from_secs(10),
+            max_redirects: MAX_REDIRECTS,
         }
     }
 }
@@ -87,6 +90,7 @@ pub struct Client {
     exact_tls: Arc<rustls::ClientConfig>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
+    max_redirects: usize,
 }
 
 /// A request ready to go: exactly what will be sent.
@@ -102,6 +106,8 @@ pub struct Prepared {
     /// Effective whole-request timeout (the request's own, else the run's default).
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
+    /// Most redirects followed (the request's `max_redirects`, else the run's).
+    pub max_redirects: usize,
     /// Sent with exactly `headers` (plus `Host`): see [`Client::prepare_exact`].
     pub exact: bool,
     /// For an exact request: the relayed head's bytes to write instead of hyper's.
@@ -199,6 +205,7 @@ impl Client {
             exact_tls: exact::tls_config(&tls),
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
+            max_redirects: opts.max_redirects,
         })
     }
 
@@ -318,6 +325,7 @@ impl Client {
             headers,
             timeout,
             follow_redirects: req.follow_redirects && !exact,
+            max_redirects: req.max_redirects.unwrap_or(self.max_redirects),
             exact,
             wire: None,
             request,
@@ -367,6 +375,7 @@ impl Client {
                 &self.inner,
                 prepared.request,
                 prepared.follow_redirects,
+                prepared.max_redirects,
                 deadline,
                 &self.secrets,
             )

@@ -18,7 +18,7 @@ use reqwest::header::{self, HeaderMap};
 
 use crate::util::mask::Masker;
 
-use super::{HttpError, MAX_REDIRECTS};
+use super::HttpError;
 
 /// One redirect followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,11 +46,12 @@ const CREDENTIAL_HEADERS: [&str; 5] = [
     "www-authenticate",
 ];
 
-/// Send `request`, following up to [`MAX_REDIRECTS`] redirects when `follow`.
+/// Send `request`, following up to `max` redirects when `follow`.
 pub(crate) async fn follow(
     client: &reqwest::Client,
     mut request: reqwest::Request,
     follow: bool,
+    max: usize,
     deadline: Option<Instant>,
     secrets: &Masker,
 ) -> Result<(reqwest::Response, Vec<Redirect>), Failure> {
@@ -79,10 +80,10 @@ pub(crate) async fn follow(
         };
         let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
         let mut to = next_url(&from, &location).map_err(Failure::Own)?;
-        if redirects.len() >= MAX_REDIRECTS {
+        if redirects.len() >= max {
             return Err(Failure::Own(HttpError::TooManyRedirects {
                 url: first.to_string(),
-                max: MAX_REDIRECTS,
+                max,
             }));
         }
         let to_get = status == 303 && method != reqwest::Method::HEAD

@@ -127,6 +127,9 @@ fn export(
     let mut lines = vec![first];
     if req.follow_redirects {
         lines.push("-L".to_owned());
+        if let Some(max) = req.max_redirects {
+            lines.push(format!("--max-redirs {max}"));
+        }
     }
     if let Some(timeout) = req.timeout {
         lines.push(format!("--max-time {}", seconds(timeout)));
@@ -530,6 +533,7 @@ mod tests {
             body,
             timeout: None,
             follow_redirects: false,
+            max_redirects: None,
             expect: Expect::default(),
             captures: Vec::new(),
             sign: None,

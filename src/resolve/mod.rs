@@ -266,6 +266,7 @@ impl Resolver {
             body,
             timeout: request.timeout.or(defaults.timeout),
             follow_redirects: request.follow_redirects,
+            max_redirects: request.max_redirects,
             expect,
             captures: request.captures.clone(),
             sign,

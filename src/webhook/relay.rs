@@ -181,6 +181,7 @@ pub fn request_for(
         body,
         timeout: Some(Duration::from_secs(30)),
         follow_redirects: false,
+        max_redirects: None,
         expect: Expect::default(),
         captures: Vec::new(),
         sign: None,
