@@ -185,7 +185,7 @@ impl Resolver {
         let auth = request.auth.as_ref().or(defaults.auth.as_ref());
 
         let mut query = Vec::new();
-        for param in merge(&defaults.query, &request.query, |p| &p.name, str::eq) {
+        for param in merge(&defaults.query, &request.query, |p| &p.name) {
             for value in &param.values {
                 query.push((param.name.clone(), cx.text(value)?));
             }
@@ -301,17 +301,21 @@ fn chain_excerpt(stack: &[String], next: &str) -> String {
 
 /// `base` with `over` merged in: an item of `over` replaces the `base` item of the same name
 /// in place, other items of `over` are appended.
-fn merge<'a, T>(
-    base: &'a [T],
-    over: &'a [T],
-    name: impl Fn(&T) -> &String,
-    same: impl Fn(&str, &str) -> bool,
-) -> Vec<&'a T> {
-    let mut merged: Vec<&T> = base.iter().collect();
+fn merge<'a, T>(base: &'a [T], over: &'a [T], name: impl Fn(&T) -> &String) -> Vec<&'a T> {
+    let mut merged: Vec<&T> = Vec::with_capacity(base.len() + over.len());
+    // Name → place in `merged`: linear in the number of items, however many there are.
+    let mut place: HashMap<&str, usize> = HashMap::new();
+    for item in base {
+        place.entry(name(item).as_str()).or_insert(merged.len());
+        merged.push(item);
+    }
     for item in over {
-        match merged.iter().position(|m| same(name(m), name(item))) {
-            Some(i) => merged[i] = item,
-            None => merged.push(item),
+        match place.get(name(item).as_str()) {
+            Some(&i) => merged[i] = item,
+            None => {
+                place.insert(name(item).as_str(), merged.len());
+                merged.push(item);
+            }
         }
     }
     merged
