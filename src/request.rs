@@ -39,6 +39,10 @@ pub struct ResolvedRequest {
     pub expect_webhook: Option<WebhookExpect>,
 }
 
+/// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take
+/// (hyper's limit is 65,534 bytes) and far more than servers do.
+pub const MAX_URL_LEN: usize = 64_000;
+
 /// A request body. Files are streamed from disk when sent, never read whole.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {

@@ -778,3 +778,27 @@ fn protocol_errors_name_the_host_and_give_a_hint() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn send_refuses_a_url_over_64_kb_with_the_limit_and_a_hint() -> Result<(), Box<dyn Error>> {
+    let sandbox = Sandbox::new()?;
+    let long = format!("http://127.0.0.1:9/?q={}", "x".repeat(70_000));
+    let out = sandbox.command().args(["send", "GET", &long]).output()?;
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.starts_with(
+            "postie: error: the URL is 70022 bytes long, over the limit of 64 KB (64000 bytes)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: servers refuse URLs this long"),
+        "{stderr}"
+    );
+    // Just under the limit it goes out (and here meets a closed port: exit 3).
+    let fits = format!("http://127.0.0.1:9/?q={}", "x".repeat(63_000));
+    let out = sandbox.command().args(["send", "GET", &fits]).output()?;
+    assert_eq!(out.status.code(), Some(3));
+    Ok(())
+}

@@ -39,6 +39,10 @@ pub enum HttpError {
         phase: TimeoutPhase,
         limit: Duration,
     },
+    /// The URL is longer than [`crate::request::MAX_URL_LEN`] (collections catch it earlier,
+    /// at its place in the file; this is for `send` and anything else built in code).
+    #[error("the URL is {length} bytes long, over the limit of 64 KB ({max} bytes)")]
+    UrlTooLong { length: usize, max: usize },
     /// The redirect chain was longer than `max` hops.
     #[error("too many redirects (more than {max}) starting from `{url}`")]
     TooManyRedirects { url: String, max: usize },
@@ -125,6 +129,7 @@ impl HttpError {
             | HttpError::InvalidHeaderName { .. }
             | HttpError::InvalidHeaderValue { .. }
             | HttpError::UnsupportedScheme { .. }
+            | HttpError::UrlTooLong { .. }
             | HttpError::BodyFile { .. }
             | HttpError::ContentLength { .. }
             | HttpError::InvalidContentType { .. }
@@ -191,6 +196,9 @@ impl HttpError {
                 "header values may not contain line breaks or control characters"
             }
             HttpError::UnsupportedScheme { .. } => "use an `http://` or `https://` URL",
+            HttpError::UrlTooLong { .. } => {
+                "servers refuse URLs this long (most stop at 8 KB); send the data in a body"
+            }
             HttpError::BodyFile { .. } => {
                 "check the path; relative paths are resolved from the collection's directory"
             }

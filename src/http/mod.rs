@@ -243,6 +243,13 @@ impl Client {
     }
 
     fn build_request(&self, req: &ResolvedRequest, exact: bool) -> Result<Prepared, HttpError> {
+        let length = req.url.as_str().len();
+        if length > crate::request::MAX_URL_LEN {
+            return Err(HttpError::UrlTooLong {
+                length,
+                max: crate::request::MAX_URL_LEN,
+            });
+        }
         let scheme = req.url.scheme();
         if scheme != "http" && scheme != "https" {
             return Err(HttpError::UnsupportedScheme {

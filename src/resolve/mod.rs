@@ -364,9 +364,7 @@ struct Cx<'a> {
     expanded: usize,
 }
 
-/// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take
-/// (hyper's limit is 65,534 bytes) and far more than servers do.
-pub const MAX_URL_LEN: usize = 64_000;
+pub use crate::request::MAX_URL_LEN;
 
 /// How many variables deep a definition may refer (`a` uses `b` uses `c` …): rendering
 /// recurses per level.
