@@ -33,7 +33,7 @@ pub enum SavedBody<'a> {
 /// A received credential saved as a `{{secret:NAME}}` reference: the user sets the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedSecret {
-    /// The header it came in (lower case).
+    /// Where it came: the header (lower case), or `?name` for a query parameter.
     pub header: String,
     /// The secret's name in the reference.
     pub name: String,
@@ -80,14 +80,14 @@ pub fn append_request(
     let mut table = Table::new();
     table.insert("name", value(name));
     table.insert("method", value(event.method.as_str()));
-    let query = event
-        .query
-        .as_deref()
-        .map_or_else(String::new, |q| format!("?{q}"));
-    let url = format!("{base}{}{query}", escape(&event.path));
-    table.insert("url", value(url));
-    let mut headers = InlineTable::new();
     let mut secrets: Vec<SavedSecret> = Vec::new();
+    let (kept, secret_query) = split_query(event.query.as_deref(), collection, &mut secrets);
+    let url = format!("{base}{}{kept}", escape(&event.path));
+    table.insert("url", value(url));
+    if !secret_query.is_empty() {
+        table.insert("query", value(secret_query));
+    }
+    let mut headers = InlineTable::new();
     for (name, val) in &event.headers {
         let lower = name.to_ascii_lowercase();
         // With a body, its type goes to `content_type`; without one the header stays.
@@ -148,6 +148,51 @@ pub fn append_request(
     })
 }
 
+/// The received query as it stays in the URL (`?a=1&b=2`, bytes as received), and its
+/// credential parameters (`api_key`, `token`, a token-shaped value …) taken out into a
+/// `query` table of `{{secret:<collection>_<name>}}` references, which postie encodes when it
+/// sends them.
+fn split_query(
+    query: Option<&str>,
+    collection: &str,
+    secrets: &mut Vec<SavedSecret>,
+) -> (String, InlineTable) {
+    let mut kept: Vec<String> = Vec::new();
+    let mut table = InlineTable::new();
+    for part in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let decode = |s: &str| {
+            let plus = s.replace('+', " ");
+            percent_encoding::percent_decode_str(&plus)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let (key, val) = (decode(raw_key), decode(raw_value));
+        if !credentials::sensitive_header(&key) && credentials::token_shape(&val).is_none() {
+            kept.push(escape(part));
+            continue;
+        }
+        let secret = credentials::secret_name(collection, &key);
+        if !table.contains_key(&key) {
+            table.insert(&key, format!("{{{{secret:{secret}}}}}").into());
+            secrets.push(SavedSecret {
+                header: format!("?{key}"),
+                name: secret,
+            });
+        }
+    }
+    let kept = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    (kept, table)
+}
+
 /// The scheme of an `Authorization`-style value (`Bearer` of `Bearer abc`), kept as written.
 fn scheme_of(value: &str) -> Option<&str> {
     let (scheme, rest) = value.split_once(' ')?;
@@ -190,6 +235,26 @@ mod tests {
             body_truncated: false,
             wire: None,
         }
+    }
+
+    #[test]
+    fn credentials_in_the_query_become_secret_references_in_a_query_table() {
+        let mut e = event(&[], b"");
+        e.query = Some("live=0&api_key=abc%20def&token=xyz&page=2&api_key=again".into());
+        let saved = append_request(SOURCE, "shop", "q", &e, "{{base_url}}", &SavedBody::Text)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            saved
+                .text
+                .contains("url = \"{{base_url}}/hooks/stripe?live=0&page=2\"\nquery = { api_key = \"{{secret:shop_api_key}}\", token = \"{{secret:shop_token}}\" }"),
+            "{}",
+            saved.text
+        );
+        assert!(!saved.text.contains("abc") && !saved.text.contains("xyz"));
+        let wheres: Vec<&str> = saved.secrets.iter().map(|s| s.header.as_str()).collect();
+        assert_eq!(wheres, ["?api_key", "?token"]);
+        let loaded = crate::collection::parse(Path::new("hooks.toml"), &saved.text);
+        assert!(loaded.is_ok(), "{loaded:?}");
     }
 
     const SOURCE: &str = "# Webhooks we received\nname = \"hooks\"\n\n[vars]\nbase_url = \"http://127.0.0.1:3000\" # my app\n\n[[requests]]\nname = \"ping\"\nurl = \"{{base_url}}/ping\"\n";
