@@ -444,3 +444,37 @@ fn max_redirects_per_request_and_per_run_agree_with_curl() -> TestResult {
     assert!(stderr.contains("bad.toml:4:"), "{stderr}");
     Ok(())
 }
+
+#[test]
+fn the_reports_record_each_redirect_followed() -> TestResult {
+    let server = hopping_server();
+    let sandbox = Sandbox::new()?;
+    let url = server.url("/hop/2");
+    sandbox.collection(
+        "hops",
+        &format!("[[requests]]\nname = \"r\"\nurl = \"{url}\"\n"),
+    )?;
+    let json_path = sandbox.path().join("run.json");
+    let har_path = sandbox.path().join("run.har");
+    sandbox
+        .postie()?
+        .args(["run", "hops", "-q", "--report"])
+        .arg(format!("json={}", json_path.display()))
+        .arg("--report")
+        .arg(format!("har={}", har_path.display()))
+        .assert()
+        .code(0);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json_path)?)?;
+    let hops = &report["collections"][0]["requests"][0]["attempts"][0]["redirects"];
+    assert_eq!(
+        hops,
+        &serde_json::json!([
+            {"status": 302, "from": server.url("/hop/2"), "to": server.url("/hop/1"), "dropped": []},
+            {"status": 302, "from": server.url("/hop/1"), "to": server.url("/hop/0"), "dropped": []},
+        ])
+    );
+    let har: Value = serde_json::from_str(&std::fs::read_to_string(&har_path)?)?;
+    assert_eq!(har["log"]["entries"][0]["_redirects"], *hops);
+    assert_eq!(har["log"]["entries"][0]["response"]["status"], 200);
+    Ok(())
+}

@@ -461,7 +461,7 @@ fn json_record_is_exact() {
                             "failures": [],
                             "checks": [], "captures": [],
                             "error": null,
-                            "dry_run": false,
+                            "dry_run": false, "redirects": [],
                             "request": {
                                 "method": "GET",
                                 "url": format!("http://127.0.0.1:8080/plans?key={m}"),
@@ -494,7 +494,7 @@ fn json_record_is_exact() {
                             ],
                             "checks": [], "captures": [],
                             "error": null,
-                            "dry_run": false,
+                            "dry_run": false, "redirects": [],
                             "request": {
                                 "method": "POST",
                                 "url": "http://127.0.0.1:8080/plans",
@@ -525,7 +525,7 @@ fn json_record_is_exact() {
                             "failures": [],
                             "checks": [], "captures": [],
                             "error": format!("could not connect to `127.0.0.1:9` (key {m})\n  connection refused"),
-                            "dry_run": false,
+                            "dry_run": false, "redirects": [],
                             "request": {
                                 "method": "DELETE", "url": "http://127.0.0.1:9/plans/1",
                                 "http_version": null, "headers": [], "body": null,
@@ -552,7 +552,7 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.030Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "checks": [], "captures": [], "error": null, "dry_run": false, "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -562,7 +562,7 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.540Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "checks": [], "captures": [], "error": null, "dry_run": false, "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -571,7 +571,7 @@ fn json_record_is_exact() {
                             },
                             {
                                 "started": "2024-05-01T12:00:01.050Z", "duration_ms": 10.0, "status": 200,
-                                "failures": [], "checks": [], "captures": [], "error": null, "dry_run": false,
+                                "failures": [], "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [],
                                 "request": {
                                     "method": "GET", "url": "http://127.0.0.1:8080/jobs/7",
                                     "http_version": "HTTP/1.1", "headers": [], "body": null,

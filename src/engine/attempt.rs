@@ -183,13 +183,19 @@ async fn receive(
     } = taken;
     for redirect in &response.redirects {
         let masker = &cx.engine.masker;
-        let dropped: Vec<String> = redirect.dropped.iter().map(|d| masker.mask(d)).collect();
-        cx.emit(Event::Redirected {
+        let hop = crate::record::Hop {
             status: redirect.status,
-            from: &masker.mask(redirect.from.as_str()),
-            to: &masker.mask(redirect.to.as_str()),
-            dropped: &dropped,
+            from: masker.mask(redirect.from.as_str()),
+            to: masker.mask(redirect.to.as_str()),
+            dropped: redirect.dropped.iter().map(|d| masker.mask(d)).collect(),
+        };
+        cx.emit(Event::Redirected {
+            status: hop.status,
+            from: &hop.from,
+            to: &hop.to,
+            dropped: &hop.dropped,
         });
+        exchange.redirects.push(hop);
     }
     let (head, reader, timings) = response.into_parts();
     let mut shown = ReceivedResponse {

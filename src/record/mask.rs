@@ -48,6 +48,10 @@ pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
     for (_, value) in &mut exchange.captures {
         json(value, masker);
     }
+    for hop in &mut exchange.redirects {
+        text(&mut hop.from, masker);
+        text(&mut hop.to, masker);
+    }
     if let Some(error) = &mut exchange.error {
         self::error(error, masker);
     }

@@ -155,6 +155,18 @@ pub struct Exchange {
     pub error: Option<Failure>,
     /// `--dry-run`: resolved and shown, not sent.
     pub dry_run: bool,
+    /// Redirects followed on the way to `response`, in order.
+    pub redirects: Vec<Hop>,
+}
+
+/// One redirect followed: its status, from and to, and what was not sent on to another
+/// origin (header names, then `?name` for query parameters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    pub status: u16,
+    pub from: String,
+    pub to: String,
+    pub dropped: Vec<String>,
 }
 
 impl Exchange {
@@ -170,6 +182,7 @@ impl Exchange {
             captures: Vec::new(),
             error: None,
             dry_run: false,
+            redirects: Vec::new(),
         }
     }
 

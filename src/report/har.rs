@@ -71,6 +71,18 @@ fn entry(exchange: &Exchange, name: &str) -> Option<Value> {
     if let (Some(error), Value::Object(map)) = (&exchange.error, &mut entry) {
         map.insert("_error".into(), json!(text::error_text(error)));
     }
+    if let (false, Value::Object(map)) = (exchange.redirects.is_empty(), &mut entry) {
+        // The hops before the final response (HAR has an entry per hop only when each has
+        // its own timings and headers, which postie does not record).
+        let hops: Vec<Value> = exchange
+            .redirects
+            .iter()
+            .map(
+                |h| json!({ "status": h.status, "from": h.from, "to": h.to, "dropped": h.dropped }),
+            )
+            .collect();
+        map.insert("_redirects".into(), json!(hops));
+    }
     Some(entry)
 }
 

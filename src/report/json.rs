@@ -96,6 +96,12 @@ fn attempt(exchange: &Exchange) -> Value {
         "captures": exchange.captures.iter().map(|(name, value)| json!([name, value])).collect::<Vec<_>>(),
         "error": exchange.error.as_ref().map(text::error_text),
         "dry_run": exchange.dry_run,
+        "redirects": exchange.redirects.iter().map(|h| json!({
+            "status": h.status,
+            "from": h.from,
+            "to": h.to,
+            "dropped": h.dropped,
+        })).collect::<Vec<_>>(),
         "request": exchange.request.as_ref().map(|r| sent(r, exchange.response.as_ref())),
         "response": exchange.response.as_ref().map(received),
         "timings": exchange.timings.as_ref().map(timings),
