@@ -443,6 +443,25 @@ fn forwarded_requests_keep_target_and_header_bytes_and_order() {
         text.contains("  x-a: 1\n  x-b: 1\n  x-a: 2\n  x-b: 2\n  x-a: 3\n"),
         "{text}"
     );
+    // `--json` carries the bytes too: `wire` holds the header lines as received, bytes that
+    // are not UTF-8 as base64 (the lower-cased `headers` list is lossy).
+    let show = command(&inbox)
+        .args(["inbox", "show", "13", "--json", "--inbox"])
+        .arg(&inbox)
+        .output()
+        .expect("show --json");
+    let event: serde_json::Value = serde_json::from_slice(&show.stdout).expect("one JSON object");
+    let wire = event["wire"]["headers"].as_array().expect("wire headers");
+    let base64 = |bytes: &[u8]| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    };
+    assert!(
+        wire.iter().any(
+            |h| h[0] == "X-Name" && h[1] == serde_json::json!({ "base64": base64(b"Jos\xE9") })
+        ),
+        "{event}"
+    );
 }
 
 #[test]

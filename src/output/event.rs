@@ -68,8 +68,29 @@ pub fn event_json(event: &Event, note: Option<&str>, deliveries: &[Delivery]) ->
             let list = deliveries.iter().map(delivery_json).collect();
             map.insert("deliveries".into(), Value::Array(list));
         }
+        if let Some(wire) = &event.wire {
+            // The request as it came over HTTP/1.x: target and header lines byte for byte,
+            // in wire order and case (`headers` above is lower-cased, lossy UTF-8).
+            let headers: Vec<Value> = wire
+                .headers
+                .iter()
+                .map(|(n, v)| json!([raw_json(n), raw_json(v)]))
+                .collect();
+            map.insert(
+                "wire".into(),
+                json!({ "target": raw_json(&wire.target), "headers": headers }),
+            );
+        }
     }
     value
+}
+
+/// Received bytes as JSON: a string when they are UTF-8, else `{"base64": …}`.
+fn raw_json(bytes: &[u8]) -> Value {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => json!(text),
+        Err(_) => json!({ "base64": BASE64.encode(bytes) }),
+    }
 }
 
 pub fn delivery_json(d: &Delivery) -> Value {
