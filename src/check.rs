@@ -50,15 +50,20 @@ impl Checked {
 
 /// Run every check of `expect`; only the failures.
 pub fn evaluate(expect: &Expect, response: &ResponseView<'_>) -> Vec<Failure> {
-    evaluate_all(expect, response)
+    evaluate_all(expect, response, false)
         .into_iter()
         .filter(|c| !c.passed)
         .map(|c| c.check)
         .collect()
 }
 
-/// Run every check of `expect`: each one passed or failed, in the order written.
-pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked> {
+/// Run every check of `expect`: each one that failed, in the order written, and with
+/// `with_passed` the passed ones too (building their actual values costs: only for reports).
+pub fn evaluate_all(
+    expect: &Expect,
+    response: &ResponseView<'_>,
+    with_passed: bool,
+) -> Vec<Checked> {
     let mut failures = Vec::new();
     if !expect.status.is_empty() {
         let expected: Vec<String> = expect.status.iter().map(|m| m.to_string()).collect();
@@ -72,13 +77,16 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
             passed: expect.status.iter().any(|m| m.matches(response.status)),
         });
     }
+    if !with_passed {
+        failures.retain(|c| !c.passed);
+    }
     for check in &expect.headers {
         let Subject::Header(name) = &check.subject else {
             continue;
         };
         let actual = joined_header(response.headers, name).map(Value::String);
         let what = format!("header `{name}`");
-        run_predicates(&mut failures, check, &what, actual.as_ref());
+        run_predicates(&mut failures, check, &what, actual.as_ref(), with_passed);
     }
     let needs_json = !expect.json.is_empty();
     let body_text = response.body.as_ref().map(|b| String::from_utf8_lossy(b));
@@ -102,7 +110,7 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
                         1 => Some(nodes[0].clone()),
                         _ => Some(Value::Array(nodes.into_iter().cloned().collect())),
                     };
-                    run_predicates(&mut failures, check, &what, actual.as_ref());
+                    run_predicates(&mut failures, check, &what, actual.as_ref(), with_passed);
                 }
                 Err(why) => failures.push(Checked::failed(Failure {
                     what,
@@ -127,6 +135,7 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
                     &check,
                     "body",
                     Some(&Value::String(text.to_string())),
+                    with_passed,
                 );
                 failures.extend(found.into_iter().map(|c| Checked {
                     check: Failure {
@@ -155,6 +164,9 @@ pub fn evaluate_all(expect: &Expect, response: &ResponseView<'_>) -> Vec<Checked
             passed: response.duration < limit,
         });
     }
+    if !with_passed {
+        failures.retain(|c| !c.passed);
+    }
     for checked in &mut failures {
         for value in [&mut checked.check.expected, &mut checked.check.actual] {
             *value = cut(&response.masker.mask(value));
@@ -176,8 +188,17 @@ fn cut(text: &str) -> String {
     }
 }
 
-fn run_predicates(failures: &mut Vec<Checked>, check: &Check, what: &str, actual: Option<&Value>) {
+fn run_predicates(
+    failures: &mut Vec<Checked>,
+    check: &Check,
+    what: &str,
+    actual: Option<&Value>,
+    with_passed: bool,
+) {
     for predicate in &check.predicates {
+        if !with_passed && holds(predicate, actual).is_ok() {
+            continue;
+        }
         let outcome = test(predicate, actual);
         let passed = outcome.is_ok();
         let actual = outcome.unwrap_or_else(|shown| shown);

@@ -55,6 +55,8 @@ pub struct Cx<'a> {
     pub body_mode: &'a BodyMode,
     /// A network error will be retried (`--retry`).
     pub network_retry: bool,
+    /// Record the passed checks too (a report will read them).
+    pub with_passed: bool,
 }
 
 impl Cx<'_> {
@@ -391,7 +393,7 @@ async fn judge(
         check,
         passed: false,
     };
-    let mut checks = check::evaluate_all(&request.expect, &view);
+    let mut checks = check::evaluate_all(&request.expect, &view, cx.with_passed);
     let mut captured = match check::capture(&request.captures, &view) {
         Ok(values) => values,
         Err(err) => {

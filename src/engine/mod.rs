@@ -136,6 +136,7 @@ impl Engine {
             key,
             body_mode: &self.body_mode,
             network_retry: false,
+            with_passed: false,
         };
         attempt::send(&cx, request, true).await.outcome
     }

@@ -268,6 +268,7 @@ async fn one_request(
         key,
         body_mode,
         network_retry: false,
+        with_passed: run.options.keep_exchanges,
     };
     let captured = attempts(run, &mut cx, collection, spec, resolver, &mut record).await;
     mask::request(&mut record, &run.engine.masker);
