@@ -79,78 +79,46 @@ fn case_seed(seed: u64, case: u64) -> u64 {
 
 // --- mutations -------------------------------------------------------------------------------
 
-const KEYS: &[&str] = &[
-    "name",
-    "description",
-    "vars",
-    "env",
-    "defaults",
-    "secrets",
-    "requests",
-    "method",
-    "url",
-    "query",
-    "headers",
-    "json",
-    "form",
-    "text",
-    "file",
-    "multipart",
-    "content_type",
-    "auth",
-    "timeout",
-    "follow_redirects",
-    "expect",
-    "capture",
-    "tags",
-    "skip",
-    "skip_if",
-    "depends_on",
-    "retry",
-    "sign",
-    "expect_webhook",
-    "parallel",
-    "status",
-    "body",
-    "duration",
-    "below",
-    "equals",
-    "exists",
-    "contains",
-    "matches",
-    "length",
-    "type",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "basic",
-    "bearer",
-    "api_key",
-    "username",
-    "password",
-    "header",
-    "value",
-    "times",
-    "interval",
-    "scheme",
-    "secret",
-    "path",
-    "within",
-    "command",
-    "filename",
-    "$.a",
-    "$[0]",
-    "X-Api-Key",
-    "Content-Type",
-    "Content-Length",
-    "Host",
-    "a",
-    "b",
-    "a b",
-    "",
-    "ü",
-];
+/// Keys to splice in: every key the format knows (from the parser itself, so a new key is
+/// mutated too), the inner keys of `auth`, `retry`, `sign`, `expect_webhook` and `[secrets]`, and
+/// some that are no key at all.
+fn key_words() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<&'static str> = postie::collection::known_keys().collect();
+        keys.extend([
+            "basic",
+            "bearer",
+            "api_key",
+            "username",
+            "password",
+            "header",
+            "value",
+            "times",
+            "interval",
+            "scheme",
+            "secret",
+            "path",
+            "within",
+            "command",
+            "filename",
+            "$.a",
+            "$[0]",
+            "X-Api-Key",
+            "Content-Type",
+            "Content-Length",
+            "Host",
+            "a",
+            "b",
+            "ab",
+            "",
+            "ü",
+        ]);
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    })
+}
 
 const STRINGS: &[&str] = &[
     "",
@@ -297,7 +265,7 @@ fn random_table(rng: &mut fastrand::Rng, depth: u32) -> toml::Value {
     let mut table = toml::Table::new();
     for _ in 0..rng.usize(..4) {
         table.insert(
-            KEYS[rng.usize(..KEYS.len())].to_string(),
+            key_words()[rng.usize(..key_words().len())].to_string(),
             random_value(rng, depth + 1),
         );
     }
@@ -357,7 +325,10 @@ fn mutate_leaf(v: &mut toml::Value, rng: &mut fastrand::Rng) {
                     toml::Value::Array(vec![wrapped])
                 } else {
                     let mut t = toml::Table::new();
-                    t.insert(KEYS[rng.usize(..KEYS.len())].to_string(), wrapped);
+                    t.insert(
+                        key_words()[rng.usize(..key_words().len())].to_string(),
+                        wrapped,
+                    );
                     toml::Value::Table(t)
                 };
             }
@@ -380,7 +351,10 @@ fn mutate_container(v: &mut toml::Value, rng: &mut fastrand::Rng) {
                 (1, Some(key)) => {
                     // Duplicate under another (known) key.
                     let value = t[&key].clone();
-                    t.insert(KEYS[rng.usize(..KEYS.len())].to_string(), value);
+                    t.insert(
+                        key_words()[rng.usize(..key_words().len())].to_string(),
+                        value,
+                    );
                 }
                 (2, Some(key)) => {
                     // Rename.
@@ -388,7 +362,7 @@ fn mutate_container(v: &mut toml::Value, rng: &mut fastrand::Rng) {
                         let mut name = key;
                         match rng.u8(..3) {
                             0 => name.push('s'),
-                            1 => name = KEYS[rng.usize(..KEYS.len())].to_string(),
+                            1 => name = key_words()[rng.usize(..key_words().len())].to_string(),
                             _ => name = name.to_uppercase(),
                         }
                         t.insert(name, value);
@@ -401,7 +375,7 @@ fn mutate_container(v: &mut toml::Value, rng: &mut fastrand::Rng) {
                 }
                 _ => {
                     t.insert(
-                        KEYS[rng.usize(..KEYS.len())].to_string(),
+                        key_words()[rng.usize(..key_words().len())].to_string(),
                         random_value(rng, 0),
                     );
                 }

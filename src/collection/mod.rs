@@ -170,6 +170,12 @@ pub fn parse(path: &Path, source: &str) -> Result<Collection, CollectionError> {
     parse::parse(path, source)
 }
 
+/// Every key the collection format knows, at any level, each once per list it is in (the
+/// random test in `tests/fuzz.rs` mutates collections with them).
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    parse::known_keys()
+}
+
 /// A collection that cannot be used is a usage error (exit code 2).
 impl From<CollectionError> for crate::error::Failure {
     fn from(err: CollectionError) -> crate::error::Failure {

@@ -64,6 +64,20 @@ const REQUEST_KEYS: &[&str] = &[
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
 const REQUEST_LATER: &[&str] = &["graphql"];
+
+/// Every key the format knows, at any level (for tools that generate or mutate collections).
+pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
+    [
+        TOP_KEYS,
+        DEFAULTS_KEYS,
+        REQUEST_KEYS,
+        EXPECT_KEYS,
+        PREDICATE_KEYS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
 const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration"];
 const PREDICATE_KEYS: &[&str] = &[
     "equals", "exists", "contains", "matches", "length", "type", "gt", "gte", "lt", "lte",

@@ -123,10 +123,12 @@ async fn run_collection(
                     .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
             })
             .collect();
-        let keys = (first..next).map(|request| Key {
-            collection: index,
-            request,
-        });
+        let keys: Vec<Key> = (first..next)
+            .map(|request| Key {
+                collection: index,
+                request,
+            })
+            .collect();
         let results = send_group(run, collection, &group, reasons, keys, &resolver, lane).await;
         for ((done, captured), spec) in results.into_iter().zip(&group) {
             for (var, value) in captured {
@@ -174,11 +176,10 @@ async fn send_group(
     collection: &Collection,
     group: &[&RequestSpec],
     reasons: Vec<Option<Verdict>>,
-    keys: impl Iterator<Item = Key>,
+    keys: Vec<Key>,
     resolver: &Resolver,
     lane: Lane,
 ) -> Vec<(RequestRecord, Vec<(String, Value)>)> {
-    let keys: Vec<Key> = keys.collect();
     let lane = Lane {
         concurrent: lane.concurrent || group.len() > 1,
     };

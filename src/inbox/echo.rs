@@ -164,25 +164,14 @@ fn multipart_echo(parts: Vec<multipart::Part>) -> (Map<String, Value>, Map<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, SystemTime};
 
     fn event(headers: &[(&str, &str)], query: Option<&str>, body: &[u8]) -> Event {
         Event {
             id: 7,
-            received_at: SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
-            remote: ([127, 0, 0, 1], 5000).into(),
-            method: "POST".into(),
             path: "/p".into(),
             query: query.map(str::to_owned),
-            version: "HTTP/1.1".into(),
             authority: Some("example.test:81".into()),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: bytes::Bytes::copy_from_slice(body),
-            body_truncated: false,
-            wire: None,
+            ..Event::sample(headers, body)
         }
     }
 

@@ -92,6 +92,30 @@ impl Event {
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::util::header(&self.headers, name)
     }
+
+    /// An event for unit tests: `POST /hooks?a=1` from 127.0.0.1:5000 with these headers and
+    /// body, received at 2023-11-14T22:13:20.123Z; tests change the fields they care about.
+    #[cfg(test)]
+    pub(crate) fn sample(headers: &[(&str, &str)], body: &[u8]) -> Event {
+        Event {
+            id: 3,
+            received_at: std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_millis(1_700_000_000_123),
+            remote: ([127, 0, 0, 1], 5000).into(),
+            method: "POST".into(),
+            path: "/hooks".into(),
+            query: Some("a=1".into()),
+            version: "HTTP/1.1".into(),
+            authority: None,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: bytes::Bytes::copy_from_slice(body),
+            body_truncated: false,
+            wire: None,
+        }
+    }
 }
 
 /// How the inbox answers the requests it records.

@@ -222,18 +222,9 @@ mod tests {
             id: 4,
             received_at: SystemTime::UNIX_EPOCH,
             remote: ([127, 0, 0, 1], 1).into(),
-            method: "POST".into(),
             path: "/hooks/stripe".into(),
             query: Some("live=0".into()),
-            version: "HTTP/1.1".into(),
-            authority: None,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: bytes::Bytes::copy_from_slice(body),
-            body_truncated: false,
-            wire: None,
+            ..Event::sample(headers, body)
         }
     }
 

@@ -254,26 +254,9 @@ pub fn render_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, SystemTime};
 
     fn event(headers: &[(&str, &str)], body: &[u8]) -> Event {
-        Event {
-            id: 3,
-            received_at: SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
-            remote: ([127, 0, 0, 1], 5000).into(),
-            method: "POST".into(),
-            path: "/hooks".into(),
-            query: Some("a=1".into()),
-            version: "HTTP/1.1".into(),
-            authority: None,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: bytes::Bytes::copy_from_slice(body),
-            body_truncated: false,
-            wire: None,
-        }
+        Event::sample(headers, body)
     }
 
     fn plain(terminal: bool) -> Look {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::file::{WriteError, write_atomic};
+use super::file::write_atomic;
 use super::json::JsonError;
 use super::text;
 use crate::http::Timings;
@@ -45,7 +45,7 @@ pub fn render(report: &RunRecord) -> Value {
 pub fn write(path: &Path, report: &RunRecord) -> Result<(), JsonError> {
     let mut bytes = serde_json::to_vec_pretty(&render(report))?;
     bytes.push(b'\n');
-    write_atomic(path, &bytes).map_err(|e: WriteError| JsonError::Write(e))?;
+    write_atomic(path, &bytes)?;
     Ok(())
 }
 
