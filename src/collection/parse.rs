@@ -3,6 +3,7 @@
 //! The file is parsed into `toml::de::DeTable` (every key and value keeps its span) and walked
 //! by hand, so unknown keys, wrong types and missing keys all point at the exact spot.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
@@ -167,22 +168,94 @@ pub(super) fn parse_in_chunks(path: &Path, source: &str, chunk: usize) -> Option
     let mut collection = p.top_level(head).ok()?;
     collection.requests.reserve(headers);
     collection.index.reserve(headers);
-    for (i, &start) in cuts.iter().enumerate() {
-        let end = cuts.get(i + 1).copied().unwrap_or(source.len());
-        let chunk = DeTable::parse(&source[start..end]).ok()?;
-        let chunk = chunk.get_ref();
-        let (Some(requests), 1) = (chunk.get("requests"), chunk.len()) else {
-            return None;
-        };
-        let DeValue::Array(items) = requests.get_ref() else {
-            return None;
-        };
-        p.base = start;
-        for item in items.iter() {
-            p.add_request(&mut collection, item).ok()?;
+    let mut ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    ranges.push((*cuts.last()?, source.len()));
+    for (requests, mentioned) in parse_groups(path, source, &p.newlines, &ranges)? {
+        p.mentioned.extend(mentioned);
+        for request in requests {
+            p.append(&mut collection, request).ok()?;
         }
     }
     Some(p.finish(collection))
+}
+
+/// The requests of `ranges` (chunks of `source`, in order), in order, with the variables they
+/// mention, in one or more runs of consecutive chunks; `None` on any error.
+///
+/// Big files are split into one run per core (at most [`MAX_THREADS`]) parsed on scoped
+/// threads: parsing and validating a chunk needs nothing from the chunks before it (the checks
+/// that do, duplicate names and `depends_on`, are made afterwards in order by
+/// [`Parser::append`]), so a 25 MB collection loads in about half the wall time on 2 cores.
+fn parse_groups(
+    path: &Path,
+    source: &str,
+    newlines: &[usize],
+    ranges: &[(usize, usize)],
+) -> Option<Vec<(Vec<RequestSpec>, BTreeSet<String>)>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS)
+        .min(ranges.len() / MIN_CHUNKS_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return Some(vec![parse_chunks(path, source, newlines, ranges)?]);
+    }
+    // Consecutive runs of about equal size in bytes.
+    let total = source.len() - ranges[0].0;
+    let mut groups: Vec<&[(usize, usize)]> = Vec::with_capacity(threads);
+    let mut start = 0;
+    for t in 1..=threads {
+        let limit = ranges[0].0 + total * t / threads;
+        let mut end = start;
+        while end < ranges.len() && (t == threads || ranges[end].1 <= limit) {
+            end += 1;
+        }
+        groups.push(&ranges[start..end]);
+        start = end;
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|group| scope.spawn(move || parse_chunks(path, source, newlines, group)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    })
+}
+
+/// Threads for [`parse_groups`], and the chunks each must have at least to be worth one.
+const MAX_THREADS: usize = 4;
+const MIN_CHUNKS_PER_THREAD: usize = 4;
+
+/// The requests of consecutive chunks, each chunk holding only `[[requests]]` tables.
+fn parse_chunks(
+    path: &Path,
+    source: &str,
+    newlines: &[usize],
+    ranges: &[(usize, usize)],
+) -> Option<(Vec<RequestSpec>, BTreeSet<String>)> {
+    let mut p = Parser::borrowing(path, source, newlines);
+    let mut requests = Vec::new();
+    for &(start, end) in ranges {
+        let chunk = DeTable::parse(&source[start..end]).ok()?;
+        let chunk = chunk.get_ref();
+        let (Some(items), 1) = (chunk.get("requests"), chunk.len()) else {
+            return None;
+        };
+        let DeValue::Array(items) = items.get_ref() else {
+            return None;
+        };
+        p.base = start;
+        requests.reserve(items.len());
+        for item in items.iter() {
+            // The number only names an unnamed request in an error, and any error here means
+            // the whole file is parsed again by `parse_whole`, which numbers them right.
+            requests.push(p.request(item, requests.len() + 1).ok()?);
+        }
+    }
+    Some((requests, p.mentioned))
 }
 
 /// Where to cut the file for [`parse_in_chunks`]: the start of the first line that opens a
@@ -219,8 +292,9 @@ struct Parser<'s> {
     path: &'s Path,
     source: &'s str,
     mentioned: BTreeSet<String>,
-    /// Byte offsets of every `\n`, to turn spans into line numbers in O(log n).
-    newlines: Vec<usize>,
+    /// Byte offsets of every `\n`, to turn spans into line numbers in O(log n); borrowed by
+    /// the threads of [`parse_groups`].
+    newlines: Cow<'s, [usize]>,
     /// Where the TOML text being walked starts in `source` (its spans are relative to it).
     base: usize,
 }
@@ -250,7 +324,18 @@ impl<'s> Parser<'s> {
             path,
             source,
             mentioned: BTreeSet::new(),
-            newlines: super::diagnostic::newline_index(source),
+            newlines: Cow::Owned(super::diagnostic::newline_index(source)),
+            base: 0,
+        }
+    }
+
+    /// A parser for a part of `source` that shares the newline index of the main one.
+    fn borrowing(path: &'s Path, source: &'s str, newlines: &'s [usize]) -> Parser<'s> {
+        Parser {
+            path,
+            source,
+            mentioned: BTreeSet::new(),
+            newlines: Cow::Borrowed(newlines),
             base: 0,
         }
     }
@@ -309,7 +394,7 @@ impl<'s> Parser<'s> {
     /// The collection with what the walk gathered: mentioned variables, the newline index.
     fn finish(self, mut collection: Collection) -> Collection {
         collection.mentioned = self.mentioned;
-        collection.newlines = self.newlines;
+        collection.newlines = self.newlines.into_owned();
         collection
     }
 
@@ -710,6 +795,12 @@ impl<'s> Parser<'s> {
     /// linear in the number of requests).
     fn add_request(&mut self, collection: &mut Collection, item: &Value<'_>) -> Result<()> {
         let request = self.request(item, collection.requests.len() + 1)?;
+        self.append(collection, request)
+    }
+
+    /// Appends a validated request to `collection` after the checks that need the requests
+    /// above it: a unique name, and `depends_on` naming earlier requests.
+    fn append(&self, collection: &mut Collection, request: RequestSpec) -> Result<()> {
         let requests = &collection.requests;
         if let Some(&first) = collection.index.get(&request.name) {
             let line = self.line(&requests[first].name_span);

@@ -98,6 +98,43 @@ fn big_collections_load_in_chunks_to_the_same_collection() {
 }
 
 #[test]
+fn checks_across_the_threads_of_a_big_load_are_the_whole_files() {
+    // The chunks are parsed on several threads (when the machine has more than one core); the
+    // checks that need earlier requests run afterwards, in order, over all of them.
+    let path = Path::new(PATH);
+    let base = big_collection(2_000);
+    let whole_error = |source: &str| match super::parse::parse_whole(path, source) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    };
+    // The second `r5` is far past the first: in another thread's part of the file.
+    let duplicate = format!("{base}\n[[requests]]\nname = \"r5\"\nurl = \"u\"\n");
+    let message = err(&duplicate);
+    assert!(
+        message.starts_with("duplicate request name `r5`"),
+        "{message}"
+    );
+    assert_eq!(message, whole_error(&duplicate));
+    // `depends_on` a request further down, in another thread's part.
+    let forward = base.replacen(
+        "name = \"r1\"\n",
+        "name = \"r1\"\ndepends_on = [\"r1999\"]\n",
+        1,
+    );
+    assert_ne!(forward, base);
+    let message = err(&forward);
+    assert!(
+        message.contains("depends on `r1999`, which is not a request above it"),
+        "{message}"
+    );
+    assert_eq!(message, whole_error(&forward));
+    for chunk in [1, 1_000, 64 * 1024] {
+        assert!(super::parse::parse_in_chunks(path, &duplicate, chunk).is_none());
+        assert!(super::parse::parse_in_chunks(path, &forward, chunk).is_none());
+    }
+}
+
+#[test]
 fn chunks_that_are_not_only_requests_leave_it_to_the_whole_file() {
     let path = Path::new(PATH);
     let request = |name: &str| format!("\n[[requests]]\nname = \"{name}\"\nurl = \"http://x\"\n");
