@@ -1,6 +1,7 @@
-//! Reference tools for tests (Python libraries, npm packages) that `scripts/test` installs
-//! under `target/test-tools` and announces in `POSTIE_TEST_*` variables. A test that needs one
-//! and runs without them fails with the command that fixes it; it never skips.
+//! Reference tools for tests (Python libraries, npm packages, xh) that `scripts/test` installs
+//! (under `target/test-tools`; xh in a per-machine cache) and announces in `POSTIE_TEST_*`
+//! variables. A test that needs one and runs without them fails with the command that fixes
+//! it; it never skips.
 
 #![allow(dead_code)] // each test crate uses a different subset
 
@@ -58,6 +59,15 @@ pub fn node_modules() -> PathBuf {
         "mkdir -p target/test-tools/npm && cp tests/tools/package*.json target/test-tools/npm/ \
          && (cd target/test-tools/npm && npm ci) && export \
          POSTIE_TEST_NODE_MODULES=$PWD/target/test-tools/npm/node_modules",
+    )
+}
+
+/// xh (`scripts/test` builds it once per machine with `cargo install xh --locked`).
+pub fn xh() -> PathBuf {
+    tool_path(
+        "POSTIE_TEST_XH",
+        "cargo install xh --version 0.26.3 --locked --root ~/.cache/postie-test-tools/xh-0.26.3 \
+         && export POSTIE_TEST_XH=~/.cache/postie-test-tools/xh-0.26.3/bin/xh",
     )
 }
 
