@@ -37,6 +37,8 @@ pub struct ResolvedRequest {
     pub sign: Option<Signing>,
     /// A webhook that must reach the embedded inbox after this request.
     pub expect_webhook: Option<WebhookExpect>,
+    /// `resolve`/`connect_to` of the collection's `[defaults]` (the run's own come first).
+    pub routes: crate::route::Routes,
 }
 
 /// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take

@@ -33,7 +33,14 @@ const TOP_KEYS: &[&str] = &[
     "secrets",
     "requests",
 ];
-const DEFAULTS_KEYS: &[&str] = &["headers", "query", "auth", "timeout"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "headers",
+    "query",
+    "auth",
+    "timeout",
+    "resolve",
+    "connect_to",
+];
 const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart"];
 const REQUEST_KEYS: &[&str] = &[
     "name",
@@ -575,7 +582,41 @@ impl<'s> Parser<'s> {
         if let Some(v) = table.get("timeout") {
             d.timeout = Some(self.duration(v, "timeout", ctx)?);
         }
+        d.routes = self.routes(table, ctx)?;
         Ok(d)
+    }
+
+    /// `resolve = ["api.example.com:443:127.0.0.1"]`, `connect_to = ["…:…:…:…"]`: curl's
+    /// `--resolve` and `--connect-to` entries (a string or an array of them).
+    fn routes(&self, table: &DeTable<'_>, ctx: &str) -> Result<crate::route::Routes> {
+        let mut routes = crate::route::Routes::default();
+        for key in ["resolve", "connect_to"] {
+            let Some(v) = table.get(key) else { continue };
+            let items: Vec<&Value<'_>> = match v.get_ref() {
+                DeValue::Array(items) => items.iter().collect(),
+                _ => vec![v],
+            };
+            for item in items {
+                let text = self.string(item, key, ctx)?;
+                let bad = |reason: String| {
+                    self.error(
+                        self.at(item.span()),
+                        format!("invalid `{key}` entry {reason}{ctx}"),
+                        None,
+                    )
+                };
+                if key == "resolve" {
+                    routes
+                        .resolve
+                        .push(crate::route::parse_resolve(&text).map_err(bad)?);
+                } else {
+                    routes
+                        .connect_to
+                        .push(crate::route::parse_connect_to(&text).map_err(bad)?);
+                }
+            }
+        }
+        Ok(routes)
     }
 
     fn headers(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Header>> {

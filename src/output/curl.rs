@@ -538,6 +538,7 @@ mod tests {
             captures: Vec::new(),
             sign: None,
             expect_webhook: None,
+            routes: Default::default(),
         }
     }
 

@@ -271,6 +271,7 @@ impl Resolver {
             captures: request.captures.clone(),
             sign,
             expect_webhook,
+            routes: defaults.routes.clone(),
         })
     }
 }
