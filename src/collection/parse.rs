@@ -85,7 +85,7 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
     .flatten()
     .copied()
 }
-const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration"];
+const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration", "cookies"];
 const PREDICATE_KEYS: &[&str] = &[
     "equals", "exists", "contains", "matches", "length", "type", "gt", "gte", "lt", "lte",
 ];
@@ -1107,6 +1107,24 @@ impl<'s> Parser<'s> {
                 });
             }
         }
+        if let Some(cookies) = table.get("cookies") {
+            for (key, value) in self.table(cookies, "expect.cookies", ctx)?.iter() {
+                let text = key.get_ref().to_string();
+                crate::request::cookie_subject(&text).map_err(|e| {
+                    self.error(
+                        self.at(key.span()),
+                        format!("invalid cookie check{ctx}: {e}"),
+                        Some("write `NAME` or `\"NAME[Attribute]\"`, e.g. `\"sid[HttpOnly]\" = true`".into()),
+                    )
+                })?;
+                let what = format!(" in cookie check `{text}`{ctx}");
+                expect.cookies.push(Check {
+                    predicates: self.predicates(value, &what)?,
+                    subject: Subject::Header(text),
+                    line: self.line(&self.at(key.span())),
+                });
+            }
+        }
         if let Some(body) = table.get("body") {
             expect.body = self.predicates(body, &format!(" in `expect.body`{ctx}"))?;
             expect.lines.body = Some(self.line(&self.at(body.span())));
@@ -1266,8 +1284,12 @@ impl<'s> Parser<'s> {
     /// `[requests.capture] name = "json:$.id" | "header:Location" | "regex:id=(\\d+)" | "status"`
     fn captures(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Capture>> {
         let mut captures = Vec::new();
-        let hint =
-            || Some("write `json:$.path`, `header:Name`, `regex:pattern` or `status`".to_string());
+        let hint = || {
+            Some(
+                "write `json:$.path`, `header:Name`, `cookie:Name`, `regex:pattern` or `status`"
+                    .to_string(),
+            )
+        };
         for (key, value) in self.table(v, "capture", ctx)?.iter() {
             let name = key.get_ref().to_string();
             if !is_name(&name) {
@@ -1291,6 +1313,15 @@ impl<'s> Parser<'s> {
                 })?)
             } else if let Some(header) = text.strip_prefix("header:") {
                 CaptureSource::Header(header.trim().to_string())
+            } else if let Some(cookie) = text.strip_prefix("cookie:") {
+                let (name, attr) = crate::request::cookie_subject(cookie).map_err(|e| {
+                    self.error(
+                        self.at(value.span()),
+                        format!("invalid capture{inner}: {e}"),
+                        hint(),
+                    )
+                })?;
+                CaptureSource::Cookie(name, attr)
             } else if let Some(pattern) = text.strip_prefix("regex:") {
                 CaptureSource::Regex(Pattern(regex::Regex::new(pattern).map_err(|e| {
                     let first = e

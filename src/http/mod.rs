@@ -313,14 +313,16 @@ impl Client {
                 headers.remove(name.as_str());
             }
         }
-        // The request's own `Cookie` header wins over the jar (as with reqwest's jar).
-        let jar_cookie = !exact && !headers.contains_key(header::COOKIE) && {
-            let from_jar = self.jar.as_ref().and_then(|jar| jar.header_for(&req.url));
-            from_jar
-                .and_then(|value| HeaderValue::from_str(&value).ok())
-                .map(|value| headers.insert(header::COOKIE, value))
-                .is_some()
-        };
+        // The request's own `Cookie` header wins over the jar (as with reqwest's jar); without
+        // one, every hop gets the jar's cookies for its URL.
+        let jar = self.jar.as_ref().filter(|_| !exact);
+        let jar_cookie = jar.is_some() && !headers.contains_key(header::COOKIE);
+        if jar_cookie
+            && let Some(value) = jar.and_then(|jar| jar.header_for(&req.url))
+            && let Ok(value) = HeaderValue::from_str(&value)
+        {
+            headers.insert(header::COOKIE, value);
+        }
         let timeout = req.timeout.or(self.timeout);
 
         let mut builder = self.inner.request(method, req.url.clone());
