@@ -1217,7 +1217,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__show)
-            opts="-e -v -q -h -V --env --var --curl --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -v -q -h -V --env --var --curl --resolve --connect-to --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1232,14 @@ _postie() {
                     return 0
                     ;;
                 --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -120,6 +120,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -e 'Environment of the collection to use ([env.NAME])'
             cand --env 'Environment of the collection to use ([env.NAME])'
             cand --var 'Set a variable, overriding the environment and [vars] (repeatable)'
+            cand --resolve 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)'
+            cand --connect-to 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --curl 'Print a runnable curl command instead'
             cand -v 'Show the request as sent (headers and body) and the response headers'

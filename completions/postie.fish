@@ -103,6 +103,8 @@ complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Pri
 complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -288,6 +288,8 @@ pub struct ShowArgs {
     /// Print a runnable curl command instead
     #[arg(long)]
     pub curl: bool,
+    #[command(flatten)]
+    pub routes: RouteArgs,
 }
 
 #[derive(Debug, Args)]
