@@ -472,3 +472,75 @@ fn a_bad_jar_file_names_the_line() -> TestResult {
     );
     Ok(())
 }
+
+/// A short cookie value (masked only in the cookie headers) and a long one (masked
+/// everywhere) never show in any output or report of a run that fails a check after
+/// sending them: -v, failure blocks, NDJSON, the JSON, JUnit and HAR reports.
+#[test]
+fn cookie_values_show_in_no_output_or_report() -> TestResult {
+    let server = support::http_server(|req: &Recorded| -> Reply {
+        match req.path().as_str() {
+            "/login" => (
+                200,
+                vec![
+                    h("set-cookie", "sid=0123456789abcdef; Path=/; HttpOnly"),
+                    h("set-cookie", "t=zq; Path=/"),
+                ],
+                Vec::new(),
+            ),
+            // Echoes the cookies it got, as many APIs' debug endpoints do.
+            _ => (
+                500,
+                vec![],
+                req.header("cookie").unwrap_or_default().as_bytes().to_vec(),
+            ),
+        }
+    });
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "leak",
+        &format!(
+            "[[requests]]\nname = \"login\"\nurl = \"{}\"\n\n[[requests]]\nname = \"echo\"\nurl = \"{}\"\n[requests.expect]\nstatus = 200\nheaders = {{ \"x-none\" = {{ exists = true }} }}\n",
+            server.url("/login"),
+            server.url("/echo")
+        ),
+    )?;
+    let dir = sandbox.path();
+    for json in [false, true] {
+        let mut cmd = sandbox.postie()?;
+        cmd.args(["run", "leak", "-v"]);
+        if json {
+            cmd.arg("--json");
+        }
+        for kind in ["json", "junit", "har"] {
+            cmd.arg("--report").arg(format!(
+                "{kind}={}",
+                dir.join(format!("r-{json}.{kind}")).display()
+            ));
+        }
+        let out = cmd.assert().code(1).get_output().clone();
+        let mut texts = vec![
+            String::from_utf8(out.stdout)?,
+            String::from_utf8(out.stderr)?,
+        ];
+        for kind in ["json", "junit", "har"] {
+            texts.push(std::fs::read_to_string(
+                dir.join(format!("r-{json}.{kind}")),
+            )?);
+        }
+        for text in &texts {
+            assert!(!text.contains("0123456789abcdef"), "{text}");
+            assert!(!text.contains("t=zq"), "{text}");
+            assert!(!text.contains("sid=0123"), "{text}");
+        }
+        assert!(texts.iter().any(|t| t.contains("t=••••••")), "{texts:?}");
+    }
+    // The echo really carried the values (the test can fail).
+    let echo = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path() == "/echo")
+        .ok_or("no /echo request")?;
+    assert!(echo.header("cookie").unwrap_or_default().contains("t=zq"));
+    Ok(())
+}

@@ -17,8 +17,9 @@
 //! for a session cookie, which curl keeps in the file too), the name and the value.
 //!
 //! Cookie values are credentials: each one at least [`MASKED_FROM`] bytes long is registered
-//! with the run's masker when it enters the jar (so it is masked wherever it shows), and the
-//! file is written with mode 0600, atomically (a temporary file renamed over the path).
+//! with the run's masker when it enters the jar (so it is masked wherever it shows; a shorter
+//! one as `name=value`), and the file is written with mode 0600, atomically (a temporary file
+//! renamed over the path).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -118,9 +119,13 @@ impl Jar {
     }
 }
 
+/// A long value is masked wherever it shows; a short one where it shows as `name=value` (an
+/// echoed `Cookie` header), as the `Cookie`/`Set-Cookie` headers are masked anyway.
 fn register(masker: &Masker, name: &str, value: &str) {
     if value.len() >= MASKED_FROM {
         masker.add(&format!("cookie {name}"), value);
+    } else if !value.is_empty() {
+        masker.add(&format!("cookie {name}"), &format!("{name}={value}"));
     }
 }
 
@@ -414,7 +419,10 @@ mod tests {
             &url("http://127.0.0.1/"),
             &masker,
         );
-        assert_eq!(masker.mask("id s3cr3t-session-id t=1"), "id •••••• t=1");
+        assert_eq!(
+            masker.mask("id s3cr3t-session-id t=1 1"),
+            "id •••••• •••••• 1"
+        );
     }
 
     #[cfg(unix)]
