@@ -544,3 +544,62 @@ fn cookie_values_show_in_no_output_or_report() -> TestResult {
     assert!(echo.header("cookie").unwrap_or_default().contains("t=zq"));
     Ok(())
 }
+
+/// A cookie of 127.0.0.1 is not sent to `localhost` (another host) on a redirect, nor on a
+/// later request; `--dry-run` leaves the jar file alone.
+#[test]
+fn cookies_stay_with_their_host_and_dry_runs_write_no_jar() -> TestResult {
+    let server = support::http_server(|req: &Recorded| -> Reply {
+        match req.path().as_str() {
+            "/login" => {
+                let port = req
+                    .header("host")
+                    .and_then(|h| h.rsplit(':').next())
+                    .unwrap_or_default()
+                    .to_owned();
+                (
+                    302,
+                    vec![
+                        h("set-cookie", "sid=0123456789abcdef; Path=/"),
+                        h("location", &format!("http://localhost:{port}/elsewhere")),
+                    ],
+                    Vec::new(),
+                )
+            }
+            _ => (200, vec![], Vec::new()),
+        }
+    });
+    let sandbox = Sandbox::new()?;
+    let base = server.url("");
+    let port = server.addr.port();
+    sandbox.collection(
+        "hosts",
+        &format!(
+            "[[requests]]\nname = \"login\"\nurl = \"{base}/login\"\n\n[[requests]]\nname = \"other-host\"\nurl = \"http://localhost:{port}/later\"\n\n[[requests]]\nname = \"same-host\"\nurl = \"{base}/same\"\n"
+        ),
+    )?;
+    sandbox.postie()?.args(["run", "hosts"]).assert().code(0);
+    let cookie_of = |path: &str| {
+        server
+            .requests()
+            .into_iter()
+            .find(|r| r.path() == path)
+            .map(|r| r.header("cookie").map(str::to_owned))
+    };
+    assert_eq!(cookie_of("/elsewhere"), Some(None));
+    assert_eq!(cookie_of("/later"), Some(None));
+    assert_eq!(
+        cookie_of("/same"),
+        Some(Some("sid=0123456789abcdef".to_owned()))
+    );
+
+    let jar = sandbox.path().join("jar.txt");
+    sandbox
+        .postie()?
+        .args(["run", "hosts", "--dry-run", "--cookie-jar"])
+        .arg(&jar)
+        .assert()
+        .code(0);
+    assert!(!jar.exists());
+    Ok(())
+}
