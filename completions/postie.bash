@@ -867,7 +867,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__run)
-            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -902,6 +902,18 @@ _postie() {
                     return 0
                     ;;
                 --max-redirects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie-jar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1155,7 +1167,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1181,6 +1193,18 @@ _postie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cookie-jar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1193,7 +1217,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__show)
-            opts="-e -v -q -h -V --env --var --curl --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -v -q -h -V --env --var --curl --resolve --connect-to --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1208,6 +1232,14 @@ _postie() {
                     return 0
                     ;;
                 --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -48,6 +48,9 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeou
 complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -l max-redirects -d 'Follow at most N redirects (default 10; a request\'s `max_redirects` wins)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l cookie-jar -d 'Load cookies from FILE and save the run\'s cookies to it (Netscape format, as curl\'s -b/-c)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -l tag -d 'Run only requests with this tag (repeatable: any of them)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l skip-tag -d 'Skip requests with this tag (repeatable)' -r
@@ -61,6 +64,7 @@ never\t''"
 complete -c postie -n "__fish_postie_using_subcommand run" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
 complete -c postie -n "__fish_postie_using_subcommand run" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand run" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand run" -l no-cookies -d 'Keep no cookies: a Set-Cookie is not stored and nothing is sent back'
 complete -c postie -n "__fish_postie_using_subcommand run" -l fail-fast -d 'Stop at the first request that fails'
 complete -c postie -n "__fish_postie_using_subcommand run" -l json -d 'Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren\'t printed'
 complete -c postie -n "__fish_postie_using_subcommand run" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
@@ -72,12 +76,16 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l timeout -d 'Timeo
 complete -c postie -n "__fish_postie_using_subcommand send" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -l max-redirects -d 'Follow at most N redirects (default 10; a request\'s `max_redirects` wins)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l cookie-jar -d 'Load cookies from FILE and save the run\'s cookies to it (Netscape format, as curl\'s -b/-c)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand send" -l no-cookies -d 'Keep no cookies: a Set-Cookie is not stored and nothing is sent back'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
@@ -95,6 +103,8 @@ complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Pri
 complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

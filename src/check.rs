@@ -2,6 +2,8 @@
 //! Every check runs (one failure doesn't hide the next); each failure says what was expected,
 //! what came, and where (the header, the JSONPath).
 
+mod cookie;
+
 use std::time::Duration;
 
 use serde_json::Value;
@@ -88,6 +90,9 @@ pub fn evaluate_all(
         let what = format!("header `{name}`");
         run_predicates(&mut failures, check, &what, actual.as_ref(), with_passed);
     }
+    for check in &expect.cookies {
+        cookie_check(&mut failures, check, response, with_passed);
+    }
     let needs_json = !expect.json.is_empty();
     let body_text = response.body.as_ref().map(|b| String::from_utf8_lossy(b));
     if needs_json {
@@ -173,6 +178,38 @@ pub fn evaluate_all(
         }
     }
     failures
+}
+
+/// A `[requests.expect.cookies]` check; a cookie's value shown is masked (it is a credential)
+/// unless `--show-secrets`.
+fn cookie_check(
+    failures: &mut Vec<Checked>,
+    check: &Check,
+    response: &ResponseView<'_>,
+    with_passed: bool,
+) {
+    let Subject::Header(text) = &check.subject else {
+        return;
+    };
+    let Ok((name, attr)) = crate::request::cookie_subject(text) else {
+        return;
+    };
+    let actual = cookie::lookup(response.headers, &name, attr);
+    let what = format!("cookie `{text}`");
+    let from = failures.len();
+    run_predicates(failures, check, &what, actual.as_ref(), with_passed);
+    if attr == crate::request::CookieAttr::Value && !response.masker.reveals() {
+        for checked in &mut failures[from..] {
+            if let Some(Value::String(value)) = &actual
+                && !value.is_empty()
+            {
+                checked.check.actual = checked
+                    .check
+                    .actual
+                    .replace(value.as_str(), crate::util::mask::MASK);
+            }
+        }
+    }
 }
 
 /// Longest value shown (in characters), cut after masking.
@@ -359,6 +396,14 @@ pub fn capture(
             CaptureSource::Header(name) => joined_header(response.headers, name)
                 .map(Value::String)
                 .ok_or_else(|| fail(format!("no `{name}` header in the response")))?,
+            CaptureSource::Cookie(name, attr) => cookie::lookup(response.headers, name, *attr)
+                .ok_or_else(|| {
+                    let what = match attr {
+                        crate::request::CookieAttr::Value => String::new(),
+                        attr => format!(" with `{}`", attr.name()),
+                    };
+                    fail(format!("the response sets no cookie `{name}`{what}"))
+                })?,
             CaptureSource::Json(path) => {
                 let doc = document.get_or_insert_with(|| match &response.body {
                     Ok(bytes) => serde_json::from_slice(bytes)
@@ -472,6 +517,7 @@ mod tests {
                 Predicate::Contains(json!("Spring")),
                 Predicate::Contains(json!("Autumn")),
             ],
+            cookies: Vec::new(),
             duration_below: Some(Duration::from_millis(100)),
             lines: crate::request::ExpectLines {
                 status: Some(3),

@@ -125,6 +125,33 @@ pub struct SendOptions {
     /// Follow at most N redirects (default 10; a request's `max_redirects` wins)
     #[arg(long, value_name = "N", default_value_t = crate_max_redirects(), value_parser = clap::value_parser!(u16).range(0..=50))]
     pub max_redirects: u16,
+    /// Load cookies from FILE and save the run's cookies to it (Netscape format, as curl's -b/-c)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_cookies")]
+    pub cookie_jar: Option<PathBuf>,
+    /// Keep no cookies: a Set-Cookie is not stored and nothing is sent back
+    #[arg(long)]
+    pub no_cookies: bool,
+    #[command(flatten)]
+    pub routes: RouteArgs,
+}
+
+/// `--resolve` and `--connect-to` (as curl has them), kept as written; parsed by `route`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RouteArgs {
+    /// Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = check_resolve)]
+    pub resolve: Vec<String>,
+    /// Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)
+    #[arg(long, value_name = "HOST:PORT:HOST2:PORT2", value_parser = check_connect_to)]
+    pub connect_to: Vec<String>,
+}
+
+fn check_resolve(s: &str) -> Result<String, String> {
+    crate::route::parse_resolve(s).map(|_| s.to_owned())
+}
+
+fn check_connect_to(s: &str) -> Result<String, String> {
+    crate::route::parse_connect_to(s).map(|_| s.to_owned())
 }
 
 /// The default of `--max-redirects` (the HTTP layer's).
@@ -261,6 +288,8 @@ pub struct ShowArgs {
     /// Print a runnable curl command instead
     #[arg(long)]
     pub curl: bool,
+    #[command(flatten)]
+    pub routes: RouteArgs,
 }
 
 #[derive(Debug, Args)]

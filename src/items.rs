@@ -465,6 +465,7 @@ pub fn build_request(method: &str, url: &str, items: Items) -> Result<ResolvedRe
         captures: Vec::new(),
         sign: None,
         expect_webhook: None,
+        routes: crate::route::Routes::default(),
     })
 }
 
@@ -788,6 +789,7 @@ mod tests {
             captures: Vec::new(),
             sign: None,
             expect_webhook: None,
+            routes: Default::default(),
         };
         assert_eq!(req, want);
     }

@@ -17,6 +17,7 @@ pub mod record;
 pub mod report;
 pub mod request;
 pub mod resolve;
+pub mod route;
 pub mod secrets;
 pub mod settings;
 pub mod signing;

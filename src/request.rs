@@ -37,6 +37,8 @@ pub struct ResolvedRequest {
     pub sign: Option<Signing>,
     /// A webhook that must reach the embedded inbox after this request.
     pub expect_webhook: Option<WebhookExpect>,
+    /// `resolve`/`connect_to` of the collection's `[defaults]` (the run's own come first).
+    pub routes: crate::route::Routes,
 }
 
 /// The longest URL (with its query) a request may have: 64 KB, about what HTTP libraries take
@@ -85,6 +87,9 @@ pub struct Expect<V = serde_json::Value> {
     pub json: Vec<Check<V>>,
     /// Checks on the body as text.
     pub body: Vec<Predicate<V>>,
+    /// Checks on the cookies the response sets (`Set-Cookie`); the subject is a
+    /// `Subject::Header` holding `NAME` or `NAME[Attribute]` (see [`cookie_subject`]).
+    pub cookies: Vec<Check<V>>,
     /// The whole exchange must take less than this.
     pub duration_below: Option<Duration>,
     /// Where `status`, `body` and `duration` are written (header and JSON checks carry their
@@ -107,6 +112,7 @@ impl<V> Default for Expect<V> {
             headers: Vec::new(),
             json: Vec::new(),
             body: Vec::new(),
+            cookies: Vec::new(),
             duration_below: None,
             lines: ExpectLines::default(),
         }
@@ -303,6 +309,71 @@ pub enum CaptureSource {
     Regex(Pattern),
     /// `status`: the status code (a number).
     Status,
+    /// `cookie:NAME` or `cookie:NAME[Attribute]`: a cookie the response sets.
+    Cookie(String, CookieAttr),
+}
+
+/// What a cookie check or capture looks at, as Hurl names them: `NAME` is `NAME[Value]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieAttr {
+    /// The value (a string).
+    Value,
+    /// `Expires` as written (a string), absent when not set.
+    Expires,
+    /// `Max-Age` in seconds (an integer), absent when not set.
+    MaxAge,
+    /// `Domain`, absent when not set (a host-only cookie).
+    Domain,
+    /// `Path`, absent when not set.
+    Path,
+    /// `true` or `false`.
+    Secure,
+    /// `true` or `false`.
+    HttpOnly,
+    /// `Strict`, `Lax` or `None`, absent when not set.
+    SameSite,
+}
+
+impl CookieAttr {
+    pub const NAMES: [&'static str; 8] = [
+        "Value", "Expires", "Max-Age", "Domain", "Path", "Secure", "HttpOnly", "SameSite",
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `NAME` or `NAME[Attribute]` (attribute names are case-insensitive): the cookie's name and
+/// what to look at; an error says which attributes exist.
+pub fn cookie_subject(text: &str) -> Result<(String, CookieAttr), String> {
+    use CookieAttr::*;
+    let (name, attr) = match text.split_once('[') {
+        Some((name, rest)) => {
+            let attr = rest
+                .strip_suffix(']')
+                .ok_or_else(|| format!("`{text}` lacks its closing `]`"))?;
+            let all = [
+                Value, Expires, MaxAge, Domain, Path, Secure, HttpOnly, SameSite,
+            ];
+            let found = all
+                .into_iter()
+                .find(|a| a.name().eq_ignore_ascii_case(attr.trim()));
+            let attr = found.ok_or_else(|| {
+                format!(
+                    "unknown cookie attribute `{attr}`: use one of {}",
+                    CookieAttr::NAMES.join(", ")
+                )
+            })?;
+            (name, attr)
+        }
+        None => (text, Value),
+    };
+    let name = name.trim();
+    if name.is_empty() || name.contains([';', '=', ' ', ',', ']']) {
+        return Err(format!("`{name}` is not a cookie name"));
+    }
+    Ok((name.to_owned(), attr))
 }
 
 impl PartialEq for JsonPathExpr {

@@ -29,6 +29,7 @@ fn request(method: &str, url: &str) -> Result<ResolvedRequest, url::ParseError> 
         captures: Vec::new(),
         sign: None,
         expect_webhook: None,
+        routes: Default::default(),
     })
 }
 

@@ -414,6 +414,7 @@ mod curl_export {
             captures: Vec::new(),
             sign: None,
             expect_webhook: None,
+            routes: Default::default(),
         }
     }
 

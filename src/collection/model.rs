@@ -87,6 +87,8 @@ pub struct Defaults {
     pub query: Vec<Param>,
     pub auth: Option<AuthSpec>,
     pub timeout: Option<Duration>,
+    /// `resolve = ["HOST:PORT:ADDR"]`, `connect_to = ["HOST:PORT:HOST2:PORT2"]` (as curl).
+    pub routes: crate::route::Routes,
 }
 
 /// A header as written; numbers and bools are kept as literal templates.

@@ -34,7 +34,14 @@ const TOP_KEYS: &[&str] = &[
     "secrets",
     "requests",
 ];
-const DEFAULTS_KEYS: &[&str] = &["headers", "query", "auth", "timeout"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "headers",
+    "query",
+    "auth",
+    "timeout",
+    "resolve",
+    "connect_to",
+];
 const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart"];
 const REQUEST_KEYS: &[&str] = &[
     "name",
@@ -79,7 +86,7 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
     .flatten()
     .copied()
 }
-const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration"];
+const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration", "cookies"];
 const PREDICATE_KEYS: &[&str] = &[
     "equals", "exists", "contains", "matches", "length", "type", "gt", "gte", "lt", "lte",
 ];
@@ -660,7 +667,41 @@ impl<'s> Parser<'s> {
         if let Some(v) = table.get("timeout") {
             d.timeout = Some(self.duration(v, "timeout", ctx)?);
         }
+        d.routes = self.routes(table, ctx)?;
         Ok(d)
+    }
+
+    /// `resolve = ["api.example.com:443:127.0.0.1"]`, `connect_to = ["…:…:…:…"]`: curl's
+    /// `--resolve` and `--connect-to` entries (a string or an array of them).
+    fn routes(&self, table: &DeTable<'_>, ctx: &str) -> Result<crate::route::Routes> {
+        let mut routes = crate::route::Routes::default();
+        for key in ["resolve", "connect_to"] {
+            let Some(v) = table.get(key) else { continue };
+            let items: Vec<&Value<'_>> = match v.get_ref() {
+                DeValue::Array(items) => items.iter().collect(),
+                _ => vec![v],
+            };
+            for item in items {
+                let text = self.string(item, key, ctx)?;
+                let bad = |reason: String| {
+                    self.error(
+                        self.at(item.span()),
+                        format!("invalid `{key}` entry {reason}{ctx}"),
+                        None,
+                    )
+                };
+                if key == "resolve" {
+                    routes
+                        .resolve
+                        .push(crate::route::parse_resolve(&text).map_err(bad)?);
+                } else {
+                    routes
+                        .connect_to
+                        .push(crate::route::parse_connect_to(&text).map_err(bad)?);
+                }
+            }
+        }
+        Ok(routes)
     }
 
     fn headers(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Header>> {
@@ -1157,6 +1198,24 @@ impl<'s> Parser<'s> {
                 });
             }
         }
+        if let Some(cookies) = table.get("cookies") {
+            for (key, value) in self.table(cookies, "expect.cookies", ctx)?.iter() {
+                let text = key.get_ref().to_string();
+                crate::request::cookie_subject(&text).map_err(|e| {
+                    self.error(
+                        self.at(key.span()),
+                        format!("invalid cookie check{ctx}: {e}"),
+                        Some("write `NAME` or `\"NAME[Attribute]\"`, e.g. `\"sid[HttpOnly]\" = true`".into()),
+                    )
+                })?;
+                let what = format!(" in cookie check `{text}`{ctx}");
+                expect.cookies.push(Check {
+                    predicates: self.predicates(value, &what)?,
+                    subject: Subject::Header(text),
+                    line: self.line(&self.at(key.span())),
+                });
+            }
+        }
         if let Some(body) = table.get("body") {
             expect.body = self.predicates(body, &format!(" in `expect.body`{ctx}"))?;
             expect.lines.body = Some(self.line(&self.at(body.span())));
@@ -1316,8 +1375,12 @@ impl<'s> Parser<'s> {
     /// `[requests.capture] name = "json:$.id" | "header:Location" | "regex:id=(\\d+)" | "status"`
     fn captures(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<Capture>> {
         let mut captures = Vec::new();
-        let hint =
-            || Some("write `json:$.path`, `header:Name`, `regex:pattern` or `status`".to_string());
+        let hint = || {
+            Some(
+                "write `json:$.path`, `header:Name`, `cookie:Name`, `regex:pattern` or `status`"
+                    .to_string(),
+            )
+        };
         for (key, value) in self.table(v, "capture", ctx)?.iter() {
             let name = key.get_ref().to_string();
             if !is_name(&name) {
@@ -1341,6 +1404,15 @@ impl<'s> Parser<'s> {
                 })?)
             } else if let Some(header) = text.strip_prefix("header:") {
                 CaptureSource::Header(header.trim().to_string())
+            } else if let Some(cookie) = text.strip_prefix("cookie:") {
+                let (name, attr) = crate::request::cookie_subject(cookie).map_err(|e| {
+                    self.error(
+                        self.at(value.span()),
+                        format!("invalid capture{inner}: {e}"),
+                        hint(),
+                    )
+                })?;
+                CaptureSource::Cookie(name, attr)
             } else if let Some(pattern) = text.strip_prefix("regex:") {
                 CaptureSource::Regex(Pattern(regex::Regex::new(pattern).map_err(|e| {
                     let first = e

@@ -46,6 +46,10 @@ pub async fn engine(
             timeout: Some(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)),
             connect_timeout: Duration::from_secs(10),
             max_redirects: usize::from(opts.max_redirects),
+            cookies: !opts.no_cookies,
+            cookie_jar: opts.cookie_jar.clone(),
+            routes: crate::route::Routes::parse(&opts.routes.resolve, &opts.routes.connect_to)
+                .map_err(Failure::usage)?,
         },
         dry_run: opts.dry_run,
         start_inbox: start_inbox && !opts.dry_run,

@@ -48,9 +48,13 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         sinks.push(&ndjson);
     }
     let record = engine::run(&engine, &selected, &options, &Fanout(sinks)).await;
+    // The jar is written even when the run failed (as curl writes `-c FILE`); reports too.
+    let saved = engine.save_cookies();
     engine.shutdown().await;
     ndjson.result()?;
-    finish(&args, settings, &record?)
+    let code = finish(&args, settings, &record?)?;
+    saved?;
+    Ok(code)
 }
 
 fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {

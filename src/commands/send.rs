@@ -50,7 +50,9 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
     let engine = crate::commands::plan::engine(&args.send, settings, false, true).await?;
     let live = crate::output::live::Live::new(&settings.printer);
     let outcome = engine.send_one(&request, &live).await;
+    let saved = engine.save_cookies();
     engine.shutdown().await;
+    saved?;
     Ok(match outcome {
         Outcome::Passed | Outcome::DryRun | Outcome::BrokenPipe => Code::Ok,
         Outcome::Failed => Code::Failed,

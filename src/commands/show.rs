@@ -35,9 +35,13 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
     )?
     .with_secrets(settings.secret_source(&collection));
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
+    let routes = crate::route::Routes::parse(&args.routes.resolve, &args.routes.connect_to)
+        .map_err(Failure::usage)?;
     let mut out = String::new();
     for (i, spec) in specs.iter().enumerate() {
-        let resolved = resolver.resolve(&collection, spec)?;
+        let mut resolved = resolver.resolve(&collection, spec)?;
+        // The command line's entries first, as `postie run` applies them.
+        resolved.routes = routes.then(&resolved.routes);
         settings.masker.add_derived(&resolved.headers);
         if args.curl {
             // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).

@@ -141,6 +141,14 @@ impl Engine {
         attempt::send(&cx, request, true).await.outcome
     }
 
+    /// Write the cookie jar back to its `--cookie-jar` file (not after `--dry-run`).
+    pub fn save_cookies(&self) -> Result<(), Failure> {
+        if self.dry_run {
+            return Ok(());
+        }
+        self.client.save_cookies().map_err(Failure::from)
+    }
+
     pub async fn shutdown(self) {
         if let Some(inbox) = self.inbox
             && let Ok(inbox) = Arc::try_unwrap(inbox)

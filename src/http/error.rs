@@ -74,6 +74,16 @@ pub enum HttpError {
     /// A `--cacert` file could not be read or holds no certificate.
     #[error("could not read CA file `{}`: {reason}", path.display())]
     CaFile { path: PathBuf, reason: String },
+    /// A `--resolve`/`--connect-to` entry cannot be applied to this URL.
+    #[error("cannot apply `--resolve`/`--connect-to` to `{url}`: {reason}")]
+    Route { url: String, reason: String },
+    /// A `--cookie-jar` file could not be read, parsed (`line`) or written.
+    #[error("cookie jar `{}`{}: {reason}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    CookieJar {
+        path: PathBuf,
+        line: Option<usize>,
+        reason: String,
+    },
     /// A proxy environment variable holds a URL that can't be used.
     #[error("{reason}")]
     Proxy { reason: String },
@@ -134,6 +144,8 @@ impl HttpError {
             | HttpError::ContentLength { .. }
             | HttpError::InvalidContentType { .. }
             | HttpError::CaFile { .. }
+            | HttpError::CookieJar { .. }
+            | HttpError::Route { .. }
             | HttpError::Proxy { .. } => 2,
             HttpError::Dns { .. }
             | HttpError::Refused { .. }
@@ -209,6 +221,12 @@ impl HttpError {
                 "use a MIME type such as `image/png` or `application/octet-stream`"
             }
             HttpError::CaFile { .. } => "`--cacert` takes a PEM file with one or more certificates",
+            HttpError::Route { .. } => {
+                "write the URL without its port and give the port in the entry (`--connect-to api.example.com:443:127.0.0.1:8443`), or make the stand-in listen on the URL's port"
+            }
+            HttpError::CookieJar { .. } => {
+                "`--cookie-jar` takes a Netscape cookie file, as `curl -c FILE` writes it (a missing file starts an empty jar)"
+            }
             HttpError::Proxy { .. } => {
                 "fix or unset the variable (`http://host:port`); loopback hosts never use a proxy"
             }

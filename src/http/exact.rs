@@ -447,6 +447,7 @@ mod tests {
             captures: Vec::new(),
             sign: None,
             expect_webhook: None,
+            routes: Default::default(),
         }
     }
 

@@ -12,6 +12,7 @@
 //! nothing added by postie or reqwest (see `exact.rs`).
 
 mod body;
+mod cookies;
 mod error;
 mod exact;
 pub use exact::WireHead;
@@ -31,6 +32,7 @@ use crate::request::{Body, Part, PartValue, ResolvedRequest};
 use crate::util::mask::Masker;
 
 pub use body::BodyReader;
+pub use cookies::Jar;
 pub use error::{HttpError, TimeoutPhase, TlsFailure};
 pub use redirect::Redirect;
 pub use timing::{Timings, TimingsHandle};
@@ -61,6 +63,12 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// Most redirects followed for a request that sets no `max_redirects` (`--max-redirects`).
     pub max_redirects: usize,
+    /// Keep a cookie jar for the run (`--no-cookies` turns it off).
+    pub cookies: bool,
+    /// `--cookie-jar FILE`: the jar is loaded from it and saved back to it.
+    pub cookie_jar: Option<PathBuf>,
+    /// `--resolve`/`--connect-to` of the command line (a request's own come after them).
+    pub routes: crate::route::Routes,
 }
 
 impl Default for ClientOptions {
@@ -71,6 +79,9 @@ impl Default for ClientOptions {
             timeout: None,
             connect_timeout: Duration::from_secs(10),
             max_redirects: MAX_REDIRECTS,
+            cookies: false,
+            cookie_jar: None,
+            routes: crate::route::Routes::default(),
         }
     }
 }
@@ -91,6 +102,9 @@ pub struct Client {
     timeout: Option<Duration>,
     connect_timeout: Duration,
     max_redirects: usize,
+    /// The run's cookies (none with `--no-cookies`, nor for relays and replays).
+    jar: Option<Arc<Jar>>,
+    routes: crate::route::Routes,
 }
 
 /// A request ready to go: exactly what will be sent.
@@ -112,6 +126,10 @@ pub struct Prepared {
     pub exact: bool,
     /// For an exact request: the relayed head's bytes to write instead of hyper's.
     wire: Option<WireHead>,
+    /// The `Cookie` header came from the jar (so each redirect hop gets the jar's own).
+    jar_cookie: bool,
+    /// The run's `--resolve`/`--connect-to`, then the request's.
+    routes: crate::route::Routes,
     request: reqwest::Request,
 }
 
@@ -199,6 +217,11 @@ impl Client {
                     reason: innermost(&e),
                 })
         };
+        let jar = if opts.cookies {
+            Some(Arc::new(Jar::new(opts.cookie_jar.as_deref())?))
+        } else {
+            None
+        };
         Ok(Client {
             inner: build()?,
             secrets: Masker::default(),
@@ -206,12 +229,25 @@ impl Client {
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
             max_redirects: opts.max_redirects,
+            jar,
+            routes: opts.routes.clone(),
         })
+    }
+
+    /// Write the cookie jar back to its `--cookie-jar` file, if there is one.
+    pub fn save_cookies(&self) -> Result<(), HttpError> {
+        match &self.jar {
+            Some(jar) => jar.save(),
+            None => Ok(()),
+        }
     }
 
     /// Watch these secrets on redirects: a header or query parameter holding one of them
     /// (in any form the masker knows) is dropped on a redirect to another origin.
     pub fn with_secrets(mut self, secrets: Masker) -> Client {
+        if let Some(jar) = &self.jar {
+            jar.register_all(&secrets);
+        }
         self.secrets = secrets;
         self
     }
@@ -277,6 +313,16 @@ impl Client {
                 headers.remove(name.as_str());
             }
         }
+        // The request's own `Cookie` header wins over the jar (as with reqwest's jar); without
+        // one, every hop gets the jar's cookies for its URL.
+        let jar = self.jar.as_ref().filter(|_| !exact);
+        let jar_cookie = jar.is_some() && !headers.contains_key(header::COOKIE);
+        if jar_cookie
+            && let Some(value) = jar.and_then(|jar| jar.header_for(&req.url))
+            && let Ok(value) = HeaderValue::from_str(&value)
+        {
+            headers.insert(header::COOKIE, value);
+        }
         let timeout = req.timeout.or(self.timeout);
 
         let mut builder = self.inner.request(method, req.url.clone());
@@ -335,6 +381,12 @@ impl Client {
             max_redirects: req.max_redirects.unwrap_or(self.max_redirects),
             exact,
             wire: None,
+            jar_cookie,
+            routes: if req.routes.is_empty() {
+                self.routes.clone()
+            } else {
+                self.routes.then(&req.routes)
+            },
             request,
         })
     }
@@ -378,22 +430,25 @@ impl Client {
             (sent.response, Some(sent.remote_addr), Vec::new())
         } else {
             let deadline = prepared.timeout.map(|t| start + t);
-            let (response, redirects) = redirect::follow(
-                &self.inner,
-                prepared.request,
-                prepared.follow_redirects,
-                prepared.max_redirects,
+            let hops = redirect::Hops {
+                follow: prepared.follow_redirects,
+                max: prepared.max_redirects,
                 deadline,
-                &self.secrets,
-            )
-            .await
-            .map_err(|failure| match failure {
-                redirect::Failure::Own(own) => own,
-                redirect::Failure::Send(e) => {
-                    let stage = Stage::Request(recorder.snapshot());
-                    classify(&e, e.is_connect(), false, &ctx, stage)
-                }
-            })?;
+                secrets: &self.secrets,
+                jar: self.jar.as_deref(),
+                jar_cookie: prepared.jar_cookie,
+                routes: &prepared.routes,
+                recorder,
+            };
+            let (response, redirects) = redirect::follow(&self.inner, prepared.request, &hops)
+                .await
+                .map_err(|failure| match failure {
+                    redirect::Failure::Own(own) => own,
+                    redirect::Failure::Send(e) => {
+                        let stage = Stage::Request(recorder.snapshot());
+                        classify(&e, e.is_connect(), false, &ctx, stage)
+                    }
+                })?;
             let remote_addr = response.remote_addr();
             (response, remote_addr, redirects)
         };

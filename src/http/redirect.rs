@@ -46,15 +46,37 @@ const CREDENTIAL_HEADERS: [&str; 5] = [
     "www-authenticate",
 ];
 
-/// Send `request`, following up to `max` redirects when `follow`.
+/// How to follow redirects for one request.
+pub(crate) struct Hops<'a> {
+    pub(crate) follow: bool,
+    /// At most this many redirects.
+    pub(crate) max: usize,
+    /// The whole request's deadline, across hops.
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) secrets: &'a Masker,
+    /// The run's cookie jar: every response's `Set-Cookie` goes in.
+    pub(crate) jar: Option<&'a super::Jar>,
+    /// The request's `Cookie` header came from the jar: each hop gets the jar's cookies for
+    /// its own URL instead of the first one's.
+    pub(crate) jar_cookie: bool,
+    /// `--resolve`/`--connect-to`: set on the recorder for each hop's URL.
+    pub(crate) routes: &'a crate::route::Routes,
+    pub(crate) recorder: &'a super::timing::Recorder,
+}
+
+/// Send `request`, following up to `hops.max` redirects when `hops.follow`.
 pub(crate) async fn follow(
     client: &reqwest::Client,
     mut request: reqwest::Request,
-    follow: bool,
-    max: usize,
-    deadline: Option<Instant>,
-    secrets: &Masker,
+    hops: &Hops<'_>,
 ) -> Result<(reqwest::Response, Vec<Redirect>), Failure> {
+    let Hops {
+        follow,
+        max,
+        deadline,
+        secrets,
+        ..
+    } = *hops;
     let first = request.url().clone();
     let mut redirects = Vec::new();
     loop {
@@ -66,11 +88,16 @@ pub(crate) async fn follow(
                     .max(MIN_HOP),
             );
         }
+        let route = route(hops.routes, request.url()).map_err(Failure::Own)?;
+        hops.recorder.set_route(route);
         let again = if follow { request.try_clone() } else { None };
         let from = request.url().clone();
         let method = request.method().clone();
         let sent_headers = request.headers().clone();
         let response = client.execute(request).await.map_err(Failure::Send)?;
+        if let Some(jar) = hops.jar {
+            jar.store_from(response.headers(), &from, secrets);
+        }
         let status = response.status().as_u16();
         if !follow || !matches!(status, 301 | 302 | 303 | 307 | 308) {
             return Ok((response, redirects));
@@ -107,9 +134,18 @@ pub(crate) async fn follow(
                 None => return Ok((response, redirects)),
             }
         };
+        if hops.jar_cookie {
+            next.headers_mut().remove(header::COOKIE);
+        }
         let mut dropped = Vec::new();
         if !same_origin(&from, &to) {
             drop_secrets(next.headers_mut(), &mut to, secrets, &mut dropped);
+        }
+        if let (Some(jar), true) = (hops.jar, hops.jar_cookie)
+            && let Some(value) = jar.header_for(&to)
+            && let Ok(value) = header::HeaderValue::from_str(&value)
+        {
+            next.headers_mut().insert(header::COOKIE, value);
         }
         *next.url_mut() = to.clone();
         redirects.push(Redirect {
@@ -120,6 +156,40 @@ pub(crate) async fn follow(
         });
         request = next;
     }
+}
+
+/// The `--resolve`/`--connect-to` route of a hop to `url`, keyed by its host name; an error
+/// where it cannot apply: the connector takes an IP literal as it is, without asking the
+/// resolver, and always connects to a port the URL names.
+fn route(
+    routes: &crate::route::Routes,
+    url: &url::Url,
+) -> Result<Option<(String, crate::route::Route)>, HttpError> {
+    let Some(route) = routes.route_for(url) else {
+        return Ok(None);
+    };
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let changes = !route.addrs.is_empty() || route.host != bare || route.port != port;
+    let refuse = |reason: &str| HttpError::Route {
+        url: url.to_string(),
+        reason: reason.to_owned(),
+    };
+    if !matches!(url.host(), Some(url::Host::Domain(_))) {
+        return if changes {
+            Err(refuse("its host is an IP address, which is never resolved"))
+        } else {
+            Ok(None)
+        };
+    }
+    if url.port().is_some() && route.port != port {
+        return Err(refuse(&format!(
+            "postie can change the port only of a URL that names none (this one names {port}, the entry says {})",
+            route.port
+        )));
+    }
+    Ok(Some((host.to_owned(), route)))
 }
 
 /// The smallest timeout a hop gets (a deadline already passed still times out, at once).

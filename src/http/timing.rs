@@ -48,6 +48,9 @@ impl ConnEvents {
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     events: Mutex<ConnEvents>,
+    /// `--resolve`/`--connect-to` for the current hop: the URL's host and where a
+    /// connection to it goes (the resolver sees only the name, not the port).
+    route: Mutex<Option<(String, crate::route::Route)>>,
 }
 
 tokio::task_local! {
@@ -85,6 +88,19 @@ impl Recorder {
     pub(crate) fn update(&self, f: impl FnOnce(&mut ConnEvents)) {
         f(&mut self.lock());
     }
+
+    /// Where connections for `host` go during the current hop (`None`: DNS decides).
+    pub(crate) fn set_route(&self, route: Option<(String, crate::route::Route)>) {
+        *self.route.lock().unwrap_or_else(|p| p.into_inner()) = route;
+    }
+
+    fn route_for(&self, host: &str) -> Option<crate::route::Route> {
+        let route = self.route.lock().unwrap_or_else(|p| p.into_inner());
+        route
+            .as_ref()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(host))
+            .map(|(_, route)| route.clone())
+    }
 }
 
 /// A DNS error from [`TimedResolver`], found again in reqwest's error chain.
@@ -104,11 +120,28 @@ impl reqwest::dns::Resolve for TimedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let recorder = Recorder::current().unwrap_or_default();
         let host = name.as_str().to_owned();
+        let route = recorder.route_for(&host);
         Box::pin(async move {
             recorder.update(|e| e.dns_start = Some(Instant::now()));
-            let result = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map(|addrs| addrs.collect::<Vec<_>>());
+            let result = match &route {
+                // `--resolve` addresses, or `--connect-to`'s host (the port is the route's:
+                // the connector keeps a resolved port when the URL names none).
+                Some(route) if !route.addrs.is_empty() => Ok(route
+                    .addrs
+                    .iter()
+                    .map(|ip| std::net::SocketAddr::new(*ip, route.port))
+                    .collect()),
+                Some(route) => match route.host.parse::<std::net::IpAddr>() {
+                    Ok(ip) => Ok(vec![std::net::SocketAddr::new(ip, route.port)]),
+                    Err(_) => tokio::net::lookup_host((route.host.as_str(), route.port))
+                        .await
+                        .map(|addrs| addrs.collect::<Vec<_>>()),
+                },
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map(|addrs| addrs.collect::<Vec<_>>()),
+            };
+            let host = route.map_or(host, |route| route.host);
             recorder.update(|e| e.dns_end = Some(Instant::now()));
             let addrs = match result {
                 Ok(addrs) => addrs,

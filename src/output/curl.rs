@@ -134,6 +134,13 @@ fn export(
     if let Some(timeout) = req.timeout {
         lines.push(format!("--max-time {}", seconds(timeout)));
     }
+    // curl's own flags, written as postie read them (the same syntax).
+    for entry in &req.routes.connect_to {
+        lines.push(format!("--connect-to {}", quote(&entry.text)));
+    }
+    for entry in &req.routes.resolve {
+        lines.push(format!("--resolve {}", quote(&entry.text)));
+    }
     if headers
         .iter()
         .any(|(n, _)| n.eq_ignore_ascii_case("accept-encoding"))
@@ -538,6 +545,7 @@ mod tests {
             captures: Vec::new(),
             sign: None,
             expect_webhook: None,
+            routes: Default::default(),
         }
     }
 

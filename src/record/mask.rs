@@ -11,6 +11,12 @@ use super::{Exchange, ReceivedResponse, RequestRecord, SentRequest, Verdict};
 /// Mask a whole request record (its URL, its reasons, every exchange).
 pub fn request(record: &mut RequestRecord, masker: &Masker) {
     if !masker.is_active() {
+        // Cookie headers are masked even when no secret is known.
+        if !masker.reveals() {
+            for exchange in &mut record.exchanges {
+                self::exchange(exchange, masker);
+            }
+        }
         return;
     }
     text(&mut record.name, masker);
@@ -30,7 +36,7 @@ pub fn request(record: &mut RequestRecord, masker: &Masker) {
 
 /// Mask one exchange in place.
 pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
-    if !masker.is_active() {
+    if masker.reveals() {
         return;
     }
     if let Some(request) = &mut exchange.request {
@@ -38,6 +44,9 @@ pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
     }
     if let Some(response) = &mut exchange.response {
         received(response, masker);
+    }
+    if !masker.is_active() {
+        return;
     }
     let checks = exchange.checks.iter_mut().map(|c| &mut c.check);
     for failure in exchange.failures.iter_mut().chain(checks) {
@@ -59,6 +68,7 @@ pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
 
 /// Mask a request as sent.
 pub fn sent(request: &mut SentRequest, masker: &Masker) {
+    cookies(&mut request.headers, masker);
     if !masker.is_active() {
         return;
     }
@@ -79,6 +89,7 @@ pub fn sent(request: &mut SentRequest, masker: &Masker) {
 
 /// Mask a response (status line, headers, kept body).
 pub fn received(response: &mut ReceivedResponse, masker: &Masker) {
+    cookies(&mut response.headers, masker);
     if !masker.is_active() {
         return;
     }
@@ -100,6 +111,19 @@ pub fn error(error: &mut Failure, masker: &Masker) {
     }
     if let Some(hint) = &mut error.hint {
         text(hint, masker);
+    }
+}
+
+/// Cookie values in `Cookie` and `Set-Cookie` headers, whatever their length (unless
+/// `--show-secrets`).
+fn cookies(headers: &mut [(String, String)], masker: &Masker) {
+    if masker.reveals() {
+        return;
+    }
+    for (name, value) in headers {
+        if let Some(masked) = crate::util::mask::cookie_header(name, value) {
+            *value = masked;
+        }
     }
 }
 

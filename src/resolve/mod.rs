@@ -271,6 +271,7 @@ impl Resolver {
             captures: request.captures.clone(),
             sign,
             expect_webhook,
+            routes: defaults.routes.clone(),
         })
     }
 }
@@ -447,12 +448,14 @@ impl<'a> Cx<'a> {
         };
         let headers = checks(&expect.headers)?;
         let json = checks(&expect.json)?;
+        let cookies = checks(&expect.cookies)?;
         let body = predicates(&expect.body)?;
         Ok(Expect {
             status: expect.status.clone(),
             headers,
             json,
             body,
+            cookies,
             duration_below: expect.duration_below,
             lines: expect.lines,
         })

@@ -118,6 +118,11 @@ impl Masker {
         self.read(|inner| inner.secrets.clone())
     }
 
+    /// `--show-secrets`: nothing is masked.
+    pub fn reveals(&self) -> bool {
+        self.read(|inner| inner.disabled)
+    }
+
     pub fn is_active(&self) -> bool {
         self.read(|inner| !inner.disabled && inner.matcher.is_some())
     }
@@ -161,6 +166,26 @@ impl Masker {
             stream: self.stream(),
             out: Vec::new(),
         }
+    }
+}
+
+/// A `Cookie` or `Set-Cookie` header's value with the cookie values masked (their names and
+/// the attributes stay): `a=••••••; b=••••••`, `sid=••••••; Path=/; HttpOnly`. `None` for any
+/// other header. Cookie values are credentials whatever their length.
+pub fn cookie_header(name: &str, value: &str) -> Option<String> {
+    let pair = |pair: &str| match pair.split_once('=') {
+        Some((name, value)) if !value.trim().is_empty() => format!("{name}={MASK}"),
+        _ => pair.to_owned(),
+    };
+    if name.eq_ignore_ascii_case("cookie") {
+        Some(value.split(';').map(pair).collect::<Vec<_>>().join(";"))
+    } else if name.eq_ignore_ascii_case("set-cookie") {
+        Some(match value.split_once(';') {
+            Some((first, attributes)) => format!("{};{attributes}", pair(first)),
+            None => pair(value),
+        })
+    } else {
+        None
     }
 }
 
@@ -365,6 +390,23 @@ impl<W: Write> Write for MaskWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_headers_mask_values_and_keep_names_and_attributes() {
+        assert_eq!(
+            cookie_header("Cookie", "a=1; sid=xyz").as_deref(),
+            Some(&*format!("a={MASK}; sid={MASK}"))
+        );
+        assert_eq!(
+            cookie_header("set-cookie", "sid=xyz; Path=/; HttpOnly").as_deref(),
+            Some(&*format!("sid={MASK}; Path=/; HttpOnly"))
+        );
+        assert_eq!(
+            cookie_header("set-cookie", "gone=; Max-Age=0").as_deref(),
+            Some("gone=; Max-Age=0")
+        );
+        assert_eq!(cookie_header("x-cookie", "a=1"), None);
+    }
 
     #[test]
     fn masks_every_form_inside_longer_text() {

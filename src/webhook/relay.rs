@@ -186,6 +186,7 @@ pub fn request_for(
         captures: Vec::new(),
         sign: None,
         expect_webhook: None,
+        routes: crate::route::Routes::default(),
     }
 }
 

@@ -291,6 +291,8 @@ pub enum CertKind {
     WrongName,
     /// Valid for `localhost` but expired in 2001.
     Expired,
+    /// Signed by the CA, valid for `api.example.com` only (for `--resolve`/`--connect-to`).
+    ApiExample,
 }
 
 /// How a TLS test server is set up.
@@ -353,6 +355,7 @@ where
 
     let names: Vec<String> = match setup.cert {
         CertKind::WrongName => vec!["other.example".into()],
+        CertKind::ApiExample => vec!["api.example.com".into()],
         CertKind::Valid | CertKind::Expired => vec!["localhost".into(), "127.0.0.1".into()],
     };
     let mut leaf_params = CertificateParams::new(names).expect("leaf params");
