@@ -9,6 +9,7 @@ pub mod diagnostic;
 mod model;
 mod parse;
 mod target;
+mod uses;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,8 @@ pub struct Collection {
     pub source: String,
     /// Every `{{name}}` variable mentioned anywhere.
     mentioned: BTreeSet<String>,
+    /// The `{{name}}` variables `[defaults]` mentions (they apply to every request).
+    defaults_mentioned: BTreeSet<String>,
     /// Request name → position in `requests`.
     index: std::collections::HashMap<String, usize>,
     /// Byte offset of every `\n` in `source`: diagnostics find their line in O(log n).

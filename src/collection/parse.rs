@@ -282,10 +282,13 @@ impl<'s> Parser<'s> {
             Some(v) => self.envs(self.table(v, "env", "")?)?,
             None => Vec::new(),
         };
+        let outer = std::mem::take(&mut self.mentioned);
         let defaults = match root.get("defaults") {
             Some(v) => self.defaults(self.table(v, "defaults", "")?)?,
             None => Defaults::default(),
         };
+        let defaults_mentioned = std::mem::replace(&mut self.mentioned, outer);
+        self.mentioned.extend(defaults_mentioned.iter().cloned());
         let secrets = match root.get("secrets") {
             Some(v) => self.secrets(self.table(v, "secrets", "")?)?,
             None => Vec::new(),
@@ -301,6 +304,7 @@ impl<'s> Parser<'s> {
             secrets,
             source: self.source.to_string(),
             mentioned: BTreeSet::new(),
+            defaults_mentioned,
             index: HashMap::new(),
             newlines: Vec::new(),
         })
@@ -740,7 +744,17 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
+    /// A request, with the variables its own templates name (`RequestSpec::mentions`).
     fn request(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
+        let outer = std::mem::take(&mut self.mentioned);
+        let mut request = self.request_fields(v, number)?;
+        let mentions = std::mem::replace(&mut self.mentioned, outer);
+        self.mentioned.extend(mentions.iter().cloned());
+        request.mentions = mentions;
+        Ok(request)
+    }
+
+    fn request_fields(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
         let table = self.table(v, "requests", "")?;
         let span = self.at(v.span());
         let unnamed = format!(" in request #{number}");
@@ -854,6 +868,7 @@ impl<'s> Parser<'s> {
             sign,
             expect_webhook,
             parallel,
+            mentions: BTreeSet::new(),
             line: self.line(&span),
             span,
             name_span: self.at(name_value.span()),

@@ -1,0 +1,351 @@
+//! A CI runner that cannot go green by accident (issue 13, points 1–3): selection pulls in
+//! what it needs and runs it as setup; selectors that match nothing, empty shards and
+//! environments a collection lacks are errors before anything is sent; NOT RUN fails the run;
+//! reports and the summary are written whatever else fails. The real binary against servers
+//! on 127.0.0.1 started by each test; exact messages and exit codes.
+
+mod support;
+
+use std::error::Error;
+
+use support::sandbox::{Sandbox, normalise};
+use support::{Recorded, Reply};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+fn json(status: u16, body: &str) -> Reply {
+    (
+        status,
+        vec![("content-type".to_owned(), "application/json".to_owned())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+/// `/login` and `/cart` answer with ids, `/checkout/…` with a receipt; `/fail` is a 500.
+fn shop_server() -> support::TestServer {
+    support::http_server(|r: &Recorded| match r.path().as_str() {
+        "/login" => json(200, r#"{"session": "s-1"}"#),
+        "/cart" => json(201, r#"{"cart": 42}"#),
+        "/fail" => json(500, r#"{"error": "down"}"#),
+        p if p.starts_with("/checkout/") => json(200, r#"{"receipt": "r-9"}"#),
+        _ => json(404, "{}"),
+    })
+}
+
+/// `checkout` (tagged smoke) depends on `login` and reads `{{cart}}`, captured by `cart`;
+/// `browse` is unrelated and untagged.
+fn shop(base: &str, login_path: &str) -> String {
+    format!(
+        r#"
+[vars]
+base = "{base}"
+checkout_path = "/checkout/{{{{cart}}}}"
+
+[[requests]]
+name = "login"
+url = "{{{{base}}}}{login_path}"
+[requests.expect]
+status = 200
+
+[[requests]]
+name = "cart"
+method = "POST"
+url = "{{{{base}}}}/cart"
+[requests.capture]
+cart = "json:$.cart"
+
+[[requests]]
+name = "browse"
+url = "{{{{base}}}}/browse"
+
+[[requests]]
+name = "checkout"
+method = "POST"
+url = "{{{{base}}}}{{{{checkout_path}}}}"
+depends_on = ["login"]
+tags = ["smoke"]
+[requests.expect]
+status = 200
+"#
+    )
+}
+
+fn paths(server: &support::TestServer) -> Vec<String> {
+    server.requests().iter().map(Recorded::path).collect()
+}
+
+/// The summary table's rows with timings made stable.
+fn table(stderr: &[u8]) -> Result<Vec<String>, Box<dyn Error>> {
+    let text = normalise(stderr, &[])?;
+    let Some((_, rows)) = text.split_once("REQUEST  STATUS  TIME  RESULT\n") else {
+        return Err(format!("no summary table in:\n{text}").into());
+    };
+    Ok(rows.lines().map(str::to_string).collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Selection pulls in what it needs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_tag_brings_the_requests_its_requests_need_as_setup() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "--tag", "smoke"])
+        .assert()
+        .code(0);
+    let out = assert.get_output();
+    assert_eq!(paths(&server), ["/login", "/cart", "/checkout/42"]);
+    // Only the tagged request's body is the output.
+    assert_eq!(
+        String::from_utf8(out.stdout.clone())?,
+        r#"{"receipt": "r-9"}"#
+    );
+    assert_eq!(
+        table(&out.stderr)?,
+        [
+            "shop / login  200  T  PASS (setup)",
+            "shop / cart  201  T  PASS (setup)",
+            "shop / browse  -  -  SKIP not tagged `smoke`",
+            "shop / checkout  200  T  PASS",
+            "summary: 3 passed, 0 failed, 0 errored, 1 skipped in T",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn a_glob_brings_what_its_requests_need_and_o_takes_the_target() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop/check*", "-o", "receipt.json"])
+        .assert()
+        .code(0);
+    let out = assert.get_output();
+    assert_eq!(paths(&server), ["/login", "/cart", "/checkout/42"]);
+    assert_eq!(out.stdout, b"");
+    assert_eq!(
+        std::fs::read_to_string(sandbox.path().join("receipt.json"))?,
+        r#"{"receipt": "r-9"}"#
+    );
+    assert_eq!(
+        table(&out.stderr)?,
+        [
+            "shop / login  200  T  PASS (setup)",
+            "shop / cart  201  T  PASS (setup)",
+            "shop / checkout  200  T  PASS",
+            "summary: 3 passed, 0 failed, 0 errored in T",
+        ]
+    );
+    // The JSON report marks the setup requests.
+    sandbox
+        .postie()?
+        .args(["run", "shop/checkout", "-q", "--report", "json=run.json"])
+        .assert()
+        .code(0);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("run.json"))?)?;
+    let setup: Vec<(String, bool)> = report["collections"][0]["requests"]
+        .as_array()
+        .ok_or("no requests")?
+        .iter()
+        .map(|r| {
+            let name = r["name"].as_str().unwrap_or_default().to_string();
+            (name, r["setup"] == true)
+        })
+        .collect();
+    assert_eq!(
+        setup,
+        [
+            ("login".to_string(), true),
+            ("cart".to_string(), true),
+            ("checkout".to_string(), false)
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn a_shard_keeps_a_chain_whole_and_an_empty_shard_is_an_error() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "--tag", "smoke", "--shard", "1/2"])
+        .assert()
+        .code(0);
+    assert_eq!(paths(&server), ["/login", "/cart", "/checkout/42"]);
+    assert_eq!(
+        table(&assert.get_output().stderr)?
+            .last()
+            .map(String::as_str),
+        Some("summary: 3 passed, 0 failed, 0 errored, 1 skipped in T")
+    );
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "--shard", "2/2"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(assert.get_output().stderr.clone())?,
+        "postie: error: shard 2/2 has no requests: the selection splits into 1 unit (a collection whose requests capture or depend on each other is one)\n  hint: with this selection, use at most 1 shard (`--shard K/1`)\n"
+    );
+    assert_eq!(server.hits(), 3, "nothing more was sent");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. No accidental green
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_selector_that_matches_nothing_is_an_error_with_close_matches() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["shop", "--tag", "smok"],
+            "postie: error: `--tag smok` matches no selected request of `shop`\n  tags there: `smoke`\n  hint: did you mean `smoke`?\n",
+        ),
+        (
+            &["shop/chekout*"],
+            "postie: error: no request of `shop` matches `chekout*`\n  hint: did you mean `checkout`?\n",
+        ),
+        (
+            &["shop/browse", "--tag", "smoke"],
+            "postie: error: `--tag smoke` matches no selected request of `shop`\n  tags there: `smoke`\n  hint: the requests tagged `smoke` are not among the targets; name the collection to run them\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let assert = sandbox.postie()?.arg("run").args(args).assert().code(2);
+        assert_eq!(
+            String::from_utf8(assert.get_output().stderr.clone())?,
+            expected,
+            "{args:?}"
+        );
+    }
+    assert_eq!(server.hits(), 0);
+    Ok(())
+}
+
+#[test]
+fn not_run_because_a_prerequisite_failed_fails_the_run() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/fail"))?;
+    let assert = sandbox
+        .postie()?
+        .args([
+            "run",
+            "shop",
+            "--tag",
+            "smoke",
+            "--report",
+            "junit=junit.xml",
+        ])
+        .assert()
+        .code(1);
+    assert_eq!(paths(&server), ["/fail", "/cart"]);
+    assert_eq!(
+        table(&assert.get_output().stderr)?,
+        [
+            "shop / login  500  T  FAIL status: expected 200, got 500 (setup)",
+            "shop / cart  201  T  PASS (setup)",
+            "shop / browse  -  -  SKIP not tagged `smoke`",
+            "shop / checkout  -  -  NOT RUN depends on `login`, which did not pass",
+            "summary: 1 passed, 1 failed, 0 errored, 1 skipped, 1 not run in T",
+        ]
+    );
+    // JUnit says so too: a failure, not a skip.
+    let junit = std::fs::read_to_string(sandbox.path().join("junit.xml"))?;
+    assert!(
+        junit.contains(
+            r#"<failure message="not run: depends on `login`, which did not pass" type="not_run"/>"#
+        ),
+        "{junit}"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_empty_collection_is_an_error() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("empty", "name = \"empty\"\n")?;
+    let assert = sandbox.postie()?.args(["run", "empty"]).assert().code(2);
+    assert_eq!(
+        String::from_utf8(assert.get_output().stderr.clone())?,
+        "postie: error: collection `collections/empty.toml` has no requests\n  hint: add one: `[[requests]]` with a `name` and a `url`\n"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_environment_is_checked_in_every_collection_before_anything_is_sent() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    let with_env = |env: &str| {
+        format!(
+            "[env.{env}]\nbase = \"{}\"\n[[requests]]\nname = \"login\"\nurl = \"{{{{base}}}}/login\"\n",
+            server.url("")
+        )
+    };
+    sandbox.collection("first", &with_env("prod"))?;
+    sandbox.collection("second", &with_env("staging"))?;
+    let assert = sandbox
+        .postie()?
+        .args([
+            "run",
+            "first",
+            "second",
+            "-e",
+            "prod",
+            "--report",
+            "json=run.json",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(assert.get_output().stderr.clone())?,
+        "postie: error: unknown environment `prod` in collection `second` (environments: `staging`)\n"
+    );
+    assert_eq!(server.hits(), 0, "nothing was sent");
+    assert!(!sandbox.path().join("run.json").exists());
+    Ok(())
+}
+
+#[test]
+fn every_report_and_the_summary_are_written_when_one_report_cannot_be() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    std::fs::create_dir(sandbox.path().join("taken"))?;
+    let assert = sandbox
+        .postie()?
+        .args([
+            "run",
+            "shop",
+            "--report",
+            "junit=taken",
+            "--report",
+            "json=run.json",
+        ])
+        .assert()
+        .code(2);
+    let stderr = normalise(&assert.get_output().stderr, &[])?;
+    assert!(
+        stderr.contains("summary: 4 passed, 0 failed, 0 errored in T\npostie: error: could not write the report: "),
+        "{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("run.json"))?)?;
+    assert_eq!(report["counts"]["passed"], 4);
+    Ok(())
+}
