@@ -46,7 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
         'postie;run' {
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment of the collection to use ([env.NAME])')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment of the collection to use ([env.NAME])')
-            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Set a variable, overriding the environment and [vars] (repeatable)')
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate in addition to the system''s')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the response body to FILE (streamed, exact bytes)')
@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
         'postie;show' {
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment of the collection to use ([env.NAME])')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment of the collection to use ([env.NAME])')
-            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Set a variable, overriding the environment and [vars] (repeatable)')
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
             [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print a runnable curl command instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')

@@ -42,7 +42,7 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;run'= {
             cand -e 'Environment of the collection to use ([env.NAME])'
             cand --env 'Environment of the collection to use ([env.NAME])'
-            cand --var 'Set a variable, overriding the environment and [vars] (repeatable)'
+            cand --var 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value'
             cand --timeout 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)'
             cand --cacert 'Trust this PEM CA certificate in addition to the system''s'
             cand -o 'Write the response body to FILE (streamed, exact bytes)'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;show'= {
             cand -e 'Environment of the collection to use ([env.NAME])'
             cand --env 'Environment of the collection to use ([env.NAME])'
-            cand --var 'Set a variable, overriding the environment and [vars] (repeatable)'
+            cand --var 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --curl 'Print a runnable curl command instead'
             cand -v 'Show the request as sent (headers and body) and the response headers'

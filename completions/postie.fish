@@ -43,7 +43,7 @@ complete -c postie -n "__fish_postie_needs_command" -f -a "listen" -d 'Receive w
 complete -c postie -n "__fish_postie_needs_command" -f -a "inbox" -d 'Browse, replay and clear the requests `postie listen` received'
 complete -c postie -n "__fish_postie_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand run" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
-complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
@@ -94,7 +94,7 @@ complete -c postie -n "__fish_postie_using_subcommand list" -l show-secrets -d '
 complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
-complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -305,6 +305,18 @@ pub enum CaptureSource {
     Status,
 }
 
+/// As written after the capture's name: `json:$.id`, `header:Location`, `regex:…`, `status`.
+impl std::fmt::Display for CaptureSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CaptureSource::Json(path) => write!(f, "json:{}", path.text),
+            CaptureSource::Header(name) => write!(f, "header:{name}"),
+            CaptureSource::Regex(pattern) => write!(f, "regex:{}", pattern.0.as_str()),
+            CaptureSource::Status => f.write_str("status"),
+        }
+    }
+}
+
 impl PartialEq for JsonPathExpr {
     fn eq(&self, other: &JsonPathExpr) -> bool {
         self.text == other.text

@@ -349,3 +349,166 @@ fn every_report_and_the_summary_are_written_when_one_report_cannot_be() -> TestR
     assert_eq!(report["counts"]["passed"], 4);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. No silent wrong requests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_json_body_written_as_a_string_of_json_is_an_error_with_the_fix() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "plans",
+        &format!(
+            "[[requests]]\nname = \"create\"\nmethod = \"POST\"\nurl = \"{}\"\njson = '{{\"a\": 1, \"tags\": [\"x\"]}}'\n",
+            server.url("/cart")
+        ),
+    )?;
+    for command in [
+        &["run", "plans"][..],
+        &["show", "plans/create"],
+        &["check", "plans"],
+    ] {
+        let assert = sandbox.postie()?.args(command).assert().code(2);
+        assert_eq!(
+            String::from_utf8(assert.get_output().stderr.clone())?,
+            r#"postie: error: `json` is a string holding JSON in request `create`: it would be sent as one JSON string, double-encoded
+ --> collections/plans.toml:5:8
+  |
+5 | json = '{"a": 1, "tags": ["x"]}'
+  |        ^^^^^^^^^^^^^^^^^^^^^^^^^
+  = hint: write the value in TOML: `json = { a = 1, tags = ["x"] }`; or send the text as it is: `text = '…'` with `content_type = "application/json"`
+"#,
+            "{command:?}"
+        );
+    }
+    assert_eq!(server.hits(), 0);
+    Ok(())
+}
+
+fn typed_collection(base: &str) -> String {
+    format!(
+        r#"
+[vars]
+base = "{base}"
+max_price = 500
+gift = false
+label = "sofa"
+
+[[requests]]
+name = "search"
+method = "POST"
+url = "{{{{base}}}}/cart"
+json = {{ max_price = "{{{{max_price}}}}", gift = "{{{{gift}}}}", label = "{{{{label}}}}", extra = "{{{{extra}}}}" }}
+"#
+    )
+}
+
+#[test]
+fn var_keeps_the_type_it_overrides_and_a_typed_form_sets_new_ones() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("typed", &typed_collection(&server.url("")))?;
+    std::fs::write(sandbox.path().join("vars.env"), "gift=true\n")?;
+    sandbox
+        .postie()?
+        .args([
+            "run",
+            "typed",
+            "-q",
+            "--var",
+            "max_price=600",
+            "--var-file",
+            "vars.env",
+        ])
+        .args(["--var", "label=700", "--var", "extra:=[1, \"a\"]"])
+        .assert()
+        .code(0);
+    let bodies: Vec<serde_json::Value> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        bodies,
+        [serde_json::json!({"max_price": 600, "gift": true, "label": "700", "extra": [1, "a"]})]
+    );
+    let assert = sandbox
+        .postie()?
+        .args([
+            "run",
+            "typed",
+            "--var",
+            "max_price=cheap",
+            "--var",
+            "extra=1",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(assert.get_output().stderr.clone())?,
+        "postie: error: `--var max_price=cheap`: `max_price` is a number in collection `typed`, and `cheap` is not a number\n  hint: give a JSON value to change its type: `--var max_price:='\"cheap\"'`\n"
+    );
+    let assert = sandbox
+        .postie()?
+        .args(["run", "typed", "--var", "extra:=nope"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(assert.get_output().stderr.clone())?,
+        "error: invalid value 'extra:=nope' for '--var <NAME=VALUE>': `extra:=` takes a JSON value (600, true, '\"text\"', '[1]'): expected ident at line 1 column 2\n\nFor more information, try '--help'.\n"
+    );
+    assert_eq!(server.hits(), 1);
+    Ok(())
+}
+
+#[test]
+fn show_and_dry_run_name_where_captured_values_come_from() -> TestResult {
+    let server = shop_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection("shop", &shop(&server.url(""), "/login"))?;
+    let assert = sandbox
+        .postie()?
+        .args(["show", "shop/checkout"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        normalise(&assert.get_output().stdout, &[server.addr.port()])?,
+        "shop / checkout\n→ POST http://127.0.0.1:PORT/checkout/<from cart json:$.cart>\n"
+    );
+    let assert = sandbox
+        .postie()?
+        .args(["show", "shop/checkout", "--curl"])
+        .assert()
+        .code(0);
+    let curl = normalise(&assert.get_output().stdout, &[server.addr.port()])?;
+    assert!(
+        curl.starts_with(
+            "curl -X POST 'http://127.0.0.1:PORT/checkout/%3Cfrom%20cart%20json:$.cart%3E'"
+        ),
+        "{curl}"
+    );
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop", "--dry-run"])
+        .assert()
+        .code(0);
+    let shown: Vec<String> = normalise(&assert.get_output().stderr, &[server.addr.port()])?
+        .lines()
+        .filter(|l| l.starts_with('→') || l.starts_with("summary"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "→ GET http://127.0.0.1:PORT/login",
+            "→ POST http://127.0.0.1:PORT/cart",
+            "→ GET http://127.0.0.1:PORT/browse",
+            "→ POST http://127.0.0.1:PORT/checkout/<from cart json:$.cart>",
+            "summary: 4 requests resolved, nothing sent (dry run)",
+        ]
+    );
+    assert_eq!(server.hits(), 0);
+    Ok(())
+}

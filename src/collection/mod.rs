@@ -6,6 +6,7 @@
 
 pub mod credentials;
 pub mod diagnostic;
+mod json_text;
 mod model;
 mod parse;
 mod target;
@@ -20,6 +21,7 @@ pub use model::{
     SecretCommand, SignSpec, Span, TValue, TemplateStr, VarDef,
 };
 pub use target::{discover, resolve_target};
+pub use uses::{Needs, capture_placeholder};
 
 /// A loaded, validated collection file.
 #[derive(Debug, Clone, PartialEq)]

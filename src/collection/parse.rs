@@ -911,7 +911,10 @@ impl<'s> Parser<'s> {
             return Ok(BodySpec::None);
         };
         Ok(match kind {
-            "json" => BodySpec::Json(self.tvalue(v, ctx)?),
+            "json" => {
+                self.json_not_text(v, ctx)?;
+                BodySpec::Json(self.tvalue(v, ctx)?)
+            }
             "form" => BodySpec::Form(self.params(v, "form", ctx)?),
             "text" => BodySpec::Text {
                 text: self.template(v, "text", ctx)?,
@@ -923,6 +926,25 @@ impl<'s> Parser<'s> {
             },
             _ => BodySpec::Multipart(self.multipart(v, ctx)?),
         })
+    }
+
+    /// `json = '{"a": 1}'` would be sent double-encoded: an error with the fix.
+    fn json_not_text(&self, v: &Value<'_>, ctx: &str) -> Result<()> {
+        let DeValue::String(text) = v.get_ref() else {
+            return Ok(());
+        };
+        let Some(parsed) = super::json_text::holds_json(text) else {
+            return Ok(());
+        };
+        let table = super::json_text::as_inline_toml(&parsed)
+            .map_or("json = { a = 1 }".to_string(), |t| format!("json = {t}"));
+        Err(self.error(
+            self.at(v.span()),
+            format!("`json` is a string holding JSON{ctx}: it would be sent as one JSON string, double-encoded"),
+            Some(format!(
+                "write the value in TOML: `{table}`; or send the text as it is: `text = '…'` with `content_type = \"application/json\"`"
+            )),
+        ))
     }
 
     fn multipart(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<PartSpec>> {

@@ -36,3 +36,15 @@ pub fn discovered_collections(settings: &Settings, command: &str) -> Result<Vec<
         })
         .collect())
 }
+
+/// `--var`s as the resolver takes them.
+pub fn cli_vars(vars: &[crate::cli::CliVar]) -> Vec<(String, crate::resolve::VarValue)> {
+    use crate::cli::CliVar;
+    use crate::resolve::VarValue;
+    vars.iter()
+        .map(|v| match v {
+            CliVar::Text(name, text) => (name.clone(), VarValue::Text(text.clone())),
+            CliVar::Json(name, json) => (name.clone(), VarValue::Json(json.clone())),
+        })
+        .collect()
+}

@@ -11,6 +11,7 @@ use crate::error::{Code, Failure};
 use crate::output::live::Live;
 use crate::record::{Fanout, NotRunReason, RunRecord, Verdict};
 use crate::report::ndjson::Ndjson;
+use crate::resolve::VarValue;
 use crate::settings::Settings;
 
 pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -41,7 +42,7 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     let options = run_options(&args)?;
     // Every collection must have the environment before anything is sent.
     for s in &selected {
-        crate::resolve::Resolver::new(&s.collection, options.env.as_deref(), &[], &[])?;
+        crate::resolve::Resolver::new(&s.collection, options.env.as_deref(), &options.vars, &[])?;
     }
     if !settings.printer.quiet() {
         for s in &selected {
@@ -85,9 +86,10 @@ fn empty_shard(k: u32, n: u32, units: usize) -> Failure {
 fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
     let mut vars = Vec::new();
     for file in &args.var_file {
-        vars.extend(read_var_file(file)?);
+        let read = read_var_file(file)?;
+        vars.extend(read.into_iter().map(|(k, v)| (k, VarValue::Text(v))));
     }
-    vars.extend(args.vars.vars.iter().cloned());
+    vars.extend(super::cli_vars(&args.vars.vars));
     Ok(RunOptions {
         jobs: usize::from(args.jobs).max(1),
         fail_fast: args.fail_fast,

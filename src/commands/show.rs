@@ -27,17 +27,29 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         "inbox".to_string(),
         serde_json::Value::String("http://127.0.0.1:0".into()),
     )];
-    let resolver = Resolver::new(
+    let mut resolver = Resolver::new(
         &collection,
         args.vars.env.as_deref(),
-        &args.vars.vars,
+        &super::cli_vars(&args.vars.vars),
         &builtins,
     )?
     .with_secrets(settings.secret_source(&collection));
     let printer = Printer::new(Palette::new(settings.stdout_color), Verbosity::Verbose);
     let mut out = String::new();
+    // Captured values are not known without sending: they show where they would come from
+    // (those of the requests above the first one shown, then of each one shown).
+    if let Some(first) = specs.first() {
+        for (var, placeholder) in collection.captured_above(&first.name) {
+            resolver.set(&var, serde_json::Value::String(placeholder));
+        }
+    }
     for (i, spec) in specs.iter().enumerate() {
         let resolved = resolver.resolve(&collection, spec)?;
+        let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+        for capture in spec.captures.iter().chain(webhook) {
+            let placeholder = collection::capture_placeholder(&spec.name, capture);
+            resolver.set(&capture.name, serde_json::Value::String(placeholder));
+        }
         settings.masker.add_derived(&resolved.headers);
         if args.curl {
             // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).
@@ -55,7 +67,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             out.push_str(&printer.heading(&collection.name, &spec.name));
             out.push_str(&printer.request(
                 &resolved.method,
-                resolved.url.as_str(),
+                &crate::util::readable_placeholders(resolved.url.as_str()),
                 &resolved.headers,
                 &resolved.body,
             ));

@@ -323,9 +323,21 @@ async fn attempts(
         let first = sent.exchange.failures.first().cloned();
         record.exchanges.push(sent.exchange);
         match sent.outcome {
-            Outcome::Passed | Outcome::DryRun => {
+            Outcome::Passed => {
                 record.verdict = Verdict::Passed;
                 return sent.captured;
+            }
+            // Nothing was captured: later requests show where their values would come from.
+            Outcome::DryRun => {
+                record.verdict = Verdict::Passed;
+                let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+                let placeholder = |c| crate::collection::capture_placeholder(&spec.name, c);
+                return spec
+                    .captures
+                    .iter()
+                    .chain(webhook)
+                    .map(|c| (c.name.clone(), Value::String(placeholder(c))))
+                    .collect();
             }
             Outcome::BrokenPipe => {
                 record.verdict = Verdict::Passed;

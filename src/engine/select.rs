@@ -49,6 +49,7 @@ pub fn select(targets: &[String], cwd: &std::path::Path) -> Result<Vec<Selected>
             }
         };
         let entry = &mut selected[index];
+        let whole = request.is_none();
         let names: Vec<String> = match request {
             Some(pattern) if pattern.contains(['*', '?']) => {
                 let found: Vec<String> = entry
@@ -71,9 +72,20 @@ pub fn select(targets: &[String], cwd: &std::path::Path) -> Result<Vec<Selected>
                 .map(|r| r.name.clone())
                 .collect(),
         };
+        // A whole collection has every request already: nothing to look up.
+        let needs = (!whole).then(|| collection::Needs::new(&entry.collection));
         let mut chosen: HashSet<String> = entry.requests.iter().cloned().collect();
         for name in names {
-            add_with_prerequisites(&entry.collection, &mut entry.requests, &mut chosen, &name);
+            match &needs {
+                Some(needs) => {
+                    add_with_prerequisites(needs, &mut entry.requests, &mut chosen, &name)
+                }
+                None => {
+                    if chosen.insert(name.clone()) {
+                        entry.requests.push(name.clone());
+                    }
+                }
+            }
             explicit[index].insert(name);
         }
     }
@@ -93,7 +105,7 @@ pub fn select(targets: &[String], cwd: &std::path::Path) -> Result<Vec<Selected>
 
 /// `name` and, before it in `into`'s eventual file order, everything it needs, transitively.
 fn add_with_prerequisites(
-    collection: &Collection,
+    needs: &collection::Needs<'_>,
     into: &mut Vec<String>,
     chosen: &mut HashSet<String>,
     name: &str,
@@ -101,7 +113,7 @@ fn add_with_prerequisites(
     let mut todo = vec![name.to_string()];
     while let Some(next) = todo.pop() {
         if chosen.insert(next.clone()) {
-            todo.extend(collection.prerequisites(&next));
+            todo.extend(needs.prerequisites(&next));
             into.push(next);
         }
     }
@@ -172,7 +184,7 @@ pub fn by_tags(selected: &mut [Selected], tags: &[String]) -> Result<(), Failure
     }
     for s in selected.iter_mut() {
         let collection = &s.collection;
-        let tagged: Vec<String> = s
+        let tagged: HashSet<String> = s
             .requests
             .iter()
             .filter(|name| !s.setup.contains(*name))
@@ -185,8 +197,9 @@ pub fn by_tags(selected: &mut [Selected], tags: &[String]) -> Result<(), Failure
             .collect();
         let mut wanted = Vec::new();
         let mut chosen = HashSet::new();
-        for name in &tagged {
-            add_with_prerequisites(collection, &mut wanted, &mut chosen, name);
+        let needs = collection::Needs::new(collection);
+        for name in s.requests.iter().filter(|r| tagged.contains(*r)) {
+            add_with_prerequisites(&needs, &mut wanted, &mut chosen, name);
         }
         let setup = &s.setup;
         s.requests
