@@ -4,6 +4,7 @@
 //! written, strings parsed as templates); `crate::resolve` turns those into
 //! `ResolvedRequest`s. Every validation error is a [`SourceDiagnostic`] pointing into the file.
 
+mod credential_names;
 pub mod credentials;
 pub mod diagnostic;
 mod json_text;
