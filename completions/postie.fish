@@ -72,12 +72,18 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l timeout -d 'Timeo
 complete -c postie -n "__fish_postie_using_subcommand send" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -l max-redirects -d 'Follow at most N redirects (default 10; a request\'s `max_redirects` wins)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -s c -l collection -d 'A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand send" -l check-status -d 'Exit 1 when the response status is 4xx or 5xx (off by default, as in xh and HTTPie)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l curl -d 'Print the request as a curl command instead of sending it'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'

@@ -99,6 +99,9 @@ Items:
 
 A body piped on standard input is sent when no item gives one (see --ignore-stdin).
 
+{{name}}, {{secret:NAME}}, {{env:NAME}} and {{$uuid}} work in the URL and the items' values,
+as in collections: --var, --var-file, and with -c COLLECTION its [vars] and -e's [env.NAME].
+
 URL shorthand: `:8080/x` is http://localhost:8080/x, a missing scheme means http://.";
 
 /// Options shared by commands that send requests.
@@ -240,6 +243,20 @@ pub struct SendArgs {
     pub items: Vec<String>,
     #[command(flatten)]
     pub send: SendOptions,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Read variables from a dotenv file (KEY=VALUE lines); --var wins over it
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<std::path::PathBuf>,
+    /// A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use
+    #[arg(short = 'c', long, value_name = "COLLECTION")]
+    pub collection: Option<String>,
+    /// Exit 1 when the response status is 4xx or 5xx (off by default, as in xh and HTTPie)
+    #[arg(long)]
+    pub check_status: bool,
+    /// Print the request as a curl command instead of sending it
+    #[arg(long)]
+    pub curl: bool,
     /// Do not follow redirects
     #[arg(long)]
     pub no_follow: bool,

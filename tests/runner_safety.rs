@@ -512,3 +512,232 @@ fn show_and_dry_run_name_where_captured_values_come_from() -> TestResult {
     assert_eq!(server.hits(), 0);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. `send` is a first-class citizen
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN: &str = "tok-s3cr3t-9f2e";
+
+/// `collections/api.toml`: `[vars]` and an `[env.local]` with the server's URL.
+fn api_collection(sandbox: &Sandbox, base: &str) -> TestResult {
+    sandbox.collection(
+        "api",
+        &format!(
+            "[vars]\nbase = \"http://127.0.0.1:9\"\nworkspace = \"default\"\nlimit = 10\n\n[env.local]\nbase = \"{base}\"\n\n[[requests]]\nname = \"x\"\nurl = \"{{{{base}}}}\"\n"
+        ),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn send_takes_env_vars_var_files_and_masked_secrets() -> TestResult {
+    let server = support::wire_server(200, b"{}");
+    let sandbox = Sandbox::new()?;
+    api_collection(&sandbox, &server.url(""))?;
+    std::fs::write(
+        sandbox.path().join("vars.env"),
+        "workspace=from-file\nplan=p-1\n",
+    )?;
+    let assert = sandbox
+        .postie()?
+        .env("POSTIE_SECRET_API_TOKEN", TOKEN)
+        .args([
+            "send",
+            "-v",
+            "POST",
+            "{{base}}/w/{{workspace}}/plans",
+            "-c",
+            "api",
+            "-e",
+            "local",
+        ])
+        .args([
+            "--var-file",
+            "vars.env",
+            "--var",
+            "workspace=cli",
+            "--var",
+            "n:=3",
+        ])
+        .args([
+            "Authorization:Bearer {{secret:api_token}}",
+            "limit=={{limit}}",
+        ])
+        .args(["plan={{plan}}", "count:={{n}}", "note=literal \\{{ kept"])
+        .assert()
+        .code(0);
+    let got = server.wire_requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].request_line(), "POST /w/cli/plans?limit=10 HTTP/1.1");
+    assert!(
+        got[0]
+            .header_lines()
+            .contains(&format!("authorization: Bearer {TOKEN}").as_str()),
+        "{:?}",
+        got[0].header_lines()
+    );
+    let body: serde_json::Value = serde_json::from_slice(&got[0].body)?;
+    assert_eq!(
+        body,
+        serde_json::json!({"plan": "p-1", "count": 3, "note": "literal {{ kept"})
+    );
+    // The secret is masked on every output.
+    let out = assert.get_output();
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(shown.contains("authorization: Bearer ••••••"), "{shown}");
+    Ok(())
+}
+
+#[test]
+fn send_errors_name_the_argument() -> TestResult {
+    let server = support::wire_server(200, b"{}");
+    let sandbox = Sandbox::new()?;
+    api_collection(&sandbox, &server.url(""))?;
+    let cases: [(&[&str], i32, &str); 4] = [
+        (
+            &["send", "GET", "{{bse}}/x", "-c", "api"],
+            2,
+            "postie: error: unknown variable `bse` in `{{bse}}/x`\n  hint: did you mean `base`?\n",
+        ),
+        (
+            &["send", "GET", "http://127.0.0.1:9/x", "-e", "local"],
+            2,
+            "postie: error: `-e local` needs a collection to take `[env.local]` from\n  hint: add `-c COLLECTION`, e.g. `postie send -c shop -e local …`\n",
+        ),
+        (
+            &["send", "GET", "{{base}}/x", "-c", "api", "-e", "prod"],
+            2,
+            "postie: error: unknown environment `prod` in collection `api` (environments: `local`)\n",
+        ),
+        (
+            &[
+                "send",
+                "GET",
+                "http://127.0.0.1:9/x",
+                "X-Key:{{secret:nowhere}}",
+            ],
+            4,
+            "postie: error: secret `nowhere` is not set in `{{secret:nowhere}}`\n",
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let assert = sandbox.postie()?.args(args).assert().code(code);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone())?;
+        assert!(stderr.starts_with(expected), "{args:?}:\n{stderr}");
+    }
+    assert_eq!(server.hits(), 0);
+    Ok(())
+}
+
+#[test]
+fn check_status_fails_on_4xx_and_5xx_only_when_asked() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    for (status, plain, checked) in [(200, 0, 0), (302, 0, 0), (404, 0, 1), (503, 0, 1)] {
+        let server = support::wire_server(status, b"body");
+        let url = server.url("/x");
+        sandbox
+            .postie()?
+            .args(["send", "GET", &url, "--no-follow"])
+            .assert()
+            .code(plain);
+        let assert = sandbox
+            .postie()?
+            .args(["send", "GET", &url, "--no-follow", "--check-status"])
+            .assert()
+            .code(checked);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone())?;
+        let failed = format!("✗ status: expected 1xx or 2xx or 3xx, got {status}");
+        assert_eq!(
+            stderr.contains(&failed),
+            checked == 1,
+            "{status}:\n{stderr}"
+        );
+        assert_eq!(server.hits(), 2);
+    }
+    Ok(())
+}
+
+/// What a request looked like on the wire, for comparing two clients: the request line, the
+/// header lines in order (names lower-cased) but `host` (curl sends it first, reqwest last;
+/// the port differs per server), the body.
+fn wire_view(request: &support::WireRequest) -> (String, Vec<String>, Vec<u8>) {
+    let headers = request
+        .header_lines()
+        .iter()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("host:"))
+        .map(|l| match l.split_once(':') {
+            // Names are case-insensitive: curl writes its own `Content-Length`.
+            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
+            None => l.to_string(),
+        })
+        .collect();
+    (
+        request.request_line().to_string(),
+        headers,
+        request.body.clone(),
+    )
+}
+
+#[test]
+fn send_curl_prints_a_command_that_curl_sends_as_send_does() -> TestResult {
+    let by_send = support::wire_server(200, b"ok");
+    let by_curl = support::wire_server(200, b"ok");
+    let sandbox = Sandbox::new()?;
+    let items: [&[&str]; 4] = [
+        &["GET", "/plans", "q==sofa bed", "X-Trace:abc"],
+        &[
+            "POST",
+            "/plans",
+            "name=Spring sale",
+            "tags:=[\"a\",\"b\"]",
+            "user[name]=Ada",
+        ],
+        &[
+            "PUT",
+            "/plans/7",
+            "Authorization:Bearer {{secret:api_token}}",
+            "n:={{n}}",
+        ],
+        &["DELETE", "/plans/7", "User-Agent:", "Accept:text/plain"],
+    ];
+    for args in items {
+        let (method, path, rest) = (args[0], args[1], &args[2..]);
+        let run = |base: &str, curl: bool| -> Result<Vec<u8>, Box<dyn Error>> {
+            let mut cmd = sandbox.postie()?;
+            cmd.env("POSTIE_SECRET_API_TOKEN", TOKEN)
+                .args(["send", method, &format!("{base}{path}"), "--var", "n:=5"])
+                .args(rest);
+            if curl {
+                cmd.arg("--curl");
+            }
+            Ok(cmd.assert().code(0).get_output().stdout.clone())
+        };
+        run(&by_send.url(""), false)?;
+        let command = String::from_utf8(run(&by_curl.url(""), true)?)?;
+        assert!(!command.contains(TOKEN), "{command}");
+        let home = tempfile::tempdir()?;
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("{} -sS -o /dev/null", command.trim_end()))
+            .env("HOME", home.path())
+            .env("CURL_HOME", home.path())
+            .env("POSTIE_SECRET_API_TOKEN", TOKEN)
+            .env_remove("http_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("ALL_PROXY")
+            .status()?;
+        assert!(status.success(), "curl failed: {command}");
+        let (sent, curled) = (by_send.wire_requests(), by_curl.wire_requests());
+        assert_eq!(sent.len(), curled.len());
+        let (sent, curled) = (&sent[sent.len() - 1], &curled[curled.len() - 1]);
+        assert_eq!(wire_view(curled), wire_view(sent), "{command}");
+    }
+    Ok(())
+}

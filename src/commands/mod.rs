@@ -9,6 +9,7 @@ pub mod plan;
 pub mod run;
 pub mod secret;
 pub mod send;
+mod send_vars;
 pub mod show;
 
 use std::path::PathBuf;

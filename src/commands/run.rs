@@ -206,7 +206,7 @@ fn severity(code: Code) -> u8 {
 
 /// `KEY=VALUE` lines (dotenv): `#` comments, blank lines, an optional `export `, values
 /// optionally in single or double quotes.
-fn read_var_file(path: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
+pub fn read_var_file(path: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::usage(format!(
             "could not read the variable file `{}`: {}",

@@ -86,7 +86,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
 /// header list of postie's client (its defaults included). A request the client cannot
 /// build (a bad header, say) is exported with its own headers.
 /// Body files are given by absolute path, so the command works from any directory.
-fn curl(
+pub fn curl(
     resolved: &ResolvedRequest,
     secrets: &[(String, String)],
     cwd: &std::path::Path,

@@ -828,6 +828,7 @@ impl<'a> Cx<'a> {
     }
 }
 
+mod arg;
 pub mod secrets;
 /// An unavailable secret exits with 4, anything else that stops a request from resolving is a
 /// usage error (2).
