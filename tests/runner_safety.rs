@@ -1,8 +1,10 @@
-//! A CI runner that cannot go green by accident (issue 13, points 1–3): selection pulls in
-//! what it needs and runs it as setup; selectors that match nothing, empty shards and
+//! A CI runner that cannot go green by accident (issue 13, points 1–3 and 5): selection pulls
+//! in what it needs and runs it as setup; selectors that match nothing, empty shards and
 //! environments a collection lacks are errors before anything is sent; NOT RUN fails the run;
-//! reports and the summary are written whatever else fails. The real binary against servers
-//! on 127.0.0.1 started by each test; exact messages and exit codes.
+//! reports and the summary are written whatever else fails; `json` strings, typed `--var`s,
+//! capture placeholders; `send` with variables, secrets, `--check-status` and `--curl`. The
+//! real binary against servers on 127.0.0.1 started by each test; exact messages and exit
+//! codes. (`postie check` has its own corpus: `tests/check_corpus.rs`.)
 
 mod support;
 
@@ -166,6 +168,28 @@ fn a_glob_brings_what_its_requests_need_and_o_takes_the_target() -> TestResult {
             ("login".to_string(), true),
             ("cart".to_string(), true),
             ("checkout".to_string(), false)
+        ]
+    );
+    // NDJSON too.
+    let assert = sandbox
+        .postie()?
+        .args(["run", "shop/checkout", "--json"])
+        .assert()
+        .code(0);
+    let lines: Vec<(String, serde_json::Value)> =
+        String::from_utf8(assert.get_output().stdout.clone())?
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l)
+                    .map(|v| (v["request"].to_string(), v["setup"].clone()))
+            })
+            .collect::<Result<_, _>>()?;
+    assert_eq!(
+        lines,
+        [
+            ("\"login\"".to_string(), serde_json::json!(true)),
+            ("\"cart\"".to_string(), serde_json::json!(true)),
+            ("\"checkout\"".to_string(), serde_json::Value::Null)
         ]
     );
     Ok(())
