@@ -1167,7 +1167,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -e -c -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1202,30 @@ _postie() {
                     return 0
                     ;;
                 --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --var-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

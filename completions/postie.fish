@@ -43,7 +43,7 @@ complete -c postie -n "__fish_postie_needs_command" -f -a "listen" -d 'Receive w
 complete -c postie -n "__fish_postie_needs_command" -f -a "inbox" -d 'Browse, replay and clear the requests `postie listen` received'
 complete -c postie -n "__fish_postie_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand run" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
-complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l timeout -d 'Timeout for each whole request, e.g. 500ms, 10s (default 30s)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l cacert -d 'Trust this PEM CA certificate in addition to the system\'s' -r -F
 complete -c postie -n "__fish_postie_using_subcommand run" -s o -l output -d 'Write the response body to FILE (streamed, exact bytes)' -r -F
@@ -79,6 +79,10 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l max-redirects -d 
 complete -c postie -n "__fish_postie_using_subcommand send" -l cookie-jar -d 'Load cookies from FILE and save the run\'s cookies to it (Netscape format, as curl\'s -b/-c)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
+complete -c postie -n "__fish_postie_using_subcommand send" -s c -l collection -d 'A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -86,6 +90,8 @@ complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 
 complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-cookies -d 'Keep no cookies: a Set-Cookie is not stored and nothing is sent back'
+complete -c postie -n "__fish_postie_using_subcommand send" -l check-status -d 'Exit 1 when the response status is 4xx or 5xx (off by default, as in xh and HTTPie)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l curl -d 'Print the request as a curl command instead of sending it'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
@@ -102,7 +108,7 @@ complete -c postie -n "__fish_postie_using_subcommand list" -l show-secrets -d '
 complete -c postie -n "__fish_postie_using_subcommand list" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand list" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand show" -s e -l env -d 'Environment of the collection to use ([env.NAME])' -r
-complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand show" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l resolve -d 'Connect to ADDR for HOST:PORT instead of resolving HOST, as curl (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l connect-to -d 'Connect to HOST2:PORT2 for requests to HOST:PORT, as curl; fields may be empty (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand show" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''

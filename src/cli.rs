@@ -99,6 +99,9 @@ Items:
 
 A body piped on standard input is sent when no item gives one (see --ignore-stdin).
 
+{{name}}, {{secret:NAME}}, {{env:NAME}} and {{$uuid}} work in the URL and the items' values,
+as in collections: --var, --var-file, and with -c COLLECTION its [vars] and -e's [env.NAME].
+
 URL shorthand: `:8080/x` is http://localhost:8080/x, a missing scheme means http://.";
 
 /// Options shared by commands that send requests.
@@ -164,9 +167,19 @@ pub struct VarArgs {
     /// Environment of the collection to use ([env.NAME])
     #[arg(short, long = "env", value_name = "NAME")]
     pub env: Option<String>,
-    /// Set a variable, overriding the environment and [vars] (repeatable)
+    /// Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps
+    /// the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
+    pub vars: Vec<CliVar>,
+}
+
+/// One `--var`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliVar {
+    /// `NAME=VALUE`
+    Text(String, String),
+    /// `NAME:=JSON`
+    Json(String, serde_json::Value),
 }
 
 #[derive(Debug, Args)]
@@ -257,6 +270,20 @@ pub struct SendArgs {
     pub items: Vec<String>,
     #[command(flatten)]
     pub send: SendOptions,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Read variables from a dotenv file (KEY=VALUE lines); --var wins over it
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<std::path::PathBuf>,
+    /// A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use
+    #[arg(short = 'c', long, value_name = "COLLECTION")]
+    pub collection: Option<String>,
+    /// Exit 1 when the response status is 4xx or 5xx (off by default, as in xh and HTTPie)
+    #[arg(long)]
+    pub check_status: bool,
+    /// Print the request as a curl command instead of sending it
+    #[arg(long)]
+    pub curl: bool,
     /// Do not follow redirects
     #[arg(long)]
     pub no_follow: bool,
@@ -303,10 +330,23 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         .map_err(|e| format!("expected a duration such as 500ms or 10s, at most 24h ({e})"))
 }
 
-fn parse_var(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+fn parse_var(s: &str) -> Result<CliVar, String> {
+    let bad = || format!("expected NAME=VALUE or NAME:=JSON, got `{s}`");
+    let (key, value) = s.split_once('=').ok_or_else(bad)?;
+    if let Some(name) = key.strip_suffix(':') {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(bad());
+        }
+        return serde_json::from_str(value)
+            .map(|json| CliVar::Json(name.to_string(), json))
+            .map_err(|e| {
+                format!("`{name}:=` takes a JSON value (600, true, '\"text\"', '[1]'): {e}")
+            });
+    }
+    match key.trim() {
+        "" => Err(bad()),
+        name => Ok(CliVar::Text(name.to_string(), value.to_string())),
     }
 }
 
@@ -526,8 +566,21 @@ mod tests {
 
     #[test]
     fn var_needs_a_name() {
-        assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert_eq!(
+            parse_var("a=b=c"),
+            Ok(CliVar::Text("a".into(), "b=c".into()))
+        );
+        assert_eq!(
+            parse_var("n:=600"),
+            Ok(CliVar::Json("n".into(), serde_json::json!(600)))
+        );
+        assert_eq!(
+            parse_var("s:=\"a=b\""),
+            Ok(CliVar::Json("s".into(), serde_json::json!("a=b")))
+        );
         assert!(parse_var("=x").is_err());
+        assert!(parse_var(":=1").is_err());
+        assert!(parse_var("n:=nope").is_err());
         assert!(parse_var("novalue").is_err());
     }
 

@@ -118,33 +118,61 @@ const SEPARATORS: [&str; 7] = [":=@", "==", "=@", ":=", "=", ":", ";"];
 /// Parse `send` items. Files named by `field=@path` and `field:=@path` are read here; an
 /// `@path` body file is only checked to exist (it is streamed when sent).
 pub fn parse_items(items: &[String]) -> Result<Items, ItemError> {
+    parse_items_with(items, &mut |text: &str| {
+        Ok::<_, ItemError>(text.to_string())
+    })
+}
+
+/// [`parse_items`] with each item's value (after its separator) and `@path` passed through
+/// `render` first (`{{…}}` in `postie send`). The item is split before: a rendered value can't
+/// change what kind of item it is.
+pub fn parse_items_with<E: From<ItemError>>(
+    items: &[String],
+    render: &mut dyn FnMut(&str) -> Result<String, E>,
+) -> Result<Items, E> {
     let mut parsed = Items::default();
     for raw in items {
-        add_item(&mut parsed, raw)?;
+        add_item(&mut parsed, raw, render)?;
     }
     Ok(parsed)
 }
 
-fn add_item(items: &mut Items, raw: &str) -> Result<(), ItemError> {
+fn add_item<E: From<ItemError>>(
+    items: &mut Items,
+    raw: &str,
+    render: &mut dyn FnMut(&str) -> Result<String, E>,
+) -> Result<(), E> {
     if let Some(path) = raw.strip_prefix('@') {
         if path.is_empty() {
-            return Err(invalid(raw));
+            return Err(invalid(raw).into());
         }
-        let path = PathBuf::from(path);
+        let path = PathBuf::from(render(path)?);
         check_file(raw, &path)?;
         if let Some(first) = items.body_file.take() {
             return Err(ItemError::TwoBodyFiles {
                 first,
                 second: path,
-            });
+            }
+            .into());
         }
         items.body_file = Some(path);
         return Ok(());
     }
     let (name, separator, value) = split_item(raw).ok_or_else(|| invalid(raw))?;
     if name.is_empty() {
-        return Err(invalid(raw));
+        return Err(invalid(raw).into());
     }
+    let value = render(value)?;
+    Ok(add_parts(items, raw, name, separator, &value)?)
+}
+
+fn add_parts(
+    items: &mut Items,
+    raw: &str,
+    name: String,
+    separator: &str,
+    value: &str,
+) -> Result<(), ItemError> {
     match separator {
         ":" if value.trim().is_empty() => {
             check_header(raw, &name, "")?;

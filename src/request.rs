@@ -376,6 +376,21 @@ pub fn cookie_subject(text: &str) -> Result<(String, CookieAttr), String> {
     Ok((name.to_owned(), attr))
 }
 
+/// As written after the capture's name: `json:$.id`, `header:Location`, `regex:…`, `status`,
+/// `cookie:sid`.
+impl std::fmt::Display for CaptureSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CaptureSource::Json(path) => write!(f, "json:{}", path.text),
+            CaptureSource::Header(name) => write!(f, "header:{name}"),
+            CaptureSource::Regex(pattern) => write!(f, "regex:{}", pattern.0.as_str()),
+            CaptureSource::Status => f.write_str("status"),
+            CaptureSource::Cookie(name, CookieAttr::Value) => write!(f, "cookie:{name}"),
+            CaptureSource::Cookie(name, attr) => write!(f, "cookie:{name}[{}]", attr.name()),
+        }
+    }
+}
+
 impl PartialEq for JsonPathExpr {
     fn eq(&self, other: &JsonPathExpr) -> bool {
         self.text == other.text

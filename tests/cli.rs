@@ -167,7 +167,7 @@ fn bad_flags_are_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("expected NAME=VALUE, got `novalue`"));
+    assert!(stderr_of(&out).contains("expected NAME=VALUE or NAME:=JSON, got `novalue`"));
     let out = postie(dir.path()).arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let help = String::from_utf8_lossy(&out.stdout);

@@ -95,6 +95,7 @@ fn request(name: &str, line: usize, method: &str, url: &str, verdict: Verdict) -
         url: url.into(),
         verdict,
         exchanges: Vec::new(),
+        setup: false,
     }
 }
 
@@ -260,6 +261,7 @@ fn masked_one(mut record: RequestRecord) -> RequestRecord {
 
 fn open_run() -> RunRecord {
     RunRecord {
+        error: None,
         started: at(0),
         duration: Duration::from_millis(1_234),
         collections: vec![
@@ -676,6 +678,7 @@ fn github_annotations_escape_percent_and_property_separators() {
         ..attempt(0, 1_000, Some(200))
     });
     let report = RunRecord {
+        error: None,
         started: at(0),
         duration: Duration::from_millis(1),
         collections: vec![CollectionRecord {
@@ -723,6 +726,7 @@ fn coloured_table_has_the_same_text_and_alignment() {
 #[test]
 fn totals_leave_out_zero_skipped_and_not_run() {
     let report = RunRecord {
+        error: None,
         started: at(0),
         duration: Duration::from_micros(850),
         collections: vec![CollectionRecord {
@@ -741,6 +745,7 @@ summary: 1 passed, 0 failed, 0 errored in 850 µs
 "
     );
     let empty = RunRecord {
+        error: None,
         collections: Vec::new(),
         ..report
     };
@@ -797,6 +802,7 @@ fn a_secret_at_the_cut_of_a_long_reason_is_masked_before_the_cut() {
         ..attempt(0, 1_000, None)
     });
     let report = masked(RunRecord {
+        error: None,
         started: at(0),
         duration: Duration::from_millis(1),
         collections: vec![CollectionRecord {
@@ -824,6 +830,7 @@ fn junit_drops_characters_xml_cannot_hold() {
         "\u{0}\u{1b}[31mred\u{1b}[0m\u{7}end\n",
     ));
     let report = RunRecord {
+        error: None,
         started: at(0),
         duration: Duration::from_millis(13),
         collections: vec![CollectionRecord {

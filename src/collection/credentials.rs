@@ -1,17 +1,23 @@
 //! Literal credentials in a collection, caught before they are committed (`postie check`, and a
 //! warning from `postie run`).
 //!
-//! Two kinds of finding:
-//! - a literal in a place meant for a credential: `auth` (bearer, basic password, api_key
-//!   value), headers such as `Authorization` or `X-Api-Key`, query parameters such as
-//!   `api_key` or `access_token`, and variables with credential-like names used there;
+//! Three kinds of finding:
+//! - a literal in a place meant for a credential, by the key's role
+//!   (`credential_names::credential_name`): `auth` (bearer, basic password, api_key value),
+//!   the `sign` secret, headers such as `Authorization` or `X-Api-Key`, query parameters,
+//!   `form`, `json` and `multipart` fields and variables named like credentials (`api_key`,
+//!   `client_secret`, `password`; not `token_url`, `auth_url` or `secret_name`);
+//! - a URL anywhere with a literal password (`https://user:pass@host`) or a credential query
+//!   parameter written into it (`?api_key=…`);
 //! - a string anywhere shaped like a well-known token (GitHub `ghp_…`, Stripe `sk_live_…`,
 //!   Slack `xox…-`, AWS access key ids `AKIA…`, Google `AIza…`, JWTs, private keys).
 //!
-//! A value made only of placeholders (`{{secret:x}}`, `{{env:X}}`, `{{var}}`) is fine. A line
-//! that ends with the comment `# postie:allow-literal` is skipped (for deliberate demo values).
+//! A value made only of placeholders (`{{secret:x}}`, `{{env:X}}`, `{{var}}`) is fine, and so
+//! is a number, a boolean or a plain URL in a credential's place. A line that ends with the
+//! comment `# postie:allow-literal` is skipped (for deliberate demo values).
 
-use super::model::{AuthSpec, Header, Param, TValue, TemplateStr};
+use super::credential_names::{credential_name, plain_value, url_credential};
+use super::model::{AuthSpec, BodySpec, Header, Param, PartSpecValue, TValue, TemplateStr};
 use super::{Collection, SourceDiagnostic};
 use crate::template::{PlaceholderKind, Segment};
 
@@ -92,10 +98,12 @@ impl Scan<'_> {
             if let Some(auth) = &request.auth {
                 self.auth(auth, &place);
             }
-            self.shapes(&request.url_template, &place);
-            if let crate::collection::BodySpec::Json(value) = &request.body {
-                self.value_shapes(value, &place);
+            if let Some(sign) = &request.sign {
+                let what = format!("the `sign` secret of {place}");
+                self.literal(&sign.secret, &what, "signing_secret");
             }
+            self.shapes(&request.url_template, &place);
+            self.body(&request.body, &place);
         }
         for var in &c.vars {
             self.var(&var.name, &var.value, "`[vars]`");
@@ -107,9 +115,60 @@ impl Scan<'_> {
         }
     }
 
+    fn body(&mut self, body: &BodySpec, place: &str) {
+        match body {
+            BodySpec::Json(value) => self.json(value, place),
+            BodySpec::Form(fields) => {
+                for field in fields {
+                    self.field(&field.name, &field.values, "form field", place);
+                }
+            }
+            BodySpec::Multipart(parts) => {
+                for part in parts {
+                    if let PartSpecValue::Text(text) = &part.value {
+                        let values = std::slice::from_ref(text);
+                        self.field(&part.name, values, "multipart field", place);
+                    }
+                }
+            }
+            BodySpec::Text { text, .. } => self.shapes(text, place),
+            BodySpec::None | BodySpec::File { .. } => {}
+        }
+    }
+
+    /// A field named like a credential holds no literal; any field, no token shape.
+    fn field(&mut self, name: &str, values: &[TemplateStr], kind: &str, place: &str) {
+        for value in values {
+            if credential_name(name) {
+                self.literal(value, &format!("the `{name}` {kind} of {place}"), name);
+            } else {
+                self.shapes(value, place);
+            }
+        }
+    }
+
+    /// JSON bodies: fields named like credentials, at any depth.
+    fn json(&mut self, value: &TValue, place: &str) {
+        match value {
+            TValue::Table(entries) => {
+                for (key, v) in entries {
+                    match v {
+                        TValue::String(text) if credential_name(key) => {
+                            let what = format!("the `{key}` JSON field of {place}");
+                            self.literal(text, &what, key);
+                        }
+                        other => self.json(other, place),
+                    }
+                }
+            }
+            TValue::Array(items) => items.iter().for_each(|v| self.json(v, place)),
+            other => self.value_shapes(other, place),
+        }
+    }
+
     fn header(&mut self, header: &Header, place: &str) {
         let name = header.name.to_ascii_lowercase();
-        if SENSITIVE_HEADERS.contains(&name.as_str()) || sensitive_name(&name) {
+        if SENSITIVE_HEADERS.contains(&name.as_str()) || credential_name(&name) {
             self.literal(
                 &header.value,
                 &format!("the `{}` header of {place}", header.name),
@@ -122,7 +181,7 @@ impl Scan<'_> {
 
     fn param(&mut self, param: &Param, place: &str) {
         for value in &param.values {
-            if sensitive_name(&param.name) {
+            if credential_name(&param.name) {
                 self.literal(
                     value,
                     &format!("the `{}` query parameter of {place}", param.name),
@@ -152,7 +211,7 @@ impl Scan<'_> {
 
     fn var(&mut self, name: &str, value: &TValue, place: &str) {
         match value {
-            TValue::String(text) if sensitive_name(name) => {
+            TValue::String(text) if credential_name(name) => {
                 self.literal(text, &format!("variable `{name}` in {place}"), name)
             }
             other => self.value_shapes(other, place),
@@ -200,7 +259,13 @@ impl Scan<'_> {
             .template
             .placeholders()
             .any(|p| matches!(p.kind, PlaceholderKind::Var(_)));
-        if from_secret || words.is_empty() || (uses_var && words.concat().chars().count() < 4) {
+        if from_secret
+            || words.is_empty()
+            || (uses_var && words.concat().chars().count() < 4)
+            || (!uses_var && plain_value(&literal))
+        {
+            // A plain URL or number in a credential's place: still look inside it.
+            self.url_credential(text, what);
             return;
         }
         let name = secret_name(&self.collection.name, suggested);
@@ -214,8 +279,20 @@ impl Scan<'_> {
         );
     }
 
-    /// Well-known token shapes anywhere in a string.
+    /// A URL with a literal password or credential query parameter.
+    fn url_credential(&mut self, text: &TemplateStr, place: &str) {
+        if let Some(what) = url_credential(&text.raw) {
+            self.report(
+                text.span.clone(),
+                format!("literal credential in {place}: {what}"),
+                "write `{{secret:NAME}}` in its place (`postie secret set NAME` stores it); for a query parameter, `query = { … }` or `auth = { api_key = … }`".to_string(),
+            );
+        }
+    }
+
+    /// Well-known token shapes anywhere in a string, and URLs holding credentials.
     fn shapes(&mut self, text: &TemplateStr, place: &str) {
+        self.url_credential(text, place);
         for segment in text.template.segments() {
             let Segment::Literal(literal) = segment else {
                 continue;

@@ -4,11 +4,14 @@
 //! written, strings parsed as templates); `crate::resolve` turns those into
 //! `ResolvedRequest`s. Every validation error is a [`SourceDiagnostic`] pointing into the file.
 
+mod credential_names;
 pub mod credentials;
 pub mod diagnostic;
+mod json_text;
 mod model;
 mod parse;
 mod target;
+mod uses;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ pub use model::{
     SecretCommand, SignSpec, Span, TValue, TemplateStr, VarDef,
 };
 pub use target::{discover, resolve_target};
+pub use uses::{Needs, capture_placeholder};
 
 /// A loaded, validated collection file.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +46,8 @@ pub struct Collection {
     pub source: String,
     /// Every `{{name}}` variable mentioned anywhere.
     mentioned: BTreeSet<String>,
+    /// The `{{name}}` variables `[defaults]` mentions (they apply to every request).
+    defaults_mentioned: BTreeSet<String>,
     /// Request name → position in `requests`.
     index: std::collections::HashMap<String, usize>,
     /// Byte offset of every `\n` in `source`: diagnostics find their line in O(log n).

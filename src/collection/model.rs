@@ -216,6 +216,9 @@ pub struct RequestSpec {
     /// `parallel = true`: independent of its neighbours; with `--jobs N`, a run of such
     /// requests is sent N at a time (their captures apply after the run).
     pub parallel: bool,
+    /// Every `{{name}}` variable this request's own templates name (not `[defaults]`'s, not
+    /// those inside the variables it uses: see `Collection::variables_used`).
+    pub mentions: std::collections::BTreeSet<String>,
     /// The `[[requests]]` table (its header line for a standard table).
     pub span: Span,
     pub name_span: Span,

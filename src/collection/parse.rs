@@ -374,10 +374,13 @@ impl<'s> Parser<'s> {
             Some(v) => self.envs(self.table(v, "env", "")?)?,
             None => Vec::new(),
         };
+        let outer = std::mem::take(&mut self.mentioned);
         let defaults = match root.get("defaults") {
             Some(v) => self.defaults(self.table(v, "defaults", "")?)?,
             None => Defaults::default(),
         };
+        let defaults_mentioned = std::mem::replace(&mut self.mentioned, outer);
+        self.mentioned.extend(defaults_mentioned.iter().cloned());
         let secrets = match root.get("secrets") {
             Some(v) => self.secrets(self.table(v, "secrets", "")?)?,
             None => Vec::new(),
@@ -393,6 +396,7 @@ impl<'s> Parser<'s> {
             secrets,
             source: self.source.to_string(),
             mentioned: BTreeSet::new(),
+            defaults_mentioned,
             index: HashMap::new(),
             newlines: Vec::new(),
         })
@@ -872,7 +876,17 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
+    /// A request, with the variables its own templates name (`RequestSpec::mentions`).
     fn request(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
+        let outer = std::mem::take(&mut self.mentioned);
+        let mut request = self.request_fields(v, number)?;
+        let mentions = std::mem::replace(&mut self.mentioned, outer);
+        self.mentioned.extend(mentions.iter().cloned());
+        request.mentions = mentions;
+        Ok(request)
+    }
+
+    fn request_fields(&mut self, v: &Value<'_>, number: usize) -> Result<RequestSpec> {
         let table = self.table(v, "requests", "")?;
         let span = self.at(v.span());
         let unnamed = format!(" in request #{number}");
@@ -986,6 +1000,7 @@ impl<'s> Parser<'s> {
             sign,
             expect_webhook,
             parallel,
+            mentions: BTreeSet::new(),
             line: self.line(&span),
             span,
             name_span: self.at(name_value.span()),
@@ -1028,7 +1043,10 @@ impl<'s> Parser<'s> {
             return Ok(BodySpec::None);
         };
         Ok(match kind {
-            "json" => BodySpec::Json(self.tvalue(v, ctx)?),
+            "json" => {
+                self.json_not_text(v, ctx)?;
+                BodySpec::Json(self.tvalue(v, ctx)?)
+            }
             "form" => BodySpec::Form(self.params(v, "form", ctx)?),
             "text" => BodySpec::Text {
                 text: self.template(v, "text", ctx)?,
@@ -1040,6 +1058,25 @@ impl<'s> Parser<'s> {
             },
             _ => BodySpec::Multipart(self.multipart(v, ctx)?),
         })
+    }
+
+    /// `json = '{"a": 1}'` would be sent double-encoded: an error with the fix.
+    fn json_not_text(&self, v: &Value<'_>, ctx: &str) -> Result<()> {
+        let DeValue::String(text) = v.get_ref() else {
+            return Ok(());
+        };
+        let Some(parsed) = super::json_text::holds_json(text) else {
+            return Ok(());
+        };
+        let table = super::json_text::as_inline_toml(&parsed)
+            .map_or("json = { a = 1 }".to_string(), |t| format!("json = {t}"));
+        Err(self.error(
+            self.at(v.span()),
+            format!("`json` is a string holding JSON{ctx}: it would be sent as one JSON string, double-encoded"),
+            Some(format!(
+                "write the value in TOML: `{table}`; or send the text as it is: `text = '…'` with `content_type = \"application/json\"`"
+            )),
+        ))
     }
 
     fn multipart(&mut self, v: &Value<'_>, ctx: &str) -> Result<Vec<PartSpec>> {

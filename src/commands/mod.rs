@@ -9,6 +9,7 @@ pub mod plan;
 pub mod run;
 pub mod secret;
 pub mod send;
+mod send_vars;
 pub mod show;
 
 use std::path::PathBuf;
@@ -35,4 +36,16 @@ pub fn discovered_collections(settings: &Settings, command: &str) -> Result<Vec<
                 .unwrap_or(p)
         })
         .collect())
+}
+
+/// `--var`s as the resolver takes them.
+pub fn cli_vars(vars: &[crate::cli::CliVar]) -> Vec<(String, crate::resolve::VarValue)> {
+    use crate::cli::CliVar;
+    use crate::resolve::VarValue;
+    vars.iter()
+        .map(|v| match v {
+            CliVar::Text(name, text) => (name.clone(), VarValue::Text(text.clone())),
+            CliVar::Json(name, json) => (name.clone(), VarValue::Json(json.clone())),
+        })
+        .collect()
 }

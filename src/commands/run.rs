@@ -9,8 +9,9 @@ use crate::collection;
 use crate::engine::{self, RunOptions, select};
 use crate::error::{Code, Failure};
 use crate::output::live::Live;
-use crate::record::{Fanout, RunRecord, Verdict};
+use crate::record::{Fanout, NotRunReason, RunRecord, Verdict};
 use crate::report::ndjson::Ndjson;
+use crate::resolve::VarValue;
 use crate::settings::Settings;
 
 pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -20,17 +21,29 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         args.targets.clone()
     };
     let mut selected = select::select(&targets, &settings.ctx.cwd)?;
+    select::by_tags(&mut selected, &args.tags)?;
     if let Some((k, n)) = args.shard {
-        select::shard(&mut selected, k, n);
+        let units = select::shard(&mut selected, k, n);
+        if selected.iter().all(|s| s.requests.is_empty()) {
+            return Err(empty_shard(k, n, units));
+        }
     }
-    let total_requests: usize = selected.iter().map(|s| s.requests.len()).sum();
-    if args.send.output.is_some() && total_requests > 1 {
+    // Setup requests (what the selected ones need) don't count: `-o` is for the target.
+    let targeted: usize = selected
+        .iter()
+        .map(|s| s.requests.len() - s.setup.len())
+        .sum();
+    if args.send.output.is_some() && targeted > 1 {
         return Err(Failure::usage(format!(
-            "`-o/--output` takes one request, but {total_requests} are selected"
+            "`-o/--output` takes one request, but {targeted} are selected"
         ))
         .with_hint("name one request, e.g. `postie run shop/create-plan -o body.json`"));
     }
     let options = run_options(&args)?;
+    // Every collection must have the environment before anything is sent.
+    for s in &selected {
+        crate::resolve::Resolver::new(&s.collection, options.env.as_deref(), &options.vars, &[])?;
+    }
     if !settings.printer.quiet() {
         for s in &selected {
             for warning in crate::commands::check::warnings(&s.collection) {
@@ -51,18 +64,35 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     // The jar is written even when the run failed (as curl writes `-c FILE`); reports too.
     let saved = engine.save_cookies();
     engine.shutdown().await;
+    let record = record?;
+    // The reports and the summary first: they say what was sent, whatever went wrong since.
+    let code = finish(&args, settings, &record);
     ndjson.result()?;
-    let code = finish(&args, settings, &record?)?;
     saved?;
-    Ok(code)
+    match &record.error {
+        Some(failure) => Err(failure.clone()),
+        None => code,
+    }
+}
+
+/// `--shard K/N` left this runner nothing.
+fn empty_shard(k: u32, n: u32, units: usize) -> Failure {
+    let s = if units == 1 { "" } else { "s" };
+    Failure::usage(format!(
+        "shard {k}/{n} has no requests: the selection splits into {units} unit{s} (a collection whose requests capture or depend on each other is one)"
+    ))
+    .with_hint(format!(
+        "with this selection, use at most {units} shard{s} (`--shard K/{units}`)"
+    ))
 }
 
 fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
     let mut vars = Vec::new();
     for file in &args.var_file {
-        vars.extend(read_var_file(file)?);
+        let read = read_var_file(file)?;
+        vars.extend(read.into_iter().map(|(k, v)| (k, VarValue::Text(v))));
     }
-    vars.extend(args.vars.vars.iter().cloned());
+    vars.extend(super::cli_vars(&args.vars.vars));
     Ok(RunOptions {
         jobs: usize::from(args.jobs).max(1),
         fail_fast: args.fail_fast,
@@ -78,6 +108,8 @@ fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
 /// Reports, annotations, the summary; the exit code.
 fn finish(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Code, Failure> {
     let printer = &settings.printer;
+    // Every report is attempted, and the summary printed, even when one cannot be written.
+    let mut unwritten = None;
     for (kind, path) in &args.reports {
         let written = match kind {
             ReportKind::Junit => {
@@ -86,8 +118,24 @@ fn finish(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Cod
             ReportKind::Json => crate::report::json::write(path, report).map_err(|e| e.to_string()),
             ReportKind::Har => crate::report::har::write(path, report).map_err(|e| e.to_string()),
         };
-        written.map_err(|e| Failure::usage(format!("could not write the report: {e}")))?;
+        if let Err(e) = written {
+            let failure = Failure::usage(format!("could not write the report: {e}"));
+            match unwritten {
+                None => unwritten = Some(failure),
+                Some(_) => printer.err(&printer.warning(&failure.message)),
+            }
+        }
     }
+    let code = summarise(args, settings, report)?;
+    match unwritten {
+        Some(failure) => Err(failure),
+        None => Ok(code),
+    }
+}
+
+/// Annotations and the summary; the exit code.
+fn summarise(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Code, Failure> {
+    let printer = &settings.printer;
     if settings.ctx.github_actions {
         annotate(args, settings, report)?;
     }
@@ -132,10 +180,12 @@ fn annotate(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<(
 /// The most serious failure decides: a collection/usage error, then a missing secret, then the
 /// network, then failed expectations.
 fn exit_code(report: &RunRecord) -> Code {
-    let mut worst = Code::Ok;
+    let mut worst = report.error.as_ref().map_or(Code::Ok, |e| e.code);
     for r in report.collections.iter().flat_map(|c| &c.requests) {
         let code = match r.verdict {
-            Verdict::Failed => Code::Failed,
+            // Not run because something it needs failed: nothing was tested, not a pass.
+            Verdict::Failed | Verdict::NotRun(NotRunReason::Dependency(_)) => Code::Failed,
+            Verdict::NotRun(NotRunReason::MissingCapture { .. }) => Code::Failed,
             Verdict::Errored { code } => code,
             _ => continue,
         };
@@ -159,7 +209,7 @@ fn severity(code: Code) -> u8 {
 
 /// `KEY=VALUE` lines (dotenv): `#` comments, blank lines, an optional `export `, values
 /// optionally in single or double quotes.
-fn read_var_file(path: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
+pub fn read_var_file(path: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::usage(format!(
             "could not read the variable file `{}`: {}",

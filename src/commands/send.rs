@@ -5,6 +5,7 @@ use crate::cli::SendArgs;
 use crate::engine::Outcome;
 use crate::error::{Code, Failure};
 use crate::items;
+use crate::request::{ResolvedRequest, StatusMatcher};
 use crate::settings::Settings;
 use std::io::{IsTerminal, Read};
 
@@ -35,18 +36,28 @@ fn read_stdin() -> Result<Option<Vec<u8>>, Failure> {
 }
 
 pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
-    let mut parsed = items::parse_items(&args.items).map_err(Failure::from)?;
+    let vars = super::send_vars::SendVars::new(&args, settings)?;
+    let mut render = |text: &str| vars.render(text);
+    let mut parsed = items::parse_items_with(&args.items, &mut render)?;
     let has_body =
         !parsed.json.is_empty() || parsed.json_array.is_some() || parsed.body_file.is_some();
-    if !args.ignore_stdin && !has_body && !std::io::stdin().is_terminal() {
+    if !args.ignore_stdin && !has_body && !args.curl && !std::io::stdin().is_terminal() {
         parsed.stdin = read_stdin()?;
     }
-    let mut request =
-        items::build_request(&args.method, &args.url, parsed).map_err(Failure::from)?;
+    let url = vars.render(&args.url)?;
+    let mut request = items::build_request(&args.method, &url, parsed).map_err(Failure::from)?;
     if let Some(timeout) = args.send.timeout {
         request.timeout = Some(timeout);
     }
     request.follow_redirects = !args.no_follow;
+    settings.masker.add_derived(&request.headers);
+    if args.curl {
+        return print_curl(&request, settings);
+    }
+    if args.check_status {
+        // A failed status check is exit 1, shown like a collection's `expect.status`.
+        request.expect.status = (1..=3).map(StatusMatcher::Class).collect();
+    }
     let engine = crate::commands::plan::engine(&args.send, settings, false, true).await?;
     let live = crate::output::live::Live::new(&settings.printer);
     let outcome = engine.send_one(&request, &live).await;
@@ -58,4 +69,17 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
         Outcome::Failed => Code::Failed,
         Outcome::Errored(code) => code,
     })
+}
+
+/// `--curl`: the command that sends this request, secrets as `${POSTIE_SECRET_…}` references
+/// (unless `--show-secrets`), as `show --curl` prints it.
+fn print_curl(request: &ResolvedRequest, settings: &Settings) -> Result<Code, Failure> {
+    let secrets = if settings.masker.is_active() {
+        settings.masker.secrets()
+    } else {
+        Vec::new()
+    };
+    let mut command = super::show::curl(request, &secrets, &settings.ctx.cwd)?;
+    command.push('\n');
+    crate::output::print_stdout(settings.masker.mask(&command).as_bytes())
 }

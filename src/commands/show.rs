@@ -27,10 +27,10 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
         "inbox".to_string(),
         serde_json::Value::String("http://127.0.0.1:0".into()),
     )];
-    let resolver = Resolver::new(
+    let mut resolver = Resolver::new(
         &collection,
         args.vars.env.as_deref(),
-        &args.vars.vars,
+        &super::cli_vars(&args.vars.vars),
         &builtins,
     )?
     .with_secrets(settings.secret_source(&collection));
@@ -38,10 +38,22 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
     let routes = crate::route::Routes::parse(&args.routes.resolve, &args.routes.connect_to)
         .map_err(Failure::usage)?;
     let mut out = String::new();
+    // Captured values are not known without sending: they show where they would come from
+    // (those of the requests above the first one shown, then of each one shown).
+    if let Some(first) = specs.first() {
+        for (var, placeholder) in collection.captured_above(&first.name) {
+            resolver.set(&var, serde_json::Value::String(placeholder));
+        }
+    }
     for (i, spec) in specs.iter().enumerate() {
         let mut resolved = resolver.resolve(&collection, spec)?;
         // The command line's entries first, as `postie run` applies them.
         resolved.routes = routes.then(&resolved.routes);
+        let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+        for capture in spec.captures.iter().chain(webhook) {
+            let placeholder = collection::capture_placeholder(&spec.name, capture);
+            resolver.set(&capture.name, serde_json::Value::String(placeholder));
+        }
         settings.masker.add_derived(&resolved.headers);
         if args.curl {
             // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).
@@ -59,7 +71,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             out.push_str(&printer.heading(&collection.name, &spec.name));
             out.push_str(&printer.request(
                 &resolved.method,
-                resolved.url.as_str(),
+                &crate::util::readable_placeholders(resolved.url.as_str()),
                 &resolved.headers,
                 &resolved.body,
             ));
@@ -78,7 +90,7 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
 /// header list of postie's client (its defaults included). A request the client cannot
 /// build (a bad header, say) is exported with its own headers.
 /// Body files are given by absolute path, so the command works from any directory.
-fn curl(
+pub fn curl(
     resolved: &ResolvedRequest,
     secrets: &[(String, String)],
     cwd: &std::path::Path,

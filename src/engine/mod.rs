@@ -65,7 +65,7 @@ pub struct RunOptions {
     /// Retries after a network error.
     pub retry: u32,
     pub env: Option<String>,
-    pub vars: Vec<(String, String)>,
+    pub vars: Vec<(String, crate::resolve::VarValue)>,
     /// Keep every exchange whole in the run's record (reports read them); otherwise each is
     /// slimmed once its request has finished (see `record::Exchange::slim`).
     pub keep_exchanges: bool,
@@ -107,7 +107,7 @@ impl Engine {
         &self,
         collection: &Collection,
         env: Option<&str>,
-        vars: &[(String, String)],
+        vars: &[(String, crate::resolve::VarValue)],
     ) -> Result<Resolver, Failure> {
         // Without a running inbox (e.g. `--dry-run`), `{{inbox}}` shows where it would listen.
         let inbox = match &self.inbox {

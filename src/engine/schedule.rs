@@ -30,8 +30,10 @@ struct Run<'a> {
 /// Where a collection's requests run: one at a time with the run's body mode, or alongside
 /// others (concurrent jobs) with bodies discarded.
 #[derive(Clone, Copy)]
-struct Lane {
+struct Lane<'a> {
     concurrent: bool,
+    /// The requests that run only as setup for others (bodies not printed).
+    setup: &'a std::collections::BTreeSet<String>,
 }
 
 /// Run the selection and return its record; `observer` sees every event as it happens. A
@@ -51,8 +53,10 @@ pub async fn run(
     let started = SystemTime::now();
     let clock = Instant::now();
     let jobs = options.jobs.min(selection.len()).max(1);
+    let none = std::collections::BTreeSet::new();
     let lane = Lane {
         concurrent: jobs > 1,
+        setup: &none,
     };
     // Round-robin groups, each run in order; the groups run concurrently on this thread and
     // share the client. Records keep the order of the selection.
@@ -79,14 +83,24 @@ pub async fn run(
             .flatten()
             .collect();
     results.sort_by_key(|(i, _)| *i);
+    // A collection error ends the run, but what ran before it stays in the record, so that
+    // the summary and the reports are still written (with the error).
     let mut collections = Vec::new();
+    let mut error = None;
     for (_, result) in results {
-        collections.push(result?);
+        match result {
+            Ok(record) => collections.push(record),
+            Err(mut failure) => {
+                mask::error(&mut failure, &engine.masker);
+                error.get_or_insert(failure);
+            }
+        }
     }
     Ok(RunRecord {
         started,
         duration: clock.elapsed(),
         collections,
+        error,
     })
 }
 
@@ -96,8 +110,12 @@ async fn run_collection(
     run: &Run<'_>,
     index: usize,
     selected: &Selected,
-    lane: Lane,
+    lane: Lane<'_>,
 ) -> Result<CollectionRecord, Failure> {
+    let lane = Lane {
+        setup: &selected.setup,
+        ..lane
+    };
     let collection = &selected.collection;
     let options = run.options;
     let mut resolver = run
@@ -119,7 +137,8 @@ async fn run_collection(
         let reasons: Vec<Option<Verdict>> = group
             .iter()
             .map(|spec| {
-                skip_reason(run, collection, spec, &resolver, &record.requests)
+                let setup = lane.setup.contains(&spec.name);
+                skip_reason(run, collection, spec, &resolver, &record.requests, setup)
                     .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
             })
             .collect();
@@ -178,10 +197,11 @@ async fn send_group(
     reasons: Vec<Option<Verdict>>,
     keys: Vec<Key>,
     resolver: &Resolver,
-    lane: Lane,
+    lane: Lane<'_>,
 ) -> Vec<(RequestRecord, Vec<(String, Value)>)> {
     let lane = Lane {
         concurrent: lane.concurrent || group.len() > 1,
+        ..lane
     };
     let width = run.options.jobs.clamp(1, group.len().max(1));
     let mut results = Vec::new();
@@ -234,8 +254,9 @@ async fn one_request(
     spec: &RequestSpec,
     resolver: &Resolver,
     skip: Option<Verdict>,
-    lane: Lane,
+    lane: Lane<'_>,
 ) -> (RequestRecord, Vec<(String, Value)>) {
+    let setup = lane.setup.contains(&spec.name);
     let mut record = RequestRecord {
         name: spec.name.clone(),
         line: spec.line,
@@ -243,6 +264,7 @@ async fn one_request(
         url: spec.url.clone(),
         verdict: Verdict::Passed,
         exchanges: Vec::new(),
+        setup,
     };
     if let Some(verdict) = skip {
         record.verdict = verdict;
@@ -258,7 +280,8 @@ async fn one_request(
         },
     );
     let discard = BodyMode::Discard;
-    let body_mode = if lane.concurrent {
+    // A setup request's body is not the output the user asked for (stdout or `-o`).
+    let body_mode = if lane.concurrent || setup {
         &discard
     } else {
         &run.engine.body_mode
@@ -300,9 +323,21 @@ async fn attempts(
         let first = sent.exchange.failures.first().cloned();
         record.exchanges.push(sent.exchange);
         match sent.outcome {
-            Outcome::Passed | Outcome::DryRun => {
+            Outcome::Passed => {
                 record.verdict = Verdict::Passed;
                 return sent.captured;
+            }
+            // Nothing was captured: later requests show where their values would come from.
+            Outcome::DryRun => {
+                record.verdict = Verdict::Passed;
+                let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+                let placeholder = |c| crate::collection::capture_placeholder(&spec.name, c);
+                return spec
+                    .captures
+                    .iter()
+                    .chain(webhook)
+                    .map(|c| (c.name.clone(), Value::String(placeholder(c))))
+                    .collect();
             }
             Outcome::BrokenPipe => {
                 record.verdict = Verdict::Passed;
@@ -352,6 +387,7 @@ fn skip_reason(
     spec: &RequestSpec,
     resolver: &Resolver,
     done: &[RequestRecord],
+    setup: bool,
 ) -> Option<Verdict> {
     let options = run.options;
     if run.stop.get() {
@@ -363,7 +399,8 @@ fn skip_reason(
     if let Some(tag) = options.skip_tags.iter().find(|t| spec.tags.contains(t)) {
         return Some(Verdict::Skipped(SkipReason::SkipTag(tag.clone())));
     }
-    if !options.tags.is_empty() && !options.tags.iter().any(|t| spec.tags.contains(t)) {
+    // A setup request runs for a tagged one (see `select::by_tags`).
+    if !setup && !options.tags.is_empty() && !options.tags.iter().any(|t| spec.tags.contains(t)) {
         return Some(Verdict::Skipped(SkipReason::NotTagged(
             options.tags.clone(),
         )));
@@ -424,6 +461,63 @@ fn truthy(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Quiet;
+    impl Observer for Quiet {
+        fn event(&self, _: Key, _: &Event<'_>) {}
+    }
+
+    /// A collection error after the first collection was sent (`run` checks environments
+    /// first; the engine must not lose what ran either way): the record keeps the first
+    /// collection and the error, and every sink renders both.
+    #[tokio::test]
+    async fn a_collection_error_mid_run_keeps_what_ran_and_records_the_error() {
+        let engine = Engine::new(super::super::EngineOptions {
+            client: crate::http::ClientOptions::default(),
+            dry_run: false,
+            start_inbox: true,
+            body_mode: BodyMode::Discard,
+            masker: crate::util::mask::Masker::new(false),
+            secrets: std::sync::Arc::new(|_: &Collection| {
+                std::sync::Arc::new(crate::secrets::NoSecrets) as _
+            }),
+        })
+        .await
+        .unwrap();
+        let load = |name: &str, source: &str| Selected {
+            collection: crate::collection::parse(std::path::Path::new(name), source).unwrap(),
+            requests: vec!["echo".to_string()],
+            setup: Default::default(),
+        };
+        let request = "[[requests]]\nname = \"echo\"\nurl = \"{{inbox}}/x\"\n";
+        let selection = [
+            load("a.toml", &format!("[env.prod]\n{request}")),
+            load("b.toml", request),
+        ];
+        let options = RunOptions {
+            jobs: 1,
+            env: Some("prod".to_string()),
+            ..RunOptions::default()
+        };
+        let record = run(&engine, &selection, &options, &Quiet).await.unwrap();
+        engine.shutdown().await;
+        assert_eq!(record.collections.len(), 1);
+        assert_eq!(record.collections[0].requests[0].verdict, Verdict::Passed);
+        let error = record.error.as_ref().map(|e| (e.code, e.message.clone()));
+        let message = "unknown environment `prod` in collection `b` (environments: none)";
+        assert_eq!(error, Some((Code::Usage, message.to_string())));
+        let json = crate::report::json::render(&record);
+        assert_eq!(json["error"], message);
+        let junit = crate::report::junit::render(&record).unwrap();
+        let expected = format!(r#"<error message="{message}" type="collection_error"/>"#);
+        assert!(junit.contains(&expected), "{junit}");
+        let palette = crate::output::color::Palette::new(false);
+        let table = crate::report::table::render(&record, &palette);
+        assert!(
+            table.ends_with("(stopped by a collection error)\n"),
+            "{table}"
+        );
+    }
 
     #[test]
     fn truthy_values() {

@@ -80,6 +80,13 @@ pub fn to_curl_as_sent(
     {
         command.push_str(" \\\n  -H 'Expect:'");
     }
+    // curl adds its own `User-Agent` and `Accept` when the request has none (a removed
+    // `User-Agent:` item): `-H 'Name:'` stops it.
+    for (name, flag) in [("user-agent", "User-Agent:"), ("accept", "Accept:")] {
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            let _ = write!(command, " \\\n  -H '{flag}'");
+        }
+    }
     command
 }
 

@@ -215,12 +215,13 @@ impl Live<'_> {
         } else {
             printer
         };
-        let text = shown.request(
-            &request.method,
-            &request.url,
-            &request.headers,
-            &request.body,
-        );
+        // Captured values a dry run could not know show as `<from REQUEST SOURCE>`.
+        let url = if dry_run {
+            crate::util::readable_placeholders(&request.url)
+        } else {
+            request.url.clone()
+        };
+        let text = shown.request(&request.method, &url, &request.headers, &request.body);
         self.say(key, &text);
         if dry_run {
             let note = format!("  {}\n", printer.palette.dim("(dry run: not sent)"));

@@ -24,6 +24,8 @@ pub struct RunRecord {
     pub started: SystemTime,
     pub duration: Duration,
     pub collections: Vec<CollectionRecord>,
+    /// A collection error that stopped the run; what ran before it is in `collections`.
+    pub error: Option<Failure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +119,8 @@ pub struct RequestRecord {
     pub verdict: Verdict,
     /// Every attempt, in order (more than one with `retry`); the last one decides.
     pub exchanges: Vec<Exchange>,
+    /// Run only because a selected request needs it (`depends_on`, or a capture it reads).
+    pub setup: bool,
 }
 
 impl RequestRecord {

@@ -31,7 +31,7 @@ pub enum JsonError {
 /// The whole run as one JSON value.
 pub fn render(report: &RunRecord) -> Value {
     let (passed, failed, errored, skipped, not_run) = report.counts();
-    json!({
+    let mut value = json!({
         "started": text::rfc3339(report.started),
         "duration_ms": text::millis(report.duration),
         "counts": {
@@ -43,7 +43,12 @@ pub fn render(report: &RunRecord) -> Value {
             "not_run": not_run,
         },
         "collections": report.collections.iter().map(collection).collect::<Vec<_>>(),
-    })
+    });
+    // Only on a run that a collection error stopped.
+    if let Some(error) = &report.error {
+        value["error"] = Value::String(text::error_text(error));
+    }
+    value
 }
 
 /// Render the run and write it, pretty-printed, to `path` atomically (parents created).
@@ -67,7 +72,7 @@ fn request(request: &RequestRecord) -> Value {
         Verdict::Errored { code } => Some(code as u8),
         _ => None,
     };
-    json!({
+    let mut value = json!({
         "name": request.name,
         "line": request.line,
         "method": request.method,
@@ -77,7 +82,12 @@ fn request(request: &RequestRecord) -> Value {
         "exit_code": exit_code,
         "duration_ms": text::millis(request.duration()),
         "attempts": request.exchanges.iter().map(attempt).collect::<Vec<_>>(),
-    })
+    });
+    // Only on a request that ran as setup for a selected one.
+    if request.setup {
+        value["setup"] = Value::Bool(true);
+    }
+    value
 }
 
 fn attempt(exchange: &Exchange) -> Value {

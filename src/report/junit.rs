@@ -18,7 +18,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::file::{WriteError, write_atomic};
 use super::text;
-use crate::record::{CollectionRecord, Exchange, RequestRecord, RunRecord, Verdict};
+use crate::record::{CollectionRecord, Exchange, NotRunReason, RequestRecord, RunRecord, Verdict};
 use crate::util::units::fmt_duration;
 
 /// A JUnit report that could not be produced.
@@ -42,6 +42,9 @@ pub fn render(report: &RunRecord) -> Result<String, JunitError> {
     for collection in &report.collections {
         junit.add_test_suite(suite(collection));
     }
+    if let Some(error) = &report.error {
+        junit.add_test_suite(stopped(error));
+    }
     Ok(junit.to_string()?)
 }
 
@@ -50,6 +53,16 @@ pub fn write(path: &Path, report: &RunRecord) -> Result<(), JunitError> {
     let xml = render(report)?;
     write_atomic(path, xml.as_bytes())?;
     Ok(())
+}
+
+/// The collection error that stopped the run, as an errored test case of its own.
+fn stopped(error: &crate::error::Failure) -> TestSuite {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    set_message(&mut status, &text::error_text(error));
+    status.set_type("collection_error");
+    let mut suite = TestSuite::new("postie");
+    suite.add_test_case(TestCase::new("run stopped", status));
+    suite
 }
 
 fn suite(collection: &CollectionRecord) -> TestSuite {
@@ -125,6 +138,16 @@ fn status(request: &RequestRecord) -> TestCaseStatus {
         Verdict::Skipped(reason) => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(reason.to_string());
+            status
+        }
+        // Not run because something it needs failed: it counts as failed (exit code 1).
+        Verdict::NotRun(
+            reason @ (NotRunReason::Dependency(_) | NotRunReason::MissingCapture { .. }),
+        ) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(format!("not run: {reason}"))
+                .set_type("not_run");
             status
         }
         Verdict::NotRun(reason) => {

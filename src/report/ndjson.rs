@@ -13,10 +13,10 @@ use crate::record::{Event, Key, Observer, RequestRecord};
 /// The NDJSON line of a finished request, without the trailing newline: `collection`,
 /// `request`, `file`, `line`, `method`, `url`, `status` (of the deciding attempt), `verdict`,
 /// `reason`, `duration_ms` (all attempts), `attempts` (how many), `failures` (of the deciding
-/// attempt).
+/// attempt); `setup: true` on a request that ran as setup for a selected one.
 pub fn line(collection: &str, path: &Path, request: &RequestRecord) -> String {
     let last = request.last();
-    json!({
+    let mut line = json!({
         "collection": collection,
         "request": request.name,
         "file": path.to_string_lossy(),
@@ -29,8 +29,11 @@ pub fn line(collection: &str, path: &Path, request: &RequestRecord) -> String {
         "duration_ms": text::millis(request.duration()),
         "attempts": request.exchanges.len(),
         "failures": super::json::failures(last.map(|a| a.failures.as_slice()).unwrap_or_default()),
-    })
-    .to_string()
+    });
+    if request.setup {
+        line["setup"] = serde_json::Value::Bool(true);
+    }
+    line.to_string()
 }
 
 /// The NDJSON sink: a line on stdout as each request finishes. A failed write (other than a

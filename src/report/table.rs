@@ -86,6 +86,12 @@ fn row(collection: &str, request: &RequestRecord) -> Row {
         }
         let _ = write!(reason, "({} attempts)", request.exchanges.len());
     }
+    if request.setup {
+        if !reason.is_empty() {
+            reason.push(' ');
+        }
+        reason.push_str("(setup)");
+    }
     Row {
         request: format!("{collection} / {}", request.name),
         status: request.last().and_then(|a| a.status()),
@@ -115,8 +121,12 @@ pub fn totals(report: &RunRecord, palette: &Palette) -> String {
     } else {
         palette.status(200, &line)
     };
+    let stopped = match &report.error {
+        Some(_) => format!(" {}", palette.error("(stopped by a collection error)")),
+        None => String::new(),
+    };
     format!(
-        "{} {painted} in {}\n",
+        "{} {painted} in {}{stopped}\n",
         palette.bold("summary:"),
         fmt_duration(report.duration)
     )

@@ -45,6 +45,34 @@ pub enum ResolveError {
     /// A `{{secret:NAME}}` could not be resolved.
     #[error("{0}")]
     Secret(Box<SourceDiagnostic>),
+    /// `--var NAME=VALUE` for a variable the collection defines as a number, boolean, array
+    /// or table, with a value that is not one.
+    #[error(
+        "`--var {name}={value}`: `{name}` is {kind} in collection `{collection}`, and `{value}` is not {kind}{}",
+        hint_line(&format!("give a JSON value to change its type: `--var {name}:='{}'`", Value::String(value.clone())))
+    )]
+    VarType {
+        name: String,
+        value: String,
+        kind: &'static str,
+        collection: String,
+    },
+}
+
+/// A value given on the command line (`--var`, `--var-file`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum VarValue {
+    /// `NAME=VALUE`: text, read as the type of the value it overrides (a number stays a
+    /// number, a boolean a boolean), else a string.
+    Text(String),
+    /// `NAME:=JSON`: exactly this JSON value.
+    Json(Value),
+}
+
+impl From<String> for VarValue {
+    fn from(text: String) -> VarValue {
+        VarValue::Text(text)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +81,33 @@ enum VarSource {
     Literal(Value),
     /// A `[vars]`/`[env.NAME]` definition, rendered lazily.
     Defined(TValue),
+}
+
+/// `--var NAME=TEXT` as the type of what it overrides: a number or boolean must parse as one;
+/// an array or table can't be given as text; anything else (or nothing) takes the text.
+fn typed_like(
+    over: Option<&VarSource>,
+    name: &str,
+    text: &str,
+    collection: &Collection,
+) -> Result<Value, ResolveError> {
+    let kind = match over {
+        Some(VarSource::Defined(TValue::Number(_))) => "a number",
+        Some(VarSource::Defined(TValue::Bool(_))) => "a boolean",
+        Some(VarSource::Defined(TValue::Array(_))) => "an array",
+        Some(VarSource::Defined(TValue::Table(_))) => "a table",
+        _ => return Ok(Value::String(text.to_string())),
+    };
+    let parsed = serde_json::from_str::<Value>(text.trim()).ok();
+    match (kind, parsed) {
+        ("a number", Some(n @ Value::Number(_))) | ("a boolean", Some(n @ Value::Bool(_))) => Ok(n),
+        _ => Err(ResolveError::VarType {
+            name: name.to_string(),
+            value: text.to_string(),
+            kind,
+            collection: collection.name.clone(),
+        }),
+    }
 }
 
 /// Holds the variables of a run and resolves requests.
@@ -78,7 +133,7 @@ impl Resolver {
     pub fn new(
         collection: &Collection,
         env: Option<&str>,
-        cli_vars: &[(String, String)],
+        cli_vars: &[(String, VarValue)],
         builtins: &[(String, Value)],
     ) -> Result<Resolver, ResolveError> {
         let mut vars = BTreeMap::new();
@@ -103,10 +158,11 @@ impl Resolver {
             }
         }
         for (name, value) in cli_vars {
-            vars.insert(
-                name.clone(),
-                VarSource::Literal(Value::String(value.clone())),
-            );
+            let value = match value {
+                VarValue::Json(value) => value.clone(),
+                VarValue::Text(text) => typed_like(vars.get(name), name, text, collection)?,
+            };
+            vars.insert(name.clone(), VarSource::Literal(value));
         }
         Ok(Resolver {
             vars,
@@ -775,6 +831,7 @@ impl<'a> Cx<'a> {
     }
 }
 
+mod arg;
 pub mod secrets;
 /// An unavailable secret exits with 4, anything else that stops a request from resolving is a
 /// usage error (2).

@@ -21,9 +21,9 @@ fn resolve_with(
     cli: &[(&str, &str)],
 ) -> Result<ResolvedRequest, String> {
     let c = collection(source);
-    let cli: Vec<(String, String)> = cli
+    let cli: Vec<(String, VarValue)> = cli
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (k.to_string(), VarValue::Text(v.to_string())))
         .collect();
     let builtins = [("inbox".to_string(), json!("http://127.0.0.1:9999"))];
     let resolver = Resolver::new(&c, env, &cli, &builtins).map_err(|e| e.to_string())?;
@@ -72,8 +72,8 @@ url = "http://x/{{a}}/{{b}}/{{c}}/{{d}}/{{inbox2}}"
 fn precedence_is_captures_then_cli_then_env_then_vars_then_builtins() {
     let c = collection(LAYERS);
     let cli = [
-        ("c".to_string(), "cli".to_string()),
-        ("d".to_string(), "cli".to_string()),
+        ("c".to_string(), VarValue::Text("cli".to_string())),
+        ("d".to_string(), VarValue::Text("cli".to_string())),
     ];
     let builtins = [
         ("inbox".to_string(), json!("http://127.0.0.1:9")),
@@ -441,7 +441,7 @@ fn the_example_collection_loads_and_resolves() {
     assert_eq!(c.name, "Sofa shop data plans");
     let names: Vec<_> = c.requests.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, vec!["latest-plan", "create-plan", "upload-logo"]);
-    let cli = [("workspace".to_string(), "lab".to_string())];
+    let cli = [("workspace".to_string(), VarValue::Text("lab".to_string()))];
     let resolver = Resolver::new(&c, Some("local"), &cli, &[]);
     let Ok(resolver) = resolver else {
         panic!("resolver");
