@@ -531,6 +531,7 @@ mod tests {
             name: name.into(),
             source,
             line: 1,
+            secret: false,
         };
         let got = super::capture(
             &[
