@@ -366,7 +366,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__auth__subcmd__token)
-            opts="-e -v -q -h -V --env --var --reveal --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -v -q -h -V --env --var --reveal --no-browser --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,7 +1116,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__run)
-            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --no-browser --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,7 +1404,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --no-browser --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

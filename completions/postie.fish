@@ -62,6 +62,7 @@ never\t''"
 complete -c postie -n "__fish_postie_using_subcommand run" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
 complete -c postie -n "__fish_postie_using_subcommand run" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand run" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand run" -l no-browser -d 'OAuth2 authorization code grant: print the sign-in URL, don\'t open a browser'
 complete -c postie -n "__fish_postie_using_subcommand run" -l fail-fast -d 'Stop at the first request that fails'
 complete -c postie -n "__fish_postie_using_subcommand run" -l json -d 'Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren\'t printed'
 complete -c postie -n "__fish_postie_using_subcommand run" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
@@ -79,6 +80,7 @@ never\t''"
 complete -c postie -n "__fish_postie_using_subcommand send" -s k -l insecure -d 'Accept invalid TLS certificates (dangerous: prints a warning)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l pretty -d 'Pretty-print JSON bodies even when stdout is not a terminal'
 complete -c postie -n "__fish_postie_using_subcommand send" -l dry-run -d 'Resolve and show the requests, send nothing'
+complete -c postie -n "__fish_postie_using_subcommand send" -l no-browser -d 'OAuth2 authorization code grant: print the sign-in URL, don\'t open a browser'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
@@ -216,6 +218,7 @@ complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subcommand_from token" -l reveal -d 'Print the token even on a terminal'
+complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subcommand_from token" -l no-browser -d 'Authorization code grant: print the sign-in URL, don\'t open a browser'
 complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subcommand_from token" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

@@ -128,6 +128,9 @@ pub struct SendOptions {
     /// Follow at most N redirects (default 10; a request's `max_redirects` wins)
     #[arg(long, value_name = "N", default_value_t = crate_max_redirects(), value_parser = clap::value_parser!(u16).range(0..=50))]
     pub max_redirects: u16,
+    /// OAuth2 authorization code grant: print the sign-in URL, don't open a browser
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 /// The default of `--max-redirects` (the HTTP layer's).
@@ -363,6 +366,9 @@ pub struct AuthTokenArgs {
     /// Print the token even on a terminal
     #[arg(long)]
     pub reveal: bool,
+    /// Authorization code grant: print the sign-in URL, don't open a browser
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 const LISTEN_HELP: &str = "\

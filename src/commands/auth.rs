@@ -173,7 +173,7 @@ async fn token(args: &AuthTokenArgs, settings: &Settings) -> Result<Code, Failur
     let client = Client::new(&ClientOptions::default())
         .map_err(Failure::from)?
         .with_secrets(settings.masker.clone());
-    let options = crate::commands::plan::oauth_options(settings, false);
+    let options = crate::commands::plan::oauth_options(settings, false, args.no_browser);
     let cache = TokenCache::new(client, settings.masker.clone(), options);
     let got = cache.token(&cfg).await?;
     print_stdout(format!("{}\n", got.access_token).as_bytes())

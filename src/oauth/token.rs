@@ -96,8 +96,21 @@ pub async fn request(
     client: &Client,
     masker: &Masker,
     cfg: &OAuth2,
-    mut params: Vec<(String, String)>,
+    params: Vec<(String, String)>,
 ) -> Result<Tokens, Failure> {
+    let (status, bytes) = post(client, masker, cfg, &cfg.token_url, params).await?;
+    answer(masker, cfg, status, &bytes)
+}
+
+/// POST `params` and the client's credentials to `url` as `cfg` says (form or JSON, Basic or
+/// in the body); the status and the body (at most 1 MiB).
+pub async fn post(
+    client: &Client,
+    masker: &Masker,
+    cfg: &OAuth2,
+    url: &url::Url,
+    mut params: Vec<(String, String)>,
+) -> Result<(u16, Vec<u8>), Failure> {
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     match (cfg.client_auth, &cfg.client_secret) {
         (ClientAuth::Basic, Some(secret)) => {
@@ -135,7 +148,7 @@ pub async fn request(
         }
     };
     headers.push(("Content-Type".to_string(), content_type.to_string()));
-    let request = ResolvedRequest::new("POST", cfg.token_url.clone(), headers, Body::Bytes(body));
+    let request = ResolvedRequest::new("POST", url.clone(), headers, Body::Bytes(body));
     let prepared = client.prepare(&request).map_err(Failure::from)?;
     let response = client.execute(prepared).await.map_err(Failure::from)?;
     let (head, reader, _) = response.into_parts();
@@ -145,11 +158,11 @@ pub async fn request(
         .read_to_end(&mut bytes)
         .await
         .map_err(|e| Failure::from_display(Code::Network, &e))?;
-    answer(masker, cfg, head.status, &bytes)
+    Ok((head.status, bytes))
 }
 
 /// The tokens in a token endpoint's answer, or what went wrong (exit 4).
-fn answer(masker: &Masker, cfg: &OAuth2, status: u16, bytes: &[u8]) -> Result<Tokens, Failure> {
+pub fn answer(masker: &Masker, cfg: &OAuth2, status: u16, bytes: &[u8]) -> Result<Tokens, Failure> {
     let url = &cfg.token_url;
     let json: Option<Value> = serde_json::from_slice(bytes).ok();
     // Whatever the answer, its tokens are secrets before anything shows it.
