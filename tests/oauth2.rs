@@ -336,11 +336,13 @@ fn token_endpoint_error(reply: Reply) -> (i32, String) {
     let body = format!(
         "[defaults]\n{}\n\n{}",
         oauth2(&server.url("/token"), ""),
-        requests(&api.url("/x"), 1, ""),
+        requests(&api.url("/x"), 3, ""),
     );
     sandbox.collection("dp", &body).unwrap();
     let out = postie(&sandbox).args(["run", "dp"]).output().unwrap();
     assert_eq!(api_hits.load(Ordering::SeqCst), 0);
+    // A refused token request is not repeated by every request of the run.
+    assert_eq!(server.hits(), 1);
     let stderr = text(&out.stderr);
     assert!(!stderr.contains(SECRET));
     (out.status.code().unwrap_or(-1), stderr)

@@ -61,7 +61,15 @@ pub struct Got {
     pub cached: bool,
 }
 
-type Slot = Arc<tokio::sync::Mutex<Option<Tokens>>>;
+/// One provider + client + scope + parameters: its tokens, or why they could not be got (so a
+/// refused token request is not repeated by every request of the run).
+#[derive(Default)]
+struct State {
+    tokens: Option<Tokens>,
+    failed: Option<Failure>,
+}
+
+type Slot = Arc<tokio::sync::Mutex<State>>;
 
 /// The run's tokens.
 pub struct TokenCache {
@@ -107,25 +115,19 @@ impl TokenCache {
             .clone()
     }
 
-    /// A token for `cfg`: the run's, else the keyring's while fresh, else a new one.
+    /// A token for `cfg`: the run's, else the keyring's while fresh, else a new one. A failure
+    /// is remembered for the run: the token endpoint is asked once.
     pub async fn token(&self, cfg: &OAuth2) -> Result<Got, Failure> {
         let name = store::entry_name(cfg);
         let slot = self.slot(&name);
         let mut held = slot.lock().await;
-        if held.is_none()
-            && let Some(keyring) = self.keyring().await
-        {
-            let key = name.clone();
-            let entry = tokio::task::spawn_blocking(move || store::load(&keyring, &key))
-                .await
-                .ok()
-                .flatten();
-            if let Some(entry) = entry {
-                entry.tokens.mask_with(&self.masker);
-                *held = Some(entry.tokens);
-            }
+        if let Some(failure) = &held.failed {
+            return Err(failure.clone());
         }
-        if let Some(tokens) = held.as_ref()
+        if held.tokens.is_none() {
+            held.tokens = self.load(&name).await;
+        }
+        if let Some(tokens) = held.tokens.as_ref()
             && tokens.fresh(token::now_ms())
         {
             return Ok(Got {
@@ -133,15 +135,33 @@ impl TokenCache {
                 cached: true,
             });
         }
-        let refresh = held.as_ref().and_then(|t| t.refresh_token.clone());
-        let tokens = self.obtain(cfg, refresh).await?;
+        let refresh = held.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+        let tokens = match self.obtain(cfg, refresh).await {
+            Ok(tokens) => tokens,
+            Err(failure) => {
+                held.failed = Some(failure.clone());
+                return Err(failure);
+            }
+        };
         self.save(&name, cfg, &tokens).await;
         let got = Got {
             access_token: tokens.access_token.clone(),
             cached: false,
         };
-        *held = Some(tokens);
+        held.tokens = Some(tokens);
         Ok(got)
+    }
+
+    /// The keyring's tokens for `name`, registered with the masker.
+    async fn load(&self, name: &str) -> Option<Tokens> {
+        let keyring = self.keyring().await?;
+        let key = name.to_string();
+        let entry = tokio::task::spawn_blocking(move || store::load(&keyring, &key))
+            .await
+            .ok()
+            .flatten()?;
+        entry.tokens.mask_with(&self.masker);
+        Some(entry.tokens)
     }
 
     /// A request with `stale` got a 401: a new token, unless another request renewed it
@@ -151,7 +171,7 @@ impl TokenCache {
         {
             let slot = self.slot(&name);
             let mut held = slot.lock().await;
-            if let Some(tokens) = held.as_mut()
+            if let Some(tokens) = held.tokens.as_mut()
                 && tokens.access_token == stale
             {
                 tokens.expires_ms = Some(0);
