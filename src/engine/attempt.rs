@@ -131,7 +131,6 @@ async fn with_oauth2(
             return cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now());
         }
     };
-    let unsigned = request.clone();
     bearer(&mut request, &got.access_token);
     let attempted = send(cx, &request, last).await;
     let status = attempted.exchange.response.as_ref().map(|r| r.status);
@@ -140,8 +139,12 @@ async fn with_oauth2(
     }
     match tokens.renew(oauth, &got.access_token).await {
         Ok(renewed) => {
-            let mut request = unsigned;
-            bearer(&mut request, &renewed.access_token);
+            let old = format!("Bearer {}", got.access_token);
+            for (name, value) in &mut request.headers {
+                if name.eq_ignore_ascii_case("authorization") && *value == old {
+                    *value = format!("Bearer {}", renewed.access_token);
+                }
+            }
             send(cx, &request, last).await
         }
         Err(failure) => cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now()),
