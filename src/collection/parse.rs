@@ -76,6 +76,8 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
         REQUEST_KEYS,
         EXPECT_KEYS,
         PREDICATE_KEYS,
+        auth::OAUTH2_KEYS,
+        auth::CAPTURE_KEYS,
     ]
     .into_iter()
     .flatten()

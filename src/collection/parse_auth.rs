@@ -8,7 +8,7 @@ use crate::collection::model::{AuthSpec, OAuth2Spec, TemplateStr};
 use crate::request::{ClientAuth, OAuth2Grant, TokenFormat};
 
 const KINDS: &[&str] = &["basic", "bearer", "api_key", "oauth2"];
-const OAUTH2_KEYS: &[&str] = &[
+pub(super) const OAUTH2_KEYS: &[&str] = &[
     "grant",
     "token_url",
     "client_id",
@@ -24,7 +24,7 @@ const OAUTH2_KEYS: &[&str] = &[
     "allow_http",
     "name",
 ];
-const CAPTURE_KEYS: &[&str] = &["json", "header", "regex", "status", "secret"];
+pub(super) const CAPTURE_KEYS: &[&str] = &["json", "header", "regex", "status", "secret"];
 
 impl Parser<'_> {
     pub(super) fn auth(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
