@@ -16,6 +16,9 @@ _postie() {
             ",$1")
                 cmd="postie"
                 ;;
+            postie,auth)
+                cmd="postie__subcmd__auth"
+                ;;
             postie,check)
                 cmd="postie__subcmd__check"
                 ;;
@@ -46,6 +49,33 @@ _postie() {
             postie,show)
                 cmd="postie__subcmd__show"
                 ;;
+            postie__subcmd__auth,help)
+                cmd="postie__subcmd__auth__subcmd__help"
+                ;;
+            postie__subcmd__auth,list)
+                cmd="postie__subcmd__auth__subcmd__list"
+                ;;
+            postie__subcmd__auth,logout)
+                cmd="postie__subcmd__auth__subcmd__logout"
+                ;;
+            postie__subcmd__auth,token)
+                cmd="postie__subcmd__auth__subcmd__token"
+                ;;
+            postie__subcmd__auth__subcmd__help,help)
+                cmd="postie__subcmd__auth__subcmd__help__subcmd__help"
+                ;;
+            postie__subcmd__auth__subcmd__help,list)
+                cmd="postie__subcmd__auth__subcmd__help__subcmd__list"
+                ;;
+            postie__subcmd__auth__subcmd__help,logout)
+                cmd="postie__subcmd__auth__subcmd__help__subcmd__logout"
+                ;;
+            postie__subcmd__auth__subcmd__help,token)
+                cmd="postie__subcmd__auth__subcmd__help__subcmd__token"
+                ;;
+            postie__subcmd__help,auth)
+                cmd="postie__subcmd__help__subcmd__auth"
+                ;;
             postie__subcmd__help,check)
                 cmd="postie__subcmd__help__subcmd__check"
                 ;;
@@ -75,6 +105,15 @@ _postie() {
                 ;;
             postie__subcmd__help,show)
                 cmd="postie__subcmd__help__subcmd__show"
+                ;;
+            postie__subcmd__help__subcmd__auth,list)
+                cmd="postie__subcmd__help__subcmd__auth__subcmd__list"
+                ;;
+            postie__subcmd__help__subcmd__auth,logout)
+                cmd="postie__subcmd__help__subcmd__auth__subcmd__logout"
+                ;;
+            postie__subcmd__help__subcmd__auth,token)
+                cmd="postie__subcmd__help__subcmd__auth__subcmd__token"
                 ;;
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
@@ -185,12 +224,166 @@ _postie() {
 
     case "${cmd}" in
         postie)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions secret listen inbox help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions secret auth listen inbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth)
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version list logout token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__help)
+            opts="list logout token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__list)
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__logout)
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__auth__subcmd__token)
+            opts="-e -v -q -h -V --env --var --reveal --no-browser --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -239,8 +432,64 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help)
-            opts="run send list show check completions secret listen inbox help"
+            opts="run send list show check completions secret auth listen inbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__auth)
+            opts="list logout token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__auth__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__auth__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__auth__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -867,7 +1116,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__run)
-            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,7 +1416,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -e -c -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -e -c -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+            cand auth 'OAuth2 tokens cached in the OS keyring: list, logout, token'
             cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
             cand inbox 'Browse, replay and clear the requests `postie listen` received'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -65,6 +66,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --pretty 'Pretty-print JSON bodies even when stdout is not a terminal'
             cand --dry-run 'Resolve and show the requests, send nothing'
             cand --no-cookies 'Keep no cookies: a Set-Cookie is not stored and nothing is sent back'
+            cand --no-browser 'OAuth2 authorization code grant: print the sign-in URL, don''t open a browser'
             cand --fail-fast 'Stop at the first request that fails'
             cand --json 'Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren''t printed'
             cand -v 'Show the request as sent (headers and body) and the response headers'
@@ -98,6 +100,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --pretty 'Pretty-print JSON bodies even when stdout is not a terminal'
             cand --dry-run 'Resolve and show the requests, send nothing'
             cand --no-cookies 'Keep no cookies: a Set-Cookie is not stored and nothing is sent back'
+            cand --no-browser 'OAuth2 authorization code grant: print the sign-in URL, don''t open a browser'
             cand --check-status 'Exit 1 when the response status is 4xx or 5xx (off by default, as in xh and HTTPie)'
             cand --curl 'Print the request as a curl command instead of sending it'
             cand --no-follow 'Do not follow redirects'
@@ -265,6 +268,77 @@ set edit:completion:arg-completer[postie] = {|@words|
         }
         &'postie;secret;help;help'= {
         }
+        &'postie;auth'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List cached tokens: profile, client, scope, expiry (never the value)'
+            cand logout 'Remove cached tokens from the keyring: those of PROFILE, or all'
+            cand token 'Print an access token for a request''s oauth2 auth (when piped; on a terminal only with --reveal)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;auth;list'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;auth;logout'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;auth;token'= {
+            cand -e 'Environment of the collection to use ([env.NAME])'
+            cand --env 'Environment of the collection to use ([env.NAME])'
+            cand --var 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --reveal 'Print the token even on a terminal'
+            cand --no-browser 'Authorization code grant: print the sign-in URL, don''t open a browser'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;auth;help'= {
+            cand list 'List cached tokens: profile, client, scope, expiry (never the value)'
+            cand logout 'Remove cached tokens from the keyring: those of PROFILE, or all'
+            cand token 'Print an access token for a request''s oauth2 auth (when piped; on a terminal only with --reveal)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;auth;help;list'= {
+        }
+        &'postie;auth;help;logout'= {
+        }
+        &'postie;auth;help;token'= {
+        }
+        &'postie;auth;help;help'= {
+        }
         &'postie;listen'= {
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to bind (use 0.0.0.0 to accept requests from other machines)'
@@ -411,6 +485,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand check 'Find literal credentials in collections before they are committed'
             cand completions 'Print a shell completion script'
             cand secret 'Manage secrets in the OS keyring: set, get, list, rm, doctor'
+            cand auth 'OAuth2 tokens cached in the OS keyring: list, logout, token'
             cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
             cand inbox 'Browse, replay and clear the requests `postie listen` received'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -443,6 +518,17 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;secret;rm'= {
         }
         &'postie;help;secret;doctor'= {
+        }
+        &'postie;help;auth'= {
+            cand list 'List cached tokens: profile, client, scope, expiry (never the value)'
+            cand logout 'Remove cached tokens from the keyring: those of PROFILE, or all'
+            cand token 'Print an access token for a request''s oauth2 auth (when piped; on a terminal only with --reveal)'
+        }
+        &'postie;help;auth;list'= {
+        }
+        &'postie;help;auth;logout'= {
+        }
+        &'postie;help;auth;token'= {
         }
         &'postie;help;listen'= {
         }

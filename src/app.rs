@@ -45,6 +45,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Run(args) => block_on(commands::run::run(args, settings)),
         Command::Send(args) => block_on(commands::send::run(args, settings)),
         Command::Secret(args) => commands::secret::run(&args, settings),
+        Command::Auth(args) => block_on(commands::auth::run(args, settings)),
         Command::Listen(args) => block_on(commands::listen::run(args, settings)),
         Command::Inbox(args) => block_on(commands::inbox::run(args, settings)),
     }

@@ -577,6 +577,7 @@ mod tests {
             name: name.into(),
             source,
             line: 1,
+            secret: false,
         };
         let got = super::capture(
             &[

@@ -70,6 +70,9 @@ pub enum Command {
     /// Manage secrets in the OS keyring: set, get, list, rm, doctor
     #[command(after_help = SECRET_HELP)]
     Secret(SecretArgs),
+    /// OAuth2 tokens cached in the OS keyring: list, logout, token
+    #[command(after_help = AUTH_HELP)]
+    Auth(AuthArgs),
     /// Receive webhooks: show each request in real time and keep it in the inbox
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
@@ -134,6 +137,9 @@ pub struct SendOptions {
     /// Keep no cookies: a Set-Cookie is not stored and nothing is sent back
     #[arg(long)]
     pub no_cookies: bool,
+    /// OAuth2 authorization code grant: print the sign-in URL, don't open a browser
+    #[arg(long)]
+    pub no_browser: bool,
     #[command(flatten)]
     pub routes: RouteArgs,
 }
@@ -390,6 +396,48 @@ pub struct SecretGetArgs {
     /// Print the value even on a terminal
     #[arg(long)]
     pub reveal: bool,
+}
+
+const AUTH_HELP: &str = "\
+A request with `auth = { oauth2 = { ... } }` gets its token from the token endpoint once, then
+reuses it (from memory for the run, from the OS keyring across runs, service `postie`) until
+shortly before it expires; then it is refreshed (with the refresh token if any).
+Without a keyring (CI) tokens live in memory: one token request per run.";
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// List cached tokens: profile, client, scope, expiry (never the value)
+    List,
+    /// Remove cached tokens from the keyring: those of PROFILE, or all
+    Logout(AuthLogoutArgs),
+    /// Print an access token for a request's oauth2 auth (when piped; on a terminal only with --reveal)
+    Token(AuthTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthLogoutArgs {
+    /// The profile (`name` of `auth.oauth2`, else the token URL's host); all when left out
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthTokenArgs {
+    /// A collection (its `[defaults]` auth, else its first oauth2 request) or one request
+    pub target: String,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Print the token even on a terminal
+    #[arg(long)]
+    pub reveal: bool,
+    /// Authorization code grant: print the sign-in URL, don't open a browser
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 const LISTEN_HELP: &str = "\

@@ -12,6 +12,7 @@ pub mod glob;
 pub mod http;
 pub mod inbox;
 pub mod items;
+pub mod oauth;
 pub mod output;
 pub mod record;
 pub mod report;

@@ -297,6 +297,90 @@ pub struct Capture {
     pub name: String,
     pub source: CaptureSource,
     pub line: usize,
+    /// `{ json = "…", secret = true }`: the value is a secret, masked in every output.
+    pub secret: bool,
+}
+
+/// An OAuth2 grant (`grant = "…"` of `auth.oauth2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuth2Grant {
+    ClientCredentials,
+    Password,
+    AuthorizationCode,
+    DeviceCode,
+}
+
+impl OAuth2Grant {
+    pub const NAMES: &[&str] = &[
+        "client_credentials",
+        "password",
+        "authorization_code",
+        "device_code",
+    ];
+
+    pub fn from_name(name: &str) -> Option<OAuth2Grant> {
+        Some(match name {
+            "client_credentials" => OAuth2Grant::ClientCredentials,
+            "password" => OAuth2Grant::Password,
+            "authorization_code" => OAuth2Grant::AuthorizationCode,
+            "device_code" => OAuth2Grant::DeviceCode,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OAuth2Grant::ClientCredentials => "client_credentials",
+            OAuth2Grant::Password => "password",
+            OAuth2Grant::AuthorizationCode => "authorization_code",
+            OAuth2Grant::DeviceCode => "device_code",
+        }
+    }
+
+    /// Needs a person (a browser, a code typed on another device).
+    pub fn interactive(self) -> bool {
+        matches!(
+            self,
+            OAuth2Grant::AuthorizationCode | OAuth2Grant::DeviceCode
+        )
+    }
+}
+
+/// How the client authenticates to the token endpoint (`client_auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// HTTP Basic with `client_id:client_secret` (RFC 6749 2.3.1).
+    Basic,
+    /// `client_id` and `client_secret` in the request body.
+    Body,
+}
+
+/// How the token request body is written (`format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFormat {
+    /// `application/x-www-form-urlencoded` (RFC 6749).
+    Form,
+    /// `application/json` (Auth0-style providers).
+    Json,
+}
+
+/// A resolved `auth.oauth2`: every template filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuth2 {
+    pub grant: OAuth2Grant,
+    pub token_url: url::Url,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub scope: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub auth_url: Option<url::Url>,
+    pub device_url: Option<url::Url>,
+    pub params: Vec<(String, String)>,
+    pub client_auth: ClientAuth,
+    pub format: TokenFormat,
+    /// The profile name shown by `postie auth list` (the `name`, else the token URL's host).
+    pub profile: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -424,6 +508,31 @@ impl std::fmt::Display for StatusMatcher {
 }
 
 impl ResolvedRequest {
+    /// A plain request (no expectations, captures or signing), e.g. a token request.
+    pub fn new(
+        method: &str,
+        url: url::Url,
+        headers: Vec<(String, String)>,
+        body: Body,
+    ) -> ResolvedRequest {
+        ResolvedRequest {
+            name: String::new(),
+            method: method.to_string(),
+            url,
+            headers,
+            without_headers: Vec::new(),
+            body,
+            timeout: None,
+            follow_redirects: false,
+            max_redirects: None,
+            expect: Expect::default(),
+            captures: Vec::new(),
+            sign: None,
+            expect_webhook: None,
+            routes: Default::default(),
+        }
+    }
+
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::util::header(&self.headers, name)

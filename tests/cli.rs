@@ -379,6 +379,11 @@ fn every_shipped_collection_runs() {
         if path.extension().is_none_or(|e| e != "toml") {
             continue;
         }
+        // Its token URL is on another host than `base_url`: tests/dataplan.rs runs it
+        // against a stand-in for both.
+        if path.file_stem().is_some_and(|s| s == "dataplan") {
+            continue;
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         let mut cmd = postie(&repo_root());
         cmd.arg("run")

@@ -54,6 +54,35 @@ const SENSITIVE_WORDS: &[&str] = &[
     "session",
 ];
 
+/// A capture named like a credential (`*token*`, `*secret*`, `*password*`, `*key*`) that is not
+/// marked `secret = true`: its value would be shown in clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmarkedCapture {
+    pub request: String,
+    pub name: String,
+    /// 1-based line of the capture in the file.
+    pub line: usize,
+}
+
+/// The captures of `collection` that look like credentials and are not marked secret.
+pub fn unmarked_captures(collection: &Collection) -> Vec<UnmarkedCapture> {
+    const WORDS: &[&str] = &["token", "secret", "password", "key"];
+    let mut found = Vec::new();
+    for request in &collection.requests {
+        for capture in request.captures.iter().filter(|c| !c.secret) {
+            let lower = capture.name.to_ascii_lowercase();
+            if WORDS.iter().any(|w| lower.contains(w)) {
+                found.push(UnmarkedCapture {
+                    request: request.name.clone(),
+                    name: capture.name.clone(),
+                    line: capture.line,
+                });
+            }
+        }
+    }
+    found
+}
+
 /// Scan the collection for literal credentials.
 pub fn find(collection: &Collection) -> Vec<Finding> {
     let mut scan = Scan {
@@ -206,6 +235,17 @@ impl Scan<'_> {
             AuthSpec::ApiKeyHeader { value, .. } | AuthSpec::ApiKeyQuery { value, .. } => {
                 self.literal(value, &format!("the api_key value of {place}"), "api_key")
             }
+            AuthSpec::OAuth2(spec) => {
+                if let Some(secret) = &spec.client_secret {
+                    let what = format!("the oauth2 client_secret of {place}");
+                    self.literal(secret, &what, "client_secret");
+                }
+                if let Some(password) = &spec.password {
+                    let what = format!("the oauth2 password of {place}");
+                    self.literal(password, &what, "password");
+                }
+            }
+            AuthSpec::None => {}
         }
     }
 

@@ -119,6 +119,38 @@ pub enum AuthSpec {
     ApiKeyHeader { header: String, value: TemplateStr },
     /// `{ api_key = { query = "api_key", value = "…" } }`
     ApiKeyQuery { param: String, value: TemplateStr },
+    /// `auth = "none"`: no auth, not even the `[defaults]` one.
+    None,
+    /// `{ oauth2 = { grant, token_url, client_id, … } }`: a bearer token fetched (and cached)
+    /// by postie.
+    OAuth2(Box<OAuth2Spec>),
+}
+
+/// `auth = { oauth2 = { … } }` as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuth2Spec {
+    pub grant: crate::request::OAuth2Grant,
+    pub token_url: TemplateStr,
+    pub client_id: TemplateStr,
+    pub client_secret: Option<TemplateStr>,
+    pub scope: Option<TemplateStr>,
+    /// Password grant.
+    pub username: Option<TemplateStr>,
+    pub password: Option<TemplateStr>,
+    /// Authorization code grant: where the browser goes.
+    pub auth_url: Option<TemplateStr>,
+    /// Device code grant: where the device code is asked for.
+    pub device_url: Option<TemplateStr>,
+    /// Extra token request parameters (`audience`, `resource`, …), in file order.
+    pub params: Vec<(String, TemplateStr)>,
+    pub client_auth: crate::request::ClientAuth,
+    pub format: crate::request::TokenFormat,
+    /// Allow a plain `http://` token URL on a host other than loopback.
+    pub allow_http: bool,
+    /// `name = "…"`: the profile name for `postie auth list/logout/token`.
+    pub profile: Option<String>,
+    /// Where the `oauth2` table is (for error messages).
+    pub span: Span,
 }
 
 /// The body as written (at most one per request).

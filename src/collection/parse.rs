@@ -22,6 +22,9 @@ use crate::template::{PlaceholderKind, Template, is_name};
 use crate::util::suggest::suggestion;
 use crate::util::units::MAX_DURATION;
 
+#[path = "parse_auth.rs"]
+mod auth;
+
 type Result<T> = std::result::Result<T, CollectionError>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -81,6 +84,8 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
         REQUEST_KEYS,
         EXPECT_KEYS,
         PREDICATE_KEYS,
+        auth::OAUTH2_KEYS,
+        auth::CAPTURE_KEYS,
     ]
     .into_iter()
     .flatten()
@@ -774,40 +779,6 @@ impl<'s> Parser<'s> {
         Ok(duration)
     }
 
-    fn auth(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
-        let kinds = ["basic", "bearer", "api_key"];
-        let table = self.table(v, "auth", ctx)?;
-        self.check_keys(table, &kinds, &[], &format!(" in `auth`{ctx}"))?;
-        let mut entries = table.iter();
-        let (Some((key, value)), None) = (entries.next(), entries.next()) else {
-            return Err(self.error(
-                self.at(v.span()),
-                format!("`auth` needs exactly one of `basic`, `bearer`, `api_key`{ctx}"),
-                None,
-            ));
-        };
-        match key.get_ref().as_ref() {
-            "bearer" => Ok(AuthSpec::Bearer(self.template(
-                value,
-                "auth.bearer",
-                ctx,
-            )?)),
-            "basic" => {
-                let t = self.table(value, "auth.basic", ctx)?;
-                let inner = format!(" in `auth.basic`{ctx}");
-                self.check_keys(t, &["username", "password"], &[], &inner)?;
-                let user = self.required(t, self.at(value.span()), "username", &inner)?;
-                let username = self.template(user, "auth.basic.username", ctx)?;
-                let password = match t.get("password") {
-                    Some(pw) => self.template(pw, "auth.basic.password", ctx)?,
-                    None => empty_template(self.at(value.span())),
-                };
-                Ok(AuthSpec::Basic { username, password })
-            }
-            _ => self.api_key(value, ctx),
-        }
-    }
-
     fn api_key(&mut self, v: &Value<'_>, ctx: &str) -> Result<AuthSpec> {
         let t = self.table(v, "auth.api_key", ctx)?;
         let inner = format!(" in `auth.api_key`{ctx}");
@@ -1428,7 +1399,7 @@ impl<'s> Parser<'s> {
                 ));
             }
             let inner = format!(" in capture `{name}`{ctx}");
-            let text = self.string(value, &name, &inner)?;
+            let (text, secret, value) = self.capture_form(value, &name, &inner)?;
             let source = if text == "status" {
                 CaptureSource::Status
             } else if let Some(path) = text.strip_prefix("json:") {
@@ -1476,6 +1447,7 @@ impl<'s> Parser<'s> {
                 name,
                 source,
                 line: self.line(&self.at(key.span())),
+                secret,
             });
         }
         Ok(captures)

@@ -29,6 +29,12 @@ pub fn run(args: &CheckArgs, settings: &Settings) -> Result<Code, Failure> {
                 finding.diagnostic
             ));
         }
+        for line in capture_warnings(&collection) {
+            printer.err(&format!(
+                "{} {line}\n",
+                printer.palette.warn("postie: warning:")
+            ));
+        }
     }
     let files = paths.len();
     let s = if files == 1 { "" } else { "s" };
@@ -62,6 +68,25 @@ pub fn warnings(collection: &Collection) -> Vec<String> {
                 d.line,
                 d.col,
                 d.message
+            )
+        })
+        .collect()
+}
+
+/// Captures named like credentials but not marked secret (a warning: nothing literal is
+/// committed, but the captured value would be shown in clear).
+pub fn capture_warnings(collection: &Collection) -> Vec<String> {
+    credentials::unmarked_captures(collection)
+        .into_iter()
+        .map(|c| {
+            format!(
+                "{}:{}: capture `{}` of request `{}` looks like a credential but is not marked secret\n  \
+                 hint: write it as `{} = {{ json = \"…\", secret = true }}` (or `header`, `regex`) to mask its value everywhere",
+                collection.path.display(),
+                c.line,
+                c.name,
+                c.request,
+                c.name
             )
         })
         .collect()

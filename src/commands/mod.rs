@@ -1,5 +1,6 @@
 //! One module per subcommand: short orchestration only.
 
+pub mod auth;
 pub mod check;
 pub mod completions;
 pub mod inbox;

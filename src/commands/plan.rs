@@ -56,6 +56,25 @@ pub async fn engine(
         body_mode,
         masker: settings.masker.clone(),
         secrets,
+        oauth: oauth_options(settings, opts.dry_run, opts.no_browser),
     })
     .await
+}
+
+/// Interactive OAuth2 grants only on a terminal; prompts and URLs go to stderr.
+pub fn oauth_options(
+    settings: &Settings,
+    dry_run: bool,
+    no_browser: bool,
+) -> crate::oauth::OAuthOptions {
+    let printer = settings
+        .printer
+        .verbose_copy()
+        .with_masker(settings.masker.clone());
+    crate::oauth::OAuthOptions {
+        interactive: settings.ctx.interactive(),
+        no_browser,
+        keyring: !dry_run,
+        notify: std::sync::Arc::new(move |text: &str| printer.err(text)),
+    }
 }

@@ -97,8 +97,15 @@ fn list(settings: &Settings) -> Result<Code, Failure> {
         .map(|(k, _)| k)
         .collect();
     let keyring = KeyringStore::open().and_then(|store| store.list());
-    let names = keyring.as_deref().unwrap_or_default();
-    let rows = list_rows(names, &env_vars);
+    // Cached OAuth2 tokens share the keyring service: `postie auth list` shows those.
+    let names: Vec<String> = keyring
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter(|name| !name.starts_with(crate::oauth::store::PREFIX))
+        .cloned()
+        .collect();
+    let rows = list_rows(&names, &env_vars);
     if !rows.is_empty() {
         let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
         let text: String = rows

@@ -54,6 +54,10 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
             let placeholder = collection::capture_placeholder(&spec.name, capture);
             resolver.set(&capture.name, serde_json::Value::String(placeholder));
         }
+        let auth = spec.auth.as_ref().or(collection.defaults.auth.as_ref());
+        if matches!(auth, Some(collection::AuthSpec::OAuth2(_))) {
+            oauth2_placeholder(&mut resolved, settings, args.curl);
+        }
         settings.masker.add_derived(&resolved.headers);
         if args.curl {
             // Secrets become `${POSTIE_SECRET_…}` references (unless --show-secrets).
@@ -84,6 +88,27 @@ pub fn run(args: &ShowArgs, settings: &Settings) -> Result<Code, Failure> {
     drop((specs, resolver));
     std::mem::forget(collection);
     printed
+}
+
+/// Stands for the OAuth2 access token `run` would fetch (nothing is sent here): masked in
+/// `show`, `${POSTIE_SECRET_OAUTH2_TOKEN}` in `show --curl`.
+const OAUTH2_PLACEHOLDER: &str = "postie-oauth2-access-token";
+
+fn oauth2_placeholder(resolved: &mut ResolvedRequest, settings: &Settings, curl: bool) {
+    if resolved.header("authorization").is_some() {
+        return;
+    }
+    settings.masker.add("oauth2_token", OAUTH2_PLACEHOLDER);
+    resolved.headers.push((
+        "Authorization".to_string(),
+        format!("Bearer {OAUTH2_PLACEHOLDER}"),
+    ));
+    if curl {
+        settings.printer.err(
+            "hint: the OAuth2 token is `${POSTIE_SECRET_OAUTH2_TOKEN}`: set it with \
+             `POSTIE_SECRET_OAUTH2_TOKEN=$(postie auth token TARGET)`\n",
+        );
+    }
 }
 
 /// The curl command that sends what `postie run` sends: signed like `run` signs, with the

@@ -91,16 +91,72 @@ pub async fn attempt(
     resolver: &Resolver,
     last: bool,
 ) -> Attempted {
-    match resolver.resolve_to_send(collection, spec) {
-        Ok(request) => {
+    let resolved = resolver
+        .resolve_to_send(collection, spec)
+        .and_then(|r| Ok((r, resolver.oauth2(collection, spec)?)));
+    match resolved {
+        Ok((request, None)) => {
             cx.engine.masker.add_derived(&request.headers);
             send(cx, &request, last).await
+        }
+        Ok((request, Some(oauth))) => {
+            cx.engine.masker.add_derived(&request.headers);
+            with_oauth2(cx, request, &oauth, last).await
         }
         Err(err) => cx.errored(
             Exchange::new(SystemTime::now()),
             Failure::from(err),
             Instant::now(),
         ),
+    }
+}
+
+/// Send with an OAuth2 bearer token; a 401 to a cached token renews it once and sends once
+/// more (never a loop). `--dry-run` fetches nothing: the header shows a mask.
+async fn with_oauth2(
+    cx: &Cx<'_>,
+    request: ResolvedRequest,
+    oauth: &crate::request::OAuth2,
+    last: bool,
+) -> Attempted {
+    let mut request = request;
+    if cx.engine.dry_run {
+        bearer(&mut request, crate::util::mask::MASK);
+        return send(cx, &request, last).await;
+    }
+    let tokens = &cx.engine.tokens;
+    let got = match tokens.token(oauth).await {
+        Ok(got) => got,
+        Err(failure) => {
+            return cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now());
+        }
+    };
+    bearer(&mut request, &got.access_token);
+    let attempted = send(cx, &request, last).await;
+    let status = attempted.exchange.response.as_ref().map(|r| r.status);
+    if !(got.cached && status == Some(401)) {
+        return attempted;
+    }
+    match tokens.renew(oauth, &got.access_token).await {
+        Ok(renewed) => {
+            let old = format!("Bearer {}", got.access_token);
+            for (name, value) in &mut request.headers {
+                if name.eq_ignore_ascii_case("authorization") && *value == old {
+                    *value = format!("Bearer {}", renewed.access_token);
+                }
+            }
+            send(cx, &request, last).await
+        }
+        Err(failure) => cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now()),
+    }
+}
+
+/// `Authorization: Bearer TOKEN`, unless the request sets its own `Authorization`.
+fn bearer(request: &mut ResolvedRequest, token: &str) {
+    if request.header("authorization").is_none() {
+        request
+            .headers
+            .push(("Authorization".to_string(), format!("Bearer {token}")));
     }
 }
 
@@ -213,6 +269,14 @@ async fn receive(
             complete: false,
         },
     };
+    // A secret capture from a header is known now: masked from the first display on.
+    for capture in request.captures.iter().filter(|c| c.secret) {
+        if let CaptureSource::Header(name) = &capture.source
+            && let Some(value) = head.header(name)
+        {
+            cx.engine.masker.add(&capture.name, value);
+        }
+    }
     mask::received(&mut shown, &cx.engine.masker);
     cx.emit(Event::Head { response: &shown });
     let needs_body = request.expect.needs_body()
@@ -221,7 +285,9 @@ async fn receive(
             .iter()
             .any(|c| matches!(c.source, CaptureSource::Json(_) | CaptureSource::Regex(_)));
     // An attempt that may be retried doesn't print its body: the last one does (from memory).
-    let deferred = !last && matches!(cx.body_mode, BodyMode::Stdout { .. });
+    // Nor does one with a secret capture: the value is masked in the body once it is known.
+    let secret_capture = request.captures.iter().any(|c| c.secret);
+    let deferred = (!last || secret_capture) && matches!(cx.body_mode, BodyMode::Stdout { .. });
     let body = match read_body(cx, &head, (reader, timings), needs_body, deferred).await {
         Ok(body) => body,
         Err(Stop::BrokenPipe) => {
@@ -236,6 +302,7 @@ async fn receive(
         Err(Stop::Failed(failure)) => return cx.errored(exchange, failure, clock),
     };
     let (checks, captured) = judge(cx, request, &head, &body, needs_body, webhooks).await;
+    register_secret_captures(cx, request, &captured);
     exchange.timings = Some(body.timings);
     exchange.duration = clock.elapsed();
     exchange.failures = checks
@@ -255,6 +322,20 @@ async fn receive(
         outcome,
         exchange,
         captured,
+    }
+}
+
+/// Values of captures marked `secret = true` are secrets from now on: masked in every output
+/// (the live display, the body on stdout, every report).
+fn register_secret_captures(cx: &Cx<'_>, request: &ResolvedRequest, captured: &[(String, Value)]) {
+    for capture in request.captures.iter().filter(|c| c.secret) {
+        for (name, value) in captured.iter().filter(|(n, _)| *n == capture.name) {
+            match value {
+                Value::String(text) => cx.engine.masker.add(name, text),
+                Value::Null | Value::Bool(_) => {}
+                other => cx.engine.masker.add(name, &other.to_string()),
+            }
+        }
     }
 }
 

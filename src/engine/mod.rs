@@ -41,6 +41,8 @@ pub struct EngineOptions {
     /// Secrets found while resolving are registered here; records are masked with it.
     pub masker: Masker,
     pub secrets: SecretSources,
+    /// How OAuth2 tokens may be got (interactive grants, the keyring).
+    pub oauth: crate::oauth::OAuthOptions,
 }
 
 /// What the requests of a run share: the client (connections are reused), the embedded inbox
@@ -52,6 +54,8 @@ pub struct Engine {
     body_mode: BodyMode,
     masker: Masker,
     secrets: SecretSources,
+    /// The run's OAuth2 tokens (one token request per provider and client per run).
+    tokens: crate::oauth::TokenCache,
 }
 
 /// How the requests are run (from the command line).
@@ -92,7 +96,10 @@ impl Engine {
         } else {
             None
         };
+        let tokens =
+            crate::oauth::TokenCache::new(client.clone(), options.masker.clone(), options.oauth);
         Ok(Engine {
+            tokens,
             client,
             dry_run: options.dry_run,
             inbox,

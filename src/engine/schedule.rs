@@ -481,6 +481,10 @@ mod tests {
             secrets: std::sync::Arc::new(|_: &Collection| {
                 std::sync::Arc::new(crate::secrets::NoSecrets) as _
             }),
+            oauth: crate::oauth::OAuthOptions {
+                keyring: false,
+                ..Default::default()
+            },
         })
         .await
         .unwrap();

@@ -730,7 +730,9 @@ impl<'a> Cx<'a> {
             Some(AuthSpec::ApiKeyHeader { header, value }) => {
                 Some((header.clone(), self.text(value)?, value))
             }
-            Some(AuthSpec::ApiKeyQuery { .. }) | None => None,
+            Some(AuthSpec::ApiKeyQuery { .. } | AuthSpec::None | AuthSpec::OAuth2(_)) | None => {
+                None
+            }
         })
     }
 
@@ -832,6 +834,7 @@ impl<'a> Cx<'a> {
 }
 
 mod arg;
+mod oauth2;
 pub mod secrets;
 /// An unavailable secret exits with 4, anything else that stops a request from resolving is a
 /// usage error (2).

@@ -1,0 +1,292 @@
+//! OAuth2 against a third-party authorization server, `oauth2-mock-server` from npm
+//! (tests/tools/package.json; run it with `scripts/test --test oauth2_interactive`): client
+//! credentials, and the authorization code grant with PKCE S256, its browser step driven by
+//! curl following the server's redirect to postie's loopback listener (the server checks the
+//! code verifier against the challenge). The mock server has no device authorization
+//! endpoint, so the device code grant runs against an endpoint written here: pending, then
+//! slow_down (the interval grows by 5 s), then a token.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use support::sandbox::Sandbox;
+use support::{Recorded, TestServer, http_server};
+
+/// `oauth2-mock-server` on 127.0.0.1, a free port; killed on drop.
+struct MockServer {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn mock_server() -> MockServer {
+    let script =
+        support::tools::node_modules().join("oauth2-mock-server/dist/oauth2-mock-server.mjs");
+    let mut child = support::tools::node()
+        .arg(script)
+        .args(["-a", "127.0.0.1", "-p", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node runs oauth2-mock-server");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines
+            .next()
+            .expect("oauth2-mock-server says where it listens")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("OAuth 2 server listening on http://127.0.0.1:") {
+            break rest.trim().parse().unwrap();
+        }
+    };
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    MockServer { child, port }
+}
+
+/// An API that records the bearer tokens it gets.
+fn api() -> TestServer {
+    http_server(|_req: &Recorded| (200, vec![], b"{}".to_vec()))
+}
+
+/// The claims of a JWT (its middle part).
+fn claims(jwt: &str) -> serde_json::Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn bearer(req: &Recorded) -> String {
+    req.header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .expect("a bearer token")
+        .to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn no_keyring(cmd: &mut Command, sandbox: &Sandbox) {
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", sandbox.path().join("no/bus").display()),
+    )
+    .env("XDG_RUNTIME_DIR", sandbox.path());
+}
+
+#[test]
+fn client_credentials_against_oauth2_mock_server() {
+    let server = mock_server();
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ grant = \"client_credentials\", \
+         token_url = \"http://127.0.0.1:{}/token\", client_id = \"dp\", \
+         client_secret = \"{{{{secret:mock}}}}\", scope = \"plans:read\", \
+         params = {{ aud = \"dataplan-api\" }} }} }}\n\n\
+         [[requests]]\nname = \"a\"\nurl = \"{}\"\n\n[[requests]]\nname = \"b\"\nurl = \"{}\"\n",
+        server.port,
+        api.url("/a"),
+        api.url("/b")
+    );
+    sandbox.collection("mock", &body).unwrap();
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let out = cmd
+        .env("POSTIE_SECRET_MOCK", "mock-secret")
+        .args(["run", "mock", "-v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = api.requests();
+    assert_eq!(got.len(), 2);
+    let token = bearer(&got[0]);
+    assert_eq!(bearer(&got[1]), token, "one token for the run");
+    let claims = claims(&token);
+    assert_eq!(claims["scope"], "plans:read");
+    assert_eq!(claims["aud"], "dataplan-api");
+    assert_eq!(claims["iss"], format!("http://localhost:{}", server.port));
+    assert!(!text(&out.stderr).contains(&token));
+}
+
+#[test]
+fn authorization_code_with_pkce_through_the_loopback_redirect() {
+    let server = mock_server();
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ name = \"mock\", grant = \"authorization_code\", \
+         auth_url = \"http://127.0.0.1:{port}/authorize\", \
+         token_url = \"http://127.0.0.1:{port}/token\", client_id = \"cli-app\", \
+         scope = \"openid plans\" }} }}\n\n[[requests]]\nname = \"me\"\nurl = \"{}\"\n",
+        api.url("/me"),
+        port = server.port
+    );
+    sandbox.collection("code", &body).unwrap();
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let mut child = cmd
+        .env_remove("CI")
+        .env("POSTIE_TEST_TTY", "stdin,stderr")
+        .args(["run", "code", "--no-browser"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let mut shown = String::new();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("postie prints the sign-in URL")
+            .unwrap();
+        shown.push_str(&line);
+        shown.push('\n');
+        if let Some(url) = line.trim().strip_prefix("http://") {
+            break format!("http://{url}");
+        }
+    };
+    assert!(
+        shown.contains("OAuth2 `mock`: open this URL in a browser"),
+        "{shown}"
+    );
+    let query: Vec<(String, String)> = url::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(get("code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(get("response_type").as_deref(), Some("code"));
+    assert!(
+        get("redirect_uri")
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    // The browser: follow the authorization server's redirect to postie's listener.
+    let curl = Command::new("curl")
+        .args([
+            "-sS",
+            "-L",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{url_effective}",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let curl_out = text(&curl.stdout);
+    assert!(
+        curl_out.starts_with("200 http://127.0.0.1:"),
+        "{curl_out} {}",
+        text(&curl.stderr)
+    );
+    assert!(curl_out.contains("/callback?code="), "{curl_out}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{shown}{}", rest.join("\n"));
+    let got = api.requests();
+    assert_eq!(got.len(), 1);
+    let token = bearer(&got[0]);
+    let claims = claims(&token);
+    // The mock server signs in `johndoe` (and takes the scope of the token request, which the
+    // code grant leaves out: its `dummy`).
+    assert_eq!(claims["sub"], "johndoe");
+    assert!(!rest.join("\n").contains(&token));
+}
+
+#[test]
+fn device_code_polls_at_the_interval_and_honours_slow_down() {
+    let polls: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let seen = Arc::clone(&polls);
+    let server = http_server(move |req: &Recorded| {
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body)
+            .into_owned()
+            .collect();
+        let json = |v: serde_json::Value| {
+            (
+                if v.get("error").is_some() { 400 } else { 200 },
+                vec![],
+                v.to_string().into_bytes(),
+            )
+        };
+        if req.path() == "/device" {
+            assert!(
+                form.contains(&("client_id".into(), "tv-app".into())),
+                "{form:?}"
+            );
+            return json(serde_json::json!({
+                "device_code": "dev-code-77", "user_code": "WDJB-MJHT",
+                "verification_uri": "https://example.com/device", "expires_in": 60, "interval": 1,
+            }));
+        }
+        assert!(form.contains(&(
+            "grant_type".into(),
+            "urn:ietf:params:oauth:grant-type:device_code".into()
+        )));
+        assert!(form.contains(&("device_code".into(), "dev-code-77".into())));
+        let mut polls = seen.lock().unwrap();
+        polls.push(Instant::now());
+        match polls.len() {
+            1 => json(serde_json::json!({"error": "authorization_pending"})),
+            2 => json(serde_json::json!({"error": "slow_down"})),
+            _ => json(serde_json::json!({"access_token": "dev-token-Yt55", "expires_in": 600})),
+        }
+    });
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ grant = \"device_code\", device_url = \"{}\", \
+         token_url = \"{}\", client_id = \"tv-app\" }} }}\n\n[[requests]]\nname = \"me\"\nurl = \"{}\"\n",
+        server.url("/device"),
+        server.url("/token"),
+        api.url("/me")
+    );
+    sandbox.collection("device", &body).unwrap();
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let start = Instant::now();
+    let out = cmd
+        .env_remove("CI")
+        .env("POSTIE_TEST_TTY", "stdin,stderr")
+        .args(["run", "device"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("open https://example.com/device and enter the code WDJB-MJHT"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("dev-token-Yt55"));
+    let polls = polls.lock().unwrap();
+    assert_eq!(polls.len(), 3);
+    assert!(
+        polls[0] - start >= Duration::from_millis(900),
+        "waited the interval first"
+    );
+    assert!(polls[1] - polls[0] >= Duration::from_millis(900));
+    assert!(
+        polls[2] - polls[1] >= Duration::from_millis(5900),
+        "slow_down adds 5 s"
+    );
+    assert_eq!(bearer(&api.requests()[0]), "dev-token-Yt55");
+}
