@@ -675,7 +675,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__list)
-            opts="-v -q -h -V --since --path --json --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --since --until --path --method --header --jsonpath --verification --json --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,7 +685,27 @@ _postie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jsonpath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verification)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -805,7 +825,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__listen)
-            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --reject-invalid --rules --compact --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +872,10 @@ _postie() {
                     return 0
                     ;;
                 --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

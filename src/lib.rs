@@ -13,6 +13,7 @@ pub mod http;
 pub mod inbox;
 pub mod items;
 pub mod output;
+pub mod receive;
 pub mod record;
 pub mod report;
 pub mod request;

@@ -13,6 +13,8 @@ use crate::cli::{
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
+use crate::inbox::VerifyResult;
+use crate::inbox::filter::{self, Filter};
 use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
 use crate::output::color::Palette;
@@ -76,14 +78,14 @@ fn find(dir: &Path, id: &str) -> Result<Stored, Failure> {
     })
 }
 
-/// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`.
-fn parse_since(since: &str, now: SystemTime) -> Result<SystemTime, Failure> {
-    if let Ok(ago) = humantime::parse_duration(since) {
+/// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`; `--until` alike.
+fn parse_when(flag: &str, when: &str, now: SystemTime) -> Result<SystemTime, Failure> {
+    if let Ok(ago) = humantime::parse_duration(when) {
         return Ok(now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH));
     }
-    humantime::parse_rfc3339_weak(since).map_err(|_| {
+    humantime::parse_rfc3339_weak(when).map_err(|_| {
         Failure::usage(format!(
-            "invalid `--since` value `{since}`: expected a duration such as 10m or an RFC 3339 time"
+            "invalid `{flag}` value `{when}`: expected a duration such as 10m or an RFC 3339 time"
         ))
     })
 }
@@ -97,11 +99,7 @@ fn list_events(
     now: SystemTime,
     out: &mut term::Stdout,
 ) -> Result<std::io::Result<()>, Failure> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| parse_since(s, now))
-        .transpose()?;
+    let filter = list_filter(args, now)?;
     let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
@@ -110,12 +108,7 @@ fn list_events(
         let Some(mut s) = record.head() else {
             return ControlFlow::Break(());
         };
-        if since.is_some_and(|t| s.event.received_at < t) {
-            return ControlFlow::Continue(());
-        }
-        if let Some(glob) = &args.path
-            && !crate::glob::matches(glob, &s.event.path)
-        {
+        if !filter.matches_head(&s.event) || !filter.matches_body(record.body()) {
             return ControlFlow::Continue(());
         }
         line.clear();
@@ -142,6 +135,46 @@ fn list_events(
     })
     .map_err(store_failure)?;
     Ok(written)
+}
+
+/// `inbox list`'s options as one [`Filter`].
+fn list_filter(args: &InboxListArgs, now: SystemTime) -> Result<Filter, Failure> {
+    let when = |flag: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|s| parse_when(flag, s, now))
+            .transpose()
+    };
+    let json = args
+        .jsonpath
+        .iter()
+        .map(|text| {
+            filter::parse_json_test(text).map_err(|e| {
+                Failure::usage(format!("invalid `--jsonpath` `{text}`: {e}")).with_hint(
+                    "give `PATH` or `PATH=VALUE`, e.g. `--jsonpath '$.type=invoice.paid'`",
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let verification = args
+        .verification
+        .iter()
+        .map(|name| {
+            VerifyResult::parse(name).ok_or_else(|| {
+                Failure::usage(format!("unknown verification result `{name}`"))
+                    .with_hint(format!("one of {}", VerifyResult::NAMES.join(", ")))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Filter {
+        method: args.method.clone(),
+        path: args.path.clone(),
+        headers: args.headers.clone(),
+        json,
+        since: when("--since", &args.since)?,
+        until: when("--until", &args.until)?,
+        verification,
+    })
 }
 
 /// A `--json` line's text: on a terminal, JSON escapes for the characters JSON leaves raw.
@@ -173,6 +206,7 @@ fn write_show(
         terminal: out.terminal(),
     };
     let mut text = view::render_event(&stored.event, stored.note.as_deref(), &look);
+    text.push_str(&view::render_verification(&stored.event, &look));
     for d in &stored.deliveries {
         text.push_str(&view::render_delivery(d, &look));
     }

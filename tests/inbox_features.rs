@@ -1,0 +1,419 @@
+//! Issue 14, points 4–7, end to end with a real `postie listen --port 0` child process:
+//! static credentials (`--verify basic|bearer`, `--reject-invalid`), scripted answers
+//! (`--rules`), the compact view, `inbox list` filters, `inbox replay` ranges and `--failed`,
+//! `inbox save` of a JSON body, `inbox export --har`, and the relay consumer (`--relay`).
+//! Requests are sent by curl (the oracle for `-u` and `--oauth2-bearer` headers) or a raw
+//! socket.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_postie");
+
+/// A running `postie listen`; killed when dropped.
+struct Listener {
+    child: Child,
+    url: String,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn base_command(home: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("NO_COLOR", "1")
+        .env_remove("POSTIE_TEST_TTY")
+        .env_remove("CI");
+    cmd
+}
+
+fn pump(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let chunk = String::from_utf8_lossy(&buf[..n]).into_owned();
+            sink.lock().expect("lock").push_str(&chunk);
+        }
+    });
+    text
+}
+
+fn listen(inbox: &Path, args: &[&str], envs: &[(&str, &str)]) -> Listener {
+    let home = inbox.parent().expect("inbox has a parent");
+    let mut child = base_command(home)
+        .args(["listen", "--port", "0", "--inbox"])
+        .arg(inbox)
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn postie listen");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    err.read_line(&mut first).expect("first stderr line");
+    let url = first
+        .strip_prefix("listening on ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+        .to_owned();
+    let stdout = pump(child.stdout.take().expect("stdout"));
+    let stderr = pump(err);
+    Listener {
+        child,
+        url,
+        stdout,
+        stderr,
+    }
+}
+
+impl Listener {
+    fn stdout_when(&self, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.stdout.lock().expect("lock").clone();
+            if done(&text) || start.elapsed() > Duration::from_secs(10) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn temp_inbox() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = dir.path().join("inbox");
+    (dir, inbox)
+}
+
+/// curl with these arguments; returns (status, headers, body).
+fn curl(args: &[&str]) -> (u16, String, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-S", "-D", "-", "--max-time", "10"])
+        .args(args)
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn inbox_cmd(inbox: &Path, args: &[&str]) -> Output {
+    let home = inbox.parent().expect("parent");
+    base_command(home)
+        .arg("inbox")
+        .args(args)
+        .arg("--inbox")
+        .arg(inbox)
+        .output()
+        .expect("run postie inbox")
+}
+
+fn inbox_ok(inbox: &Path, args: &[&str]) -> String {
+    let out = inbox_cmd(inbox, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "inbox {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn inbox_json(inbox: &Path, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["list", "--json"];
+    args.extend_from_slice(extra);
+    inbox_ok(inbox, &args)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an NDJSON line"))
+        .collect()
+}
+
+fn ids(events: &[Value]) -> Vec<u64> {
+    events.iter().filter_map(|e| e["id"].as_u64()).collect()
+}
+
+#[test]
+fn basic_credentials_verify_reject_with_401_and_are_stored_marked() {
+    let (_dir, inbox) = temp_inbox();
+    let secret = "mparticle:s3cr3t-Pa55";
+    let listener = listen(
+        &inbox,
+        &[
+            "--verify",
+            "basic",
+            "--secret-name",
+            "mp_hook",
+            "--reject-invalid",
+        ],
+        &[("POSTIE_SECRET_MP_HOOK", secret)],
+    );
+    let url = format!("{}/hooks/mparticle", listener.url);
+    let body = r#"{"events":[{"event_type":"custom_event"}]}"#;
+    let (good, _, _) = curl(&["-u", secret, "--json", body, &url]);
+    assert_eq!(good, 200);
+    let (wrong, head, answer) = curl(&["-u", "mparticle:s3cr3t-Pa56", "--json", body, &url]);
+    assert_eq!(wrong, 401, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("www-authenticate: basic"),
+        "{head}"
+    );
+    assert!(!answer.contains("s3cr3t"), "{answer}");
+    let (none, _, _) = curl(&["--json", body, &url]);
+    assert_eq!(none, 401);
+    let (bearer, _, _) = curl(&["--oauth2-bearer", secret, "--json", body, &url]);
+    assert_eq!(bearer, 401);
+    let shown = listener.stdout_when(|t| t.matches("credentials (basic)").count() >= 4);
+    let verdicts: Vec<&str> = shown
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("credentials (basic): "))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "verified",
+            "invalid (the credentials do not match)",
+            "unsigned",
+            "invalid (the `Authorization` header is not Basic credentials)",
+        ],
+        "{shown}"
+    );
+    // Every request was stored, each with its mark; the listing filters on it.
+    let events = inbox_json(&inbox, &[]);
+    let results: Vec<&str> = events
+        .iter()
+        .map(|e| e["verification"]["result"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(results, ["verified", "invalid", "unsigned", "invalid"]);
+    assert_eq!(
+        ids(&inbox_json(&inbox, &["--verification", "invalid"])),
+        [2, 4]
+    );
+    // The expected value (and its base64) is never shown: not by the listener, not by
+    // `inbox show` or `inbox list --json`.
+    let b64 = "bXBhcnRpY2xlOnMzY3IzdC1QYTU1"; // base64 of the secret, as curl sent it
+    let stored = std::fs::read(inbox.join("events.log")).expect("log");
+    assert!(
+        String::from_utf8_lossy(&stored).contains(b64),
+        "the inbox keeps the request as received (for replay)"
+    );
+    let listing = inbox_ok(&inbox, &["list", "--json"]);
+    let show = inbox_ok(&inbox, &["show", "1"]);
+    let stderr = listener.stderr.lock().expect("lock").clone();
+    for text in [&shown, &listing, &show, &stderr] {
+        assert!(!text.contains(b64) && !text.contains("s3cr3t"), "{text}");
+    }
+    assert!(show.contains("authorization: Basic ••••••"), "{show}");
+}
+
+#[test]
+fn bearer_credentials_verify_without_rejecting_by_default() {
+    let (_dir, inbox) = temp_inbox();
+    let token = "tok_9f8e7d";
+    let listener = listen(
+        &inbox,
+        &[
+            "--verify",
+            "bearer",
+            "--secret-name",
+            "hook_token",
+            "--compact",
+        ],
+        &[("POSTIE_SECRET_HOOK_TOKEN", token)],
+    );
+    let url = format!("{}/in", listener.url);
+    assert_eq!(curl(&["--oauth2-bearer", token, "-d", "a", &url]).0, 200);
+    assert_eq!(
+        curl(&["--oauth2-bearer", "tok_9f8e7e", "-d", "b", &url]).0,
+        200
+    );
+    let shown = listener.stdout_when(|t| t.lines().count() >= 2);
+    let lines: Vec<String> = shown
+        .lines()
+        .map(|l| {
+            let re = regex::Regex::new(r"\d{4}-\d\d-\d\dT[\d:.]+Z").expect("regex");
+            re.replace(l, "TIME").into_owned()
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "#1 TIME POST /in  1 B  bearer:verified",
+            "#2 TIME POST /in  1 B  bearer:invalid"
+        ]
+    );
+    assert!(!shown.contains(token));
+}
+
+#[test]
+fn a_bad_basic_secret_and_an_unknown_scheme_are_usage_errors() {
+    let (_dir, inbox) = temp_inbox();
+    let home = inbox.parent().expect("parent");
+    let out = base_command(home)
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--verify",
+            "basic",
+            "--secret-name",
+            "s",
+        ])
+        .env("POSTIE_SECRET_S", "no-colon")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the secret for `--verify basic` must be `user:password`"),
+        "{err}"
+    );
+    assert!(!err.contains("no-colon"), "{err}");
+    let out = base_command(home)
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--verify",
+            "digest",
+            "--secret-name",
+            "s",
+        ])
+        .env("POSTIE_SECRET_S", "x")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`--verify basic` or `--verify bearer`"),
+        "{err}"
+    );
+}
+
+const RULES: &str = r#"
+[[rule]]
+name = "paid orders"
+match = { method = "POST", path = "/hooks/orders*", headers = { x-kind = "order.*" }, json = { "$.status" = "paid" } }
+status = 202
+headers = { content-type = "application/json", x-order = "{{json.order.id}}" }
+body = '{"queued":"{{json.order.id}}","from":"{{header.x-kind}}","q":"{{query.live}}"}'
+
+[[rule]]
+match = { path = "/hooks/slow" }
+status = 200
+body = "late"
+delay = "400ms"
+
+[[rule]]
+match = { json = { "$.items[?@.qty > 10]" = { exists = true } } }
+status = 409
+body = "too many"
+
+[default]
+status = 404
+body = "no rule for {{method}} {{path}}"
+"#;
+
+#[test]
+fn rules_answer_by_the_first_match_with_values_from_the_request() {
+    let (dir, inbox) = temp_inbox();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, RULES).expect("write rules");
+    let listener = listen(&inbox, &["--rules", rules.to_str().expect("utf-8")], &[]);
+    let url = |p: &str| format!("{}{p}", listener.url);
+    let order = r#"{"status":"paid","order":{"id":"ord_42"}}"#;
+    let (status, head, body) = curl(&[
+        "-H",
+        "X-Kind: order.paid",
+        "--json",
+        order,
+        &url("/hooks/orders?live=1"),
+    ]);
+    assert_eq!(status, 202, "{head}");
+    assert!(head.contains("x-order: ord_42"), "{head}");
+    assert_eq!(body, r#"{"queued":"ord_42","from":"order.paid","q":"1"}"#);
+    // The same request without the header falls through every rule to the default.
+    let (status, _, body) = curl(&["--json", order, &url("/hooks/orders")]);
+    assert_eq!(
+        (status, body.as_str()),
+        (404, "no rule for POST /hooks/orders")
+    );
+    let big = r#"{"items":[{"qty":2},{"qty":12}]}"#;
+    assert_eq!(curl(&["--json", big, &url("/any")]).0, 409);
+    assert_eq!(
+        curl(&["--json", r#"{"items":[{"qty":2}]}"#, &url("/any")]).0,
+        404
+    );
+    let start = Instant::now();
+    let (status, _, body) = curl(&[&url("/hooks/slow")]);
+    assert_eq!((status, body.as_str()), (200, "late"));
+    assert!(start.elapsed() >= Duration::from_millis(400));
+    // Every request was stored whatever its answer.
+    assert_eq!(ids(&inbox_json(&inbox, &[])), [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn a_mistake_in_the_rules_file_is_reported_at_file_line_column() {
+    let (dir, inbox) = temp_inbox();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nmatch = { path = \"/a\", json = { \"$..[\" = 1 } }\n",
+    )
+    .expect("write");
+    let home = inbox.parent().expect("parent");
+    let out = base_command(home)
+        .args(["listen", "--port", "0", "--rules"])
+        .arg(&rules)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let at = format!("--> {}:2:33", rules.display());
+    assert!(
+        err.contains("invalid rules: invalid JSONPath `$..[`"),
+        "{err}"
+    );
+    assert!(err.contains(&at), "{err}");
+    std::fs::write(&rules, "[[rule]]\nstatus = 200\nbdy = \"x\"\n").expect("write");
+    let out = base_command(home)
+        .args(["listen", "--port", "0", "--rules"])
+        .arg(&rules)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown key `bdy` in a `[[rule]]`"), "{err}");
+    assert!(
+        err.contains(&format!("--> {}:3:1", rules.display())),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `body`?"), "{err}");
+}
