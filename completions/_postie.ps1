@@ -315,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -358,11 +359,12 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;inbox;replay' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send it (used as is)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send them (used as is); default: where `listen --forward-to` sent each one')
             [CompletionResult]::new('--sign', '--sign', [CompletionResultType]::ParameterName, 'Re-sign the body with this scheme before sending')
             [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)')
             [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--failed', '--failed', [CompletionResultType]::ParameterName, 'Also every request whose deliveries never got a 2xx answer')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
@@ -378,6 +380,23 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'What the saved URL starts with, before the received path and query')
             [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;inbox;export' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout')
+            [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--har', '--har', [CompletionResultType]::ParameterName, 'HAR 1.2 (the only format so far)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
@@ -408,6 +427,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -422,6 +442,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;inbox;help;save' {
+            break
+        }
+        'postie;inbox;help;export' {
             break
         }
         'postie;inbox;help;clear' {
@@ -492,6 +515,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a received request again: same method, headers and body bytes')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
             break
         }
@@ -505,6 +529,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;help;inbox;save' {
+            break
+        }
+        'postie;help;inbox;export' {
             break
         }
         'postie;help;inbox;clear' {

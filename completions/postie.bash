@@ -79,6 +79,9 @@ _postie() {
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
                 ;;
+            postie__subcmd__help__subcmd__inbox,export)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__export"
+                ;;
             postie__subcmd__help__subcmd__inbox,list)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__list"
                 ;;
@@ -109,6 +112,9 @@ _postie() {
             postie__subcmd__inbox,clear)
                 cmd="postie__subcmd__inbox__subcmd__clear"
                 ;;
+            postie__subcmd__inbox,export)
+                cmd="postie__subcmd__inbox__subcmd__export"
+                ;;
             postie__subcmd__inbox,help)
                 cmd="postie__subcmd__inbox__subcmd__help"
                 ;;
@@ -126,6 +132,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox__subcmd__help,clear)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__clear"
+                ;;
+            postie__subcmd__inbox__subcmd__help,export)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__export"
                 ;;
             postie__subcmd__inbox__subcmd__help,help)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__help"
@@ -295,7 +304,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox)
-            opts="list show replay save clear"
+            opts="list show replay save export clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +318,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -533,7 +556,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox)
-            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save clear help"
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save export clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,8 +599,38 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__export)
+            opts="-o -v -q -h -V --har --output --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__inbox__subcmd__help)
-            opts="list show replay save clear help"
+            opts="list show replay save export clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +644,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -725,7 +792,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__replay)
-            opts="-v -q -h -V --to --sign --secret-name --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --failed --to --sign --secret-name --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -291,6 +291,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -331,11 +332,12 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --version 'Print version'
         }
         &'postie;inbox;replay'= {
-            cand --to 'Where to send it (used as is)'
+            cand --to 'Where to send them (used as is); default: where `listen --forward-to` sent each one'
             cand --sign 'Re-sign the body with this scheme before sending'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --failed 'Also every request whose deliveries never got a 2xx answer'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -350,6 +352,22 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --base 'What the saved URL starts with, before the received path and query'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;export'= {
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --har 'HAR 1.2 (the only format so far)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -378,6 +396,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -388,6 +407,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;inbox;help;replay'= {
         }
         &'postie;inbox;help;save'= {
+        }
+        &'postie;inbox;help;export'= {
         }
         &'postie;inbox;help;clear'= {
         }
@@ -441,6 +462,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
         }
         &'postie;help;inbox;list'= {
@@ -450,6 +472,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;replay'= {
         }
         &'postie;help;inbox;save'= {
+        }
+        &'postie;help;inbox;export'= {
         }
         &'postie;help;inbox;clear'= {
         }

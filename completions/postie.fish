@@ -205,21 +205,22 @@ complete -c postie -n "__fish_postie_using_subcommand listen" -s q -l quiet -d '
 complete -c postie -n "__fish_postie_using_subcommand listen" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s h -l help -d 'Print help'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "list" -d 'List received requests, oldest first'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "clear" -d 'Delete every request in the inbox'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l until -d 'Only requests received before then: a duration ago (10m) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l path -d 'Only requests whose path matches this glob (`*` matches across `/`)' -r
@@ -248,13 +249,14 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send it (used as is)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send them (used as is); default: where `listen --forward-to` sent each one' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l sign -d 'Re-sign the body with this scheme before sending' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l failed -d 'Also every request whose deliveries never got a 2xx answer'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -270,6 +272,17 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l har -d 'HAR 1.2 (the only format so far)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
@@ -283,6 +296,7 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox help" -f -a "run" -d 'Run collections, or single requests of them'
@@ -304,4 +318,5 @@ complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subc
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'

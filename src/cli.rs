@@ -413,8 +413,23 @@ pub enum InboxCommand {
     Replay(InboxReplayArgs),
     /// Add a received request to a collection as a new request (comments and layout kept)
     Save(InboxSaveArgs),
+    /// Write received requests as HAR 1.2 (credential headers masked), to share or view
+    Export(InboxExportArgs),
     /// Delete every request in the inbox
     Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxExportArgs {
+    /// HAR 1.2 (the only format so far)
+    #[arg(long, required = true)]
+    pub har: bool,
+    /// The request ids: `3-7,12` (default: all)
+    #[arg(value_name = "IDS")]
+    pub ids: Option<String>,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -474,11 +489,15 @@ pub struct InboxShowArgs {
 
 #[derive(Debug, Args)]
 pub struct InboxReplayArgs {
-    /// The request id
-    pub id: String,
-    /// Where to send it (used as is)
+    /// The request ids: `3`, `3-7,12` (ranges, comma-separated)
+    #[arg(value_name = "IDS", required_unless_present = "failed")]
+    pub ids: Option<String>,
+    /// Also every request whose deliveries never got a 2xx answer
+    #[arg(long)]
+    pub failed: bool,
+    /// Where to send them (used as is); default: where `listen --forward-to` sent each one
     #[arg(long, value_name = "URL")]
-    pub to: String,
+    pub to: Option<String>,
     /// Re-sign the body with this scheme before sending
     #[arg(long, value_name = "SCHEME", requires = "secret_name")]
     pub sign: Option<String>,

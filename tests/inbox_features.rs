@@ -417,3 +417,259 @@ fn a_mistake_in_the_rules_file_is_reported_at_file_line_column() {
     );
     assert!(err.contains("did you mean `body`?"), "{err}");
 }
+
+/// An inbox with six events sent by curl: three JSON orders (one a refund), a form post, a
+/// GET and a PUT; the app behind `--forward-to` answers 500 to `/hooks/fail*`.
+fn six_events(inbox: &Path, app: &support::TestServer) {
+    let listener = listen(inbox, &["--forward-to", &app.url("/app")], &[]);
+    let url = |p: &str| format!("{}{p}", listener.url);
+    let orders = [
+        (
+            "/hooks/orders",
+            r#"{"type":"order.paid","order":{"id":1}}"#,
+            "shop-a",
+        ),
+        (
+            "/hooks/orders",
+            r#"{"type":"order.refunded","order":{"id":2}}"#,
+            "shop-b",
+        ),
+        (
+            "/hooks/fail",
+            r#"{"type":"order.paid","order":{"id":3}}"#,
+            "shop-a",
+        ),
+    ];
+    for (path, body, shop) in orders {
+        curl(&["-H", &format!("X-Shop: {shop}"), "--json", body, &url(path)]);
+    }
+    curl(&["-d", "a=1", &url("/form")]);
+    curl(&[&url("/hooks/fail-get?x=1")]);
+    curl(&["-X", "PUT", "-d", "{}", &url("/put")]);
+    listener.stdout_when(|t| t.matches("forwarded to").count() >= 6);
+}
+
+#[test]
+fn list_filters_by_method_path_header_jsonpath_and_time() {
+    let app = support::http_server(|r| {
+        let status = if r.uri.starts_with("/app/hooks/fail") {
+            500
+        } else {
+            200
+        };
+        (status, vec![], Vec::new())
+    });
+    let (_dir, inbox) = temp_inbox();
+    six_events(&inbox, &app);
+    let list = |args: &[&str]| ids(&inbox_json(&inbox, args));
+    assert_eq!(list(&[]), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(list(&["--method", "POST"]), [1, 2, 3, 4]);
+    assert_eq!(list(&["--path", "/hooks/*"]), [1, 2, 3, 5]);
+    assert_eq!(list(&["--header", "x-shop:shop-a"]), [1, 3]);
+    assert_eq!(list(&["--header", "X-Shop:shop-*"]), [1, 2, 3]);
+    assert_eq!(list(&["--jsonpath", "$.type=order.paid"]), [1, 3]);
+    assert_eq!(list(&["--jsonpath", "$.order.id=2"]), [2]);
+    assert_eq!(list(&["--jsonpath", "$.order"]), [1, 2, 3]);
+    assert_eq!(
+        list(&["--jsonpath", "$[?@.id==3]", "--path", "/hooks/*"]),
+        [3]
+    );
+    assert_eq!(
+        list(&["--method", "POST", "--path", "/hooks/orders"]),
+        [1, 2]
+    );
+    let events = inbox_json(&inbox, &[]);
+    let t3 = events[2]["received_at"].as_str().expect("time").to_owned();
+    let t5 = events[4]["received_at"].as_str().expect("time").to_owned();
+    assert_eq!(list(&["--since", &t3, "--until", &t5]), [3, 4]);
+    assert_eq!(list(&["--until", "0s"]), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(list(&["--since", "0s"]), Vec::<u64>::new());
+    let out = inbox_cmd(&inbox, &["list", "--jsonpath", "type=x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid `--jsonpath` `type=x`"), "{err}");
+    let out = inbox_cmd(&inbox, &["list", "--verification", "signed"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown verification result `signed`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replay_takes_ranges_and_failed_and_defaults_to_the_recorded_target() {
+    let app = support::http_server(|r| {
+        let status = if r.uri.starts_with("/app/hooks/fail") {
+            500
+        } else {
+            200
+        };
+        (status, vec![], Vec::new())
+    });
+    let (_dir, inbox) = temp_inbox();
+    six_events(&inbox, &app);
+    let before = app.requests().len();
+    assert_eq!(
+        before,
+        6 + 2 * 3,
+        "the two failing ones were retried 3 times"
+    );
+    // `--failed`, no `--to`: #3 and #5 again, to where they were forwarded.
+    let out = inbox_cmd(&inbox, &["replay", "--failed"]);
+    assert_eq!(out.status.code(), Some(1), "500 answers fail the replay");
+    let sent: Vec<String> = app.requests()[before..]
+        .iter()
+        .map(|r| r.uri.clone())
+        .collect();
+    assert_eq!(sent, ["/app/hooks/fail", "/app/hooks/fail-get?x=1"]);
+    // A range and an id to another target.
+    let other = support::http_server(|_| (204, vec![], Vec::new()));
+    let out = inbox_cmd(&inbox, &["replay", "1-2,6", "--to", &other.url("/r")]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bodies: Vec<String> = other
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, String::from_utf8_lossy(&r.body)))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            r#"POST {"type":"order.paid","order":{"id":1}}"#,
+            r#"POST {"type":"order.refunded","order":{"id":2}}"#,
+            "PUT {}",
+        ]
+    );
+    // Each replay is recorded: #3 now has its forward and a failed replay.
+    let events = inbox_json(&inbox, &[]);
+    let vias: Vec<&str> = events[2]["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .filter_map(|d| d["via"].as_str())
+        .collect();
+    assert_eq!(vias, ["forward", "replay"]);
+    for bad in ["7-3", "x"] {
+        let out = inbox_cmd(&inbox, &["replay", bad]);
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
+
+#[test]
+fn replay_without_a_target_for_an_event_never_forwarded_is_a_usage_error() {
+    let (_dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &[], &[]);
+    curl(&["-d", "x", &format!("{}/p", listener.url)]);
+    drop(listener);
+    let out = inbox_cmd(&inbox, &["replay", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("request #1 was never forwarded"), "{err}");
+    assert!(err.contains("`--to URL`"), "{err}");
+}
+
+#[test]
+fn save_writes_a_json_body_as_a_json_table_that_sends_the_same_value() {
+    let (dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &[], &[]);
+    let body =
+        r#"{"type":"order.paid","order":{"id":42,"lines":[{"sku":"sofa","qty":1.5}]},"ok":true}"#;
+    curl(&["--json", body, &format!("{}/hooks/orders", listener.url)]);
+    drop(listener);
+    let home = inbox.parent().expect("parent");
+    let out = base_command(home)
+        .current_dir(dir.path())
+        .args([
+            "inbox",
+            "save",
+            "1",
+            "shop/paid",
+            "--base",
+            "{{base_url}}",
+            "--inbox",
+        ])
+        .arg(&inbox)
+        .output()
+        .expect("save");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read_to_string(dir.path().join("collections/shop.toml")).expect("saved");
+    assert!(
+        saved.contains(r#"json = { type = "order.paid", order = { id = 42, lines = [{ sku = "sofa", qty = 1.5 }] }, ok = true }"#),
+        "{saved}"
+    );
+    // Run it against a server: the JSON it sends is the JSON that came.
+    let app = support::http_server(|_| (200, vec![], Vec::new()));
+    let out = base_command(home)
+        .current_dir(dir.path())
+        .args(["run", "shop/paid", "--var"])
+        .arg(format!("base_url={}", app.url("")))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent: Value = serde_json::from_slice(&app.requests()[0].body).expect("json");
+    let came: Value = serde_json::from_str(body).expect("json");
+    assert_eq!(sent, came);
+}
+
+#[test]
+fn export_har_validates_and_masks_credentials() {
+    let app = support::http_server(|_| (200, vec![], Vec::new()));
+    let (dir, inbox) = temp_inbox();
+    six_events(&inbox, &app);
+    let listener = listen(&inbox, &[], &[]);
+    curl(&[
+        "-H",
+        "Authorization: Bearer sk_live_abcdef123456",
+        "--data-binary",
+        "\u{1}\u{2}binary",
+        &format!("{}/bin", listener.url),
+    ]);
+    drop(listener);
+    let har = dir.path().join("inbox.har");
+    let out = inbox_cmd(
+        &inbox,
+        &["export", "--har", "-o", har.to_str().expect("utf-8")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if let Err(errors) = support::tools::har_validate(&har) {
+        panic!("har-validator: {errors:?}");
+    }
+    let doc: Value = serde_json::from_slice(&std::fs::read(&har).expect("har")).expect("json");
+    let entries = doc["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 7);
+    assert_eq!(
+        entries[0]["request"]["postData"]["text"],
+        r#"{"type":"order.paid","order":{"id":1}}"#
+    );
+    assert_eq!(entries[4]["request"]["queryString"][0]["name"], "x");
+    assert_eq!(entries[2]["_deliveries"][0]["via"], "forward");
+    let text = std::fs::read_to_string(&har).expect("har");
+    assert!(
+        !text.contains("sk_live_abcdef123456"),
+        "credentials are masked"
+    );
+    // Stdout, a range.
+    let out = inbox_ok(&inbox, &["export", "--har", "2-3"]);
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["log"]["entries"].as_array().map(Vec::len), Some(2));
+}

@@ -118,6 +118,11 @@ impl Masker {
         self.read(|inner| inner.secrets.clone())
     }
 
+    /// The user asked to see secrets (`--show-secrets`).
+    pub fn shows_secrets(&self) -> bool {
+        self.read(|inner| inner.disabled)
+    }
+
     pub fn is_active(&self) -> bool {
         self.read(|inner| !inner.disabled && inner.matcher.is_some())
     }
