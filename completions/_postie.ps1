@@ -283,6 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)')
             [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Also receive what a smee.io or gosmee channel relays (its URL), as if it came here')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per request on stdout (NDJSON)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Answer with a JSON echo of the request instead')

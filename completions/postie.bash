@@ -892,7 +892,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__listen)
-            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --reject-invalid --rules --compact --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --reject-invalid --rules --compact --relay --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +943,10 @@ _postie() {
                     return 0
                     ;;
                 --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -260,6 +260,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --verify 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
             cand --rules 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body'
+            cand --relay 'Also receive what a smee.io or gosmee channel relays (its URL), as if it came here'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --json 'Print one JSON object per request on stdout (NDJSON)'
             cand --echo 'Answer with a JSON echo of the request instead'

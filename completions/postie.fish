@@ -193,6 +193,7 @@ complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d '
 complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l rules -d 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body' -r -F
+complete -c postie -n "__fish_postie_using_subcommand listen" -l relay -d 'Also receive what a smee.io or gosmee channel relays (its URL), as if it came here' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

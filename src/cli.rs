@@ -391,6 +391,9 @@ pub struct ListenArgs {
     /// One line per request: time, method, path, size, verification, forward result
     #[arg(long, conflicts_with = "json")]
     pub compact: bool,
+    /// Also receive what a smee.io or gosmee channel relays (its URL), as if it came here
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
 }
 
 /// `postie inbox`.

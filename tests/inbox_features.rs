@@ -673,3 +673,229 @@ fn export_har_validates_and_masks_credentials() {
     let doc: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(doc["log"]["entries"].as_array().map(Vec::len), Some(2));
 }
+
+/// A server-sent-events relay on 127.0.0.1 that speaks a channel format as gosmee's and
+/// smee.io's servers write it: for each connection, `respond` gets the request head and its
+/// connection number and returns what to write (the stream is closed afterwards unless it
+/// returns `keep_open`).
+struct Relay {
+    url: String,
+    heads: Arc<Mutex<Vec<String>>>,
+}
+
+fn relay_server(respond: impl Fn(&str, usize) -> (String, bool) + Send + 'static) -> Relay {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&heads);
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            seen.lock().expect("lock").push(head.clone());
+            let (text, keep_open) = respond(&head, n);
+            let _ = stream.write_all(text.as_bytes());
+            let _ = stream.flush();
+            if keep_open {
+                open.push(stream);
+            }
+        }
+    });
+    Relay { url, heads }
+}
+
+fn sse_head() -> String {
+    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n".into()
+}
+
+fn github_signature(secret: &str, body: &[u8]) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+#[test]
+fn a_gosmee_channel_is_consumed_with_exact_bytes_verified_forwarded_and_reconnected() {
+    use base64::Engine as _;
+    let secret = "gh-secret";
+    // Exact bytes a re-serialisation would change: spaces, key order, a newline.
+    let bodies: [&[u8]; 2] = [
+        b"{\"zen\": \"Keep it logically awesome.\",\n \"a\":1}",
+        b"{\"n\": 2}",
+    ];
+    let payload = |body: &[u8], sig: &str| {
+        serde_json::json!({
+            "content-type": "application/json",
+            "x-github-event": "push",
+            "x-hub-signature-256": sig,
+            "user-agent": "GitHub-Hookshot/abc",
+            "timestamp": "1700000000123",
+            "bodyB": base64::engine::general_purpose::STANDARD.encode(body),
+        })
+        .to_string()
+    };
+    let first = payload(bodies[0], &github_signature(secret, bodies[0]));
+    let second = payload(
+        bodies[1],
+        "sha256=0000000000000000000000000000000000000000000000000000000000000000",
+    );
+    let relay = relay_server(move |head, n| {
+        let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+        if path == "/ch" {
+            // gosmee answers a channel's URL with its web page.
+            let page = "<html>gosmee</html>";
+            return (
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+                    page.len()
+                ),
+                false,
+            );
+        }
+        let mut text = sse_head();
+        text.push_str("data: {\"message\":\"connected\"}\n\ndata: {\"message\":\"ready\"}\n\n");
+        // The first stream delivers one event and drops; the next delivers the second.
+        let data = if n <= 1 { &first } else { &second };
+        text.push_str(&format!("data: {data}\n\n: keepalive\n\n"));
+        (text, n > 1)
+    });
+    let app = support::http_server(|_| (200, vec![], b"ok".to_vec()));
+    let (_dir, inbox) = temp_inbox();
+    let channel = format!("{}/ch", relay.url);
+    let listener = listen(
+        &inbox,
+        &[
+            "--relay",
+            &channel,
+            "--verify",
+            "github",
+            "--secret-name",
+            "gh",
+            "--forward-to",
+            &app.url("/app"),
+            "--compact",
+        ],
+        &[("POSTIE_SECRET_GH", secret)],
+    );
+    let shown = listener.stdout_when(|t| t.lines().count() >= 2);
+    let events = inbox_json(&inbox, &[]);
+    assert_eq!(events.len(), 2, "{shown}");
+    for (event, body) in events.iter().zip(bodies) {
+        assert_eq!(event["body"].as_str().map(str::as_bytes), Some(body));
+        assert_eq!(event["relay"], channel.as_str());
+        assert_eq!(event["method"], "POST");
+    }
+    assert_eq!(events[0]["received_at"], "2023-11-14T22:13:20.123Z");
+    assert_eq!(events[0]["verification"]["result"], "verified");
+    assert_eq!(events[1]["verification"]["result"], "invalid");
+    // Forwarded byte for byte like a local event.
+    let sent = app.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, bodies[0]);
+    assert!(
+        sent[0]
+            .headers
+            .iter()
+            .any(|(n, v)| n == "x-github-event" && v == "push")
+    );
+    // The channel URL gave HTML, so postie read /events/ch, as gosmee's client does; the
+    // dropped stream was opened again.
+    let paths: Vec<String> = relay
+        .heads
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|h| h.split(' ').nth(1).unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths, ["/ch", "/events/ch", "/events/ch"]);
+    let stderr = listener.stderr.lock().expect("lock").clone();
+    assert!(stderr.contains("relay: connected to"), "{stderr}");
+    assert!(stderr.contains("reconnecting in 500ms"), "{stderr}");
+    // Replayable like any event.
+    let other = support::http_server(|_| (204, vec![], Vec::new()));
+    drop(listener);
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &other.url("/again")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(other.requests()[0].body, bodies[0]);
+}
+
+#[test]
+fn a_smee_channel_is_marked_unverifiable_not_invalid_and_resumes_from_its_last_id() {
+    let secret = "gh-secret";
+    let original = b"{\"action\": \"opened\", \"number\": 7}";
+    let sig = github_signature(secret, original);
+    let data = serde_json::json!({
+        "host": "smee.io",
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-hub-signature-256": sig,
+        "body": {"action": "opened", "number": 7},
+        "query": {"live": "0"},
+        "timestamp": 1_700_000_000_999u64,
+    })
+    .to_string();
+    let relay = relay_server(move |_, n| {
+        let mut text = sse_head();
+        text.push_str(&format!("id: {}\nevent: ready\ndata: {{}}\n\n", 2 * n));
+        if n == 0 {
+            text.push_str(&format!("id: 1\ndata: {data}\n\n"));
+            text.push_str("id: 2\nevent: ping\ndata: {}\n\n");
+        }
+        (text, n > 0)
+    });
+    let (_dir, inbox) = temp_inbox();
+    let channel = format!("{}/smee-ch", relay.url);
+    let listener = listen(
+        &inbox,
+        &[
+            "--relay",
+            &channel,
+            "--verify",
+            "github",
+            "--secret-name",
+            "gh",
+        ],
+        &[("POSTIE_SECRET_GH", secret)],
+    );
+    let shown = listener.stdout_when(|t| t.contains("signature (github)"));
+    let events = inbox_json(&inbox, &[]);
+    assert_eq!(events.len(), 1, "{shown}");
+    let e = &events[0];
+    assert_eq!(e["body"], r#"{"action":"opened","number":7}"#);
+    assert_eq!(e["query"], "live=0");
+    assert_eq!(e["verification"]["result"], "not_verified");
+    assert!(
+        shown.contains("signatures cannot be verified on this channel"),
+        "{shown}"
+    );
+    assert!(!shown.contains("invalid"), "{shown}");
+    // After the first stream ended, the next request said where it stopped.
+    let start = Instant::now();
+    while relay.heads.lock().expect("lock").len() < 2 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let heads = relay.heads.lock().expect("lock").clone();
+    assert!(
+        heads[0]
+            .to_ascii_lowercase()
+            .contains("accept: text/event-stream"),
+        "{heads:?}"
+    );
+    assert!(
+        heads[1].to_ascii_lowercase().contains("last-event-id: 2"),
+        "{heads:?}"
+    );
+}

@@ -46,7 +46,20 @@ struct View {
 pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure> {
     let dir = inbox_dir(args.inbox.as_deref())?;
     let log = Log::open(&dir).map_err(store_failure)?;
-    let gate = gate(&args, settings)?;
+    let gate = gate(&args, settings)?.map(std::sync::Arc::new);
+    let relay = args
+        .relay
+        .as_deref()
+        .map(|raw| {
+            url::Url::parse(raw)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| {
+                    Failure::usage(format!("invalid `--relay` URL `{raw}`"))
+                        .with_hint("give the channel's http(s) URL, e.g. `https://smee.io/abc123`")
+                })
+        })
+        .transpose()?;
     let forward = match &args.forward_to {
         None => None,
         Some(raw) => {
@@ -74,7 +87,9 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         delay: args.delay,
         log: Some(log),
         tap: Some(tap),
-        script: gate.map(|g| std::sync::Arc::new(g) as std::sync::Arc<dyn crate::inbox::Script>),
+        script: gate
+            .clone()
+            .map(|g| g as std::sync::Arc<dyn crate::inbox::Script>),
     };
     let bind = SocketAddr::new(args.bind, args.port);
     let server = InboxServer::start_with(bind, options)
@@ -102,7 +117,31 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         .name("listen-printer".into())
         .spawn(move || print_loop(&shown, &view))
         .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
-    consume(events, out, forward, server.writer()).await;
+    let (status, mut statuses) = mpsc::unbounded_channel::<String>();
+    let relay_task = match (relay, server.writer()) {
+        (Some(url), Some(writer)) => Some(tokio::spawn(crate::receive::relay::run(
+            url,
+            writer,
+            gate.clone(),
+            status,
+        ))),
+        _ => {
+            drop(status);
+            None
+        }
+    };
+    let consumer = async {
+        consume(events, out, forward, server.writer()).await;
+        if let Some(task) = &relay_task {
+            task.abort(); // its status sender goes with it
+        }
+    };
+    let shown = async {
+        while let Some(line) = statuses.recv().await {
+            settings.printer.err(&line);
+        }
+    };
+    tokio::join!(consumer, shown);
     server.shutdown().await;
     let _ = printer.join();
     Ok(Code::Ok)

@@ -11,6 +11,7 @@ use crate::signing::Scheme;
 use crate::webhook::{self, Verdict};
 
 pub mod credential;
+pub mod relay;
 pub mod rules;
 
 pub use rules::Rules;
