@@ -104,11 +104,16 @@ fn list_events(
     let mut written = Ok(());
     let mut line = String::new();
     store::for_each_event(dir, |record, deliveries| {
+        // Most events fail a filter: test the stored meta before building the event.
+        if filter.matches_meta(record.meta()) == Some(false) || !filter.matches_body(record.body())
+        {
+            return ControlFlow::Continue(());
+        }
         // A meta that does not parse ends the valid data.
         let Some(mut s) = record.head() else {
             return ControlFlow::Break(());
         };
-        if !filter.matches_head(&s.event) || !filter.matches_body(record.body()) {
+        if !filter.matches_head(&s.event) {
             return ControlFlow::Continue(());
         }
         line.clear();

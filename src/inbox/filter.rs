@@ -119,6 +119,64 @@ pub fn parse_json_test(text: &str) -> Result<(JsonPathExpr, JsonTest), String> {
     Ok((path, JsonTest::Equals(value)))
 }
 
+/// The fields of a stored event's meta a [`Filter`] reads, borrowed (no allocation unless a
+/// string has escapes): so `inbox list` tests a million events without building each one.
+#[derive(serde::Deserialize)]
+struct MetaView<'a> {
+    #[serde(borrow)]
+    method: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    path: std::borrow::Cow<'a, str>,
+    received_at_ns: u128,
+    #[serde(borrow)]
+    headers: Vec<(std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+    #[serde(default)]
+    marks: MarksView,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MarksView {
+    #[serde(default)]
+    verification: Option<VerificationView>,
+}
+
+#[derive(serde::Deserialize)]
+struct VerificationView {
+    result: VerifyResult,
+}
+
+impl Filter {
+    /// [`Filter::matches_head`] on a stored meta (JSON) without building the event; `None`
+    /// when the meta does not read as one (the caller then parses it in full).
+    pub fn matches_meta(&self, meta: &[u8]) -> Option<bool> {
+        let view: MetaView<'_> = serde_json::from_slice(meta).ok()?;
+        let secs = u64::try_from(view.received_at_ns / 1_000_000_000).ok()?;
+        let nanos = u32::try_from(view.received_at_ns % 1_000_000_000).ok()?;
+        let received_at = std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos);
+        if self.method.as_deref().is_some_and(|m| m != view.method)
+            || self
+                .path
+                .as_deref()
+                .is_some_and(|g| !crate::glob::matches(g, &view.path))
+            || self.since.is_some_and(|t| received_at < t)
+            || self.until.is_some_and(|t| received_at >= t)
+        {
+            return Some(false);
+        }
+        if !self.verification.is_empty() {
+            let result = view.marks.verification.map(|v| v.result);
+            if !result.is_some_and(|r| self.verification.contains(&r)) {
+                return Some(false);
+            }
+        }
+        Some(self.headers.iter().all(|(name, glob)| {
+            view.headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(name) && crate::glob::matches(glob, v))
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +225,82 @@ mod tests {
         assert!(f(json("$.a", JsonTest::Exists(true))));
         assert!(f(json("$.nope", JsonTest::Exists(false))));
         assert!(!json("$.a", JsonTest::Exists(true)).matches(&event, b"not json"));
+    }
+
+    #[test]
+    fn the_borrowed_meta_view_agrees_with_the_event() {
+        let mut event = Event::sample(&[("x-kind", "push\"q\"")], b"");
+        event.marks.verification = Some(Verification {
+            scheme: "github".into(),
+            result: VerifyResult::Verified,
+            reason: None,
+        });
+        let ns = event
+            .received_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        // The fields as the store writes them (src/inbox/store/writer.rs).
+        let meta = serde_json::json!({
+            "id": 3, "received_at_ns": ns, "remote": "127.0.0.1:5000", "method": "POST",
+            "path": "/hooks", "query": "a=1", "version": "HTTP/1.1", "authority": null,
+            "headers": [["x-kind", "push\"q\""]], "body_truncated": false, "note": null,
+            "marks": { "verification": { "scheme": "github", "result": "verified" } },
+        })
+        .to_string();
+        let at = event.received_at;
+        let ms = std::time::Duration::from_millis(1);
+        let filters = [
+            Filter::default(),
+            Filter {
+                method: Some("POST".into()),
+                ..Filter::default()
+            },
+            Filter {
+                method: Some("GET".into()),
+                ..Filter::default()
+            },
+            Filter {
+                path: Some("/h*".into()),
+                ..Filter::default()
+            },
+            Filter {
+                path: Some("/x".into()),
+                ..Filter::default()
+            },
+            Filter {
+                headers: vec![("X-Kind".into(), "push\"*".into())],
+                ..Filter::default()
+            },
+            Filter {
+                headers: vec![("x-kind".into(), "pull".into())],
+                ..Filter::default()
+            },
+            Filter {
+                since: Some(at),
+                until: Some(at + ms),
+                ..Filter::default()
+            },
+            Filter {
+                until: Some(at),
+                ..Filter::default()
+            },
+            Filter {
+                verification: vec![VerifyResult::Verified],
+                ..Filter::default()
+            },
+            Filter {
+                verification: vec![VerifyResult::Invalid],
+                ..Filter::default()
+            },
+        ];
+        for f in &filters {
+            assert_eq!(
+                f.matches_meta(meta.as_bytes()),
+                Some(f.matches_head(&event)),
+                "{f:?}"
+            );
+        }
+        assert_eq!(Filter::default().matches_meta(b"{}"), None);
     }
 
     #[test]

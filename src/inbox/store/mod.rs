@@ -357,6 +357,12 @@ impl<'a> EventRecord<'a> {
         self.id
     }
 
+    /// The meta as stored (JSON), for a reader that looks at a few fields without building
+    /// the event (`inbox list`'s filters).
+    pub fn meta(&self) -> &'a [u8] {
+        self.meta
+    }
+
     /// The body bytes, exactly as received.
     pub fn body(&self) -> &'a [u8] {
         self.body
