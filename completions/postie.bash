@@ -118,6 +118,9 @@ _postie() {
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
                 ;;
+            postie__subcmd__help__subcmd__inbox,export)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__export"
+                ;;
             postie__subcmd__help__subcmd__inbox,list)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__list"
                 ;;
@@ -148,6 +151,9 @@ _postie() {
             postie__subcmd__inbox,clear)
                 cmd="postie__subcmd__inbox__subcmd__clear"
                 ;;
+            postie__subcmd__inbox,export)
+                cmd="postie__subcmd__inbox__subcmd__export"
+                ;;
             postie__subcmd__inbox,help)
                 cmd="postie__subcmd__inbox__subcmd__help"
                 ;;
@@ -165,6 +171,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox__subcmd__help,clear)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__clear"
+                ;;
+            postie__subcmd__inbox__subcmd__help,export)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__export"
                 ;;
             postie__subcmd__inbox__subcmd__help,help)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__help"
@@ -544,7 +553,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox)
-            opts="list show replay save clear"
+            opts="list show replay save export clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,6 +567,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -782,7 +805,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox)
-            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save clear help"
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save export clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -825,8 +848,38 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__export)
+            opts="-o -v -q -h -V --har --output --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__inbox__subcmd__help)
-            opts="list show replay save clear help"
+            opts="list show replay save export clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +893,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -924,7 +991,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__list)
-            opts="-v -q -h -V --since --path --json --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --since --until --path --method --header --jsonpath --verification --json --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +1001,27 @@ _postie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jsonpath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verification)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -954,7 +1041,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__replay)
-            opts="-v -q -h -V --to --sign --secret-name --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --failed --to --sign --secret-name --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,7 +1141,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__listen)
-            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --reject-invalid --rules --compact --relay --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,6 +1188,14 @@ _postie() {
                     return 0
                     ;;
                 --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

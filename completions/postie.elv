@@ -349,11 +349,15 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --delay 'Wait this long before answering, e.g. 200ms'
             cand --max-body 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413'
             cand --forward-to 'Relay each request to this URL (its path is appended), byte for byte'
-            cand --verify 'Check each request''s signature: github, stripe, standard (svix), hmac:HEADER'
+            cand --verify 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
+            cand --rules 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body'
+            cand --relay 'Also receive what a smee.io or gosmee channel relays (its URL), as if it came here'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --json 'Print one JSON object per request on stdout (NDJSON)'
             cand --echo 'Answer with a JSON echo of the request instead'
+            cand --reject-invalid 'Answer 401 to requests that fail --verify (invalid or without credentials); they are still stored, marked'
+            cand --compact 'One line per request: time, method, path, size, verification, forward result'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -380,12 +384,18 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;inbox;list'= {
             cand --since 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time'
+            cand --until 'Only requests received before then: a duration ago (10m) or an RFC 3339 time'
             cand --path 'Only requests whose path matches this glob (`*` matches across `/`)'
+            cand --method 'Only requests with this method (POST)'
+            cand --header 'Only requests with a header of this name whose value matches the glob (repeatable)'
+            cand --jsonpath 'Only requests whose JSON body matches: `PATH` (it selects something) or `PATH=VALUE` (a node equals VALUE, read as JSON, else as a string); repeatable'
+            cand --verification 'Only requests whose `listen --verify` result is one of these (comma-separated): verified, invalid, unsigned, not_verified'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --json 'One JSON object per request (NDJSON)'
@@ -415,11 +425,12 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --version 'Print version'
         }
         &'postie;inbox;replay'= {
-            cand --to 'Where to send it (used as is)'
+            cand --to 'Where to send them (used as is); default: where `listen --forward-to` sent each one'
             cand --sign 'Re-sign the body with this scheme before sending'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --failed 'Also every request whose deliveries never got a 2xx answer'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -434,6 +445,22 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --base 'What the saved URL starts with, before the received path and query'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;export'= {
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --har 'HAR 1.2 (the only format so far)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -462,6 +489,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -472,6 +500,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;inbox;help;replay'= {
         }
         &'postie;inbox;help;save'= {
+        }
+        &'postie;inbox;help;export'= {
         }
         &'postie;inbox;help;clear'= {
         }
@@ -537,6 +567,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
+            cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
         }
         &'postie;help;inbox;list'= {
@@ -546,6 +577,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;replay'= {
         }
         &'postie;help;inbox;save'= {
+        }
+        &'postie;help;inbox;export'= {
         }
         &'postie;help;inbox;clear'= {
         }

@@ -253,35 +253,45 @@ complete -c postie -n "__fish_postie_using_subcommand listen" -l header -d 'Head
 complete -c postie -n "__fish_postie_using_subcommand listen" -l delay -d 'Wait this long before answering, e.g. 200ms' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l max-body -d 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this URL (its path is appended), byte for byte' -r
-complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request\'s signature: github, stripe, standard (svix), hmac:HEADER' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l rules -d 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body' -r -F
+complete -c postie -n "__fish_postie_using_subcommand listen" -l relay -d 'Also receive what a smee.io or gosmee channel relays (its URL), as if it came here' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand listen" -l json -d 'Print one JSON object per request on stdout (NDJSON)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -l echo -d 'Answer with a JSON echo of the request instead'
+complete -c postie -n "__fish_postie_using_subcommand listen" -l reject-invalid -d 'Answer 401 to requests that fail --verify (invalid or without credentials); they are still stored, marked'
+complete -c postie -n "__fish_postie_using_subcommand listen" -l compact -d 'One line per request: time, method, path, size, verification, forward result'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s h -l help -d 'Print help'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "list" -d 'List received requests, oldest first'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "clear" -d 'Delete every request in the inbox'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l until -d 'Only requests received before then: a duration ago (10m) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l path -d 'Only requests whose path matches this glob (`*` matches across `/`)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l method -d 'Only requests with this method (POST)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l header -d 'Only requests with a header of this name whose value matches the glob (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l jsonpath -d 'Only requests whose JSON body matches: `PATH` (it selects something) or `PATH=VALUE` (a node equals VALUE, read as JSON, else as a string); repeatable' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l verification -d 'Only requests whose `listen --verify` result is one of these (comma-separated): verified, invalid, unsigned, not_verified' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
@@ -303,13 +313,14 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send it (used as is)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send them (used as is); default: where `listen --forward-to` sent each one' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l sign -d 'Re-sign the body with this scheme before sending' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l failed -d 'Also every request whose deliveries never got a 2xx answer'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -325,6 +336,17 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l har -d 'HAR 1.2 (the only format so far)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
@@ -338,6 +360,7 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret auth listen inbox help" -f -a "run" -d 'Run collections, or single requests of them'
@@ -363,4 +386,5 @@ complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subc
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'

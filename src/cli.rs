@@ -449,6 +449,9 @@ Signature schemes (--verify, inbox replay --sign):
   stripe          Stripe-Signature: t=<unix>,v1=<hex> (5 minutes tolerance)
   standard, svix  webhook-id, webhook-timestamp, webhook-signature (whsec_ secrets)
   hmac:HEADER     hex HMAC-SHA256 of the body in HEADER
+Fixed credentials (--verify only):
+  basic           Authorization: Basic <base64 of the secret, user:password>
+  bearer          Authorization: Bearer <the secret>
 The secret NAME is read from the environment variable POSTIE_SECRET_<NAME>.";
 
 /// `postie listen`.
@@ -487,12 +490,27 @@ pub struct ListenArgs {
     /// Relay each request to this URL (its path is appended), byte for byte
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
-    /// Check each request's signature: github, stripe, standard (svix), hmac:HEADER
+    /// Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a
+    /// fixed Authorization header (basic: the secret is user:password; bearer: the token)
     #[arg(long, value_name = "SCHEME", requires = "secret_name")]
     pub verify: Option<String>,
     /// Name of the signing secret (read from POSTIE_SECRET_<NAME>)
     #[arg(long, value_name = "NAME")]
     pub secret_name: Option<String>,
+    /// Answer 401 to requests that fail --verify (invalid or without credentials); they are
+    /// still stored, marked
+    #[arg(long, requires = "verify")]
+    pub reject_invalid: bool,
+    /// Answer by the rules in this TOML file: the first `[[rule]]` that matches, else
+    /// `[default]`, else --status/--body
+    #[arg(long, value_name = "FILE", conflicts_with = "echo")]
+    pub rules: Option<PathBuf>,
+    /// One line per request: time, method, path, size, verification, forward result
+    #[arg(long, conflicts_with = "json")]
+    pub compact: bool,
+    /// Also receive what a smee.io or gosmee channel relays (its URL), as if it came here
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
 }
 
 /// `postie inbox`.
@@ -515,8 +533,23 @@ pub enum InboxCommand {
     Replay(InboxReplayArgs),
     /// Add a received request to a collection as a new request (comments and layout kept)
     Save(InboxSaveArgs),
+    /// Write received requests as HAR 1.2 (credential headers masked), to share or view
+    Export(InboxExportArgs),
     /// Delete every request in the inbox
     Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxExportArgs {
+    /// HAR 1.2 (the only format so far)
+    #[arg(long, required = true)]
+    pub har: bool,
+    /// The request ids: `3-7,12` (default: all)
+    #[arg(value_name = "IDS")]
+    pub ids: Option<String>,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -537,9 +570,26 @@ pub struct InboxListArgs {
     /// Only requests received since then: a duration (10m, 2h) or an RFC 3339 time
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
+    /// Only requests received before then: a duration ago (10m) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
     /// Only requests whose path matches this glob (`*` matches across `/`)
     #[arg(long, value_name = "GLOB")]
     pub path: Option<String>,
+    /// Only requests with this method (POST)
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Only requests with a header of this name whose value matches the glob (repeatable)
+    #[arg(long = "header", value_name = "NAME:GLOB", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Only requests whose JSON body matches: `PATH` (it selects something) or `PATH=VALUE`
+    /// (a node equals VALUE, read as JSON, else as a string); repeatable
+    #[arg(long = "jsonpath", value_name = "PATH[=VALUE]")]
+    pub jsonpath: Vec<String>,
+    /// Only requests whose `listen --verify` result is one of these (comma-separated):
+    /// verified, invalid, unsigned, not_verified
+    #[arg(long, value_name = "RESULT", value_delimiter = ',')]
+    pub verification: Vec<String>,
     /// One JSON object per request (NDJSON)
     #[arg(long)]
     pub json: bool,
@@ -559,11 +609,15 @@ pub struct InboxShowArgs {
 
 #[derive(Debug, Args)]
 pub struct InboxReplayArgs {
-    /// The request id
-    pub id: String,
-    /// Where to send it (used as is)
+    /// The request ids: `3`, `3-7,12` (ranges, comma-separated)
+    #[arg(value_name = "IDS", required_unless_present = "failed")]
+    pub ids: Option<String>,
+    /// Also every request whose deliveries never got a 2xx answer
+    #[arg(long)]
+    pub failed: bool,
+    /// Where to send them (used as is); default: where `listen --forward-to` sent each one
     #[arg(long, value_name = "URL")]
-    pub to: String,
+    pub to: Option<String>,
     /// Re-sign the body with this scheme before sending
     #[arg(long, value_name = "SCHEME", requires = "secret_name")]
     pub sign: Option<String>,

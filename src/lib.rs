@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod items;
 pub mod oauth;
 pub mod output;
+pub mod receive;
 pub mod record;
 pub mod report;
 pub mod request;

@@ -8,11 +8,15 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use crate::cli::{
-    InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
+    InboxArgs, InboxCommand, InboxExportArgs, InboxListArgs, InboxReplayArgs, InboxSaveArgs,
+    InboxShowArgs,
 };
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
+use crate::commands::replay;
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
+use crate::inbox::VerifyResult;
+use crate::inbox::filter::{self, Filter};
 use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
 use crate::output::color::Palette;
@@ -37,14 +41,12 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
             let written = write_show(&show, &stored, settings, &mut out);
             out.finish(written)
         }
-        InboxCommand::Replay(replay) => {
-            let stored = find(&dir, &replay.id)?;
-            replay_event(&replay, &stored, &dir, settings).await
-        }
+        InboxCommand::Replay(replay) => replay_events(&replay, &dir, settings).await,
         InboxCommand::Save(args) => {
             let stored = find(&dir, &args.id)?;
             save_event(&args, &stored, settings)
         }
+        InboxCommand::Export(export) => export_har(&export, &dir, settings),
         InboxCommand::Clear => {
             let count = store::clear(&dir).map_err(store_failure)?;
             let plural = if count == 1 { "" } else { "s" };
@@ -76,14 +78,14 @@ fn find(dir: &Path, id: &str) -> Result<Stored, Failure> {
     })
 }
 
-/// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`.
-fn parse_since(since: &str, now: SystemTime) -> Result<SystemTime, Failure> {
-    if let Ok(ago) = humantime::parse_duration(since) {
+/// `--since 10m` (a duration before `now`) or `--since 2026-11-27T01:00:00Z`; `--until` alike.
+fn parse_when(flag: &str, when: &str, now: SystemTime) -> Result<SystemTime, Failure> {
+    if let Ok(ago) = humantime::parse_duration(when) {
         return Ok(now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH));
     }
-    humantime::parse_rfc3339_weak(since).map_err(|_| {
+    humantime::parse_rfc3339_weak(when).map_err(|_| {
         Failure::usage(format!(
-            "invalid `--since` value `{since}`: expected a duration such as 10m or an RFC 3339 time"
+            "invalid `{flag}` value `{when}`: expected a duration such as 10m or an RFC 3339 time"
         ))
     })
 }
@@ -97,25 +99,21 @@ fn list_events(
     now: SystemTime,
     out: &mut term::Stdout,
 ) -> Result<std::io::Result<()>, Failure> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| parse_since(s, now))
-        .transpose()?;
+    let filter = list_filter(args, now)?;
     let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
     store::for_each_event(dir, |record, deliveries| {
+        // Most events fail a filter: test the stored meta before building the event.
+        if filter.matches_meta(record.meta()) == Some(false) || !filter.matches_body(record.body())
+        {
+            return ControlFlow::Continue(());
+        }
         // A meta that does not parse ends the valid data.
         let Some(mut s) = record.head() else {
             return ControlFlow::Break(());
         };
-        if since.is_some_and(|t| s.event.received_at < t) {
-            return ControlFlow::Continue(());
-        }
-        if let Some(glob) = &args.path
-            && !crate::glob::matches(glob, &s.event.path)
-        {
+        if !filter.matches_head(&s.event) {
             return ControlFlow::Continue(());
         }
         line.clear();
@@ -142,6 +140,108 @@ fn list_events(
     })
     .map_err(store_failure)?;
     Ok(written)
+}
+
+/// `inbox list`'s options as one [`Filter`].
+fn list_filter(args: &InboxListArgs, now: SystemTime) -> Result<Filter, Failure> {
+    let when = |flag: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|s| parse_when(flag, s, now))
+            .transpose()
+    };
+    let json = args
+        .jsonpath
+        .iter()
+        .map(|text| {
+            filter::parse_json_test(text).map_err(|e| {
+                Failure::usage(format!("invalid `--jsonpath` `{text}`: {e}")).with_hint(
+                    "give `PATH` or `PATH=VALUE`, e.g. `--jsonpath '$.type=invoice.paid'`",
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let verification = args
+        .verification
+        .iter()
+        .map(|name| {
+            VerifyResult::parse(name).ok_or_else(|| {
+                Failure::usage(format!("unknown verification result `{name}`"))
+                    .with_hint(format!("one of {}", VerifyResult::NAMES.join(", ")))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Filter {
+        method: args.method.clone(),
+        path: args.path.clone(),
+        headers: args.headers.clone(),
+        json,
+        since: when("--since", &args.since)?,
+        until: when("--until", &args.until)?,
+        verification,
+    })
+}
+
+/// `inbox export --har`: every selected event, one at a time, to stdout or `-o FILE` (written
+/// to a temporary file beside it and renamed, so a failed export leaves no half file).
+fn export_har(args: &InboxExportArgs, dir: &Path, settings: &Settings) -> Result<Code, Failure> {
+    let ids = args.ids.as_deref().map(replay::parse_ids).transpose()?;
+    let show = settings.masker.reveals();
+    let written = match &args.output {
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_har(dir, ids.as_deref(), show, &mut out)?
+        }
+        Some(path) => {
+            let fail = |e: &dyn std::fmt::Display| {
+                Failure::usage(format!("could not write `{}`: {e}", path.display()))
+            };
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let parent = parent.unwrap_or(Path::new("."));
+            let mut file = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
+            let mut out = std::io::BufWriter::new(file.as_file_mut());
+            write_har(dir, ids.as_deref(), show, &mut out)?.map_err(|e| fail(&e))?;
+            drop(out);
+            file.persist(path).map_err(|e| fail(&e))?;
+            Ok(())
+        }
+    };
+    match written {
+        Err(e) if !crate::error::is_broken_pipe(&e) => {
+            Err(Failure::usage(format!("could not write the HAR: {e}")))
+        }
+        _ => Ok(Code::Ok),
+    }
+}
+
+fn write_har(
+    dir: &Path,
+    ids: Option<&[std::ops::RangeInclusive<u64>]>,
+    show_secrets: bool,
+    out: &mut impl std::io::Write,
+) -> Result<std::io::Result<()>, Failure> {
+    use crate::report::inbox_har;
+    let mut first = true;
+    let mut result = inbox_har::start(out);
+    store::for_each_event(dir, |record, deliveries| {
+        if result.is_err() {
+            return ControlFlow::Break(());
+        }
+        if ids.is_some_and(|ids| !ids.iter().any(|r| r.contains(&record.id()))) {
+            return ControlFlow::Continue(());
+        }
+        let Some(mut stored) = record.to_stored() else {
+            return ControlFlow::Break(());
+        };
+        stored.deliveries = deliveries;
+        result = inbox_har::write_entry(out, &stored, first, show_secrets);
+        first = false;
+        ControlFlow::Continue(())
+    })
+    .map_err(store_failure)?;
+    Ok(result
+        .and_then(|()| inbox_har::finish(out))
+        .and_then(|()| out.flush()))
 }
 
 /// A `--json` line's text: on a terminal, JSON escapes for the characters JSON leaves raw.
@@ -173,20 +273,84 @@ fn write_show(
         terminal: out.terminal(),
     };
     let mut text = view::render_event(&stored.event, stored.note.as_deref(), &look);
+    text.push_str(&view::render_verification(&stored.event, &look));
     for d in &stored.deliveries {
         text.push_str(&view::render_delivery(d, &look));
     }
     out.text(&text)
 }
 
+/// `replay IDS` / `--failed`: each selected event in id order, to `--to` or where it was
+/// forwarded; the worst outcome decides the exit code.
+async fn replay_events(
+    args: &InboxReplayArgs,
+    dir: &Path,
+    settings: &Settings,
+) -> Result<Code, Failure> {
+    let ids = match &args.ids {
+        Some(text) => replay::parse_ids(text)?,
+        None => Vec::new(),
+    };
+    let chosen = replay::select(dir, &ids, args.failed)?;
+    if chosen.is_empty() {
+        let what = if args.failed && ids.is_empty() {
+            "no request in the inbox has a failed delivery".to_owned()
+        } else {
+            format!(
+                "no request {} in the inbox",
+                args.ids.as_deref().unwrap_or_default()
+            )
+        };
+        return Err(Failure::usage(what).with_hint("see `postie inbox list`"));
+    }
+    // Every target first: nothing is sent when one is missing or invalid.
+    let mut targets = Vec::with_capacity(chosen.len());
+    for stored in &chosen {
+        let to = match (&args.to, replay::recorded_target(stored)) {
+            (Some(to), _) => to.as_str(),
+            (None, Some(to)) => to,
+            (None, None) => {
+                return Err(Failure::usage(format!(
+                    "request #{} was never forwarded, so it has no target",
+                    stored.event.id
+                ))
+                .with_hint("give one with `--to URL`"));
+            }
+        };
+        let url = url::Url::parse(to)
+            .map_err(|e| Failure::usage(format!("invalid `--to` URL `{to}`: {e}")))?;
+        targets.push(url);
+    }
+    let mut code = Code::Ok;
+    let mut first_failure = None;
+    for (stored, url) in chosen.iter().zip(targets) {
+        match replay_event(args, stored, url, dir, settings).await {
+            Ok(Code::Ok) => {}
+            Ok(other) => code = other,
+            Err(failure) => {
+                if chosen.len() > 1 {
+                    let line = format!("  ↳ #{}: {}\n", stored.event.id, failure.message);
+                    settings.printer.err(&line);
+                }
+                first_failure.get_or_insert(failure);
+            }
+        }
+    }
+    match first_failure {
+        // One event: its error as before; several: the first error's code, after them all.
+        Some(failure) if chosen.len() == 1 => Err(failure),
+        Some(failure) => Ok(failure.code),
+        None => Ok(code),
+    }
+}
+
 async fn replay_event(
     args: &InboxReplayArgs,
     stored: &Stored,
+    url: url::Url,
     dir: &std::path::Path,
     settings: &Settings,
 ) -> Result<Code, Failure> {
-    let url = url::Url::parse(&args.to)
-        .map_err(|e| Failure::usage(format!("invalid `--to` URL `{}`: {e}", args.to)))?;
     let (replace, extra) = match &args.sign {
         None => (Vec::new(), Vec::new()),
         Some(scheme) => {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
-use std::time::SystemTime;
 
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -18,10 +17,10 @@ use crate::inbox::{Event, InboxServer, Options, Responder};
 use crate::output::color::Palette;
 use crate::output::event::{self as view, Look};
 use crate::output::term::{self, shown};
+use crate::receive::{Gate, Rules, Verifier};
 use crate::settings::Settings;
-use crate::signing::Scheme;
+use crate::webhook;
 use crate::webhook::relay::{self, Answer};
-use crate::webhook::{self, Verdict};
 
 /// What the printing thread is handed, in order (in batches: one hand-over per batch of
 /// events made durable together, not one per event).
@@ -33,12 +32,13 @@ enum Shown {
 /// Settled once: how to show events.
 struct View {
     json: bool,
+    /// `--compact`: one line per event.
+    compact: bool,
     /// `-q`: show only failed deliveries (events are still stored).
     quiet: bool,
     forwarding: bool,
     /// Colours, and whether stdout is a terminal (received data is then shown escaped).
     look: Look,
-    verify: Option<(Scheme, String)>,
     /// What is printed passes through it (it knows the signing secret).
     masker: crate::util::mask::Masker,
 }
@@ -46,17 +46,20 @@ struct View {
 pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure> {
     let dir = inbox_dir(args.inbox.as_deref())?;
     let log = Log::open(&dir).map_err(store_failure)?;
-    let verify = match &args.verify {
-        None => None,
-        Some(scheme) => {
-            let scheme: Scheme = scheme.parse().map_err(|e| Failure::usage(format!("{e}")))?;
-            let name = args.secret_name.as_deref().unwrap_or_default();
-            let secret = webhook::signing_secret(name)?;
-            // A sender (or an echoing app behind `--forward-to`) may show it back.
-            settings.masker.add(name, &secret);
-            Some((scheme, secret))
-        }
-    };
+    let gate = gate(&args, settings)?.map(std::sync::Arc::new);
+    let relay = args
+        .relay
+        .as_deref()
+        .map(|raw| {
+            url::Url::parse(raw)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| {
+                    Failure::usage(format!("invalid `--relay` URL `{raw}`"))
+                        .with_hint("give the channel's http(s) URL, e.g. `https://smee.io/abc123`")
+                })
+        })
+        .transpose()?;
     let forward = match &args.forward_to {
         None => None,
         Some(raw) => {
@@ -84,6 +87,9 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         delay: args.delay,
         log: Some(log),
         tap: Some(tap),
+        script: gate
+            .clone()
+            .map(|g| g as std::sync::Arc<dyn crate::inbox::Script>),
     };
     let bind = SocketAddr::new(args.bind, args.port);
     let server = InboxServer::start_with(bind, options)
@@ -96,13 +102,13 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
     ));
     let view = View {
         json: args.json,
+        compact: args.compact,
         quiet: settings.printer.quiet() && !args.json,
         forwarding: forward.is_some(),
         look: Look {
             palette: Palette::new(settings.stdout_color),
             terminal: settings.ctx.stdout_tty,
         },
-        verify,
         masker: settings.masker.clone(),
     };
     let (out, shown) = std_mpsc::channel();
@@ -111,10 +117,60 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         .name("listen-printer".into())
         .spawn(move || print_loop(&shown, &view))
         .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
-    consume(events, out, forward, server.writer()).await;
+    let (status, mut statuses) = mpsc::unbounded_channel::<String>();
+    let relay_task = match (relay, server.writer()) {
+        (Some(url), Some(writer)) => Some(tokio::spawn(crate::receive::relay::run(
+            url,
+            writer,
+            gate.clone(),
+            status,
+        ))),
+        _ => {
+            drop(status);
+            None
+        }
+    };
+    let consumer = async {
+        consume(events, out, forward, server.writer()).await;
+        if let Some(task) = &relay_task {
+            task.abort(); // its status sender goes with it
+        }
+    };
+    let shown = async {
+        while let Some(line) = statuses.recv().await {
+            settings.printer.err(&line);
+        }
+    };
+    tokio::join!(consumer, shown);
     server.shutdown().await;
     let _ = printer.join();
     Ok(Code::Ok)
+}
+
+/// `--verify` (with its secret), `--reject-invalid` and `--rules`: what decides per request;
+/// `None` when nothing does.
+fn gate(args: &ListenArgs, settings: &Settings) -> Result<Option<Gate>, Failure> {
+    let verifier = match &args.verify {
+        None => None,
+        Some(scheme) => {
+            let name = args.secret_name.as_deref().unwrap_or_default();
+            let secret = webhook::signing_secret(name)?;
+            let verifier = Verifier::new(scheme, secret.clone())?;
+            // A sender (or an echoing app behind `--forward-to`) may show it back.
+            settings.masker.add(name, &secret);
+            for derived in verifier.derived_secrets() {
+                settings.masker.add(name, &derived);
+            }
+            Some(verifier)
+        }
+    };
+    let rules = args.rules.as_deref().map(Rules::load).transpose()?;
+    let gate = Gate {
+        verifier,
+        reject_invalid: args.reject_invalid,
+        rules,
+    };
+    Ok(gate.is_active().then_some(gate))
 }
 
 /// `--inbox DIR`, else the default under the user's data directory.
@@ -248,7 +304,7 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
         while let Some(batch) = next.take() {
             for item in batch {
                 match item {
-                    Shown::Event(event) if view.json && view.forwarding => {
+                    Shown::Event(event) if (view.json || view.compact) && view.forwarding => {
                         waiting.insert(event.id, event);
                     }
                     Shown::Event(_) if view.quiet => {}
@@ -256,6 +312,7 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
                     Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
                     Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
                         Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
+                        None if view.compact => {}
                         None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
                     },
                 }
@@ -273,34 +330,15 @@ fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
 }
 
 fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
-    let verdict = view.verify.as_ref().map(|(scheme, secret)| {
-        let v = webhook::verify(
-            scheme,
-            secret,
-            &event.headers,
-            &event.body,
-            SystemTime::now(),
-        );
-        (scheme, v)
-    });
     let note = event
         .body_truncated
         .then(|| "body over the size limit: answered 413, kept its beginning".to_owned());
+    let deliveries: Vec<Delivery> = delivery.into_iter().cloned().collect();
     if view.json {
-        let deliveries: Vec<Delivery> = delivery.into_iter().cloned().collect();
         let mut value = view::event_json(event, note.as_deref(), &deliveries);
-        if let (Some((scheme, verdict)), Some(map)) = (verdict, value.as_object_mut()) {
-            let signature = match verdict {
-                Verdict::Verified => json!({"scheme": scheme.to_string(), "result": "verified"}),
-                Verdict::Unsigned => json!({"scheme": scheme.to_string(), "result": "unsigned"}),
-                Verdict::NotVerified(why) => {
-                    json!({"scheme": scheme.to_string(), "result": "not_verified", "reason": why})
-                }
-                Verdict::Invalid(why) => {
-                    json!({"scheme": scheme.to_string(), "result": "invalid", "reason": why})
-                }
-            };
-            map.insert("signature".into(), signature);
+        if let (Some(v), Some(map)) = (&event.marks.verification, value.as_object_mut()) {
+            // Also under its earlier name, `signature`, for scripts written against it.
+            map.insert("signature".into(), json!(v));
         }
         let line = value.to_string();
         return if view.look.terminal {
@@ -309,24 +347,12 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
             format!("{line}\n")
         };
     }
-    let palette = &view.look.palette;
-    let mut text = view::render_event(event, note.as_deref(), &view.look);
-    if let Some((scheme, verdict)) = verdict {
-        let result = match &verdict {
-            Verdict::Verified => palette.status(200, "verified"),
-            Verdict::Unsigned => palette.warn("unsigned"),
-            Verdict::NotVerified(why) => palette.warn(&shown(why, view.look.terminal)),
-            Verdict::Invalid(why) => format!(
-                "{} ({})",
-                palette.error("invalid"),
-                shown(why, view.look.terminal)
-            ),
-        };
-        text.push_str(&format!(
-            "  {} {result}\n",
-            palette.key(&format!("signature ({scheme}):"))
-        ));
+    if view.compact {
+        let size = event.body.len() as u64;
+        return view::render_compact(event, size, note.as_deref(), &deliveries, &view.look);
     }
+    let mut text = view::render_event(event, note.as_deref(), &view.look);
+    text.push_str(&view::render_verification(event, &view.look));
     text.push('\n');
     text
 }

@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod list;
 pub mod listen;
 pub mod plan;
+pub mod replay;
 pub mod run;
 pub mod secret;
 pub mod send;

@@ -17,6 +17,8 @@ mod error;
 mod exact;
 pub use exact::WireHead;
 mod proxy;
+mod stream;
+pub use stream::{STREAM_CONNECT_TIMEOUT, describe, stream_client};
 mod redirect;
 mod timing;
 mod tls;

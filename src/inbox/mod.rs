@@ -15,6 +15,7 @@
 //! event at a time. `output::event` renders events for people and as JSON.
 
 mod echo;
+pub mod filter;
 mod multipart;
 pub mod save;
 mod server;
@@ -75,6 +76,89 @@ pub struct Event {
     /// The request target and header lines exactly as they came on an HTTP/1 connection
     /// (`None` for HTTP/2 and for events stored by older versions).
     pub wire: Option<Wire>,
+    /// What `postie listen` found out about the request as it arrived (stored with it).
+    pub marks: Marks,
+}
+
+/// What `postie listen` notes about a request before storing it: the verification result
+/// (`--verify`) and the relay it came through (`--relay`). Empty for `postie run`'s inbox and
+/// for events stored by older versions.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Marks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// The relay channel's URL, for a request that came through `--relay` (not a socket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
+}
+
+impl Marks {
+    pub fn is_empty(&self) -> bool {
+        self.verification.is_none() && self.relay.is_none()
+    }
+}
+
+/// The outcome of `--verify` on one request, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Verification {
+    /// `github`, `stripe`, `standard`, `hmac:HEADER`, `basic`, `bearer`.
+    pub scheme: String,
+    pub result: VerifyResult,
+    /// Why, for `invalid` and `not_verified` (never the expected value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `verified`, `invalid`, `unsigned` (no credentials or signature), `not_verified` (could not
+/// be checked, e.g. a relay that re-serialised the body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyResult {
+    Verified,
+    Invalid,
+    Unsigned,
+    NotVerified,
+}
+
+impl VerifyResult {
+    pub const NAMES: [&str; 4] = ["verified", "invalid", "unsigned", "not_verified"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            VerifyResult::Verified => "verified",
+            VerifyResult::Invalid => "invalid",
+            VerifyResult::Unsigned => "unsigned",
+            VerifyResult::NotVerified => "not_verified",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<VerifyResult> {
+        match name.replace('-', "_").as_str() {
+            "verified" => Some(VerifyResult::Verified),
+            "invalid" => Some(VerifyResult::Invalid),
+            "unsigned" => Some(VerifyResult::Unsigned),
+            "not_verified" => Some(VerifyResult::NotVerified),
+            _ => None,
+        }
+    }
+}
+
+/// Decides, per request and before it is stored, how `postie listen` answers it: may mark the
+/// event (its verification) and returns the answer, or `None` for the [`Responder`]'s.
+/// Implemented above this layer (`--rules`, `--verify … --reject-invalid`).
+pub trait Script: std::fmt::Debug + Send + Sync {
+    fn inspect(&self, event: &mut Event) -> Option<Scripted>;
+}
+
+/// An answer chosen by a [`Script`]. A status or header hyper refuses becomes a `500` with
+/// the reason (rules are checked when loaded, so this does not happen for them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scripted {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: bytes::Bytes,
+    /// Overrides `--delay`.
+    pub delay: Option<std::time::Duration>,
 }
 
 /// The bytes of an HTTP/1 request head as received: what a relay sends on.
@@ -114,6 +198,7 @@ impl Event {
             body: bytes::Bytes::copy_from_slice(body),
             body_truncated: false,
             wire: None,
+            marks: Marks::default(),
         }
     }
 }

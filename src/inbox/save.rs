@@ -121,11 +121,23 @@ pub fn append_request(
         };
         headers.insert(&lower, joined.into());
     }
+    let content_type = event.header("content-type");
+    let json = match body {
+        SavedBody::Text => json_body(content_type, &event.body),
+        SavedBody::File(_) => None,
+    };
+    if let (Some(_), Some(ct)) = (&json, content_type)
+        && !ct.trim().eq_ignore_ascii_case("application/json")
+    {
+        // `json = …` sends `application/json`; another JSON type goes as a header.
+        headers.insert("content-type", escape(ct).into());
+    }
     if !headers.is_empty() {
         table.insert("headers", value(headers));
     }
-    let content_type = event.header("content-type");
-    if !event.body.is_empty() {
+    if let Some(json) = json {
+        table.insert("json", value(json));
+    } else if !event.body.is_empty() {
         match body {
             SavedBody::Text => {
                 let text = String::from_utf8_lossy(&event.body);
@@ -206,6 +218,57 @@ fn escape(text: &str) -> String {
     text.replace("{{", "\\{{")
 }
 
+/// A JSON object or array body (the type says JSON, or none is given) as a TOML value, for
+/// `json = {…}`; `None` when it is not JSON, or holds what TOML cannot (a `null`, an integer
+/// beyond 64 bits), which is then saved as text.
+fn json_body(content_type: Option<&str>, body: &[u8]) -> Option<toml_edit::Value> {
+    let json_type = content_type.is_none_or(|ct| {
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
+    });
+    if !json_type {
+        return None;
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if !(parsed.is_object() || parsed.is_array()) {
+        return None;
+    }
+    to_toml(&parsed)
+}
+
+fn to_toml(json: &serde_json::Value) -> Option<toml_edit::Value> {
+    use serde_json::Value as J;
+    Some(match json {
+        J::Null => return None,
+        J::Bool(b) => (*b).into(),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None if n.is_f64() => n.as_f64()?.into(),
+            None => return None, // beyond i64
+        },
+        J::String(text) => escape(text).into(),
+        J::Array(items) => {
+            let mut array = toml_edit::Array::new();
+            for item in items {
+                array.push(to_toml(item)?);
+            }
+            array.into()
+        }
+        J::Object(map) => {
+            let mut table = InlineTable::new();
+            for (key, item) in map {
+                table.insert(key, to_toml(item)?);
+            }
+            table.into()
+        }
+    })
+}
+
 /// Is the body text that can go inline (UTF-8, no NUL)?
 pub fn is_text(body: &[u8]) -> bool {
     std::str::from_utf8(body).is_ok() && !body.contains(&0)
@@ -226,6 +289,39 @@ mod tests {
             query: Some("live=0".into()),
             ..Event::sample(headers, body)
         }
+    }
+
+    #[test]
+    fn a_json_body_is_saved_as_a_json_table_and_what_toml_cannot_hold_as_text() {
+        let body = br#"{"type":"order.paid","order":{"id":42,"tags":["a","{{b}}"],"total":9.5}}"#;
+        let e = event(&[("content-type", "application/json")], body);
+        let saved = append_request(SOURCE, "shop", "j", &e, "{{base_url}}", &SavedBody::Text)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            saved.text.contains(
+                r#"json = { type = "order.paid", order = { id = 42, tags = ["a", '\{{b}}'], total = 9.5 } }"#
+            ),
+            "{}",
+            saved.text
+        );
+        assert!(!saved.text.contains("content_type"), "{}", saved.text);
+        let e = event(&[("content-type", "application/vnd.api+json")], br#"[1,2]"#);
+        let saved = append_request(SOURCE, "shop", "j", &e, "{{base_url}}", &SavedBody::Text)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(saved.text.contains("json = [1, 2]"), "{}", saved.text);
+        assert!(
+            saved
+                .text
+                .contains(r#"content-type = "application/vnd.api+json""#)
+        );
+        let e = event(&[("content-type", "application/json")], br#"{"a":null}"#);
+        let saved = append_request(SOURCE, "shop", "j", &e, "{{base_url}}", &SavedBody::Text)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            saved.text.contains(r#"text = '{"a":null}'"#),
+            "{}",
+            saved.text
+        );
     }
 
     #[test]
@@ -272,7 +368,7 @@ mod tests {
         )
         .map(|saved| saved.text);
         let expected = format!(
-            "{SOURCE}\n[[requests]]\nname = \"invoice\"\nmethod = \"POST\"\nurl = \"{{{{base_url}}}}/hooks/stripe?live=0\"\nheaders = {{ x-a = \"1, 2\" }}\ntext = '{{\"t\":\"\\{{{{not}}}}\"}}'\ncontent_type = \"application/json\"\n"
+            "{SOURCE}\n[[requests]]\nname = \"invoice\"\nmethod = \"POST\"\nurl = \"{{{{base_url}}}}/hooks/stripe?live=0\"\nheaders = {{ x-a = \"1, 2\" }}\njson = {{ t = '\\{{{{not}}}}' }}\n"
         );
         assert_eq!(out.as_deref(), Ok(expected.as_str()));
         let loaded = crate::collection::parse(Path::new("hooks.toml"), &expected);

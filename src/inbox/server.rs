@@ -20,7 +20,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::store::{self, Writer};
 use super::wire::{Scan, Tee};
-use super::{Event, MAX_BODY_BYTES, Responder, Wire, echo_json};
+use super::{Event, MAX_BODY_BYTES, Responder, Script, Scripted, Wire, echo_json};
 
 /// How long [`InboxServer::shutdown`] lets open connections finish before closing them.
 const GRACE: Duration = Duration::from_secs(1);
@@ -53,6 +53,7 @@ struct Shared {
     tap: Option<mpsc::UnboundedSender<Event>>,
     max_body: usize,
     delay: Option<Duration>,
+    script: Option<Arc<dyn Script>>,
 }
 
 /// How an [`InboxServer`] answers and where it keeps events.
@@ -69,6 +70,9 @@ pub struct Options {
     /// Also send every recorded event here, in id order and without loss (unlike
     /// [`InboxServer::subscribe`], which drops events for a receiver that lags).
     pub tap: Option<mpsc::UnboundedSender<Event>>,
+    /// Looks at every request before it is stored: may mark it and choose its answer
+    /// (`--rules`, `--reject-invalid`).
+    pub script: Option<Arc<dyn Script>>,
 }
 
 impl Options {
@@ -80,6 +84,7 @@ impl Options {
             delay: None,
             log: None,
             tap: None,
+            script: None,
         }
     }
 }
@@ -138,6 +143,7 @@ impl InboxServer {
             tap: options.tap,
             max_body: options.max_body,
             delay: options.delay,
+            script: options.script,
         });
         let (stop, stop_rx) = watch::channel(false);
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
@@ -363,7 +369,7 @@ async fn handle(
             &serde_json::json!({ "error": "could not read the request body" }),
         ));
     };
-    let event = Event {
+    let mut event = Event {
         id: 0,
         received_at,
         remote,
@@ -376,10 +382,12 @@ async fn handle(
         body: read.kept,
         body_truncated: read.truncated,
         wire,
+        marks: Default::default(),
     };
     let note = read.truncated.then(|| {
         format!("body larger than the {max_body}-byte limit: answered 413, kept its first {max_body} bytes")
     });
+    let scripted = shared.script.as_ref().and_then(|s| s.inspect(&mut event));
     // Only the echo needs the event after it is handed over.
     let echo = matches!(shared.responder, Prepared::Echo).then(|| event.clone());
     let id = match shared.record(event, note).await {
@@ -403,8 +411,14 @@ async fn handle(
         }
         return Ok(response);
     }
-    if let Some(delay) = shared.delay {
+    if let Some(delay) = scripted
+        .as_ref()
+        .map_or(shared.delay, |s| s.delay.or(shared.delay))
+    {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(scripted) = scripted {
+        return Ok(scripted_response(scripted));
     }
     Ok(match &shared.responder {
         Prepared::Echo => match echo {
@@ -422,6 +436,39 @@ async fn handle(
             response
         }
     })
+}
+
+/// A [`Scripted`] answer as a response; one hyper refuses becomes a `500` saying why.
+fn scripted_response(scripted: Scripted) -> Response<Full<Bytes>> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in &scripted.headers {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                headers.append(name, value);
+            }
+            _ => {
+                let error = format!("invalid answer header `{name}`");
+                return json_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &serde_json::json!({ "error": error }),
+                );
+            }
+        }
+    }
+    let Ok(status) = StatusCode::from_u16(scripted.status) else {
+        let error = format!("invalid answer status `{}`", scripted.status);
+        return json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &serde_json::json!({ "error": error }),
+        );
+    };
+    let mut response = Response::new(Full::new(scripted.body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
 }
 
 struct ReadBody {

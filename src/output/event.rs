@@ -41,6 +41,8 @@ pub fn target(event: &Event) -> String {
 /// The event as one JSON object: every field, the body as text when it is UTF-8 (else
 /// base64, see `body_encoding`), and `note` / `deliveries` when given.
 pub fn event_json(event: &Event, note: Option<&str>, deliveries: &[Delivery]) -> Value {
+    let masked = masked_credentials(event);
+    let event = masked.as_ref().unwrap_or(event);
     let (body, encoding) = match std::str::from_utf8(&event.body) {
         Ok(text) => (text.to_owned(), "utf-8"),
         Err(_) => (BASE64.encode(&event.body), "base64"),
@@ -67,6 +69,12 @@ pub fn event_json(event: &Event, note: Option<&str>, deliveries: &[Delivery]) ->
         if !deliveries.is_empty() {
             let list = deliveries.iter().map(delivery_json).collect();
             map.insert("deliveries".into(), Value::Array(list));
+        }
+        if let Some(v) = &event.marks.verification {
+            map.insert("verification".into(), json!(v));
+        }
+        if let Some(relay) = &event.marks.relay {
+            map.insert("relay".into(), json!(relay));
         }
         if let Some(wire) = &event.wire {
             // The request as it came over HTTP/1.x: target and header lines byte for byte,
@@ -101,6 +109,8 @@ pub fn delivery_json(d: &Delivery) -> Value {
 /// (JSON pretty-printed, coloured when the palette is; binary bodies summarised). Received
 /// data is escaped, before colouring, when `look.terminal`.
 pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
+    let masked = masked_credentials(event);
+    let event = masked.as_ref().unwrap_or(event);
     let (palette, terminal) = (&look.palette, look.terminal);
     let mut out = format!(
         "{} {} {} {}\n",
@@ -135,6 +145,60 @@ pub fn render_event(event: &Event, note: Option<&str>, look: &Look) -> String {
         out.push_str(&render_body(event, look));
     }
     out
+}
+
+/// The `Authorization` value of an event checked with `--verify basic|bearer` is the
+/// listener's secret (or a guess at it): a copy of the event with the credentials after the
+/// scheme masked, in the headers and in the wire head. `None` for other events.
+pub fn masked_credentials(event: &Event) -> Option<Event> {
+    let scheme = &event.marks.verification.as_ref()?.scheme;
+    if scheme != "basic" && scheme != "bearer" {
+        return None;
+    }
+    let mask = |value: &str| match value.trim().split_once(' ') {
+        Some((scheme, _)) => format!("{scheme} {}", crate::util::mask::MASK),
+        None => crate::util::mask::MASK.to_owned(),
+    };
+    let mut copy = event.clone();
+    for (name, value) in &mut copy.headers {
+        if name.eq_ignore_ascii_case("authorization") {
+            *value = mask(value);
+        }
+    }
+    if let Some(wire) = &mut copy.wire {
+        for (name, value) in &mut wire.headers {
+            if name.eq_ignore_ascii_case(b"authorization") {
+                *value = mask(&String::from_utf8_lossy(value)).into_bytes();
+            }
+        }
+    }
+    Some(copy)
+}
+
+/// `  credentials (basic): invalid (the credentials do not match)` or `  signature (github):
+/// verified`, for an event that was checked.
+pub fn render_verification(event: &Event, look: &Look) -> String {
+    use crate::inbox::VerifyResult;
+    let Some(v) = &event.marks.verification else {
+        return String::new();
+    };
+    let (palette, terminal) = (&look.palette, look.terminal);
+    let why = v.reason.as_deref().unwrap_or_default();
+    let result = match v.result {
+        VerifyResult::Verified => palette.status(200, "verified"),
+        VerifyResult::Unsigned => palette.warn("unsigned"),
+        VerifyResult::NotVerified => palette.warn(&shown(why, terminal)),
+        VerifyResult::Invalid => format!("{} ({})", palette.error("invalid"), shown(why, terminal)),
+    };
+    let what = if matches!(v.scheme.as_str(), "basic" | "bearer") {
+        "credentials"
+    } else {
+        "signature"
+    };
+    format!(
+        "  {} {result}\n",
+        palette.key(&format!("{what} ({}):", v.scheme))
+    )
 }
 
 /// UTF-8 as it is, any other byte as `\xNN`.
@@ -239,12 +303,59 @@ pub fn render_line(
     if note.is_some() {
         out.push_str("  (truncated)");
     }
+    if let Some(v) = &event.marks.verification {
+        let _ = write!(out, "  {}:{}", v.scheme, v.result.name());
+    }
     if let Some(d) = deliveries.last() {
         match d.status {
             Some(status) => {
                 let _ = write!(out, "  → {status}");
             }
             None => out.push_str("  → failed"),
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// `--compact`'s line, as `stripe listen` prints one per event: id, time, method, target,
+/// size, the verification result and the forward result (`→ 200`, `→ failed`).
+pub fn render_compact(
+    event: &Event,
+    body_size: u64,
+    note: Option<&str>,
+    deliveries: &[Delivery],
+    look: &Look,
+) -> String {
+    let (palette, terminal) = (&look.palette, look.terminal);
+    let mut out = format!(
+        "{} {} {} {}  {}",
+        palette.bold(&format!("#{}", event.id)),
+        palette.dim(&timestamp(event)),
+        palette.bold(&shown(&event.method, terminal)),
+        shown(&target(event), terminal),
+        human_size(body_size)
+    );
+    if note.is_some() {
+        out.push_str("  (truncated)");
+    }
+    if let Some(v) = &event.marks.verification {
+        let result = v.result.name();
+        let shown_result = match v.result {
+            crate::inbox::VerifyResult::Verified => palette.status(200, result),
+            crate::inbox::VerifyResult::Invalid => palette.error(result),
+            _ => palette.warn(result),
+        };
+        let _ = write!(out, "  {}:{shown_result}", v.scheme);
+    }
+    if let Some(d) = deliveries.last() {
+        match d.status {
+            Some(status) => {
+                let _ = write!(out, "  → {}", palette.status(status, &status.to_string()));
+            }
+            None => {
+                let _ = write!(out, "  → {}", palette.error("failed"));
+            }
         }
     }
     out.push('\n');

@@ -5,6 +5,7 @@
 pub mod file;
 pub mod github;
 pub mod har;
+pub mod inbox_har;
 pub mod json;
 pub mod junit;
 pub mod ndjson;

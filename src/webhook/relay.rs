@@ -267,6 +267,7 @@ mod tests {
             body: Bytes::from_static(b"\x1f\x8b raw"),
             body_truncated: false,
             wire: None,
+            marks: Default::default(),
         }
     }
 

@@ -33,7 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Wire};
+use super::{Event, Marks, Wire};
 
 mod writer;
 
@@ -106,6 +106,9 @@ struct EventMetaRef<'a> {
     /// Absent in events written before it existed, and for HTTP/2 events.
     #[serde(skip_serializing_if = "Option::is_none")]
     wire: Option<WireMeta>,
+    /// Absent when empty (and in events written before it existed).
+    #[serde(skip_serializing_if = "Marks::is_empty")]
+    marks: &'a Marks,
 }
 
 /// [`Wire`] in the meta: the target and each header name and value base64-encoded (any
@@ -156,6 +159,8 @@ struct EventMeta {
     note: Option<String>,
     #[serde(default)]
     wire: Option<WireMeta>,
+    #[serde(default)]
+    marks: Marks,
 }
 
 /// The default inbox directory: `$XDG_DATA_HOME/postie/inbox`, else
@@ -350,6 +355,12 @@ impl<'a> EventRecord<'a> {
     /// The event's id.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// The meta as stored (JSON), for a reader that looks at a few fields without building
+    /// the event (`inbox list`'s filters).
+    pub fn meta(&self) -> &'a [u8] {
+        self.meta
     }
 
     /// The body bytes, exactly as received.
@@ -592,6 +603,7 @@ fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
             body,
             body_truncated: meta.body_truncated,
             wire: meta.wire.as_ref().and_then(WireMeta::to_wire),
+            marks: meta.marks,
         },
         note: meta.note,
         deliveries: Vec::new(),

@@ -20,6 +20,7 @@ fn event(path: &str, body: &[u8]) -> Event {
         body: Bytes::copy_from_slice(body),
         body_truncated: false,
         wire: None,
+        marks: Default::default(),
     }
 }
 

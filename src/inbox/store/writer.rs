@@ -420,6 +420,7 @@ pub(super) fn encode_event(event: &Event, id: u64, note: Option<&str>, out: &mut
         body_truncated: event.body_truncated,
         note,
         wire: event.wire.as_ref().map(WireMeta::from_wire),
+        marks: &event.marks,
     };
     // Serialising plain strings and numbers cannot fail.
     let meta = serde_json::to_vec(&meta).unwrap_or_default();

@@ -1,0 +1,30 @@
+#!/bin/sh
+# `postie inbox list` filters over a large inbox (default 1,000,000 events, ~390 MB), with
+# hyperfine. Not a test: run it by hand. Needs python3 and hyperfine
+# (`apt-get install -y hyperfine`). Builds the release binary once (or set POSTIE_BIN).
+# The inbox is generated straight in the store format by gen_inbox.py (kept in $INBOX_DIR,
+# default /tmp/postie-bench-1m, so that later runs reuse it). The page cache is warm after the
+# first run: these are warm-cache figures.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+events=${EVENTS:-1000000}
+dir=${INBOX_DIR:-/tmp/postie-bench-1m}
+if [ -n "${POSTIE_BIN:-}" ]; then
+  bin=$POSTIE_BIN
+else
+  (cd "$root" && cargo build --release --bin postie)
+  bin=$root/target/release/postie
+fi
+if [ ! -s "$dir/inbox/events.log" ]; then
+  python3 "$here/gen_inbox.py" "$dir/inbox/events.log" "$events"
+fi
+ls -l "$dir/inbox/events.log"
+list="$bin inbox --inbox $dir/inbox list"
+hyperfine --warmup 1 --runs "${RUNS:-5}" \
+  -n 'method+path (head only)' "$list --method PUT --path '/hooks/stripe/1*' >/dev/null" \
+  -n 'header glob' "$list --header 'x-shop:shop-1' --method DELETE >/dev/null" \
+  -n 'jsonpath on every body' "$list --jsonpath '\$.order.id=999999' >/dev/null" \
+  -n 'verification' "$list --verification invalid --path '/hooks/github/7' >/dev/null" \
+  -n 'time range' "$list --since 2025-11-24T16:10:00Z --until 2025-11-24T16:10:01Z >/dev/null" \
+  -n 'no filter, count' "$list | wc -l >/dev/null"
