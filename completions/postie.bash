@@ -867,7 +867,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__run)
-            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --report --json --color --verbose --quiet --show-secrets --help --version"
+            opts="-e -k -o -j -v -q -h -V --env --var --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --fail-fast --var-file --tag --skip-tag --jobs --shard --retry --retry-status --data --iterations --repeat --delay --report --json --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -930,6 +930,26 @@ _postie() {
                     return 0
                     ;;
                 --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -68,7 +68,18 @@ fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
         env: args.vars.env.clone(),
         vars,
         keep_exchanges: !args.reports.is_empty(),
+        iterations: iterations(args)?,
+        delay: args.delay,
     })
+}
+
+/// The passes of the run: `--data` rows or `--iterations`, times `--repeat`.
+fn iterations(args: &RunArgs) -> Result<Vec<engine::Iteration>, Failure> {
+    let rows = match &args.data {
+        Some(path) => Some(crate::data::load(path)?),
+        None => None,
+    };
+    Ok(engine::plan_iterations(rows, args.iterations, args.repeat))
 }
 
 /// Reports, annotations, the summary; the exit code.

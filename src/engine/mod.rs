@@ -5,6 +5,7 @@
 //! serves the whole run, concurrent requests included.
 
 mod attempt;
+mod iterate;
 mod schedule;
 pub mod select;
 mod webhook;
@@ -23,6 +24,7 @@ use crate::util::mask::Masker;
 
 pub use attempt::Outcome;
 pub use attempt::sign;
+pub use iterate::{Iteration, plan as plan_iterations};
 pub use schedule::run;
 pub use select::Selected;
 
@@ -69,6 +71,10 @@ pub struct RunOptions {
     /// Keep every exchange whole in the run's record (reports read them); otherwise each is
     /// slimmed once its request has finished (see `record::Exchange::slim`).
     pub keep_exchanges: bool,
+    /// The passes over the selection (`--data`, `--iterations`, `--repeat`); empty: one.
+    pub iterations: Vec<Iteration>,
+    /// `--delay`: the wait before each request after the first one sent.
+    pub delay: Option<Duration>,
 }
 
 /// The wait before a network retry.

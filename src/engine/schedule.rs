@@ -25,13 +25,23 @@ struct Run<'a> {
     observer: &'a dyn Observer,
     /// Set by `--fail-fast` after a failure: the rest is not run.
     stop: Cell<bool>,
+    /// A request has been sent: the next one waits `--delay` first.
+    sent: Cell<bool>,
 }
 
 /// Where a collection's requests run: one at a time with the run's body mode, or alongside
 /// others (concurrent jobs) with bodies discarded.
 #[derive(Clone, Copy)]
-struct Lane {
+struct Lane<'a> {
     concurrent: bool,
+    /// The iteration's label (`row 3`), added to every request's name.
+    label: Option<&'a str>,
+}
+
+impl Lane<'_> {
+    fn name(&self, request: &str) -> String {
+        super::iterate::labelled(request, self.label)
+    }
 }
 
 /// Run the selection and return its record; `observer` sees every event as it happens. A
@@ -47,21 +57,36 @@ pub async fn run(
         options,
         observer,
         stop: Cell::new(false),
+        sent: Cell::new(false),
     };
     let started = SystemTime::now();
     let clock = Instant::now();
-    let jobs = options.jobs.min(selection.len()).max(1);
-    let lane = Lane {
-        concurrent: jobs > 1,
+    // A unit is one collection in one iteration: iteration after iteration, each the whole
+    // selection in order (unit `u` is collection `u % n` of iteration `u / n`).
+    let plain = [super::Iteration::default()];
+    let iterations = match options.iterations.as_slice() {
+        [] => &plain[..],
+        some => some,
     };
+    let n = selection.len();
+    let units: Vec<(&Selected, &super::Iteration)> = iterations
+        .iter()
+        .flat_map(|it| selection.iter().map(move |s| (s, it)))
+        .collect();
+    let jobs = options.jobs.min(units.len()).max(1);
     // Round-robin groups, each run in order; the groups run concurrently on this thread and
     // share the client. Records keep the order of the selection.
     let groups = (0..jobs).map(|g| {
         let run = &run;
+        let units = &units;
         async move {
             let mut done = Vec::new();
-            for (i, s) in selection.iter().enumerate().filter(|(i, _)| i % jobs == g) {
-                let result = run_collection(run, i, s, lane).await;
+            for (i, (s, it)) in units.iter().enumerate().filter(|(i, _)| i % jobs == g) {
+                let lane = Lane {
+                    concurrent: jobs > 1,
+                    label: it.label.as_deref(),
+                };
+                let result = run_collection(run, i, s, &it.vars, lane).await;
                 // One at a time, a collection error ends the run there.
                 let stop = jobs == 1 && result.is_err();
                 done.push((i, result));
@@ -79,10 +104,7 @@ pub async fn run(
             .flatten()
             .collect();
     results.sort_by_key(|(i, _)| *i);
-    let mut collections = Vec::new();
-    for (_, result) in results {
-        collections.push(result?);
-    }
+    let collections = super::iterate::merge(results, n)?;
     Ok(RunRecord {
         started,
         duration: clock.elapsed(),
@@ -96,13 +118,17 @@ async fn run_collection(
     run: &Run<'_>,
     index: usize,
     selected: &Selected,
-    lane: Lane,
+    row: &[(String, Value)],
+    lane: Lane<'_>,
 ) -> Result<CollectionRecord, Failure> {
     let collection = &selected.collection;
     let options = run.options;
     let mut resolver = run
         .engine
         .resolver(collection, options.env.as_deref(), &options.vars)?;
+    for (name, value) in row {
+        resolver.set(name, value.clone());
+    }
     let mut record = CollectionRecord {
         name: collection.name.clone(),
         path: collection.path.clone(),
@@ -119,7 +145,7 @@ async fn run_collection(
         let reasons: Vec<Option<Verdict>> = group
             .iter()
             .map(|spec| {
-                skip_reason(run, collection, spec, &resolver, &record.requests)
+                skip_reason(run, collection, spec, &resolver, (&record.requests, lane))
                     .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
             })
             .collect();
@@ -178,10 +204,11 @@ async fn send_group(
     reasons: Vec<Option<Verdict>>,
     keys: Vec<Key>,
     resolver: &Resolver,
-    lane: Lane,
+    lane: Lane<'_>,
 ) -> Vec<(RequestRecord, Vec<(String, Value)>)> {
     let lane = Lane {
         concurrent: lane.concurrent || group.len() > 1,
+        ..lane
     };
     let width = run.options.jobs.clamp(1, group.len().max(1));
     let mut results = Vec::new();
@@ -234,10 +261,10 @@ async fn one_request(
     spec: &RequestSpec,
     resolver: &Resolver,
     skip: Option<Verdict>,
-    lane: Lane,
+    lane: Lane<'_>,
 ) -> (RequestRecord, Vec<(String, Value)>) {
     let mut record = RequestRecord {
-        name: spec.name.clone(),
+        name: lane.name(&spec.name),
         line: spec.line,
         method: spec.method.clone(),
         url: spec.url.clone(),
@@ -249,11 +276,17 @@ async fn one_request(
         mask::request(&mut record, &run.engine.masker);
         return (record, Vec::new());
     }
+    if let Some(delay) = run.options.delay
+        && run.sent.get()
+    {
+        tokio::time::sleep(delay).await;
+    }
+    run.sent.set(true);
     run.observer.event(
         key,
         &Event::Started {
             collection: &collection.name,
-            request: &spec.name,
+            request: &record.name,
             concurrent: lane.concurrent,
         },
     );
@@ -351,7 +384,7 @@ fn skip_reason(
     collection: &Collection,
     spec: &RequestSpec,
     resolver: &Resolver,
-    done: &[RequestRecord],
+    (done, lane): (&[RequestRecord], Lane<'_>),
 ) -> Option<Verdict> {
     let options = run.options;
     if run.stop.get() {
@@ -369,7 +402,7 @@ fn skip_reason(
         )));
     }
     for dependency in &spec.depends_on {
-        if let Some(d) = done.iter().find(|d| &d.name == dependency)
+        if let Some(d) = done.iter().find(|d| d.name == lane.name(dependency))
             && d.verdict != Verdict::Passed
         {
             return Some(Verdict::NotRun(NotRunReason::Dependency(
