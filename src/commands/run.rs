@@ -70,6 +70,7 @@ fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
         keep_exchanges: !args.reports.is_empty(),
         iterations: iterations(args)?,
         delay: args.delay,
+        retry_status: args.retry_status.clone(),
     })
 }
 

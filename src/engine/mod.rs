@@ -5,6 +5,7 @@
 //! serves the whole run, concurrent requests included.
 
 mod attempt;
+mod backoff;
 mod iterate;
 mod schedule;
 pub mod select;
@@ -75,6 +76,8 @@ pub struct RunOptions {
     pub iterations: Vec<Iteration>,
     /// `--delay`: the wait before each request after the first one sent.
     pub delay: Option<Duration>,
+    /// `--retry-status`: statuses re-sent for requests without their own `retry.on`.
+    pub retry_status: Vec<u16>,
 }
 
 /// The wait before a network retry.
@@ -143,6 +146,7 @@ impl Engine {
             body_mode: &self.body_mode,
             network_retry: false,
             with_passed: false,
+            retry_on: Vec::new(),
         };
         attempt::send(&cx, request, true).await.outcome
     }

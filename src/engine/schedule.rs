@@ -2,7 +2,7 @@
 //! order with skips, dependencies and captures, `parallel = true` groups at once, retries.
 
 use std::cell::Cell;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
@@ -10,12 +10,13 @@ use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
 use crate::output::sink::BodyMode;
 use crate::record::{
-    CollectionRecord, Event, Key, NotRunReason, Observer, RequestRecord, RunRecord, SkipReason,
-    Verdict, mask,
+    CollectionRecord, Event, Key, NotRunReason, Observer, RequestRecord, RetryCause, RetryNote,
+    RunRecord, SkipReason, Verdict, mask,
 };
 use crate::resolve::{ResolveError, Resolver};
 
 use super::attempt::{self, Cx, Outcome};
+use super::backoff::Policy;
 use super::{Engine, NETWORK_RETRY_WAIT, RunOptions, Selected};
 
 /// What every collection of the run shares.
@@ -303,14 +304,16 @@ async fn one_request(
         body_mode,
         network_retry: false,
         with_passed: run.options.keep_exchanges,
+        retry_on: Vec::new(),
     };
     let captured = attempts(run, &mut cx, collection, spec, resolver, &mut record).await;
     mask::request(&mut record, &run.engine.masker);
     (record, captured)
 }
 
-/// Send until an attempt decides: retries of failed checks (`retry = {…}`) and of network
-/// errors (`--retry`).
+/// Send until an attempt decides: retries of failed checks (`retry = {…}`), of statuses
+/// (`retry.on`, `--retry-status`) and of network errors (`--retry`). Every attempt is kept,
+/// each followed by another one noting why and after what wait.
 async fn attempts(
     run: &Run<'_>,
     cx: &mut Cx<'_>,
@@ -319,19 +322,47 @@ async fn attempts(
     resolver: &Resolver,
     record: &mut RequestRecord,
 ) -> Vec<(String, Value)> {
-    let times = spec.retry.map_or(1, |r| r.times.max(1));
-    let interval = attempt::retry_interval(spec);
+    let policy = Policy::of(spec, run.options);
+    let times = policy.times;
     let mut network_retries = run.options.retry;
     let mut attempt_no = 1;
     loop {
-        let last_by_count = attempt_no >= times;
+        let more = attempt_no < times;
         cx.network_retry = network_retries > 0;
+        cx.retry_on = if more { policy.on.clone() } else { Vec::new() };
+        let last_by_count = !(more && policy.polling);
         let sent = attempt::attempt(cx, collection, spec, resolver, last_by_count).await;
         if let Some(request) = &sent.exchange.request {
             record.url = request.url.clone();
         }
         let first = sent.exchange.failures.first().cloned();
+        let status = sent.exchange.status();
+        let retry_after = sent
+            .exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.header("retry-after"))
+            .map(str::to_string);
         record.exchanges.push(sent.exchange);
+        let settled = matches!(sent.outcome, Outcome::Passed | Outcome::Failed);
+        if let Some(status) = status.filter(|s| settled && cx.retry_on.contains(s)) {
+            let (wait, from_header) =
+                policy.wait(attempt_no, retry_after.as_deref(), SystemTime::now());
+            note(record, RetryCause::Status(status), wait, from_header);
+            cx.observer.event(
+                cx.key,
+                &Event::StatusRetry {
+                    status,
+                    attempt: attempt_no,
+                    of: times,
+                    wait,
+                    retry_after: from_header,
+                },
+            );
+            tokio::time::sleep(wait).await;
+            attempt_no += 1;
+            continue;
+        }
         match sent.outcome {
             Outcome::Passed | Outcome::DryRun => {
                 record.verdict = Verdict::Passed;
@@ -343,16 +374,17 @@ async fn attempts(
                 return Vec::new();
             }
             Outcome::Failed if !last_by_count => {
+                note(record, RetryCause::Checks, policy.base, false);
                 cx.observer.event(
                     cx.key,
                     &Event::Retrying {
                         attempt: attempt_no,
                         of: times,
                         first: first.as_ref(),
-                        wait: interval,
+                        wait: policy.base,
                     },
                 );
-                tokio::time::sleep(interval).await;
+                tokio::time::sleep(policy.base).await;
                 attempt_no += 1;
             }
             Outcome::Failed => {
@@ -361,6 +393,7 @@ async fn attempts(
             }
             Outcome::Errored(Code::Network) if network_retries > 0 => {
                 network_retries -= 1;
+                note(record, RetryCause::Network, NETWORK_RETRY_WAIT, false);
                 cx.observer.event(
                     cx.key,
                     &Event::NetworkRetry {
@@ -375,6 +408,17 @@ async fn attempts(
                 return Vec::new();
             }
         }
+    }
+}
+
+/// The last attempt is followed by another: why, after what wait.
+fn note(record: &mut RequestRecord, cause: RetryCause, wait: Duration, retry_after: bool) {
+    if let Some(last) = record.exchanges.last_mut() {
+        last.retry = Some(RetryNote {
+            cause,
+            wait,
+            retry_after,
+        });
     }
 }
 
