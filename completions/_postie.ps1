@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'Run the selection N times (without --data)')
             [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Run everything (every row or iteration) N times')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long between requests, e.g. 200ms')
-            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept invalid TLS certificates (dangerous: prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept invalid TLS certificates (dangerous: prints a warning)')

@@ -60,7 +60,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --iterations 'Run the selection N times (without --data)'
             cand --repeat 'Run everything (every row or iteration) N times'
             cand --delay 'Wait this long between requests, e.g. 200ms'
-            cand --report 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)'
+            cand --report 'Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand -k 'Accept invalid TLS certificates (dangerous: prints a warning)'
             cand --insecure 'Accept invalid TLS certificates (dangerous: prints a warning)'

@@ -59,7 +59,7 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l data -d 'Run the s
 complete -c postie -n "__fish_postie_using_subcommand run" -l iterations -d 'Run the selection N times (without --data)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l repeat -d 'Run everything (every row or iteration) N times' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l delay -d 'Wait this long between requests, e.g. 200ms' -r
-complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

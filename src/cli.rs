@@ -189,7 +189,7 @@ pub struct RunArgs {
     /// Wait this long between requests, e.g. 200ms
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub delay: Option<std::time::Duration>,
-    /// Write a report: junit=PATH, json=PATH or har=PATH (repeatable)
+    /// Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)
     #[arg(long = "report", value_name = "KIND=PATH", value_parser = parse_report)]
     pub reports: Vec<(ReportKind, std::path::PathBuf)>,
     /// Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren't printed
@@ -203,19 +203,27 @@ pub enum ReportKind {
     Json,
     /// HAR 1.2: every exchange, for a browser's network panel or any HAR viewer.
     Har,
+    /// One self-contained HTML page (no scripts, nothing loaded from anywhere).
+    Html,
+    /// TAP version 13.
+    Tap,
 }
 
 fn parse_report(s: &str) -> Result<(ReportKind, std::path::PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or_else(|| {
-        format!("expected KIND=PATH (junit=report.xml, json=run.json, har=run.har), got `{s}`")
+        format!(
+            "expected KIND=PATH (junit=report.xml, json=run.json, har=run.har, html=run.html, tap=run.tap), got `{s}`"
+        )
     })?;
     let kind = match kind {
         "junit" => ReportKind::Junit,
         "json" => ReportKind::Json,
         "har" => ReportKind::Har,
+        "html" => ReportKind::Html,
+        "tap" => ReportKind::Tap,
         other => {
             return Err(format!(
-                "unknown report kind `{other}`: use junit, json or har"
+                "unknown report kind `{other}`: use junit, json, har, html or tap"
             ));
         }
     };

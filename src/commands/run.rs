@@ -93,11 +93,16 @@ fn finish(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Cod
             }
             ReportKind::Json => crate::report::json::write(path, report).map_err(|e| e.to_string()),
             ReportKind::Har => crate::report::har::write(path, report).map_err(|e| e.to_string()),
+            ReportKind::Html => crate::report::html::write(path, report).map_err(|e| e.to_string()),
+            ReportKind::Tap => crate::report::tap::write(path, report).map_err(|e| e.to_string()),
         };
         written.map_err(|e| Failure::usage(format!("could not write the report: {e}")))?;
     }
     if settings.ctx.github_actions {
         annotate(args, settings, report)?;
+    }
+    if !args.send.dry_run {
+        job_summary(settings, report)?;
     }
     let code = exit_code(report);
     let (passed, failed, errored, skipped, not_run) = report.counts();
@@ -114,6 +119,23 @@ fn finish(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Cod
         printer.err(&crate::report::table::totals(report, &printer.palette));
     }
     Ok(code)
+}
+
+/// On GitHub Actions, the Markdown job summary appended to `$GITHUB_STEP_SUMMARY`.
+fn job_summary(settings: &Settings, report: &RunRecord) -> Result<(), Failure> {
+    use crate::report::step_summary;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let repo = step_summary::Repo::from_env(&settings.ctx.cwd);
+    step_summary::append(&path, report, &repo).map_err(|e| {
+        Failure::usage(format!(
+            "could not append the job summary to `{}` (GITHUB_STEP_SUMMARY): {}",
+            path.display(),
+            e.kind()
+        ))
+    })
 }
 
 /// GitHub Actions workflow commands for failures (stdout, or stderr with `--json`).
