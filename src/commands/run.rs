@@ -9,6 +9,7 @@ use crate::collection;
 use crate::engine::{self, RunOptions, select};
 use crate::error::{Code, Failure};
 use crate::output::live::Live;
+use crate::output::progress::Progress;
 use crate::record::{Fanout, RunRecord, Verdict};
 use crate::report::ndjson::Ndjson;
 use crate::settings::Settings;
@@ -42,12 +43,21 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     let engine =
         crate::commands::plan::engine(&args.send, settings, needs_inbox, !args.json).await?;
     let live = Live::new(&settings.printer);
+    let passes = options.iterations.len().max(1);
+    let progress = Progress::new(&live, total_requests * passes);
     let ndjson = Ndjson::default();
-    let mut sinks: Vec<&dyn crate::record::Observer> = vec![&live];
+    let shown: &dyn crate::record::Observer =
+        if Progress::wanted(&settings.ctx, total_requests * passes) && !args.send.dry_run {
+            &progress
+        } else {
+            &live
+        };
+    let mut sinks: Vec<&dyn crate::record::Observer> = vec![shown];
     if args.json {
         sinks.push(&ndjson);
     }
     let record = engine::run(&engine, &selected, &options, &Fanout(sinks)).await;
+    progress.finish();
     engine.shutdown().await;
     ndjson.result()?;
     finish(&args, settings, &record?)
