@@ -95,7 +95,14 @@ fn retry_after_seconds_and_http_date_are_honoured_and_junit_marks_the_request_fl
     let started = Instant::now();
     let out = sandbox
         .command()
-        .args(["run", "api", "--report", "junit=junit.xml"])
+        .args([
+            "run",
+            "api",
+            "--report",
+            "junit=junit.xml",
+            "--report",
+            "json=run.json",
+        ])
         .output()?;
     let elapsed = started.elapsed();
     assert_eq!(
@@ -124,6 +131,17 @@ fn retry_after_seconds_and_http_date_are_honoured_and_junit_marks_the_request_fl
         stderr.contains("2 passed, 0 failed, 0 errored (1 flaky) in"),
         "{stderr}"
     );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("run.json"))?)?;
+    let busy = &json["collections"][0]["requests"][0];
+    assert_eq!(busy["flaky"], true);
+    assert_eq!(
+        busy["attempts"][0]["retry"],
+        serde_json::json!({"cause": "status", "status": 429, "wait_ms": 1000.0, "retry_after": true})
+    );
+    assert_eq!(busy["attempts"][1]["retry"]["status"], 503);
+    assert_eq!(busy["attempts"][2]["retry"], serde_json::Value::Null);
+    assert_eq!(json["collections"][0]["requests"][1]["flaky"], false);
     assert_eq!(
         junit_cases(&sandbox.path().join("junit.xml"))?,
         [
