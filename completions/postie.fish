@@ -58,7 +58,12 @@ complete -c postie -n "__fish_postie_using_subcommand run" -l skip-tag -d 'Skip 
 complete -c postie -n "__fish_postie_using_subcommand run" -s j -l jobs -d 'Run up to N collections at once (each keeps its order and chain); bodies aren\'t printed' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l shard -d 'Run shard K of N: a deterministic, balanced part of the requests (chains kept whole)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l retry -d 'Retry a request up to N more times after a network error' -r
-complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH, json=PATH or har=PATH (repeatable)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l retry-status -d 'Also retry a response with one of these statuses, e.g. 429,503 (up to --retry more times, 2 without it; Retry-After honoured, else exponential backoff)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l data -d 'Run the selection once per row of a .csv (header row = variable names) or .json (array of objects) file, with the row\'s values as variables' -r -F
+complete -c postie -n "__fish_postie_using_subcommand run" -l iterations -d 'Run the selection N times (without --data)' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l repeat -d 'Run everything (every row or iteration) N times' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l delay -d 'Wait this long between requests, e.g. 200ms' -r
+complete -c postie -n "__fish_postie_using_subcommand run" -l report -d 'Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand run" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"

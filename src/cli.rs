@@ -218,7 +218,24 @@ pub struct RunArgs {
     /// Retry a request up to N more times after a network error
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retry: u32,
-    /// Write a report: junit=PATH, json=PATH or har=PATH (repeatable)
+    /// Also retry a response with one of these statuses, e.g. 429,503 (up to --retry more
+    /// times, 2 without it; Retry-After honoured, else exponential backoff)
+    #[arg(long, value_name = "STATUSES", value_delimiter = ',', value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub retry_status: Vec<u16>,
+    /// Run the selection once per row of a .csv (header row = variable names) or .json
+    /// (array of objects) file, with the row's values as variables
+    #[arg(long, value_name = "FILE", conflicts_with = "iterations")]
+    pub data: Option<std::path::PathBuf>,
+    /// Run the selection N times (without --data)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub iterations: u32,
+    /// Run everything (every row or iteration) N times
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub repeat: u32,
+    /// Wait this long between requests, e.g. 200ms
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub delay: Option<std::time::Duration>,
+    /// Write a report: junit=PATH, json=PATH, har=PATH, html=PATH or tap=PATH (repeatable)
     #[arg(long = "report", value_name = "KIND=PATH", value_parser = parse_report)]
     pub reports: Vec<(ReportKind, std::path::PathBuf)>,
     /// Print one JSON object per request on stdout as it finishes (NDJSON); bodies aren't printed
@@ -232,19 +249,27 @@ pub enum ReportKind {
     Json,
     /// HAR 1.2: every exchange, for a browser's network panel or any HAR viewer.
     Har,
+    /// One self-contained HTML page (no scripts, nothing loaded from anywhere).
+    Html,
+    /// TAP version 13.
+    Tap,
 }
 
 fn parse_report(s: &str) -> Result<(ReportKind, std::path::PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or_else(|| {
-        format!("expected KIND=PATH (junit=report.xml, json=run.json, har=run.har), got `{s}`")
+        format!(
+            "expected KIND=PATH (junit=report.xml, json=run.json, har=run.har, html=run.html, tap=run.tap), got `{s}`"
+        )
     })?;
     let kind = match kind {
         "junit" => ReportKind::Junit,
         "json" => ReportKind::Json,
         "har" => ReportKind::Har,
+        "html" => ReportKind::Html,
+        "tap" => ReportKind::Tap,
         other => {
             return Err(format!(
-                "unknown report kind `{other}`: use junit, json or har"
+                "unknown report kind `{other}`: use junit, json, har, html or tap"
             ));
         }
     };

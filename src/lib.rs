@@ -6,6 +6,7 @@ pub mod cli;
 pub mod collection;
 pub mod commands;
 pub mod context;
+pub mod data;
 pub mod engine;
 pub mod error;
 pub mod glob;

@@ -454,7 +454,7 @@ fn json_record_is_exact() {
                     {
                         "name": "list-plans", "line": 10, "method": "GET",
                         "url": format!("http://127.0.0.1:8080/plans?key={m}"),
-                        "verdict": "passed", "reason": null, "exit_code": null,
+                        "verdict": "passed", "reason": null, "exit_code": null, "flaky": false,
                         "duration_ms": 12.5,
                         "attempts": [{
                             "started": "2024-05-01T12:00:00.000Z",
@@ -463,7 +463,7 @@ fn json_record_is_exact() {
                             "failures": [],
                             "checks": [], "captures": [],
                             "error": null,
-                            "dry_run": false, "redirects": [],
+                            "dry_run": false, "redirects": [], "retry": null,
                             "request": {
                                 "method": "GET",
                                 "url": format!("http://127.0.0.1:8080/plans?key={m}"),
@@ -484,7 +484,7 @@ fn json_record_is_exact() {
                         "url": "http://127.0.0.1:8080/plans",
                         "verdict": "failed",
                         "reason": "status: expected 201, got 500 (+1 more)",
-                        "exit_code": null,
+                        "exit_code": null, "flaky": false,
                         "duration_ms": 8.0,
                         "attempts": [{
                             "started": "2024-05-01T12:00:00.013Z",
@@ -496,7 +496,7 @@ fn json_record_is_exact() {
                             ],
                             "checks": [], "captures": [],
                             "error": null,
-                            "dry_run": false, "redirects": [],
+                            "dry_run": false, "redirects": [], "retry": null,
                             "request": {
                                 "method": "POST",
                                 "url": "http://127.0.0.1:8080/plans",
@@ -518,7 +518,7 @@ fn json_record_is_exact() {
                         "url": "http://127.0.0.1:9/plans/1",
                         "verdict": "errored",
                         "reason": format!("could not connect to `127.0.0.1:9` (key {m})\n  connection refused"),
-                        "exit_code": 3,
+                        "exit_code": 3, "flaky": false,
                         "duration_ms": 1.0,
                         "attempts": [{
                             "started": "2024-05-01T12:00:00.022Z",
@@ -527,7 +527,7 @@ fn json_record_is_exact() {
                             "failures": [],
                             "checks": [], "captures": [],
                             "error": format!("could not connect to `127.0.0.1:9` (key {m})\n  connection refused"),
-                            "dry_run": false, "redirects": [],
+                            "dry_run": false, "redirects": [], "retry": null,
                             "request": {
                                 "method": "DELETE", "url": "http://127.0.0.1:9/plans/1",
                                 "http_version": null, "headers": [], "body": null,
@@ -541,20 +541,20 @@ fn json_record_is_exact() {
                         "url": "http://127.0.0.1:8080/report",
                         "verdict": "skipped",
                         "reason": "tag `slow` skipped with --skip-tag",
-                        "exit_code": null,
+                        "exit_code": null, "flaky": false,
                         "duration_ms": 0.0,
                         "attempts": [],
                     },
                     {
                         "name": "poll-job", "line": 40, "method": "GET",
                         "url": "http://127.0.0.1:8080/jobs/7",
-                        "verdict": "passed", "reason": null, "exit_code": null,
+                        "verdict": "passed", "reason": null, "exit_code": null, "flaky": false,
                         "duration_ms": 30.0,
                         "attempts": [
                             {
                                 "started": "2024-05-01T12:00:00.030Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "retry": null, "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -564,7 +564,7 @@ fn json_record_is_exact() {
                             {
                                 "started": "2024-05-01T12:00:00.540Z", "duration_ms": 10.0, "status": 503,
                                 "failures": [{"what": "status", "expected": "200", "actual": "503", "line": null}],
-                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "request": null,
+                                "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "retry": null, "request": null,
                                 "response": {
                                     "status": 503, "reason": "", "http_version": "HTTP/1.1", "headers": [],
                                     "body": {"not_kept": "the body was not kept", "size": null, "complete": false, "went": "discarded"},
@@ -573,7 +573,7 @@ fn json_record_is_exact() {
                             },
                             {
                                 "started": "2024-05-01T12:00:01.050Z", "duration_ms": 10.0, "status": 200,
-                                "failures": [], "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [],
+                                "failures": [], "checks": [], "captures": [], "error": null, "dry_run": false, "redirects": [], "retry": null,
                                 "request": {
                                     "method": "GET", "url": "http://127.0.0.1:8080/jobs/7",
                                     "http_version": "HTTP/1.1", "headers": [], "body": null,
@@ -596,7 +596,7 @@ fn json_record_is_exact() {
                     "url": "http://127.0.0.1:8080/charge",
                     "verdict": "not_run",
                     "reason": "--fail-fast: an earlier request failed",
-                    "exit_code": null,
+                    "exit_code": null, "flaky": false,
                     "duration_ms": 0.0,
                     "attempts": [],
                 }],

@@ -202,11 +202,16 @@ pub struct SignSpec {
     pub secret: TemplateStr,
 }
 
-/// `retry = { times = 10, interval = "500ms" }`: at most `times` attempts in all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `retry = { times = 10, interval = "500ms" }`: at most `times` attempts in all. Without
+/// `on`, a request is re-sent while its checks fail (polling); with `on = [429, 503]`, while
+/// its status is one of those, waiting as `Retry-After` says (at most `max_wait`) or else
+/// backing off exponentially from `interval`, with jitter.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retry {
     pub times: u32,
     pub interval: Duration,
+    pub on: Vec<u16>,
+    pub max_wait: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

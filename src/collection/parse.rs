@@ -1263,11 +1263,12 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// `retry = { times = 10, interval = "500ms" }`
+    /// `retry = { times = 10, interval = "500ms" }`, `retry = { on = [429, 503], times = 3,
+    /// max_wait = "30s" }`
     fn retry(&self, v: &Value<'_>, ctx: &str) -> Result<Retry> {
         let table = self.table(v, "retry", ctx)?;
         let inner = format!(" in `retry`{ctx}");
-        self.check_keys(table, &["times", "interval"], &[], &inner)?;
+        self.check_keys(table, &["times", "interval", "on", "max_wait"], &[], &inner)?;
         let times_value = self.required(table, self.at(v.span()), "times", &inner)?;
         let times = match times_value.get_ref() {
             DeValue::Integer(i) => {
@@ -1288,7 +1289,44 @@ impl<'s> Parser<'s> {
             Some(i) => self.duration(i, "interval", &inner)?,
             None => Duration::from_secs(1),
         };
-        Ok(Retry { times, interval })
+        let on = match table.get("on") {
+            Some(on) => self.statuses(on, &inner)?,
+            None => Vec::new(),
+        };
+        let max_wait = match table.get("max_wait") {
+            Some(m) => Some(self.duration(m, "max_wait", &inner)?),
+            None => None,
+        };
+        Ok(Retry {
+            times,
+            interval,
+            on,
+            max_wait,
+        })
+    }
+
+    /// `on = [429, 503]`: HTTP status codes (100 to 599).
+    fn statuses(&self, v: &Value<'_>, ctx: &str) -> Result<Vec<u16>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            return Err(self.type_error(v, "an array of status codes", "on", ctx));
+        };
+        let mut statuses = Vec::new();
+        for item in items {
+            let DeValue::Integer(i) = item.get_ref() else {
+                return Err(self.type_error(item, "a status code (integer)", "on", ctx));
+            };
+            match u16::try_from(self.integer(i, self.at(item.span()))?) {
+                Ok(status @ 100..=599) => statuses.push(status),
+                _ => {
+                    return Err(self.error(
+                        self.at(item.span()),
+                        format!("a status in `on` must be between 100 and 599{ctx}"),
+                        None,
+                    ));
+                }
+            }
+        }
+        Ok(statuses)
     }
 
     /// 1-based line of a span's start.

@@ -9,6 +9,7 @@ use crate::collection;
 use crate::engine::{self, RunOptions, select};
 use crate::error::{Code, Failure};
 use crate::output::live::Live;
+use crate::output::progress::Progress;
 use crate::record::{Fanout, NotRunReason, RunRecord, Verdict};
 use crate::report::ndjson::Ndjson;
 use crate::resolve::VarValue;
@@ -55,12 +56,22 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     let engine =
         crate::commands::plan::engine(&args.send, settings, needs_inbox, !args.json).await?;
     let live = Live::new(&settings.printer);
+    let total_requests: usize = selected.iter().map(|s| s.requests.len()).sum();
+    let passes = options.iterations.len().max(1);
+    let progress = Progress::new(&live, total_requests * passes);
     let ndjson = Ndjson::default();
-    let mut sinks: Vec<&dyn crate::record::Observer> = vec![&live];
+    let shown: &dyn crate::record::Observer =
+        if Progress::wanted(&settings.ctx, total_requests * passes) && !args.send.dry_run {
+            &progress
+        } else {
+            &live
+        };
+    let mut sinks: Vec<&dyn crate::record::Observer> = vec![shown];
     if args.json {
         sinks.push(&ndjson);
     }
     let record = engine::run(&engine, &selected, &options, &Fanout(sinks)).await;
+    progress.finish();
     // The jar is written even when the run failed (as curl writes `-c FILE`); reports too.
     let saved = engine.save_cookies();
     engine.shutdown().await;
@@ -102,7 +113,19 @@ fn run_options(args: &RunArgs) -> Result<RunOptions, Failure> {
         env: args.vars.env.clone(),
         vars,
         keep_exchanges: !args.reports.is_empty(),
+        iterations: iterations(args)?,
+        delay: args.delay,
+        retry_status: args.retry_status.clone(),
     })
+}
+
+/// The passes of the run: `--data` rows or `--iterations`, times `--repeat`.
+fn iterations(args: &RunArgs) -> Result<Vec<engine::Iteration>, Failure> {
+    let rows = match &args.data {
+        Some(path) => Some(crate::data::load(path)?),
+        None => None,
+    };
+    Ok(engine::plan_iterations(rows, args.iterations, args.repeat))
 }
 
 /// Reports, annotations, the summary; the exit code.
@@ -117,6 +140,8 @@ fn finish(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<Cod
             }
             ReportKind::Json => crate::report::json::write(path, report).map_err(|e| e.to_string()),
             ReportKind::Har => crate::report::har::write(path, report).map_err(|e| e.to_string()),
+            ReportKind::Html => crate::report::html::write(path, report).map_err(|e| e.to_string()),
+            ReportKind::Tap => crate::report::tap::write(path, report).map_err(|e| e.to_string()),
         };
         if let Err(e) = written {
             let failure = Failure::usage(format!("could not write the report: {e}"));
@@ -139,6 +164,9 @@ fn summarise(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<
     if settings.ctx.github_actions {
         annotate(args, settings, report)?;
     }
+    if !args.send.dry_run {
+        job_summary(settings, report)?;
+    }
     let code = exit_code(report);
     let (passed, failed, errored, skipped, not_run) = report.counts();
     let total = passed + failed + errored + skipped + not_run;
@@ -154,6 +182,23 @@ fn summarise(args: &RunArgs, settings: &Settings, report: &RunRecord) -> Result<
         printer.err(&crate::report::table::totals(report, &printer.palette));
     }
     Ok(code)
+}
+
+/// On GitHub Actions, the Markdown job summary appended to `$GITHUB_STEP_SUMMARY`.
+fn job_summary(settings: &Settings, report: &RunRecord) -> Result<(), Failure> {
+    use crate::report::step_summary;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let repo = step_summary::Repo::from_env(&settings.ctx.cwd);
+    step_summary::append(&path, report, &repo).map_err(|e| {
+        Failure::usage(format!(
+            "could not append the job summary to `{}` (GITHUB_STEP_SUMMARY): {}",
+            path.display(),
+            e.kind()
+        ))
+    })
 }
 
 /// GitHub Actions workflow commands for failures (stdout, or stderr with `--json`).

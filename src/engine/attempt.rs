@@ -2,7 +2,7 @@
 //! check, capture, wait for a webhook; record it all in an [`Exchange`] and tell the observer
 //! as it happens.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use serde_json::Value;
 
@@ -57,6 +57,9 @@ pub struct Cx<'a> {
     pub network_retry: bool,
     /// Record the passed checks too (a report will read them).
     pub with_passed: bool,
+    /// A response with one of these statuses will be sent again: its body is not printed
+    /// and its failed checks are not shown.
+    pub retry_on: Vec<u16>,
 }
 
 impl Cx<'_> {
@@ -279,6 +282,7 @@ async fn receive(
     }
     mask::received(&mut shown, &cx.engine.masker);
     cx.emit(Event::Head { response: &shown });
+    let last = last && !cx.retry_on.contains(&head.status);
     let needs_body = request.expect.needs_body()
         || request
             .captures
@@ -349,7 +353,7 @@ async fn conclude(
     head: &crate::http::ResponseHead,
 ) -> Outcome {
     if exchange.failures.is_empty() {
-        if let Some(bytes) = deferred {
+        if let Some(bytes) = deferred.filter(|_| !cx.retry_on.contains(&head.status)) {
             let content_type = head.header("content-type");
             let _ = sink::write_kept(bytes, content_type, &cx.engine.body_mode).await;
             if let Some(response) = &mut exchange.response {
@@ -531,9 +535,4 @@ pub fn sign(
         signed.headers.push((name, value));
     }
     Ok(signed)
-}
-
-/// The wait before the next attempt of a request that failed its checks.
-pub fn retry_interval(spec: &RequestSpec) -> Duration {
-    spec.retry.map_or(Duration::from_secs(1), |r| r.interval)
 }

@@ -5,6 +5,8 @@
 //! serves the whole run, concurrent requests included.
 
 mod attempt;
+mod backoff;
+mod iterate;
 mod schedule;
 pub mod select;
 mod webhook;
@@ -23,6 +25,7 @@ use crate::util::mask::Masker;
 
 pub use attempt::Outcome;
 pub use attempt::sign;
+pub use iterate::{Iteration, plan as plan_iterations};
 pub use schedule::run;
 pub use select::Selected;
 
@@ -73,6 +76,12 @@ pub struct RunOptions {
     /// Keep every exchange whole in the run's record (reports read them); otherwise each is
     /// slimmed once its request has finished (see `record::Exchange::slim`).
     pub keep_exchanges: bool,
+    /// The passes over the selection (`--data`, `--iterations`, `--repeat`); empty: one.
+    pub iterations: Vec<Iteration>,
+    /// `--delay`: the wait before each request after the first one sent.
+    pub delay: Option<Duration>,
+    /// `--retry-status`: statuses re-sent for requests without their own `retry.on`.
+    pub retry_status: Vec<u16>,
 }
 
 /// The wait before a network retry.
@@ -144,6 +153,7 @@ impl Engine {
             body_mode: &self.body_mode,
             network_retry: false,
             with_passed: false,
+            retry_on: Vec::new(),
         };
         attempt::send(&cx, request, true).await.outcome
     }

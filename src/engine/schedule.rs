@@ -2,7 +2,7 @@
 //! order with skips, dependencies and captures, `parallel = true` groups at once, retries.
 
 use std::cell::Cell;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
@@ -10,12 +10,13 @@ use crate::collection::{Collection, RequestSpec};
 use crate::error::{Code, Failure};
 use crate::output::sink::BodyMode;
 use crate::record::{
-    CollectionRecord, Event, Key, NotRunReason, Observer, RequestRecord, RunRecord, SkipReason,
-    Verdict, mask,
+    CollectionRecord, Event, Key, NotRunReason, Observer, RequestRecord, RetryCause, RetryNote,
+    RunRecord, SkipReason, Verdict, mask,
 };
 use crate::resolve::{ResolveError, Resolver};
 
 use super::attempt::{self, Cx, Outcome};
+use super::backoff::Policy;
 use super::{Engine, NETWORK_RETRY_WAIT, RunOptions, Selected};
 
 /// What every collection of the run shares.
@@ -25,6 +26,8 @@ struct Run<'a> {
     observer: &'a dyn Observer,
     /// Set by `--fail-fast` after a failure: the rest is not run.
     stop: Cell<bool>,
+    /// A request has been sent: the next one waits `--delay` first.
+    sent: Cell<bool>,
 }
 
 /// Where a collection's requests run: one at a time with the run's body mode, or alongside
@@ -34,6 +37,14 @@ struct Lane<'a> {
     concurrent: bool,
     /// The requests that run only as setup for others (bodies not printed).
     setup: &'a std::collections::BTreeSet<String>,
+    /// The iteration's label (`row 3`), added to every request's name.
+    label: Option<&'a str>,
+}
+
+impl Lane<'_> {
+    fn name(&self, request: &str) -> String {
+        super::iterate::labelled(request, self.label)
+    }
 }
 
 /// Run the selection and return its record; `observer` sees every event as it happens. A
@@ -49,23 +60,39 @@ pub async fn run(
         options,
         observer,
         stop: Cell::new(false),
+        sent: Cell::new(false),
     };
     let started = SystemTime::now();
     let clock = Instant::now();
-    let jobs = options.jobs.min(selection.len()).max(1);
     let none = std::collections::BTreeSet::new();
-    let lane = Lane {
-        concurrent: jobs > 1,
-        setup: &none,
+    // A unit is one collection in one iteration: iteration after iteration, each the whole
+    // selection in order (unit `u` is collection `u % n` of iteration `u / n`).
+    let plain = [super::Iteration::default()];
+    let iterations = match options.iterations.as_slice() {
+        [] => &plain[..],
+        some => some,
     };
+    let n = selection.len();
+    let units: Vec<(&Selected, &super::Iteration)> = iterations
+        .iter()
+        .flat_map(|it| selection.iter().map(move |s| (s, it)))
+        .collect();
+    let jobs = options.jobs.min(units.len()).max(1);
     // Round-robin groups, each run in order; the groups run concurrently on this thread and
     // share the client. Records keep the order of the selection.
     let groups = (0..jobs).map(|g| {
         let run = &run;
+        let units = &units;
+        let none = &none;
         async move {
             let mut done = Vec::new();
-            for (i, s) in selection.iter().enumerate().filter(|(i, _)| i % jobs == g) {
-                let result = run_collection(run, i, s, lane).await;
+            for (i, (s, it)) in units.iter().enumerate().filter(|(i, _)| i % jobs == g) {
+                let lane = Lane {
+                    concurrent: jobs > 1,
+                    setup: none,
+                    label: it.label.as_deref(),
+                };
+                let result = run_collection(run, i, s, &it.vars, lane).await;
                 // One at a time, a collection error ends the run there.
                 let stop = jobs == 1 && result.is_err();
                 done.push((i, result));
@@ -83,18 +110,9 @@ pub async fn run(
             .flatten()
             .collect();
     results.sort_by_key(|(i, _)| *i);
-    // A collection error ends the run, but what ran before it stays in the record, so that
-    // the summary and the reports are still written (with the error).
-    let mut collections = Vec::new();
-    let mut error = None;
-    for (_, result) in results {
-        match result {
-            Ok(record) => collections.push(record),
-            Err(mut failure) => {
-                mask::error(&mut failure, &engine.masker);
-                error.get_or_insert(failure);
-            }
-        }
+    let (collections, mut error) = super::iterate::merge(results, n);
+    if let Some(failure) = &mut error {
+        mask::error(failure, &engine.masker);
     }
     Ok(RunRecord {
         started,
@@ -110,6 +128,7 @@ async fn run_collection(
     run: &Run<'_>,
     index: usize,
     selected: &Selected,
+    row: &[(String, Value)],
     lane: Lane<'_>,
 ) -> Result<CollectionRecord, Failure> {
     let lane = Lane {
@@ -121,6 +140,9 @@ async fn run_collection(
     let mut resolver = run
         .engine
         .resolver(collection, options.env.as_deref(), &options.vars)?;
+    for (name, value) in row {
+        resolver.set(name, value.clone());
+    }
     let mut record = CollectionRecord {
         name: collection.name.clone(),
         path: collection.path.clone(),
@@ -137,8 +159,7 @@ async fn run_collection(
         let reasons: Vec<Option<Verdict>> = group
             .iter()
             .map(|spec| {
-                let setup = lane.setup.contains(&spec.name);
-                skip_reason(run, collection, spec, &resolver, &record.requests, setup)
+                skip_reason(run, collection, spec, &resolver, (&record.requests, lane))
                     .or_else(|| needs_missing_capture(collection, spec, &resolver, &missing))
             })
             .collect();
@@ -258,7 +279,7 @@ async fn one_request(
 ) -> (RequestRecord, Vec<(String, Value)>) {
     let setup = lane.setup.contains(&spec.name);
     let mut record = RequestRecord {
-        name: spec.name.clone(),
+        name: lane.name(&spec.name),
         line: spec.line,
         method: spec.method.clone(),
         url: spec.url.clone(),
@@ -271,11 +292,17 @@ async fn one_request(
         mask::request(&mut record, &run.engine.masker);
         return (record, Vec::new());
     }
+    if let Some(delay) = run.options.delay
+        && run.sent.get()
+    {
+        tokio::time::sleep(delay).await;
+    }
+    run.sent.set(true);
     run.observer.event(
         key,
         &Event::Started {
             collection: &collection.name,
-            request: &spec.name,
+            request: &record.name,
             concurrent: lane.concurrent,
         },
     );
@@ -293,14 +320,16 @@ async fn one_request(
         body_mode,
         network_retry: false,
         with_passed: run.options.keep_exchanges,
+        retry_on: Vec::new(),
     };
     let captured = attempts(run, &mut cx, collection, spec, resolver, &mut record).await;
     mask::request(&mut record, &run.engine.masker);
     (record, captured)
 }
 
-/// Send until an attempt decides: retries of failed checks (`retry = {…}`) and of network
-/// errors (`--retry`).
+/// Send until an attempt decides: retries of failed checks (`retry = {…}`), of statuses
+/// (`retry.on`, `--retry-status`) and of network errors (`--retry`). Every attempt is kept,
+/// each followed by another one noting why and after what wait.
 async fn attempts(
     run: &Run<'_>,
     cx: &mut Cx<'_>,
@@ -309,19 +338,47 @@ async fn attempts(
     resolver: &Resolver,
     record: &mut RequestRecord,
 ) -> Vec<(String, Value)> {
-    let times = spec.retry.map_or(1, |r| r.times.max(1));
-    let interval = attempt::retry_interval(spec);
+    let policy = Policy::of(spec, run.options);
+    let times = policy.times;
     let mut network_retries = run.options.retry;
     let mut attempt_no = 1;
     loop {
-        let last_by_count = attempt_no >= times;
+        let more = attempt_no < times;
         cx.network_retry = network_retries > 0;
+        cx.retry_on = if more { policy.on.clone() } else { Vec::new() };
+        let last_by_count = !(more && policy.polling);
         let sent = attempt::attempt(cx, collection, spec, resolver, last_by_count).await;
         if let Some(request) = &sent.exchange.request {
             record.url = request.url.clone();
         }
         let first = sent.exchange.failures.first().cloned();
+        let status = sent.exchange.status();
+        let retry_after = sent
+            .exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.header("retry-after"))
+            .map(str::to_string);
         record.exchanges.push(sent.exchange);
+        let settled = matches!(sent.outcome, Outcome::Passed | Outcome::Failed);
+        if let Some(status) = status.filter(|s| settled && cx.retry_on.contains(s)) {
+            let (wait, from_header) =
+                policy.wait(attempt_no, retry_after.as_deref(), SystemTime::now());
+            note(record, RetryCause::Status(status), wait, from_header);
+            cx.observer.event(
+                cx.key,
+                &Event::StatusRetry {
+                    status,
+                    attempt: attempt_no,
+                    of: times,
+                    wait,
+                    retry_after: from_header,
+                },
+            );
+            tokio::time::sleep(wait).await;
+            attempt_no += 1;
+            continue;
+        }
         match sent.outcome {
             Outcome::Passed => {
                 record.verdict = Verdict::Passed;
@@ -345,16 +402,17 @@ async fn attempts(
                 return Vec::new();
             }
             Outcome::Failed if !last_by_count => {
+                note(record, RetryCause::Checks, policy.base, false);
                 cx.observer.event(
                     cx.key,
                     &Event::Retrying {
                         attempt: attempt_no,
                         of: times,
                         first: first.as_ref(),
-                        wait: interval,
+                        wait: policy.base,
                     },
                 );
-                tokio::time::sleep(interval).await;
+                tokio::time::sleep(policy.base).await;
                 attempt_no += 1;
             }
             Outcome::Failed => {
@@ -363,6 +421,7 @@ async fn attempts(
             }
             Outcome::Errored(Code::Network) if network_retries > 0 => {
                 network_retries -= 1;
+                note(record, RetryCause::Network, NETWORK_RETRY_WAIT, false);
                 cx.observer.event(
                     cx.key,
                     &Event::NetworkRetry {
@@ -380,16 +439,27 @@ async fn attempts(
     }
 }
 
+/// The last attempt is followed by another: why, after what wait.
+fn note(record: &mut RequestRecord, cause: RetryCause, wait: Duration, retry_after: bool) {
+    if let Some(last) = record.exchanges.last_mut() {
+        last.retry = Some(RetryNote {
+            cause,
+            wait,
+            retry_after,
+        });
+    }
+}
+
 /// Why a request is not sent, if it isn't.
 fn skip_reason(
     run: &Run<'_>,
     collection: &Collection,
     spec: &RequestSpec,
     resolver: &Resolver,
-    done: &[RequestRecord],
-    setup: bool,
+    (done, lane): (&[RequestRecord], Lane<'_>),
 ) -> Option<Verdict> {
     let options = run.options;
+    let setup = lane.setup.contains(&spec.name);
     if run.stop.get() {
         return Some(Verdict::NotRun(NotRunReason::FailFast));
     }
@@ -406,7 +476,7 @@ fn skip_reason(
         )));
     }
     for dependency in &spec.depends_on {
-        if let Some(d) = done.iter().find(|d| &d.name == dependency)
+        if let Some(d) = done.iter().find(|d| d.name == lane.name(dependency))
             && d.verdict != Verdict::Passed
         {
             return Some(Verdict::NotRun(NotRunReason::Dependency(

@@ -172,7 +172,9 @@ impl Observer for Live<'_> {
                 self.say(key, &line);
             }
             Event::ChecksFailed { exchange } => self.checks_failed(key, exchange),
-            Event::Retrying { .. } | Event::NetworkRetry { .. } => self.retrying(key, event),
+            Event::Retrying { .. } | Event::NetworkRetry { .. } | Event::StatusRetry { .. } => {
+                self.retrying(key, event)
+            }
             Event::Finished {
                 collection, record, ..
             } => self.finished(key, collection, record),
@@ -260,6 +262,20 @@ impl Live<'_> {
                 });
                 format!(
                     "  {} attempt {attempt} of {of} failed{first}; again in {}\n",
+                    palette.warn("↻"),
+                    fmt_duration(*wait)
+                )
+            }
+            Event::StatusRetry {
+                status,
+                attempt,
+                of,
+                wait,
+                retry_after,
+            } => {
+                let why = if *retry_after { " (Retry-After)" } else { "" };
+                format!(
+                    "  {} {status} on attempt {attempt} of {of}; again in {}{why}\n",
                     palette.warn("↻"),
                     fmt_duration(*wait)
                 )

@@ -6,6 +6,7 @@ mod failure;
 pub mod json;
 pub mod live;
 pub mod printer;
+pub mod progress;
 pub mod sink;
 pub mod term;
 

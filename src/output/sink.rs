@@ -115,6 +115,7 @@ pub async fn write_body(
         data: Vec::new(),
         limit,
         overflow: false,
+        excerpt: !complete,
     }));
     let tee = Tee {
         inner: reader,
@@ -125,7 +126,7 @@ pub async fn write_body(
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
-    let result = if guard.overflow {
+    let result = if guard.overflow && !guard.excerpt {
         Err(format!(
             "the body is larger than {} and was not kept for checks",
             human_size(limit as u64)
@@ -157,6 +158,9 @@ struct KeptBuf {
     data: Vec<u8>,
     limit: usize,
     overflow: bool,
+    /// Only the start is wanted (to show, for reports): on overflow keep the first `limit`
+    /// bytes rather than none.
+    excerpt: bool,
 }
 
 /// Copies what is read into a bounded buffer.
@@ -180,7 +184,12 @@ impl<R: AsyncRead + Unpin> AsyncRead for Tee<R> {
             {
                 if kept.data.len() + fresh.len() > kept.limit {
                     kept.overflow = true;
-                    kept.data = Vec::new();
+                    if kept.excerpt {
+                        let room = kept.limit - kept.data.len();
+                        kept.data.extend_from_slice(&fresh[..room]);
+                    } else {
+                        kept.data = Vec::new();
+                    }
                 } else {
                     kept.data.extend_from_slice(fresh);
                 }

@@ -69,6 +69,15 @@ pub enum Event<'a> {
         first: Option<&'a crate::check::Failure>,
         wait: Duration,
     },
+    /// The response's status is one to retry on: the request is sent again after `wait`
+    /// (`retry_after`: the wait is what the response's `Retry-After` asked, capped).
+    StatusRetry {
+        status: u16,
+        attempt: u32,
+        of: u32,
+        wait: Duration,
+        retry_after: bool,
+    },
     /// A network error: the request is sent again after `wait`.
     NetworkRetry { wait: Duration, left: u32 },
     /// The request is done (sent, skipped or not run): its whole record.

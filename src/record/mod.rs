@@ -133,6 +133,41 @@ impl RequestRecord {
     pub fn duration(&self) -> Duration {
         self.exchanges.iter().map(|a| a.duration).sum()
     }
+
+    /// Passed after failing attempts: an attempt retried for its status (`retry.on`,
+    /// `--retry-status`) or a network error (`--retry`). Polling (`retry` without `on`,
+    /// re-sent until the checks pass) is waiting by design, not flakiness.
+    pub fn flaky(&self) -> bool {
+        self.verdict == Verdict::Passed
+            && self.exchanges.iter().any(|e| {
+                matches!(
+                    e.retry,
+                    Some(RetryNote {
+                        cause: RetryCause::Status(_) | RetryCause::Network,
+                        ..
+                    })
+                )
+            })
+    }
+}
+
+/// Why an attempt was followed by another, and how long postie waited before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryNote {
+    pub cause: RetryCause,
+    pub wait: Duration,
+    /// The wait is what the response's `Retry-After` asked for (capped by `max_wait`).
+    pub retry_after: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryCause {
+    /// Its checks failed and `retry` (without `on`) polls until they pass.
+    Checks,
+    /// Its status is one to retry on (`retry.on`, `--retry-status`).
+    Status(u16),
+    /// A network error, retried by `--retry`.
+    Network,
 }
 
 /// One attempt: the request as sent, what came back, the timings, the checks that failed, the
@@ -161,6 +196,8 @@ pub struct Exchange {
     pub dry_run: bool,
     /// Redirects followed on the way to `response`, in order.
     pub redirects: Vec<Hop>,
+    /// Another attempt followed this one: why, and after what wait.
+    pub retry: Option<RetryNote>,
 }
 
 /// One redirect followed: its status, from and to, and what was not sent on to another
@@ -187,6 +224,7 @@ impl Exchange {
             error: None,
             dry_run: false,
             redirects: Vec::new(),
+            retry: None,
         }
     }
 
@@ -266,6 +304,15 @@ pub enum BodyPlace {
 }
 
 impl RunRecord {
+    /// Requests that passed after failing attempts (see [`RequestRecord::flaky`]).
+    pub fn flaky(&self) -> usize {
+        self.collections
+            .iter()
+            .flat_map(|c| &c.requests)
+            .filter(|r| r.flaky())
+            .count()
+    }
+
     /// (passed, failed, errored, skipped, not run)
     pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
         let mut c = (0, 0, 0, 0, 0);

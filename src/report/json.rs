@@ -80,6 +80,7 @@ fn request(request: &RequestRecord) -> Value {
         "verdict": text::verdict_key(&request.verdict),
         "reason": text::reason(request),
         "exit_code": exit_code,
+        "flaky": request.flaky(),
         "duration_ms": text::millis(request.duration()),
         "attempts": request.exchanges.iter().map(attempt).collect::<Vec<_>>(),
     });
@@ -88,6 +89,22 @@ fn request(request: &RequestRecord) -> Value {
         value["setup"] = Value::Bool(true);
     }
     value
+}
+
+/// Why another attempt followed this one: `{cause, status, wait_ms, retry_after}`.
+fn retry_note(note: crate::record::RetryNote) -> Value {
+    use crate::record::RetryCause;
+    let (cause, status) = match note.cause {
+        RetryCause::Checks => ("checks", None),
+        RetryCause::Status(status) => ("status", Some(status)),
+        RetryCause::Network => ("network", None),
+    };
+    json!({
+        "cause": cause,
+        "status": status,
+        "wait_ms": text::millis(note.wait),
+        "retry_after": note.retry_after,
+    })
 }
 
 fn attempt(exchange: &Exchange) -> Value {
@@ -112,6 +129,7 @@ fn attempt(exchange: &Exchange) -> Value {
             "to": h.to,
             "dropped": h.dropped,
         })).collect::<Vec<_>>(),
+        "retry": exchange.retry.map(retry_note),
         "request": exchange.request.as_ref().map(|r| sent(r, exchange.response.as_ref())),
         "response": exchange.response.as_ref().map(received),
         "timings": exchange.timings.as_ref().map(timings),

@@ -14,11 +14,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
 
 use super::file::{WriteError, write_atomic};
 use super::text;
-use crate::record::{CollectionRecord, Exchange, NotRunReason, RequestRecord, RunRecord, Verdict};
+use crate::record::{
+    CollectionRecord, Exchange, NotRunReason, RequestRecord, RetryCause, RunRecord, Verdict,
+};
 use crate::util::units::fmt_duration;
 
 /// A JUnit report that could not be produced.
@@ -94,7 +96,11 @@ fn case(collection: &str, file: &str, request: &RequestRecord) -> TestCase {
 fn status(request: &RequestRecord) -> TestCaseStatus {
     let last = request.last();
     match &request.verdict {
-        Verdict::Passed => TestCaseStatus::success(),
+        Verdict::Passed => {
+            let mut status = TestCaseStatus::success();
+            status.add_reruns(flaky_runs(request));
+            status
+        }
         Verdict::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             match last.map(|a| a.failures.as_slice()).unwrap_or_default() {
@@ -156,6 +162,33 @@ fn status(request: &RequestRecord) -> TestCaseStatus {
             status
         }
     }
+}
+
+/// A flaky request's failed attempts, as surefire's `<flakyFailure>` (a status retried) and
+/// `<flakyError>` (a network error retried).
+fn flaky_runs(request: &RequestRecord) -> Vec<TestRerun> {
+    if !request.flaky() {
+        return Vec::new();
+    }
+    let failed = request.exchanges.iter().filter_map(|e| Some((e, e.retry?)));
+    failed
+        .map(|(attempt, note)| {
+            let (kind, ty) = match note.cause {
+                RetryCause::Network => (NonSuccessKind::Error, "network"),
+                RetryCause::Status(_) => (NonSuccessKind::Failure, "status"),
+                RetryCause::Checks => (NonSuccessKind::Failure, "checks"),
+            };
+            let mut rerun = TestRerun::new(kind);
+            rerun
+                .set_message(attempt_line(attempt))
+                .set_type(ty)
+                .set_time(attempt.duration);
+            if let Some(started) = text::datetime(attempt.started) {
+                rerun.set_timestamp(started);
+            }
+            rerun
+        })
+        .collect()
 }
 
 /// The first line as the message (attributes lose line breaks); all of it as the text when

@@ -116,6 +116,10 @@ pub fn totals(report: &RunRecord, palette: &Palette) -> String {
     if not_run > 0 {
         let _ = write!(line, ", {not_run} not run");
     }
+    let flaky = report.flaky();
+    if flaky > 0 {
+        let _ = write!(line, " ({flaky} flaky)");
+    }
     let painted = if failed + errored > 0 {
         palette.error(&line)
     } else {
