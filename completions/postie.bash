@@ -82,6 +82,9 @@ _postie() {
             postie__subcmd__help__subcmd__inbox,list)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__list"
                 ;;
+            postie__subcmd__help__subcmd__inbox,repair)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__repair"
+                ;;
             postie__subcmd__help__subcmd__inbox,replay)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__replay"
                 ;;
@@ -90,6 +93,9 @@ _postie() {
                 ;;
             postie__subcmd__help__subcmd__inbox,show)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__show"
+                ;;
+            postie__subcmd__help__subcmd__inbox,verify)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__verify"
                 ;;
             postie__subcmd__help__subcmd__secret,doctor)
                 cmd="postie__subcmd__help__subcmd__secret__subcmd__doctor"
@@ -115,6 +121,9 @@ _postie() {
             postie__subcmd__inbox,list)
                 cmd="postie__subcmd__inbox__subcmd__list"
                 ;;
+            postie__subcmd__inbox,repair)
+                cmd="postie__subcmd__inbox__subcmd__repair"
+                ;;
             postie__subcmd__inbox,replay)
                 cmd="postie__subcmd__inbox__subcmd__replay"
                 ;;
@@ -123,6 +132,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox,show)
                 cmd="postie__subcmd__inbox__subcmd__show"
+                ;;
+            postie__subcmd__inbox,verify)
+                cmd="postie__subcmd__inbox__subcmd__verify"
                 ;;
             postie__subcmd__inbox__subcmd__help,clear)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__clear"
@@ -133,6 +145,9 @@ _postie() {
             postie__subcmd__inbox__subcmd__help,list)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__list"
                 ;;
+            postie__subcmd__inbox__subcmd__help,repair)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__repair"
+                ;;
             postie__subcmd__inbox__subcmd__help,replay)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__replay"
                 ;;
@@ -141,6 +156,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox__subcmd__help,show)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__show"
+                ;;
+            postie__subcmd__inbox__subcmd__help,verify)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__verify"
                 ;;
             postie__subcmd__secret,doctor)
                 cmd="postie__subcmd__secret__subcmd__doctor"
@@ -295,7 +313,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox)
-            opts="list show replay save clear"
+            opts="list show replay save clear verify repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +341,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -365,6 +397,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -533,7 +579,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox)
-            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save clear help"
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save clear verify repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,7 +623,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help)
-            opts="list show replay save clear help"
+            opts="list show replay save clear verify repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,6 +665,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -674,8 +734,22 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__inbox__subcmd__list)
-            opts="-v -q -h -V --since --path --json --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --since --path --json --strict --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +763,28 @@ _postie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__repair)
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --inbox)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -766,6 +862,28 @@ _postie() {
             ;;
         postie__subcmd__inbox__subcmd__show)
             opts="-v -q -h -V --raw --json --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__verify)
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -289,6 +289,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;inbox;list'= {
@@ -297,6 +299,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --json 'One JSON object per request (NDJSON)'
+            cand --strict 'Exit 1 if the inbox has damaged records (they are skipped and named either way)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -365,12 +368,40 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;inbox;verify'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;repair'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;inbox;help'= {
             cand list 'List received requests, oldest first'
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;inbox;help;list'= {
@@ -382,6 +413,10 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;inbox;help;save'= {
         }
         &'postie;inbox;help;clear'= {
+        }
+        &'postie;inbox;help;verify'= {
+        }
+        &'postie;inbox;help;repair'= {
         }
         &'postie;inbox;help;help'= {
         }
@@ -434,6 +469,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand replay 'Send a received request again: same method, headers and body bytes'
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
         }
         &'postie;help;inbox;list'= {
         }
@@ -444,6 +481,10 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;save'= {
         }
         &'postie;help;inbox;clear'= {
+        }
+        &'postie;help;inbox;verify'= {
+        }
+        &'postie;help;inbox;repair'= {
         }
         &'postie;help;help'= {
         }

@@ -400,6 +400,10 @@ pub enum InboxCommand {
     Save(InboxSaveArgs),
     /// Delete every request in the inbox
     Clear,
+    /// Check every record of the inbox: exit 1 naming each damaged byte range and lost id
+    Verify,
+    /// Rewrite the inbox without its damaged parts (the original is kept as a backup)
+    Repair,
 }
 
 #[derive(Debug, Args)]
@@ -426,6 +430,9 @@ pub struct InboxListArgs {
     /// One JSON object per request (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 if the inbox has damaged records (they are skipped and named either way)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

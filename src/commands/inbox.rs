@@ -10,6 +10,7 @@ use bytes::Bytes;
 use crate::cli::{
     InboxArgs, InboxCommand, InboxListArgs, InboxReplayArgs, InboxSaveArgs, InboxShowArgs,
 };
+use crate::commands::inbox_health;
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
 use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
@@ -28,9 +29,19 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
     match args.command {
         InboxCommand::List(list) => {
             let mut out = term::Stdout::new(settings.ctx.stdout_tty);
-            let written = list_events(&list, &dir, SystemTime::now(), &mut out)?;
-            out.finish(written)
+            let (written, health) = list_events(&list, &dir, SystemTime::now(), &mut out)?;
+            let code = out.finish(written)?;
+            settings
+                .printer
+                .err(&inbox_health::damage_report(&health, &dir, settings));
+            Ok(if list.strict && !health.is_intact() {
+                Code::Failed
+            } else {
+                code
+            })
         }
+        InboxCommand::Verify => inbox_health::verify(&dir, settings),
+        InboxCommand::Repair => inbox_health::repair(&dir, settings),
         InboxCommand::Show(show) => {
             let stored = find(&dir, &show.id)?;
             let mut out = term::Stdout::new(settings.ctx.stdout_tty);
@@ -96,7 +107,7 @@ fn list_events(
     dir: &Path,
     now: SystemTime,
     out: &mut term::Stdout,
-) -> Result<std::io::Result<()>, Failure> {
+) -> Result<(std::io::Result<()>, store::Health), Failure> {
     let since = args
         .since
         .as_deref()
@@ -105,10 +116,10 @@ fn list_events(
     let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
-    store::for_each_event(dir, |record, deliveries| {
-        // A meta that does not parse ends the valid data.
+    let health = store::for_each_event(dir, |record, deliveries| {
+        // The scan checked every meta against the fields `head` parses.
         let Some(mut s) = record.head() else {
-            return ControlFlow::Break(());
+            return ControlFlow::Continue(());
         };
         if since.is_some_and(|t| s.event.received_at < t) {
             return ControlFlow::Continue(());
@@ -141,7 +152,7 @@ fn list_events(
         }
     })
     .map_err(store_failure)?;
-    Ok(written)
+    Ok((written, health))
 }
 
 /// A `--json` line's text: on a terminal, JSON escapes for the characters JSON leaves raw.

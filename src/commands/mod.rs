@@ -3,6 +3,7 @@
 pub mod check;
 pub mod completions;
 pub mod inbox;
+pub mod inbox_health;
 pub mod list;
 pub mod listen;
 pub mod plan;
