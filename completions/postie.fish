@@ -184,12 +184,17 @@ complete -c postie -n "__fish_postie_using_subcommand secret; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand listen" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l bind -d 'Address to bind (use 0.0.0.0 to accept requests from other machines)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand listen" -l status -d 'Status to answer with' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l status -d 'Status to answer with (200-599)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l body -d 'Body to answer with' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l header -d 'Header to answer with (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l delay -d 'Wait this long before answering, e.g. 200ms' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l max-body -d 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413' -r
-complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this URL (its path is appended), byte for byte' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this http(s) URL (its path is appended), byte for byte; repeatable: each target has its own queue, so a slow one delays no other' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-timeout -d 'Give up a forwarded delivery attempt after this long' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l header-timeout -d 'Close a connection that takes longer than this to send a request head' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l idle-timeout -d 'Close a connection silent this long with no request in progress' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l max-connections -d 'Most connections open at once (then the longest idle is closed, or a 503 sent); lowered to fit the open-file limit' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l body-budget -d 'Most request-body bytes held in memory at once, over all connections' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request\'s signature: github, stripe, standard (svix), hmac:HEADER' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''

@@ -6,6 +6,7 @@ pub mod inbox;
 pub mod inbox_health;
 pub mod list;
 pub mod listen;
+pub mod listen_forward;
 pub mod plan;
 pub mod run;
 pub mod secret;

@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,8 @@ pub struct Listener {
     pub url: String,
     pub stdout: Arc<Mutex<Vec<u8>>>,
     pub stderr: Arc<Mutex<String>>,
+    /// Stdout when nobody reads it yet (`read_stdout` false).
+    pub held: Option<ChildStdout>,
 }
 
 pub fn command(home: &Path) -> Command {
@@ -63,11 +65,29 @@ pub fn listen(inbox: &Path, args: &[&str], read_stdout: bool) -> Listener {
     });
     let stdout = Arc::new(Mutex::new(Vec::new()));
     let out = child.stdout.take().expect("stdout");
+    let mut listener = Listener {
+        child,
+        addr,
+        url,
+        stdout,
+        stderr: err_text,
+        held: Some(out),
+    };
     if read_stdout {
-        let sink = Arc::clone(&stdout);
+        listener.read_stdout();
+    }
+    listener
+}
+
+impl Listener {
+    /// Start reading stdout (held open and unread until then: the pipe fills up).
+    pub fn read_stdout(&mut self) {
+        let Some(mut out) = self.held.take() else {
+            return;
+        };
+        let sink = Arc::clone(&self.stdout);
         std::thread::spawn(move || {
-            let mut out = out;
-            let mut buf = [0u8; 8192];
+            let mut buf = [0u8; 65536];
             while let Ok(n) = out.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -75,20 +95,27 @@ pub fn listen(inbox: &Path, args: &[&str], read_stdout: bool) -> Listener {
                 sink.lock().expect("lock").extend_from_slice(&buf[..n]);
             }
         });
-    } else {
-        // Held open and never read: the pipe fills up.
-        std::mem::forget(out);
     }
-    Listener {
-        child,
-        addr,
-        url,
-        stdout,
-        stderr: err_text,
-    }
-}
 
-impl Listener {
+    /// Stdout as text once `done` holds for it (or after `within`).
+    pub fn stdout_when(&self, within: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = String::from_utf8_lossy(&self.stdout.lock().expect("lock")).into_owned();
+            if done(&text) || start.elapsed() > within {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The child's resident memory (`VmRSS`), in KiB (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -567,6 +567,14 @@ impl Log {
         })
     }
 
+    /// Make sure a little space is allocated ahead of the records (what a full disk refuses):
+    /// used to probe, after a failure, whether the inbox is writable again.
+    pub fn check_space(&self) -> Result<(), StoreError> {
+        let mut allocated = self.file.metadata().map_or(self.end, |m| m.len());
+        writer::preallocate(&self.file, &mut allocated, self.end + V2_HEADER + 4096)
+            .map_err(|e| StoreError::Write(format!("could not write to the inbox: {e}")))
+    }
+
     /// The inbox directory.
     pub fn dir(&self) -> &Path {
         &self.dir
