@@ -289,6 +289,10 @@ impl BodyBudget {
         let kib = u32::try_from(bytes.div_ceil(1024))
             .unwrap_or(u32::MAX)
             .clamp(1, self.total);
+        // Most of the time there is room: no timer to arm.
+        if let Ok(permit) = Arc::clone(&self.permits).try_acquire_many_owned(kib) {
+            return Some(permit);
+        }
         let wait = Arc::clone(&self.permits).acquire_many_owned(kib);
         tokio::time::timeout(BUDGET_WAIT, wait).await.ok()?.ok()
     }
