@@ -422,16 +422,13 @@ async fn handle(
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    let Some(_room) = shared
-        .budget
-        .reserve(declared.unwrap_or(max_body).min(max_body))
-        .await
-    else {
+    let expected = declared.unwrap_or(max_body).min(max_body);
+    let Some(_room) = shared.budget.reserve(expected).await else {
         let error = serde_json::json!({ "error": "too many request bodies in flight: try again" });
         let busy = json_response(StatusCode::SERVICE_UNAVAILABLE, &error);
         return Ok(retry_later(busy, Duration::from_secs(1)));
     };
-    let Ok(read) = read_body(body, max_body).await else {
+    let Ok(read) = read_body(body, max_body, declared.map_or(0, |_| expected)).await else {
         return Ok(json_response(
             StatusCode::BAD_REQUEST,
             &serde_json::json!({ "error": "could not read the request body" }),
@@ -508,8 +505,14 @@ struct ReadBody {
     complete: bool,
 }
 
-async fn read_body(mut body: Incoming, max_body: usize) -> Result<ReadBody, hyper::Error> {
-    let mut kept = BytesMut::new();
+/// Read at most `max_body` bytes of `body` (room for `expected` reserved at once, so a body of
+/// a declared length is never over-allocated by doubling).
+async fn read_body(
+    mut body: Incoming,
+    max_body: usize,
+    expected: usize,
+) -> Result<ReadBody, hyper::Error> {
+    let mut kept = BytesMut::with_capacity(expected);
     let mut seen: usize = 0;
     while let Some(frame) = body.frame().await {
         let Ok(data) = frame?.into_data() else {

@@ -75,6 +75,9 @@ impl Log {
     }
 }
 
+/// The largest batch buffer kept for reuse.
+const KEEP_BUFFER: usize = 4 * 1024 * 1024;
+
 /// Threads that write and `fdatasync` batches. More than one lets syncs overlap when the
 /// disk is slow to flush (see [`SPACING`]).
 const FLUSHERS: usize = 8;
@@ -279,7 +282,9 @@ fn flusher(shared: &Shared) {
             batch.clear();
             st = shared.state();
             st.in_flight -= 1;
-            if batch.capacity() > st.spare.capacity() {
+            // Keep the larger buffer for the next batch, unless a burst of large bodies made
+            // it big: that memory goes back.
+            if batch.capacity() > st.spare.capacity() && batch.capacity() <= KEEP_BUFFER {
                 st.spare = batch;
             }
             match result {
