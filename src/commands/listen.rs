@@ -156,6 +156,26 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         verify,
         masker: settings.masker.clone(),
     };
+    let (display, printer) = start_printer(view)?;
+    let (reports, reported) = mpsc::unbounded_channel();
+    let forwarders = targets
+        .into_iter()
+        .map(|url| Target::start(url, args.forward_timeout, server.writer(), reports.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(reports);
+    tokio::select! {
+        () = consume(events, reported, &display, &forwarders) => {}
+        () = show_notices(notices_rx, settings) => {}
+    }
+    drop(forwarders);
+    server.shutdown().await;
+    let _ = printer.join();
+    Ok(Code::Ok)
+}
+
+/// Printing happens on its own thread so a slow terminal never slows down answering; the
+/// hand-over to it is bounded ([`Display`]).
+fn start_printer(view: View) -> Result<(Display, std::thread::JoinHandle<()>), Failure> {
     let (out, shown) = std_mpsc::channel();
     let display = Display {
         out,
@@ -168,30 +188,11 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         Arc::clone(&display.items),
         Arc::clone(&display.dropped),
     );
-    // Printing happens on its own thread so a slow terminal never slows down answering.
     let printer = std::thread::Builder::new()
         .name("listen-printer".into())
         .spawn(move || print_loop(&shown, &view, &budget))
         .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
-    let (reports, reported) = mpsc::unbounded_channel();
-    let mut forwarders = Vec::new();
-    for url in targets {
-        forwarders.push(Target::start(
-            url,
-            args.forward_timeout,
-            server.writer(),
-            reports.clone(),
-        )?);
-    }
-    drop(reports);
-    tokio::select! {
-        () = consume(events, reported, &display, &forwarders) => {}
-        () = show_notices(notices_rx, settings) => {}
-    }
-    drop(forwarders);
-    server.shutdown().await;
-    let _ = printer.join();
-    Ok(Code::Ok)
+    Ok((display, printer))
 }
 
 /// `--inbox DIR`, else the default under the user's data directory.

@@ -418,21 +418,9 @@ async fn handle(
         Some(String::from_utf8_lossy(host.as_bytes()).into_owned())
     });
     let max_body = shared.max_body;
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    let expected = declared.unwrap_or(max_body).min(max_body);
-    let Some(_room) = shared.budget.reserve(expected).await else {
-        let error = serde_json::json!({ "error": "too many request bodies in flight: try again" });
-        let busy = json_response(StatusCode::SERVICE_UNAVAILABLE, &error);
-        return Ok(retry_later(busy, Duration::from_secs(1)));
-    };
-    let Ok(read) = read_body(body, max_body, declared.map_or(0, |_| expected)).await else {
-        return Ok(json_response(
-            StatusCode::BAD_REQUEST,
-            &serde_json::json!({ "error": "could not read the request body" }),
-        ));
+    let (read, _room) = match read_within_budget(&shared, &parts.headers, body).await {
+        Ok(read) => read,
+        Err(answer) => return Ok(answer),
     };
     let event = Event {
         id: 0,
@@ -494,6 +482,33 @@ async fn handle(
             response
         }
     })
+}
+
+/// Reserve room for the body in the budget, then read it; the answer to send instead when
+/// there is no room in time (503) or the body cannot be read (400). The permit is held
+/// until the event is stored.
+async fn read_within_budget(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<(ReadBody, tokio::sync::OwnedSemaphorePermit), Response<Full<Bytes>>> {
+    let max_body = shared.max_body;
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let expected = declared.unwrap_or(max_body).min(max_body);
+    let Some(room) = shared.budget.reserve(expected).await else {
+        let error = serde_json::json!({ "error": "too many request bodies in flight: try again" });
+        let busy = json_response(StatusCode::SERVICE_UNAVAILABLE, &error);
+        return Err(retry_later(busy, Duration::from_secs(1)));
+    };
+    match read_body(body, max_body, declared.map_or(0, |_| expected)).await {
+        Ok(read) => Ok((read, room)),
+        Err(_) => Err(json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({ "error": "could not read the request body" }),
+        )),
+    }
 }
 
 struct ReadBody {
