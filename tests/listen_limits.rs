@@ -76,6 +76,44 @@ fn idle_and_slow_connections_are_closed_after_their_timeouts() {
 }
 
 #[test]
+fn a_head_sent_a_byte_at_a_time_is_cut_at_the_header_timeout() {
+    let (_dir, inbox_dir) = temp_inbox();
+    // The idle timeout is far away: only the header timeout can end this connection.
+    let child = listen(
+        &inbox_dir,
+        &["--idle-timeout", "60s", "--header-timeout", "1s"],
+        true,
+    );
+    let mut slow = TcpStream::connect(&child.addr).expect("connect");
+    slow.set_write_timeout(Some(Duration::from_secs(1)))
+        .expect("timeout");
+    let started = Instant::now();
+    let head = b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut = None;
+    for byte in head.iter().cycle().take(200) {
+        if slow.write_all(&[*byte]).is_err() {
+            cut = Some(started.elapsed());
+            break;
+        }
+        let mut probe = [0u8; 512];
+        slow.set_nonblocking(true).expect("nonblocking");
+        let read = slow.read(&mut probe);
+        slow.set_nonblocking(false).expect("blocking");
+        if read.is_ok() {
+            // EOF or an error answer (408): the server ended it.
+            cut = Some(started.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let cut = cut.expect("a head trickling in for 20 s was never cut");
+    assert!(
+        cut >= Duration::from_millis(900) && cut < Duration::from_secs(5),
+        "cut after {cut:?}"
+    );
+}
+
+#[test]
 fn at_the_connection_limit_idle_ones_make_room_and_busy_ones_get_a_503() {
     let (_dir, inbox_dir) = temp_inbox();
     let child = listen(
