@@ -230,7 +230,7 @@ fn limits_from(args: &ListenArgs, settings: &Settings) -> Limits {
     let asked = args.max_connections as usize;
     let max_connections = match limits::connections_allowed_by_os() {
         Some(os) if os < asked => {
-            if args.max_connections != 4096 {
+            if asked != limits::MAX_CONNECTIONS {
                 settings.printer.err(&settings.printer.warning(&format!(
                     "`--max-connections {asked}` lowered to {os}: the open-file limit (`ulimit -n`) allows no more"
                 )));
