@@ -380,12 +380,17 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind (use 0.0.0.0 to accept requests from other machines)')
             [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Status to answer with')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Status to answer with (200-599)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Body to answer with')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Header to answer with (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long before answering, e.g. 200ms')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413')
-            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay each request to this URL (its path is appended), byte for byte')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay each request to this http(s) URL (its path is appended), byte for byte; repeatable: each target has its own queue, so a slow one delays no other')
+            [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'Give up a forwarded delivery attempt after this long')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection that takes longer than this to send a request head')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection silent this long with no request in progress')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once (then the longest idle is closed, or a 503 sent); lowered to fit the open-file limit')
+            [CompletionResult]::new('--body-budget', '--body-budget', [CompletionResultType]::ParameterName, 'Most request-body bytes held in memory at once, over all connections')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)')
             [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body')
@@ -424,6 +429,8 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rewrite the inbox without its damaged parts (the original is kept as a backup)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -438,6 +445,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per request (NDJSON)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 if the inbox has damaged records (they are skipped and named either way)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
@@ -529,6 +537,34 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'postie;inbox;verify' {
+            [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;inbox;repair' {
+            [CompletionResult]::new('--inbox', '--inbox', [CompletionResultType]::ParameterName, 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'postie;inbox;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List received requests, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request (headers and pretty body), or its exact body bytes with --raw')
@@ -536,6 +572,8 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rewrite the inbox without its damaged parts (the original is kept as a backup)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -555,6 +593,12 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;inbox;help;clear' {
+            break
+        }
+        'postie;inbox;help;verify' {
+            break
+        }
+        'postie;inbox;help;repair' {
             break
         }
         'postie;inbox;help;help' {
@@ -640,6 +684,8 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Add a received request to a collection as a new request (comments and layout kept)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write received requests as HAR 1.2 (credential headers masked), to share or view')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every request in the inbox')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rewrite the inbox without its damaged parts (the original is kept as a backup)')
             break
         }
         'postie;help;inbox;list' {
@@ -658,6 +704,12 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;help;inbox;clear' {
+            break
+        }
+        'postie;help;inbox;verify' {
+            break
+        }
+        'postie;help;inbox;repair' {
             break
         }
         'postie;help;help' {

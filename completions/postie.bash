@@ -124,6 +124,9 @@ _postie() {
             postie__subcmd__help__subcmd__inbox,list)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__list"
                 ;;
+            postie__subcmd__help__subcmd__inbox,repair)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__repair"
+                ;;
             postie__subcmd__help__subcmd__inbox,replay)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__replay"
                 ;;
@@ -132,6 +135,9 @@ _postie() {
                 ;;
             postie__subcmd__help__subcmd__inbox,show)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__show"
+                ;;
+            postie__subcmd__help__subcmd__inbox,verify)
+                cmd="postie__subcmd__help__subcmd__inbox__subcmd__verify"
                 ;;
             postie__subcmd__help__subcmd__secret,doctor)
                 cmd="postie__subcmd__help__subcmd__secret__subcmd__doctor"
@@ -160,6 +166,9 @@ _postie() {
             postie__subcmd__inbox,list)
                 cmd="postie__subcmd__inbox__subcmd__list"
                 ;;
+            postie__subcmd__inbox,repair)
+                cmd="postie__subcmd__inbox__subcmd__repair"
+                ;;
             postie__subcmd__inbox,replay)
                 cmd="postie__subcmd__inbox__subcmd__replay"
                 ;;
@@ -168,6 +177,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox,show)
                 cmd="postie__subcmd__inbox__subcmd__show"
+                ;;
+            postie__subcmd__inbox,verify)
+                cmd="postie__subcmd__inbox__subcmd__verify"
                 ;;
             postie__subcmd__inbox__subcmd__help,clear)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__clear"
@@ -181,6 +193,9 @@ _postie() {
             postie__subcmd__inbox__subcmd__help,list)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__list"
                 ;;
+            postie__subcmd__inbox__subcmd__help,repair)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__repair"
+                ;;
             postie__subcmd__inbox__subcmd__help,replay)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__replay"
                 ;;
@@ -189,6 +204,9 @@ _postie() {
                 ;;
             postie__subcmd__inbox__subcmd__help,show)
                 cmd="postie__subcmd__inbox__subcmd__help__subcmd__show"
+                ;;
+            postie__subcmd__inbox__subcmd__help,verify)
+                cmd="postie__subcmd__inbox__subcmd__help__subcmd__verify"
                 ;;
             postie__subcmd__secret,doctor)
                 cmd="postie__subcmd__secret__subcmd__doctor"
@@ -553,7 +571,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox)
-            opts="list show replay save export clear"
+            opts="list show replay save export clear verify repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +626,20 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__help__subcmd__inbox__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -637,6 +669,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__inbox__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__inbox__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -805,7 +851,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox)
-            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save export clear help"
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version list show replay save export clear verify repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +925,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__help)
-            opts="list show replay save export clear help"
+            opts="list show replay save export clear verify repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,6 +994,20 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__inbox__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -990,8 +1050,22 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__inbox__subcmd__list)
-            opts="-v -q -h -V --since --until --path --method --header --jsonpath --verification --json --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --since --until --path --method --header --jsonpath --verification --json --strict --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1025,6 +1099,28 @@ _postie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__inbox__subcmd__repair)
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --inbox)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1122,6 +1218,28 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__inbox__subcmd__verify)
+            opts="-v -q -h -V --inbox --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --inbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__list)
             opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1141,7 +1259,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__listen)
-            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --verify --secret-name --reject-invalid --rules --compact --relay --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --port --bind --inbox --json --status --body --header --delay --echo --max-body --forward-to --forward-timeout --header-timeout --idle-timeout --max-connections --body-budget --verify --secret-name --reject-invalid --rules --compact --relay --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,6 +1298,26 @@ _postie() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

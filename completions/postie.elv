@@ -348,12 +348,17 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to bind (use 0.0.0.0 to accept requests from other machines)'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
-            cand --status 'Status to answer with'
+            cand --status 'Status to answer with (200-599)'
             cand --body 'Body to answer with'
             cand --header 'Header to answer with (repeatable)'
             cand --delay 'Wait this long before answering, e.g. 200ms'
             cand --max-body 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413'
-            cand --forward-to 'Relay each request to this URL (its path is appended), byte for byte'
+            cand --forward-to 'Relay each request to this http(s) URL (its path is appended), byte for byte; repeatable: each target has its own queue, so a slow one delays no other'
+            cand --forward-timeout 'Give up a forwarded delivery attempt after this long'
+            cand --header-timeout 'Close a connection that takes longer than this to send a request head'
+            cand --idle-timeout 'Close a connection silent this long with no request in progress'
+            cand --max-connections 'Most connections open at once (then the longest idle is closed, or a 503 sent); lowered to fit the open-file limit'
+            cand --body-budget 'Most request-body bytes held in memory at once, over all connections'
             cand --verify 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
             cand --rules 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body'
@@ -391,6 +396,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;inbox;list'= {
@@ -404,6 +411,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --json 'One JSON object per request (NDJSON)'
+            cand --strict 'Exit 1 if the inbox has damaged records (they are skipped and named either way)'
             cand -v 'Show the request as sent (headers and body) and the response headers'
             cand --verbose 'Show the request as sent (headers and body) and the response headers'
             cand -q 'Print only failures (and bodies written with -o stay silent)'
@@ -489,6 +497,32 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;inbox;verify'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;inbox;repair'= {
+            cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;inbox;help'= {
             cand list 'List received requests, oldest first'
             cand show 'Show one request (headers and pretty body), or its exact body bytes with --raw'
@@ -496,6 +530,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;inbox;help;list'= {
@@ -509,6 +545,10 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;inbox;help;export'= {
         }
         &'postie;inbox;help;clear'= {
+        }
+        &'postie;inbox;help;verify'= {
+        }
+        &'postie;inbox;help;repair'= {
         }
         &'postie;inbox;help;help'= {
         }
@@ -574,6 +614,8 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand save 'Add a received request to a collection as a new request (comments and layout kept)'
             cand export 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
             cand clear 'Delete every request in the inbox'
+            cand verify 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+            cand repair 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
         }
         &'postie;help;inbox;list'= {
         }
@@ -586,6 +628,10 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;export'= {
         }
         &'postie;help;inbox;clear'= {
+        }
+        &'postie;help;inbox;verify'= {
+        }
+        &'postie;help;inbox;repair'= {
         }
         &'postie;help;help'= {
         }

@@ -252,12 +252,17 @@ complete -c postie -n "__fish_postie_using_subcommand auth; and __fish_seen_subc
 complete -c postie -n "__fish_postie_using_subcommand listen" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l bind -d 'Address to bind (use 0.0.0.0 to accept requests from other machines)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand listen" -l status -d 'Status to answer with' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l status -d 'Status to answer with (200-599)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l body -d 'Body to answer with' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l header -d 'Header to answer with (repeatable)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l delay -d 'Wait this long before answering, e.g. 200ms' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l max-body -d 'Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413' -r
-complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this URL (its path is appended), byte for byte' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-to -d 'Relay each request to this http(s) URL (its path is appended), byte for byte; repeatable: each target has its own queue, so a slow one delays no other' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l forward-timeout -d 'Give up a forwarded delivery attempt after this long' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l header-timeout -d 'Close a connection that takes longer than this to send a request head' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l idle-timeout -d 'Close a connection silent this long with no request in progress' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l max-connections -d 'Most connections open at once (then the longest idle is closed, or a 503 sent); lowered to fit the open-file limit' -r
+complete -c postie -n "__fish_postie_using_subcommand listen" -l body-budget -d 'Most request-body bytes held in memory at once, over all connections' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l verify -d 'Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a fixed Authorization header (basic: the secret is user:password; bearer: the token)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
 complete -c postie -n "__fish_postie_using_subcommand listen" -l rules -d 'Answer by the rules in this TOML file: the first `[[rule]]` that matches, else `[default]`, else --status/--body' -r -F
@@ -274,22 +279,24 @@ complete -c postie -n "__fish_postie_using_subcommand listen" -s q -l quiet -d '
 complete -c postie -n "__fish_postie_using_subcommand listen" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s h -l help -d 'Print help'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "list" -d 'List received requests, oldest first'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "clear" -d 'Delete every request in the inbox'
-complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "list" -d 'List received requests, oldest first'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "verify" -d 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "repair" -d 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and not __fish_seen_subcommand_from list show replay save export clear verify repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l since -d 'Only requests received since then: a duration (10m, 2h) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l until -d 'Only requests received before then: a duration ago (10m) or an RFC 3339 time' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l path -d 'Only requests whose path matches this glob (`*` matches across `/`)' -r
@@ -302,6 +309,7 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per request (NDJSON)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l strict -d 'Exit 1 if the inbox has damaged records (they are skipped and named either way)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -361,12 +369,32 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from clear" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List received requests, oldest first'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request (headers and pretty body), or its exact body bytes with --raw'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send a received request again: same method, headers and body bytes'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret auth listen inbox help" -f -a "run" -d 'Run collections, or single requests of them'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret auth listen inbox help" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
@@ -393,3 +421,5 @@ complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subc
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "export" -d 'Write received requests as HAR 1.2 (credential headers masked), to share or view'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "verify" -d 'Check every record of the inbox: exit 1 naming each damaged byte range and lost id'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "repair" -d 'Rewrite the inbox without its damaged parts (the original is kept as a backup)'

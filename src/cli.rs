@@ -494,8 +494,8 @@ pub struct ListenArgs {
     /// Print one JSON object per request on stdout (NDJSON)
     #[arg(long)]
     pub json: bool,
-    /// Status to answer with
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u16).range(100..=999))]
+    /// Status to answer with (200-599)
+    #[arg(long, default_value_t = 200, value_parser = parse_status)]
     pub status: u16,
     /// Body to answer with
     #[arg(long, value_name = "TEXT")]
@@ -512,9 +512,26 @@ pub struct ListenArgs {
     /// Largest body kept whole, e.g. 10MB, 512KB; larger ones are answered 413
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
     pub max_body: usize,
-    /// Relay each request to this URL (its path is appended), byte for byte
-    #[arg(long, value_name = "URL")]
-    pub forward_to: Option<String>,
+    /// Relay each request to this http(s) URL (its path is appended), byte for byte;
+    /// repeatable: each target has its own queue, so a slow one delays no other
+    #[arg(long, value_name = "URL", value_parser = parse_forward_url)]
+    pub forward_to: Vec<String>,
+    /// Give up a forwarded delivery attempt after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub forward_timeout: std::time::Duration,
+    /// Close a connection that takes longer than this to send a request head
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: std::time::Duration,
+    /// Close a connection silent this long with no request in progress
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub idle_timeout: std::time::Duration,
+    /// Most connections open at once (then the longest idle is closed, or a 503 sent);
+    /// lowered to fit the open-file limit
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Most request-body bytes held in memory at once, over all connections
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    pub body_budget: usize,
     /// Check each request: a signature (github, stripe, standard (svix), hmac:HEADER) or a
     /// fixed Authorization header (basic: the secret is user:password; bearer: the token)
     #[arg(long, value_name = "SCHEME", requires = "secret_name")]
@@ -562,6 +579,10 @@ pub enum InboxCommand {
     Export(InboxExportArgs),
     /// Delete every request in the inbox
     Clear,
+    /// Check every record of the inbox: exit 1 naming each damaged byte range and lost id
+    Verify,
+    /// Rewrite the inbox without its damaged parts (the original is kept as a backup)
+    Repair,
 }
 
 #[derive(Debug, Args)]
@@ -618,6 +639,9 @@ pub struct InboxListArgs {
     /// One JSON object per request (NDJSON)
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 if the inbox has damaged records (they are skipped and named either way)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -649,6 +673,29 @@ pub struct InboxReplayArgs {
     /// Name of the signing secret (read from POSTIE_SECRET_<NAME>)
     #[arg(long, value_name = "NAME")]
     pub secret_name: Option<String>,
+}
+
+/// A final status: 1xx cannot end an exchange (hyper would answer 500 each time).
+fn parse_status(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(n) if (200..=599).contains(&n) => Ok(n),
+        Ok(n) if (100..200).contains(&n) => Err(format!(
+            "`{n}` is an informational (1xx) status, which cannot be a final answer: use 200-599"
+        )),
+        _ => Err(format!("expected a status from 200 to 599, got `{s}`")),
+    }
+}
+
+/// `--forward-to`: an absolute http or https URL.
+fn parse_forward_url(s: &str) -> Result<String, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URL ({e})"))?;
+    match url.scheme() {
+        "http" | "https" if url.host().is_some() => Ok(s.to_owned()),
+        "http" | "https" => Err(format!("`{s}` has no host")),
+        other => Err(format!(
+            "`{other}:` URLs cannot receive webhooks: give an http:// or https:// URL"
+        )),
+    }
 }
 
 fn parse_header(s: &str) -> Result<(String, String), String> {
@@ -720,6 +767,18 @@ mod tests {
         assert!(parse_size("9GB").is_err());
         assert_eq!(parse_header("X-A: b:c"), Ok(("X-A".into(), "b:c".into())));
         assert!(parse_header("nocolon").is_err());
+    }
+
+    #[test]
+    fn impossible_listen_options_are_refused() {
+        assert_eq!(parse_status("204"), Ok(204));
+        assert!(parse_status("101").is_err_and(|e| e.contains("informational")));
+        assert!(parse_status("99").is_err());
+        assert!(parse_status("600").is_err());
+        assert!(parse_forward_url("https://127.0.0.1:3000/hooks").is_ok());
+        assert!(parse_forward_url("ftp://127.0.0.1/x").is_err_and(|e| e.contains("`ftp:`")));
+        assert!(parse_forward_url("http://").is_err());
+        assert!(parse_forward_url("localhost:3000").is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::cli::{
     InboxArgs, InboxCommand, InboxExportArgs, InboxListArgs, InboxReplayArgs, InboxSaveArgs,
     InboxShowArgs,
 };
+use crate::commands::inbox_health;
 use crate::commands::listen::{delivery, inbox_dir, store_failure};
 use crate::commands::replay;
 use crate::error::{Code, Failure};
@@ -32,9 +33,19 @@ pub async fn run(args: InboxArgs, settings: &Settings) -> Result<Code, Failure> 
     match args.command {
         InboxCommand::List(list) => {
             let mut out = term::Stdout::new(settings.ctx.stdout_tty);
-            let written = list_events(&list, &dir, SystemTime::now(), &mut out)?;
-            out.finish(written)
+            let (written, health) = list_events(&list, &dir, SystemTime::now(), &mut out)?;
+            let code = out.finish(written)?;
+            settings
+                .printer
+                .err(&inbox_health::damage_report(&health, &dir, settings));
+            Ok(if list.strict && !health.is_intact() {
+                Code::Failed
+            } else {
+                code
+            })
         }
+        InboxCommand::Verify => inbox_health::verify(&dir, settings),
+        InboxCommand::Repair => inbox_health::repair(&dir, settings),
         InboxCommand::Show(show) => {
             let stored = find(&dir, &show.id)?;
             let mut out = term::Stdout::new(settings.ctx.stdout_tty);
@@ -98,20 +109,20 @@ fn list_events(
     dir: &Path,
     now: SystemTime,
     out: &mut term::Stdout,
-) -> Result<std::io::Result<()>, Failure> {
+) -> Result<(std::io::Result<()>, store::Health), Failure> {
     let filter = list_filter(args, now)?;
     let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
-    store::for_each_event(dir, |record, deliveries| {
+    let health = store::for_each_event(dir, |record, deliveries| {
         // Most events fail a filter: test the stored meta before building the event.
         if filter.matches_meta(record.meta()) == Some(false) || !filter.matches_body(record.body())
         {
             return ControlFlow::Continue(());
         }
-        // A meta that does not parse ends the valid data.
+        // The scan checked every meta against the fields `head` parses.
         let Some(mut s) = record.head() else {
-            return ControlFlow::Break(());
+            return ControlFlow::Continue(());
         };
         if !filter.matches_head(&s.event) {
             return ControlFlow::Continue(());
@@ -139,7 +150,7 @@ fn list_events(
         }
     })
     .map_err(store_failure)?;
-    Ok(written)
+    Ok((written, health))
 }
 
 /// `inbox list`'s options as one [`Filter`].

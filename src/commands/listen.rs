@@ -4,15 +4,19 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 
 use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::cli::ListenArgs;
+use crate::commands::listen_forward::{self as forward, Target};
 use crate::error::{Code, Failure};
-use crate::http::{Client, ClientOptions};
-use crate::inbox::store::{self, Delivery, Log, StoreError, Writer};
+use crate::inbox::durable::{self, StoreNotice};
+use crate::inbox::limits::{self, Limits};
+use crate::inbox::store::{self, Delivery, Log, StoreError};
 use crate::inbox::{Event, InboxServer, Options, Responder};
 use crate::output::color::Palette;
 use crate::output::event::{self as view, Look};
@@ -20,13 +24,59 @@ use crate::output::term::{self, shown};
 use crate::receive::{Gate, Rules, Verifier};
 use crate::settings::Settings;
 use crate::webhook;
-use crate::webhook::relay::{self, Answer};
+use crate::webhook::relay::Answer;
 
 /// What the printing thread is handed, in order (in batches: one hand-over per batch of
 /// events made durable together, not one per event).
 enum Shown {
     Event(Event),
     Delivered(Delivery, Option<Answer>),
+}
+
+/// Bytes of events waiting to be printed, at most: beyond it (a slow or blocked stdout)
+/// events are not shown, only counted (they are stored all the same).
+const DISPLAY_BYTES: usize = 16 * 1024 * 1024;
+/// Events waiting to be printed, at most.
+const DISPLAY_EVENTS: usize = 4096;
+
+/// What an item costs the display budget.
+fn display_cost(item: &Shown) -> usize {
+    match item {
+        Shown::Event(event) => event.body.len() + 512,
+        Shown::Delivered(_, answer) => answer.as_ref().map_or(0, |a| a.body.len()) + 256,
+    }
+}
+
+/// The hand-over to the printing thread, bounded: it never waits, it drops (and counts).
+struct Display {
+    out: std_mpsc::Sender<Vec<Shown>>,
+    /// Bytes and items handed over and not yet printed.
+    bytes: Arc<AtomicUsize>,
+    items: Arc<AtomicUsize>,
+    /// Events dropped since the printer last said so.
+    dropped: Arc<AtomicUsize>,
+}
+
+impl Display {
+    /// Hand `items` over, keeping within the budget; `false` once the printer is gone.
+    fn offer(&self, items: Vec<Shown>) -> bool {
+        let mut kept = Vec::with_capacity(items.len());
+        for item in items {
+            let cost = display_cost(&item);
+            let bytes = self.bytes.load(Ordering::Relaxed);
+            let count = self.items.load(Ordering::Relaxed);
+            if count > 0 && (bytes + cost > DISPLAY_BYTES || count >= DISPLAY_EVENTS) {
+                if let Shown::Event(_) = item {
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                }
+                continue;
+            }
+            self.bytes.fetch_add(cost, Ordering::Relaxed);
+            self.items.fetch_add(1, Ordering::Relaxed);
+            kept.push(item);
+        }
+        kept.is_empty() || self.out.send(kept).is_ok()
+    }
 }
 
 /// Settled once: how to show events.
@@ -37,6 +87,8 @@ struct View {
     /// `-q`: show only failed deliveries (events are still stored).
     quiet: bool,
     forwarding: bool,
+    /// How many `--forward-to` targets (deliveries per event).
+    targets: usize,
     /// Colours, and whether stdout is a terminal (received data is then shown escaped).
     look: Look,
     /// What is printed passes through it (it knows the signing secret).
@@ -60,17 +112,12 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
                 })
         })
         .transpose()?;
-    let forward = match &args.forward_to {
-        None => None,
-        Some(raw) => {
-            let url = url::Url::parse(raw)
-                .map_err(|e| Failure::usage(format!("invalid `--forward-to` URL `{raw}`: {e}")))?;
-            Some((
-                url,
-                Client::new(&ClientOptions::default()).map_err(Failure::from)?,
-            ))
-        }
-    };
+    let mut targets = Vec::new();
+    for raw in &args.forward_to {
+        let url = url::Url::parse(raw)
+            .map_err(|e| Failure::usage(format!("invalid `--forward-to` URL `{raw}`: {e}")))?;
+        targets.push(url);
+    }
     let responder = if args.echo {
         Responder::Echo
     } else {
@@ -81,6 +128,7 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         }
     };
     let (tap, events) = mpsc::unbounded_channel();
+    let (notices, notices_rx) = mpsc::unbounded_channel();
     let options = Options {
         responder,
         max_body: args.max_body,
@@ -90,6 +138,8 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         script: gate
             .clone()
             .map(|g| g as std::sync::Arc<dyn crate::inbox::Script>),
+        limits: limits_from(&args, settings),
+        notices: Some(notices),
     };
     let bind = SocketAddr::new(args.bind, args.port);
     let server = InboxServer::start_with(bind, options)
@@ -104,19 +154,21 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         json: args.json,
         compact: args.compact,
         quiet: settings.printer.quiet() && !args.json,
-        forwarding: forward.is_some(),
+        forwarding: !targets.is_empty(),
+        targets: targets.len(),
         look: Look {
             palette: Palette::new(settings.stdout_color),
             terminal: settings.ctx.stdout_tty,
         },
         masker: settings.masker.clone(),
     };
-    let (out, shown) = std_mpsc::channel();
-    // Printing happens on its own thread so a slow terminal never slows down answering.
-    let printer = std::thread::Builder::new()
-        .name("listen-printer".into())
-        .spawn(move || print_loop(&shown, &view))
-        .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
+    let (display, printer) = start_printer(view)?;
+    let (reports, reported) = mpsc::unbounded_channel();
+    let forwarders = targets
+        .into_iter()
+        .map(|url| Target::start(url, args.forward_timeout, server.writer(), reports.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(reports);
     let (status, mut statuses) = mpsc::unbounded_channel::<String>();
     let relay_task = match (relay, server.writer()) {
         (Some(url), Some(writer)) => Some(tokio::spawn(crate::receive::relay::run(
@@ -131,7 +183,10 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         }
     };
     let consumer = async {
-        consume(events, out, forward, server.writer()).await;
+        tokio::select! {
+            () = consume(events, reported, &display, &forwarders) => {}
+            () = show_notices(notices_rx, settings) => {}
+        }
         if let Some(task) = &relay_task {
             task.abort(); // its status sender goes with it
         }
@@ -142,6 +197,7 @@ pub async fn run(args: ListenArgs, settings: &Settings) -> Result<Code, Failure>
         }
     };
     tokio::join!(consumer, shown);
+    drop(forwarders);
     server.shutdown().await;
     let _ = printer.join();
     Ok(Code::Ok)
@@ -173,6 +229,28 @@ fn gate(args: &ListenArgs, settings: &Settings) -> Result<Option<Gate>, Failure>
     Ok(gate.is_active().then_some(gate))
 }
 
+/// Printing happens on its own thread so a slow terminal never slows down answering; the
+/// hand-over to it is bounded ([`Display`]).
+fn start_printer(view: View) -> Result<(Display, std::thread::JoinHandle<()>), Failure> {
+    let (out, shown) = std_mpsc::channel();
+    let display = Display {
+        out,
+        bytes: Arc::new(AtomicUsize::new(0)),
+        items: Arc::new(AtomicUsize::new(0)),
+        dropped: Arc::new(AtomicUsize::new(0)),
+    };
+    let budget = (
+        Arc::clone(&display.bytes),
+        Arc::clone(&display.items),
+        Arc::clone(&display.dropped),
+    );
+    let printer = std::thread::Builder::new()
+        .name("listen-printer".into())
+        .spawn(move || print_loop(&shown, &view, &budget))
+        .map_err(|e| Failure::usage(format!("could not start the printer: {e}")))?;
+    Ok((display, printer))
+}
+
 /// `--inbox DIR`, else the default under the user's data directory.
 pub fn inbox_dir(given: Option<&Path>) -> Result<PathBuf, Failure> {
     match given {
@@ -202,67 +280,79 @@ fn bind_failure(bind: SocketAddr, err: &std::io::Error) -> Failure {
     }
 }
 
-/// Hand events to the printer, and when forwarding, deliver them one at a time in arrival
-/// order (retrying with backoff) and record each outcome in the inbox. Ends when the printer
-/// has gone (stdout closed).
+/// The server's bounds from the flags; the connection limit lowered to what the open-file
+/// limit allows (said on stderr).
+fn limits_from(args: &ListenArgs, settings: &Settings) -> Limits {
+    let asked = args.max_connections as usize;
+    let max_connections = match limits::connections_allowed_by_os() {
+        Some(os) if os < asked => {
+            if asked != limits::MAX_CONNECTIONS {
+                settings.printer.err(&settings.printer.warning(&format!(
+                    "`--max-connections {asked}` lowered to {os}: the open-file limit (`ulimit -n`) allows no more"
+                )));
+            }
+            os.max(1)
+        }
+        _ => asked,
+    };
+    Limits {
+        header_timeout: args.header_timeout,
+        idle_timeout: args.idle_timeout,
+        max_connections,
+        body_budget: args.body_budget.max(args.max_body),
+    }
+}
+
+/// Say on stderr, as it happens, that the inbox cannot be written (and when it can again).
+async fn show_notices(mut notices: mpsc::UnboundedReceiver<StoreNotice>, settings: &Settings) {
+    while let Some(notice) = notices.recv().await {
+        let secs = durable::RETRY_AFTER.as_secs();
+        let text = match notice {
+            StoreNotice::Failed(why) => settings.printer.warning(&format!(
+                "{why}: requests are answered 503 (Retry-After: {secs}) and not stored; retrying every {secs} s"
+            )),
+            StoreNotice::Recovered => settings
+                .printer
+                .warning("the inbox is writable again: requests are stored and answered"),
+        };
+        settings.printer.err(&text);
+    }
+    std::future::pending::<()>().await;
+}
+
+/// Hand events to the printer and to each forward target's queue, and the targets' reports to
+/// the printer; nothing here waits on either. Ends when the printer has gone (stdout closed).
 async fn consume(
     mut events: mpsc::UnboundedReceiver<Event>,
-    out: std_mpsc::Sender<Vec<Shown>>,
-    forward: Option<(url::Url, Client)>,
-    writer: Option<Writer>,
+    mut reported: mpsc::UnboundedReceiver<forward::Report>,
+    display: &Display,
+    targets: &[Target],
 ) {
     let mut arrived = Vec::new();
-    let Some((base, client)) = forward else {
-        while events.recv_many(&mut arrived, BATCH).await > 0 {
-            let shown = arrived.drain(..).map(Shown::Event).collect();
-            if out.send(shown).is_err() {
-                return;
+    let mut reports = Vec::new();
+    loop {
+        tokio::select! {
+            n = events.recv_many(&mut arrived, BATCH) => {
+                if n == 0 {
+                    return;
+                }
+                for event in &arrived {
+                    for target in targets {
+                        target.offer(event);
+                    }
+                }
+                if !display.offer(arrived.drain(..).map(Shown::Event).collect()) {
+                    return;
+                }
             }
-        }
-        return;
-    };
-    let (queue, mut queued) = mpsc::unbounded_channel::<Event>();
-    let router_out = out.clone();
-    let router = async move {
-        while events.recv_many(&mut arrived, BATCH).await > 0 {
-            let shown = arrived.iter().cloned().map(Shown::Event).collect();
-            if router_out.send(shown).is_err() {
-                return;
-            }
-            for event in arrived.drain(..) {
-                if queue.send(event).is_err() {
+            n = reported.recv_many(&mut reports, BATCH), if !targets.is_empty() => {
+                let shown = reports.drain(..).map(|(d, a)| Shown::Delivered(d, a)).collect();
+                if n > 0 && !display.offer(shown) {
                     return;
                 }
             }
         }
-    };
-    let forwarder = async move {
-        while let Some(event) = queued.recv().await {
-            let url = relay::forward_url(&base, &event);
-            let target = relay::forward_target(&base, &event);
-            // Shown and recorded with the target as sent, not as the URL parser would write it.
-            let to = match &target {
-                Some(t) => format!(
-                    "{}{}",
-                    &url[..url::Position::BeforePath],
-                    String::from_utf8_lossy(t)
-                ),
-                None => url.to_string(),
-            };
-            let relayed = relay::relayed_for(&event, url, target, &[], vec![]);
-            let (attempts, result) =
-                relay::send_with_retries(&client, &relayed, &relay::BACKOFF).await;
-            let (delivery, answer) = delivery(&event, &to, "forward", attempts, result);
-            if let Some(writer) = &writer {
-                // A delivery that cannot be recorded is still shown.
-                let _ = writer.record_delivery(delivery.clone()).await;
-            }
-            if out.send(vec![Shown::Delivered(delivery, answer)]).is_err() {
-                return;
-            }
-        }
-    };
-    tokio::join!(router, forwarder);
+    }
 }
 
 /// The [`Delivery`] record for an attempt's outcome.
@@ -292,50 +382,83 @@ pub fn delivery(
 /// Most events handed to the printer at once.
 const BATCH: usize = 1024;
 
-fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View) {
-    // With --json and forwarding, an event is printed once its delivery is known, so each
-    // line is one whole event.
-    let mut waiting: HashMap<u64, Event> = HashMap::new();
+type Budget = (Arc<AtomicUsize>, Arc<AtomicUsize>, Arc<AtomicUsize>);
+
+fn print_loop(shown: &std_mpsc::Receiver<Vec<Shown>>, view: &View, budget: &Budget) {
+    // With --json and forwarding, an event is printed once its deliveries are known (one per
+    // target), so each line is one whole event.
+    let mut waiting: HashMap<u64, (Event, Vec<Delivery>)> = HashMap::new();
     let mut text = String::new();
     let mut stdout = term::Stdout::new(view.look.terminal);
+    let (bytes, items, dropped) = budget;
     while let Ok(first) = shown.recv() {
         // Under load, write whatever has queued up with one system call.
         let mut next = Some(first);
+        let (mut cost, mut count) = (0, 0);
         while let Some(batch) = next.take() {
             for item in batch {
-                match item {
-                    Shown::Event(event) if (view.json || view.compact) && view.forwarding => {
-                        waiting.insert(event.id, event);
-                    }
-                    Shown::Event(_) if view.quiet => {}
-                    Shown::Event(event) => text.push_str(&render(&event, None, view)),
-                    Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
-                    Shown::Delivered(delivery, answer) => match waiting.remove(&delivery.event) {
-                        Some(event) => text.push_str(&render(&event, Some(&delivery), view)),
-                        None if view.compact => {}
-                        None => text.push_str(&render_answer(&delivery, answer.as_ref(), view)),
-                    },
-                }
+                cost += display_cost(&item);
+                count += 1;
+                render_item(item, view, &mut waiting, &mut text);
             }
             if text.len() < 1 << 20 {
                 next = shown.try_recv().ok();
             }
         }
+        let missed = dropped.swap(0, Ordering::Relaxed);
+        if missed > 0 {
+            text.push_str(&format!(
+                "{missed} events not shown (stdout did not keep up), see `postie inbox list`\n\n"
+            ));
+        }
         let masked = view.masker.mask(&text);
         if stdout.text(&masked).and_then(|()| stdout.flush()).is_err() {
             return; // stdout closed: stop showing (the caller then stops the listener)
         }
+        bytes.fetch_sub(cost, Ordering::Relaxed);
+        items.fetch_sub(count, Ordering::Relaxed);
         text.clear();
     }
 }
 
-fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
+fn render_item(
+    item: Shown,
+    view: &View,
+    waiting: &mut HashMap<u64, (Event, Vec<Delivery>)>,
+    text: &mut String,
+) {
+    match item {
+        Shown::Event(event) if (view.json || view.compact) && view.forwarding => {
+            waiting.insert(event.id, (event, Vec::new()));
+        }
+        Shown::Event(_) if view.quiet => {}
+        Shown::Event(event) => text.push_str(&render(&event, &[], view)),
+        Shown::Delivered(delivery, _) if view.quiet && delivery.error.is_none() => {}
+        Shown::Delivered(delivery, _) if view.json || view.compact => {
+            // An event not shown (dropped for a slow stdout) has its deliveries dropped too.
+            let Some((_, deliveries)) = waiting.get_mut(&delivery.event) else {
+                return;
+            };
+            let id = delivery.event;
+            deliveries.push(delivery);
+            if deliveries.len() >= view.targets
+                && let Some((event, deliveries)) = waiting.remove(&id)
+            {
+                text.push_str(&render(&event, &deliveries, view));
+            }
+        }
+        Shown::Delivered(delivery, answer) => {
+            text.push_str(&render_answer(&delivery, answer.as_ref(), view));
+        }
+    }
+}
+
+fn render(event: &Event, deliveries: &[Delivery], view: &View) -> String {
     let note = event
         .body_truncated
         .then(|| "body over the size limit: answered 413, kept its beginning".to_owned());
-    let deliveries: Vec<Delivery> = delivery.into_iter().cloned().collect();
     if view.json {
-        let mut value = view::event_json(event, note.as_deref(), &deliveries);
+        let mut value = view::event_json(event, note.as_deref(), deliveries);
         if let (Some(v), Some(map)) = (&event.marks.verification, value.as_object_mut()) {
             // Also under its earlier name, `signature`, for scripts written against it.
             map.insert("signature".into(), json!(v));
@@ -349,7 +472,7 @@ fn render(event: &Event, delivery: Option<&Delivery>, view: &View) -> String {
     }
     if view.compact {
         let size = event.body.len() as u64;
-        return view::render_compact(event, size, note.as_deref(), &deliveries, &view.look);
+        return view::render_compact(event, size, note.as_deref(), deliveries, &view.look);
     }
     let mut text = view::render_event(event, note.as_deref(), &view.look);
     text.push_str(&view::render_verification(event, &view.look));

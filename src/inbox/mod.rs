@@ -14,8 +14,10 @@
 //! its sender is answered; `postie inbox` reads that log back as a stream (see [`store`]), one
 //! event at a time. `output::event` renders events for people and as JSON.
 
+pub mod durable;
 mod echo;
 pub mod filter;
+pub mod limits;
 mod multipart;
 pub mod save;
 mod server;

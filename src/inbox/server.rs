@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+};
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -18,7 +20,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use super::store::{self, Writer};
+use super::durable::{self, Durable, StoreNotice};
+use super::limits::{self, Admission, BodyBudget, Limits, Registry, Tracked};
+use super::store;
 use super::wire::{Scan, Tee};
 use super::{Event, MAX_BODY_BYTES, Responder, Script, Scripted, Wire, echo_json};
 
@@ -27,8 +31,6 @@ const GRACE: Duration = Duration::from_secs(1);
 /// After the body limit is hit, read and discard up to this many more bytes so the client
 /// is able to read the `413` instead of seeing its upload cut off.
 const DRAIN_BYTES: usize = 64 * 1024 * 1024;
-/// A client gets this long to send a request head (slowloris guard).
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Events a slow [`InboxServer::subscribe`] receiver may fall behind before it lags.
 const CHANNEL_CAPACITY: usize = 1024;
 
@@ -48,12 +50,15 @@ struct Shared {
     /// In-memory events, when there is no durable log.
     store: Mutex<Store>,
     live: broadcast::Sender<Event>,
-    /// The durable log's writer (`postie listen`); `None` keeps events in memory.
-    writer: Option<Writer>,
+    /// The durable log (`postie listen`); `None` keeps events in memory.
+    writer: Option<Durable>,
     tap: Option<mpsc::UnboundedSender<Event>>,
     max_body: usize,
     delay: Option<Duration>,
     script: Option<Arc<dyn Script>>,
+    limits: Limits,
+    budget: BodyBudget,
+    registry: Arc<Registry>,
 }
 
 /// How an [`InboxServer`] answers and where it keeps events.
@@ -73,10 +78,14 @@ pub struct Options {
     /// Looks at every request before it is stored: may mark it and choose its answer
     /// (`--rules`, `--reject-invalid`).
     pub script: Option<Arc<dyn Script>>,
+    /// Timeouts, the connection limit and the body budget.
+    pub limits: Limits,
+    /// Where the durable log says it failed or recovered.
+    pub notices: Option<mpsc::UnboundedSender<StoreNotice>>,
 }
 
 impl Options {
-    /// In memory, [`MAX_BODY_BYTES`], no delay, no tap.
+    /// In memory, [`MAX_BODY_BYTES`], no delay, no tap, default limits.
     pub fn new(responder: Responder) -> Options {
         Options {
             responder,
@@ -85,6 +94,8 @@ impl Options {
             log: None,
             tap: None,
             script: None,
+            limits: Limits::default(),
+            notices: None,
         }
     }
 }
@@ -124,7 +135,7 @@ impl InboxServer {
             None => None,
             Some(log) => {
                 let (live, tap) = (live.clone(), options.tap.clone());
-                let durable = move |event: Event| {
+                let announce = move |event: Event| {
                     if live.receiver_count() > 0 {
                         let _ = live.send(event.clone());
                     }
@@ -132,9 +143,11 @@ impl InboxServer {
                         let _ = tap.send(event);
                     }
                 };
-                Some(log.spawn(durable).map_err(io::Error::other)?)
+                let durable = Durable::start(log, Arc::new(announce), options.notices);
+                Some(durable.map_err(io::Error::other)?)
             }
         };
+        let budget = BodyBudget::new(options.limits.body_budget);
         let shared = Arc::new(Shared {
             responder,
             store: Mutex::new(Store::default()),
@@ -144,6 +157,9 @@ impl InboxServer {
             max_body: options.max_body,
             delay: options.delay,
             script: options.script,
+            limits: options.limits,
+            budget,
+            registry: Registry::new(),
         });
         let (stop, stop_rx) = watch::channel(false);
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
@@ -165,9 +181,9 @@ impl InboxServer {
         format!("http://{}", self.addr)
     }
 
-    /// The durable log's writer, when the server was started with one (to record
-    /// deliveries next to the events).
-    pub fn writer(&self) -> Option<Writer> {
+    /// The durable log, when the server was started with one (to record deliveries next to
+    /// the events).
+    pub fn writer(&self) -> Option<Durable> {
         self.shared.writer.clone()
     }
 
@@ -255,27 +271,35 @@ fn prepare(responder: Responder) -> io::Result<Prepared> {
 
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut builder = Builder::new(TokioExecutor::new());
-    // A client gets 30 s to send a request head (slowloris guard); hyper needs a timer for it.
+    // A client gets this long to send a request head once begun (slowloris guard); hyper
+    // needs a timer for it.
+    let header_timeout = shared.limits.header_timeout;
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(header_timeout);
     builder.http2().timer(TokioTimer::new());
     let mut connections = JoinSet::new();
     // Keeps a timer due sooner than any new header-read timeout, so that arming one for each
     // request does not wake the runtime's driver each time (tokio wakes it when a new timer is
     // due before every existing one: with none pending, that is every request).
-    let mut keep_armed = tokio::time::interval(HEADER_READ_TIMEOUT / 3);
+    let mut keep_armed = tokio::time::interval(header_timeout / 3);
     loop {
         tokio::select! {
             // A send or the server being dropped both end the loop.
             _ = stop.changed() => break,
             _ = keep_armed.tick() => {}
             accepted = listener.accept() => match accepted {
-                Ok((stream, remote)) => {
-                    let conn = serve(&builder, stream, remote, Arc::clone(&shared), stop.clone());
-                    connections.spawn(conn);
-                }
+                Ok((stream, remote)) => match shared.registry.admit(shared.limits.max_connections) {
+                    Admission::Serve(registered) => {
+                        let shared = Arc::clone(&shared);
+                        let conn = serve(&builder, stream, remote, shared, registered, stop.clone());
+                        connections.spawn(conn);
+                    }
+                    Admission::Refuse => {
+                        connections.spawn(refuse(stream));
+                    }
+                },
                 // Out of file descriptors or a connection reset before accept: keep serving.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             },
@@ -288,32 +312,69 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
     connections.abort_all();
 }
 
+/// Every connection is busy: say so and close (the sender may retry).
+async fn refuse(mut stream: TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = "{\"error\":\"too many connections: every one is busy\"}\n";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let write = async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
+}
+
 fn serve(
     builder: &Builder<TokioExecutor>,
     stream: TcpStream,
     remote: SocketAddr,
     shared: Arc<Shared>,
+    registered: limits::Registered,
     mut stop: watch::Receiver<bool>,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let (stream, scan) = Tee::new(stream);
+    let state = Arc::clone(&registered.state);
+    let registry = Arc::clone(&shared.registry);
+    let idle = shared.limits.idle_timeout;
+    let tracked = Tracked::new(stream, Arc::clone(&registry), Arc::clone(&state));
+    let (stream, scan) = Tee::new(tracked);
+    let conn_state = Arc::clone(&state);
     let service = service_fn(move |req| {
         let wire = wire_head(&req, &scan);
-        handle(req, wire, remote, Arc::clone(&shared))
+        let busy = conn_state.busy();
+        let shared = Arc::clone(&shared);
+        async move {
+            let answer = handle(req, wire, remote, shared).await;
+            drop(busy);
+            answer
+        }
     });
     let conn = builder
         .serve_connection(TokioIo::new(stream), service)
         .into_owned();
     async move {
+        let _registered = registered;
         tokio::pin!(conn);
         tokio::select! {
             // Protocol errors (malformed requests, resets) end only this connection; hyper
             // has already answered what deserves an answer (400, 431, ...).
             _ = conn.as_mut() => return,
             _ = stop.changed() => {}
+            // Silent too long with nothing in progress, or making room for a new connection.
+            () = limits::idle_watch(registry, state, idle) => {}
         }
         conn.as_mut().graceful_shutdown();
-        let _ = conn.await;
+        let _ = tokio::time::timeout(GRACE, conn).await;
     }
+}
+
+fn retry_later(mut response: Response<Full<Bytes>>, after: Duration) -> Response<Full<Bytes>> {
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(after.as_secs().max(1)));
+    response
 }
 
 /// This request's head as it came (HTTP/1), checked against hyper's parse of it.
@@ -363,11 +424,9 @@ async fn handle(
         Some(String::from_utf8_lossy(host.as_bytes()).into_owned())
     });
     let max_body = shared.max_body;
-    let Ok(read) = read_body(body, max_body).await else {
-        return Ok(json_response(
-            StatusCode::BAD_REQUEST,
-            &serde_json::json!({ "error": "could not read the request body" }),
-        ));
+    let (read, _room) = match read_within_budget(&shared, &parts.headers, body).await {
+        Ok(read) => read,
+        Err(answer) => return Ok(answer),
     };
     let mut event = Event {
         id: 0,
@@ -394,7 +453,8 @@ async fn handle(
         Ok(id) => id,
         Err(e) => {
             let error = serde_json::json!({ "error": e.to_string() });
-            return Ok(json_response(StatusCode::SERVICE_UNAVAILABLE, &error));
+            let failed = json_response(StatusCode::SERVICE_UNAVAILABLE, &error);
+            return Ok(retry_later(failed, durable::RETRY_AFTER));
         }
     };
     if read.truncated {
@@ -471,6 +531,33 @@ fn scripted_response(scripted: Scripted) -> Response<Full<Bytes>> {
     response
 }
 
+/// Reserve room for the body in the budget, then read it; the answer to send instead when
+/// there is no room in time (503) or the body cannot be read (400). The permit is held
+/// until the event is stored.
+async fn read_within_budget(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<(ReadBody, tokio::sync::OwnedSemaphorePermit), Response<Full<Bytes>>> {
+    let max_body = shared.max_body;
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let expected = declared.unwrap_or(max_body).min(max_body);
+    let Some(room) = shared.budget.reserve(expected).await else {
+        let error = serde_json::json!({ "error": "too many request bodies in flight: try again" });
+        let busy = json_response(StatusCode::SERVICE_UNAVAILABLE, &error);
+        return Err(retry_later(busy, Duration::from_secs(1)));
+    };
+    match read_body(body, max_body, declared.map_or(0, |_| expected)).await {
+        Ok(read) => Ok((read, room)),
+        Err(_) => Err(json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({ "error": "could not read the request body" }),
+        )),
+    }
+}
+
 struct ReadBody {
     /// At most `max_body` bytes.
     kept: Bytes,
@@ -480,8 +567,14 @@ struct ReadBody {
     complete: bool,
 }
 
-async fn read_body(mut body: Incoming, max_body: usize) -> Result<ReadBody, hyper::Error> {
-    let mut kept = BytesMut::new();
+/// Read at most `max_body` bytes of `body` (room for `expected` reserved at once, so a body of
+/// a declared length is never over-allocated by doubling).
+async fn read_body(
+    mut body: Incoming,
+    max_body: usize,
+    expected: usize,
+) -> Result<ReadBody, hyper::Error> {
+    let mut kept = BytesMut::with_capacity(expected);
     let mut seen: usize = 0;
     while let Some(frame) = body.frame().await {
         let Ok(data) = frame?.into_data() else {

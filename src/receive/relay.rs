@@ -36,7 +36,7 @@ use futures_util::StreamExt as _;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
-use crate::inbox::store::Writer;
+use crate::inbox::durable::Durable;
 use crate::inbox::{Event, Marks, Script};
 
 use super::{Gate, Verifier, verification};
@@ -169,7 +169,7 @@ pub fn gosmee_events_url(channel: &url::Url) -> Option<url::Url> {
 /// to the connection is sent to `status` as lines for stderr.
 pub async fn run(
     channel: url::Url,
-    writer: Writer,
+    writer: Durable,
     gate: Option<Arc<Gate>>,
     status: mpsc::UnboundedSender<String>,
 ) {
@@ -277,7 +277,7 @@ struct Ended {
 async fn read(
     response: reqwest::Response,
     channel: &url::Url,
-    writer: &Writer,
+    writer: &Durable,
     gate: Option<&Gate>,
     status: &mpsc::UnboundedSender<String>,
     last_id: &mut Option<String>,

@@ -1,9 +1,21 @@
 //! The durable inbox: an append-only log file with group commit.
 //!
-//! `DIR/events.log` starts with an 8-byte magic and holds records
-//! `[u32 LE length][u32 LE crc32][payload]`, payload = `[u8 kind][u32 LE meta length][JSON
-//! meta][body bytes]`. Kind 1 is an event (the body is its exact bytes), kind 2 the outcome
-//! of a forwarded delivery (no body).
+//! `DIR/events.log` starts with an 8-byte magic naming its format. Format 2 (`PSTINBX2`,
+//! written since damage containment) holds records `[4-byte marker][u32 LE length][u32 LE
+//! crc32 of the payload][u32 LE crc32 of the 12 bytes before it][payload]`; format 1
+//! (`PSTINBX1`) had `[u32 LE length][u32 LE crc32][payload]` only. The payload is `[u8
+//! kind][u32 LE meta length][JSON meta][body bytes]`. Kind 1 is an event (the body is its exact
+//! bytes), kind 2 the outcome of a forwarded delivery (no body), kind 3 an id floor (`{"next_id":
+//! N}`: ids below N were given out; written by `inbox repair` and `inbox clear`).
+//!
+//! Damage is contained: the marker and the header's own checksum let a reader skip a damaged
+//! record (its length is known when its header is intact) or find the next intact record
+//! after damaged bytes, and report the damaged range with the event ids lost in it
+//! ([`Damage`]). The writer never truncates or overwrites anything but zeros: it appends after
+//! the last intact record, or after a damaged tail, and gives ids above every id it can find,
+//! so no id is given twice. A format 1 log is rewritten in format 2 when a listener opens it
+//! (the original kept as `events.log.v1`); `inbox repair` rewrites a log without its damaged
+//! parts (the original kept as a backup).
 //!
 //! Group commit: an append encodes its record into a shared buffer (on the caller's thread,
 //! under a short lock) and waits. A flusher thread takes everything buffered as one batch,
@@ -17,14 +29,12 @@
 //! buffer, each CRC checked, and handed over without keeping earlier ones; an event's meta is
 //! parsed in full and its body copied only by a caller that keeps it. So `inbox show ID`
 //! ([`find`]) holds one event and `inbox list` ([`for_each_event`]) one event at a time,
-//! whatever the size of the inbox. A torn or corrupt tail, left by a crash mid-write, ends the
-//! valid data: readers ignore it, and on open (one scan, nothing kept) the writer cuts it off
-//! and carries on after the last id. The writer holds an exclusive lock on the file, so two
+//! whatever the size of the inbox. The writer holds an exclusive lock on the file, so two
 //! listeners cannot interleave.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::net::SocketAddr;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -35,14 +45,34 @@ use serde::{Deserialize, Serialize};
 
 use super::{Event, Marks, Wire};
 
+mod repair;
+mod scan;
 mod writer;
 
+pub use repair::{Repaired, repair, verify};
+pub use scan::{Damage, Health, Scanner};
 pub use writer::Writer;
 
-const MAGIC: &[u8; 8] = b"PSTINBX1";
+/// The magic of format 1 logs (no record marker; read, and rewritten when a listener opens one).
+const MAGIC_V1: &[u8; 8] = b"PSTINBX1";
+/// The magic of format 2 logs, the one written.
+const MAGIC_V2: &[u8; 8] = b"PSTINBX2";
+/// What every format 2 record starts with.
+const MARK: &[u8; 4] = b"\xA7PR\x1E";
+/// A format 2 record's header: marker, length, payload CRC, header CRC.
+const V2_HEADER: u64 = 16;
 const LOG: &str = "events.log";
+/// Where a format 1 log is kept when a listener rewrites it in format 2.
+const V1_BACKUP: &str = "events.log.v1";
 const KIND_EVENT: u8 = 1;
 const KIND_DELIVERY: u8 = 2;
+const KIND_FLOOR: u8 = 3;
+
+/// An id floor record's meta.
+#[derive(Serialize, Deserialize)]
+struct Floor {
+    next_id: u64,
+}
 
 /// Why the inbox could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
@@ -178,21 +208,19 @@ pub fn default_dir() -> Option<PathBuf> {
 
 /// Every event in the inbox at `dir`, in id order, with its deliveries, bodies included (the
 /// whole inbox in memory: for small inboxes and tests; commands stream with [`Scanner`]). A
-/// missing inbox is empty; a torn tail (a write in progress or cut by a crash) is ignored.
+/// missing inbox is empty; damaged records (a torn tail, a write in progress) are skipped.
 pub fn read_all(dir: &Path) -> Result<Vec<Stored>, StoreError> {
     let mut scanner = Scanner::open(dir)?;
     let mut events: Vec<Stored> = Vec::new();
     while let Some(record) = scanner.next()? {
         match record {
-            Record::Event(event) => match event.to_stored() {
-                Some(stored) => events.push(stored),
-                None => break,
-            },
+            Record::Event(event) => events.extend(event.to_stored()),
             Record::Delivery(d) => {
                 if let Some(s) = events.iter_mut().rev().find(|s| s.event.id == d.event) {
                     s.deliveries.push(d);
                 }
             }
+            Record::Floor(_) => {}
         }
     }
     Ok(events)
@@ -207,9 +235,9 @@ pub struct Lookup {
     pub last_id: Option<u64>,
 }
 
-/// The event `id` with its deliveries, read through `scanner` to the end of the valid data;
-/// only that event's body is copied.
-pub fn find<R: Read>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreError> {
+/// The event `id` with its deliveries, read through `scanner` to the end of the log (damaged
+/// records skipped); only that event's body is copied.
+pub fn find<R: Read + Seek>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreError> {
     let mut lookup = Lookup {
         stored: None,
         last_id: None,
@@ -217,11 +245,7 @@ pub fn find<R: Read>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreEr
     while let Some(record) = scanner.next()? {
         match record {
             Record::Event(event) if event.id() == id && lookup.stored.is_none() => {
-                // A meta that does not parse ends the valid data, as for [`read_all`].
-                let Some(stored) = event.to_stored() else {
-                    break;
-                };
-                lookup.stored = Some(stored);
+                lookup.stored = event.to_stored();
                 lookup.last_id = Some(id);
             }
             Record::Event(event) => lookup.last_id = Some(event.id()),
@@ -230,6 +254,7 @@ pub fn find<R: Read>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreEr
                     stored.deliveries.push(d);
                 }
             }
+            Record::Floor(_) => {}
         }
     }
     Ok(lookup)
@@ -237,12 +262,13 @@ pub fn find<R: Read>(mut scanner: Scanner<R>, id: u64) -> Result<Lookup, StoreEr
 
 /// Hand every event of the inbox at `dir` to `each`, in id order, with its deliveries, keeping
 /// none of them: a first pass collects the deliveries per event id (and finds where the valid
-/// data ends), a second pass reads the events up to there. `each` returns
-/// [`ControlFlow::Break`] to stop early.
+/// data ends and what is damaged), a second pass reads the events up to there. `each` returns
+/// [`ControlFlow::Break`] to stop early. Returns the damage found (damaged records are
+/// skipped; every intact one is handed over).
 pub fn for_each_event(
     dir: &Path,
     mut each: impl FnMut(EventRecord<'_>, Vec<Delivery>) -> ControlFlow<()>,
-) -> Result<(), StoreError> {
+) -> Result<Health, StoreError> {
     let mut first = Scanner::open(dir)?;
     let mut deliveries: HashMap<u64, Vec<Delivery>> = HashMap::new();
     let mut last_id = None;
@@ -255,6 +281,7 @@ pub fn for_each_event(
                     deliveries.entry(d.event).or_default().push(d);
                 }
             }
+            Record::Floor(_) => {}
         }
     }
     let mut second = Scanner::open(dir)?.stop_at(first.end());
@@ -268,10 +295,11 @@ pub fn for_each_event(
             }
         }
     }
-    Ok(())
+    Ok(first.health().clone())
 }
 
-/// Remove every event (the log is emptied). Fails while a listener holds the inbox.
+/// Remove every event (the log keeps only an id floor, so ids are not given again). Fails
+/// while a listener holds the inbox.
 pub fn clear(dir: &Path) -> Result<usize, StoreError> {
     let path = dir.join(LOG);
     let mut count = 0;
@@ -281,6 +309,7 @@ pub fn clear(dir: &Path) -> Result<usize, StoreError> {
             count += 1;
         }
     }
+    let next_id = scanner.next_id();
     let file = match OpenOptions::new().write(true).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
@@ -291,7 +320,10 @@ pub fn clear(dir: &Path) -> Result<usize, StoreError> {
         path: path.clone(),
         source,
     };
+    let mut fresh = MAGIC_V2.to_vec();
+    encode_floor(next_id, &mut fresh);
     file.set_len(0).map_err(open_err)?;
+    writer::write_at(&file, &fresh, 0).map_err(open_err)?;
     file.sync_all().map_err(open_err)?;
     Ok(count)
 }
@@ -303,6 +335,8 @@ pub enum Record<'a> {
     Event(EventRecord<'a>),
     /// The outcome of a delivery of an earlier event.
     Delivery(Delivery),
+    /// Ids below this were given out (by a log this one was rewritten from).
+    Floor(u64),
 }
 
 /// An event record as read: parse its meta or copy its body only if it is kept.
@@ -384,183 +418,6 @@ impl<'a> EventRecord<'a> {
     }
 }
 
-/// Reads the log front to back through a buffer, one record at a time, checking each CRC and
-/// keeping nothing but the current record. It stops for good at the end of the file, at a
-/// torn, corrupt or zero record, at a record of unknown kind or whose meta does not parse
-/// (the same place as reading it all into memory would), or at the offset given to
-/// [`Self::stop_at`]. Event metas are only checked (without allocating) and their id read;
-/// [`EventRecord`] parses one in full on demand.
-#[derive(Debug)]
-pub struct Scanner<R> {
-    path: PathBuf,
-    /// Where the next record starts (after the last valid one).
-    pos: u64,
-    /// Records must end at or before this offset (the file's length, or [`Self::stop_at`]).
-    limit: u64,
-    /// `None` once the scan has ended.
-    reader: Option<io::BufReader<R>>,
-    /// The current record's payload.
-    buf: Vec<u8>,
-    /// Check every event's meta ([`EventCheck`]); off only for a second pass over records an
-    /// earlier one checked, whose caller parses each meta it uses in full anyway.
-    check_metas: bool,
-}
-
-impl Scanner<File> {
-    /// Open the log of the inbox at `dir`; a missing or empty log has no records.
-    pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let path = dir.join(LOG);
-        let opened = File::open(&path).and_then(|file| Ok((file.metadata()?.len(), file)));
-        match opened {
-            Ok((len, file)) => Scanner::new(file, len, path),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Scanner::finished(path)),
-            Err(source) => Err(StoreError::Open { path, source }),
-        }
-    }
-}
-
-impl<R: Read> Scanner<R> {
-    /// Scan `len` bytes of log read from `reader`, which must be at the start of the log;
-    /// `path` is for errors. Checks the magic (an empty log has no records).
-    pub fn new(reader: R, len: u64, path: PathBuf) -> Result<Self, StoreError> {
-        if len == 0 {
-            return Ok(Scanner::finished(path));
-        }
-        let mut reader = io::BufReader::with_capacity(READ_BUFFER, reader);
-        let mut magic = [0u8; MAGIC.len()];
-        match reader.read_exact(&mut magic) {
-            Ok(()) if &magic == MAGIC => {}
-            Ok(()) => return Err(StoreError::NotAnInbox(path)),
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                return Err(StoreError::NotAnInbox(path));
-            }
-            Err(source) => return Err(StoreError::Open { path, source }),
-        }
-        Ok(Scanner {
-            reader: Some(reader),
-            path,
-            pos: MAGIC.len() as u64,
-            limit: len,
-            buf: Vec::new(),
-            check_metas: true,
-        })
-    }
-
-    fn finished(path: PathBuf) -> Self {
-        Scanner {
-            reader: None,
-            path,
-            pos: 0,
-            limit: 0,
-            buf: Vec::new(),
-            check_metas: true,
-        }
-    }
-
-    /// Read no record that ends after `offset` (e.g. where an earlier pass stopped).
-    pub fn stop_at(mut self, offset: u64) -> Self {
-        self.limit = self.limit.min(offset);
-        self
-    }
-
-    /// Where the valid records read so far end (`0` for an empty log): once [`Self::next`]
-    /// has returned `None`, the end of the valid data.
-    pub fn end(&self) -> u64 {
-        self.pos
-    }
-
-    /// The next valid record, or `None` at the end of the valid data. Errors only when the
-    /// file cannot be read.
-    #[allow(clippy::should_implement_trait)] // a lending iterator: the record borrows `self`
-    pub fn next(&mut self) -> Result<Option<Record<'_>>, StoreError> {
-        match self.advance() {
-            Ok(Some(len)) => match parse(&self.buf[..len], self.check_metas) {
-                Some(record) => {
-                    self.pos += 8 + len as u64;
-                    Ok(Some(record))
-                }
-                None => {
-                    self.reader = None;
-                    Ok(None)
-                }
-            },
-            Ok(None) => {
-                self.reader = None;
-                Ok(None)
-            }
-            Err(source) => {
-                self.reader = None;
-                Err(StoreError::Open {
-                    path: self.path.clone(),
-                    source,
-                })
-            }
-        }
-    }
-
-    /// Read the next record's payload into `buf` and check its CRC; returns its length, or
-    /// `None` when there is no whole, intact record.
-    fn advance(&mut self) -> io::Result<Option<usize>> {
-        let Some(reader) = self.reader.as_mut() else {
-            return Ok(None);
-        };
-        if self.pos + 8 > self.limit {
-            return Ok(None);
-        }
-        let mut head = [0u8; 8];
-        match reader.read_exact(&mut head) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        let [l0, l1, l2, l3, c0, c1, c2, c3] = head;
-        let len = u32::from_le_bytes([l0, l1, l2, l3]);
-        let crc = u32::from_le_bytes([c0, c1, c2, c3]);
-        // The length of a torn record may be anything: never read past the limit.
-        if self.pos + 8 + u64::from(len) > self.limit {
-            return Ok(None);
-        }
-        let Ok(len) = usize::try_from(len) else {
-            return Ok(None);
-        };
-        self.buf.clear();
-        self.buf.reserve(len);
-        let read = reader
-            .by_ref()
-            .take(len as u64)
-            .read_to_end(&mut self.buf)?;
-        if read < len || crc32fast::hash(&self.buf) != crc {
-            return Ok(None);
-        }
-        Ok(Some(len))
-    }
-}
-
-/// The read buffer: large enough that small records cost no system call each.
-const READ_BUFFER: usize = 256 * 1024;
-
-/// A payload whose CRC matched: `[kind][u32 meta length][meta][body]`.
-fn parse(payload: &[u8], check_metas: bool) -> Option<Record<'_>> {
-    let (&kind, rest) = payload.split_first()?;
-    let meta_len = usize::try_from(u32::from_le_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
-    let meta = rest.get(4..4usize.checked_add(meta_len)?)?;
-    let body = rest.get(4 + meta_len..)?;
-    match kind {
-        KIND_EVENT => {
-            let id = if check_metas {
-                serde_json::from_slice::<EventCheck>(meta).ok()?.id
-            } else {
-                quick_id(meta)?
-            };
-            Some(Record::Event(EventRecord { id, meta, body }))
-        }
-        KIND_DELIVERY => serde_json::from_slice::<Delivery>(meta)
-            .ok()
-            .map(Record::Delivery),
-        _ => None,
-    }
-}
-
 /// The id of an event meta as the writer serialises it (`{"id":12,…`), else as any JSON.
 fn quick_id(meta: &[u8]) -> Option<u64> {
     let digits = meta.strip_prefix(b"{\"id\":".as_slice()).map(|rest| {
@@ -610,18 +467,29 @@ fn from_meta(meta: EventMeta, body: Bytes) -> Stored {
     }
 }
 
+/// Append a format 2 record: marker, length, payload CRC, header CRC, payload.
 fn encode(kind: u8, meta: &[u8], body: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
+    let header = V2_HEADER as usize;
     let payload_len = 1 + 4 + meta.len() + body.len();
-    out.reserve(8 + payload_len);
+    out.reserve(header + payload_len);
+    out.extend_from_slice(MARK);
     out.extend_from_slice(&len32(payload_len).to_le_bytes());
-    out.extend_from_slice(&[0; 4]); // the CRC, filled in below
+    out.extend_from_slice(&[0; 8]); // the CRCs, filled in below
     out.push(kind);
     out.extend_from_slice(&len32(meta.len()).to_le_bytes());
     out.extend_from_slice(meta);
     out.extend_from_slice(body);
-    let crc = crc32fast::hash(&out[start + 8..]);
-    out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+    let crc = crc32fast::hash(&out[start + header..]);
+    out[start + 8..start + 12].copy_from_slice(&crc.to_le_bytes());
+    let head_crc = crc32fast::hash(&out[start..start + 12]);
+    out[start + 12..start + 16].copy_from_slice(&head_crc.to_le_bytes());
+}
+
+/// Append an id floor record: ids below `next_id` were given out.
+fn encode_floor(next_id: u64, out: &mut Vec<u8>) {
+    let meta = serde_json::to_vec(&Floor { next_id }).unwrap_or_default();
+    encode(KIND_FLOOR, &meta, &[], out);
 }
 
 /// Bodies are capped far below 4 GiB (`--max-body`), so lengths fit; saturate anyway.
@@ -652,7 +520,10 @@ pub struct Log {
 }
 
 impl Log {
-    /// Create `dir` if needed, lock its log, cut a torn tail and find the next id.
+    /// Create `dir` if needed, lock its log and find where to append and the next id. Nothing
+    /// is truncated or overwritten but zeros: records go after the last intact record, or after
+    /// a damaged tail, and the next id is above every id found. A format 1 log is first
+    /// rewritten in format 2 (the original kept as `events.log.v1`).
     pub fn open(dir: &Path) -> Result<Log, StoreError> {
         let path = dir.join(LOG);
         let open_err = |source| StoreError::Open {
@@ -669,31 +540,51 @@ impl Log {
             .map_err(open_err)?;
         lock(&file, &path)?;
         let len = file.metadata().map_err(open_err)?.len();
-        // One pass that keeps nothing: where the valid records end, and the last id.
-        let mut last_id = None;
-        let end = if len == 0 {
-            file.write_all(MAGIC).map_err(open_err)?;
-            MAGIC.len() as u64
-        } else {
-            let mut scanner = Scanner::new(&file, len, path.clone())?;
-            while let Some(record) = scanner.next()? {
-                if let Record::Event(event) = record {
-                    last_id = Some(event.id());
-                }
-            }
-            scanner.end()
-        };
-        if end < len {
-            file.set_len(end).map_err(open_err)?;
+        if len == 0 {
+            file.write_all(MAGIC_V2).map_err(open_err)?;
+            file.sync_all().map_err(open_err)?;
+            return Ok(Log {
+                dir: dir.to_owned(),
+                file,
+                next_id: 1,
+                end: MAGIC_V2.len() as u64,
+            });
         }
-        file.sync_all().map_err(open_err)?;
-        let next_id = last_id.map_or(1, |id| id + 1);
+        // One pass that keeps nothing: where to append, and the next id.
+        let mut scanner = Scanner::new(&file, len, path.clone())?;
+        while scanner.next()?.is_some() {}
+        if scanner.version() == 1 {
+            drop(scanner);
+            let (file, _) = repair::rewrite(dir, &file, len, &dir.join(V1_BACKUP))?;
+            let len = file.metadata().map_err(open_err)?.len();
+            (&file).seek(io::SeekFrom::Start(0)).map_err(open_err)?;
+            let mut scanner = Scanner::new(&file, len, path.clone())?;
+            while scanner.next()?.is_some() {}
+            let (next_id, end) = (scanner.next_id(), scanner.append_at());
+            drop(scanner);
+            return Ok(Log {
+                dir: dir.to_owned(),
+                file,
+                next_id,
+                end,
+            });
+        }
+        let (next_id, end) = (scanner.next_id(), scanner.append_at());
+        drop(scanner);
         Ok(Log {
             dir: dir.to_owned(),
             file,
             next_id,
             end,
         })
+    }
+
+    /// Make sure a little space is allocated ahead of the records (what a full disk refuses):
+    /// used to probe, after a failure, whether the inbox is writable again.
+    pub fn check_space(&self) -> Result<(), StoreError> {
+        let mut allocated = self.file.metadata().map_or(self.end, |m| m.len());
+        writer::preallocate(&self.file, &mut allocated, self.end + V2_HEADER + 4096)
+            .map_err(|e| StoreError::Write(format!("could not write to the inbox: {e}")))
     }
 
     /// The inbox directory.

@@ -25,7 +25,7 @@ fn event(path: &str, body: &[u8]) -> Event {
 }
 
 #[tokio::test]
-async fn events_survive_reopen_and_a_torn_tail_is_cut() {
+async fn events_survive_reopen_and_a_torn_tail_is_kept() {
     let dir = tempfile::tempdir().map_err(|e| e.to_string());
     let Ok(dir) = dir else { panic!("tempdir") };
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -67,7 +67,7 @@ async fn events_survive_reopen_and_a_torn_tail_is_cut() {
     assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(2));
     let whole = file[..end].to_vec();
     let mut torn = whole.clone();
-    torn.extend_from_slice(&[200, 0, 0, 0, 1, 2, 3]);
+    torn.extend_from_slice(&event_record(3, "/c", b"cut")[..30]);
     assert!(std::fs::write(&path, &torn).is_ok());
 
     let events = read_all(dir.path()).unwrap_or_default();
@@ -83,8 +83,8 @@ async fn events_survive_reopen_and_a_torn_tail_is_cut() {
     let Ok(reopened) = reopened else {
         panic!("reopen")
     };
-    assert_eq!(reopened.next_id, 3);
-    assert_eq!(std::fs::read(&path).unwrap_or_default(), whole);
+    assert_eq!(reopened.next_id, 4);
+    assert_eq!(std::fs::read(&path).unwrap_or_default(), torn);
     assert!(matches!(Log::open(dir.path()), Err(StoreError::Locked(_))));
     drop(reopened);
     assert_eq!(clear(dir.path()).ok(), Some(2));
@@ -146,7 +146,11 @@ async fn concurrent_appends_get_unique_ids_and_are_announced_in_order() {
 
 /// Where the valid records of a log's bytes end.
 fn valid_end(bytes: &[u8]) -> usize {
-    let Ok(mut scanner) = Scanner::new(bytes, bytes.len() as u64, PathBuf::from("t")) else {
+    let Ok(mut scanner) = Scanner::new(
+        std::io::Cursor::new(bytes),
+        bytes.len() as u64,
+        PathBuf::from("t"),
+    ) else {
         panic!("not a log")
     };
     while let Ok(Some(_)) = scanner.next() {}
@@ -183,7 +187,7 @@ fn inbox_with(records: &[&[u8]]) -> (tempfile::TempDir, Vec<u8>) {
     let Ok(dir) = tempfile::tempdir() else {
         panic!("tempdir")
     };
-    let mut bytes = MAGIC.to_vec();
+    let mut bytes = MAGIC_V2.to_vec();
     for r in records {
         bytes.extend_from_slice(r);
     }
@@ -196,6 +200,7 @@ fn inbox_with(records: &[&[u8]]) -> (tempfile::TempDir, Vec<u8>) {
 enum Seen {
     E(u64, Vec<u8>),
     D(u64, Option<u16>),
+    F(u64),
 }
 
 fn scan_dir(dir: &Path) -> (Vec<Seen>, u64) {
@@ -207,20 +212,22 @@ fn scan_dir(dir: &Path) -> (Vec<Seen>, u64) {
         seen.push(match record {
             Record::Event(e) => Seen::E(e.id(), e.body().to_vec()),
             Record::Delivery(d) => Seen::D(d.event, d.status),
+            Record::Floor(n) => Seen::F(n),
         });
     }
     (seen, scanner.end())
 }
 
 #[test]
-fn scanner_stops_at_a_torn_tail() {
+fn a_torn_tail_is_skipped_and_kept() {
     let one = event_record(1, "/a", b"{\"a\":1}");
     // Strings with escapes are checked as well as plain ones.
     let two = event_record(2, "/b\"q\\\u{e9}\n", b"");
     let d = delivery_record(&delivery(1, 204));
-    // The start of a record whose length runs past the end of the file.
-    let torn = [200, 0, 0, 0, 1, 2, 3];
-    let (dir, bytes) = inbox_with(&[&one, &two, &d, &torn]);
+    // The start of a record cut off by a crash: its header, then nothing.
+    let three = event_record(3, "/c", b"cut off");
+    let torn = &three[..40];
+    let (dir, bytes) = inbox_with(&[&one, &two, &d, torn]);
     let (seen, end) = scan_dir(dir.path());
     assert_eq!(
         seen,
@@ -235,87 +242,204 @@ fn scanner_stops_at_a_torn_tail() {
     let all = read_all(dir.path()).unwrap_or_default();
     let paths: Vec<&str> = all.iter().map(|s| s.event.path.as_str()).collect();
     assert_eq!(paths, vec!["/a", "/b\"q\\\u{e9}\n"]);
+    let health = verify(dir.path()).map(|v| v.health).unwrap_or_default();
+    assert_eq!(
+        health.damage,
+        vec![Damage {
+            start: end,
+            end: bytes.len() as u64,
+            after: Some(2),
+            before: None
+        }]
+    );
 
-    // The writer cuts the tail and carries on after the last id.
+    // The writer keeps the torn bytes (for a repair) and appends after them, with an id
+    // above the one it can read in them.
     let Ok(log) = Log::open(dir.path()) else {
         panic!("open")
     };
-    assert_eq!((log.next_id, log.end), (3, end));
+    assert_eq!((log.next_id, log.end), (4, bytes.len() as u64));
     drop(log);
     let on_disk = std::fs::read(dir.path().join(LOG)).unwrap_or_default();
-    assert_eq!(on_disk, bytes[..end as usize]);
+    assert_eq!(on_disk, bytes);
 }
 
 #[test]
-fn scanner_stops_at_a_corrupt_crc_and_at_an_unknown_kind() {
+fn a_corrupt_record_is_skipped_and_named_and_the_scan_goes_on() {
     let one = event_record(1, "/a", b"first");
     let mut two = event_record(2, "/b", b"second");
     let three = event_record(3, "/c", b"third");
     let last = two.len() - 1;
     two[last] ^= 0x01; // "secone": the CRC no longer matches
-    let (dir, _) = inbox_with(&[&one, &two, &three]);
+    let (dir, bytes) = inbox_with(&[&one, &two, &three]);
     let (seen, end) = scan_dir(dir.path());
-    assert_eq!(seen, vec![Seen::E(1, b"first".to_vec())]);
-    assert_eq!(end as usize, 8 + one.len());
-    assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(1));
+    assert_eq!(
+        seen,
+        vec![Seen::E(1, b"first".to_vec()), Seen::E(3, b"third".to_vec())]
+    );
+    assert_eq!(end as usize, bytes.len());
+    let damage = Damage {
+        start: 8 + one.len() as u64,
+        end: (8 + one.len() + two.len()) as u64,
+        after: Some(1),
+        before: Some(3),
+    };
+    let found = verify(dir.path()).unwrap_or_default();
+    assert_eq!(
+        (found.events, found.health.damage),
+        (2, vec![damage.clone()])
+    );
+    assert_eq!(damage.lost_ids(), "2");
+    assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(2));
     let Ok(log) = Log::open(dir.path()) else {
         panic!("open")
     };
-    assert_eq!((log.next_id, log.end), (2, end));
+    assert_eq!((log.next_id, log.end), (4, end));
     drop(log);
 
-    // A record with a valid CRC but a kind no version writes ends the data too.
+    // A damaged header: the scan finds the next record by its marker.
+    let mut two = event_record(2, "/b", b"second");
+    two[5] ^= 0x40;
+    let (dir, _) = inbox_with(&[&one, &two, &three]);
+    assert_eq!(scan_dir(dir.path()).0.len(), 2);
+
+    // A record with a valid CRC but a kind no version writes is skipped too.
     let mut odd = Vec::new();
     encode(9, b"{}", b"", &mut odd);
     let (dir, _) = inbox_with(&[&one, &odd, &three]);
-    assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+    assert_eq!(
+        scan_dir(dir.path()).0,
+        vec![Seen::E(1, b"first".to_vec()), Seen::E(3, b"third".to_vec())]
+    );
+    let found = verify(dir.path()).unwrap_or_default();
+    assert_eq!(found.health.damage[0].lost_ids(), "2");
 }
 
 #[test]
-fn an_event_meta_that_does_not_parse_ends_the_data() {
+fn repair_keeps_every_intact_record_and_a_backup_and_ids_are_never_given_again() {
     let one = event_record(1, "/a", b"first");
+    let mut two = event_record(2, "/b", b"second");
+    two[30] ^= 0x08;
+    let d = delivery_record(&delivery(1, 204));
+    let four = event_record(4, "/d", b"fourth");
+    let five = event_record(5, "/e", b"fifth");
+    let (dir, bytes) = inbox_with(&[&one, &two, &d, &four, &five[..40]]);
+    let repaired = repair(dir.path()).unwrap_or_default();
+    assert_eq!((repaired.events, repaired.deliveries), (2, 1));
+    assert_eq!(repaired.health.damage.len(), 2);
+    let Some(backup) = repaired.backup else {
+        panic!("no backup")
+    };
+    assert_eq!(std::fs::read(&backup).unwrap_or_default(), bytes);
+    let again = verify(dir.path()).unwrap_or_default();
+    assert!(again.health.is_intact());
+    assert_eq!((again.events, again.next_id), (2, 6));
+    assert_eq!(
+        scan_dir(dir.path()).0,
+        vec![
+            Seen::E(1, b"first".to_vec()),
+            Seen::D(1, Some(204)),
+            Seen::E(4, b"fourth".to_vec()),
+            Seen::F(6),
+        ]
+    );
+    let Ok(log) = Log::open(dir.path()) else {
+        panic!("open")
+    };
+    assert_eq!(log.next_id, 6);
+    drop(log);
+    // An intact inbox is left alone.
+    let repaired = repair(dir.path()).unwrap_or_default();
+    assert_eq!(repaired.backup, None);
+    // Clearing keeps the floor: ids go on from where they were.
+    assert_eq!(clear(dir.path()).ok(), Some(2));
+    let Ok(log) = Log::open(dir.path()) else {
+        panic!("open")
+    };
+    assert_eq!(log.next_id, 6);
+}
+
+/// A format 1 record: `[u32 length][u32 crc][payload]`.
+fn v1_record(v2: &[u8]) -> Vec<u8> {
+    let payload = &v2[16..];
+    let mut out = (payload.len() as u32).to_le_bytes().to_vec();
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+#[test]
+fn a_format_1_log_is_read_and_rewritten_in_format_2_when_a_listener_opens_it() {
+    let one = v1_record(&event_record(1, "/a", b"first"));
+    let d = v1_record(&delivery_record(&delivery(1, 204)));
+    let two = v1_record(&event_record(2, "/b", b"second"));
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("tempdir")
+    };
+    let mut bytes = MAGIC_V1.to_vec();
+    for r in [&one, &d, &two] {
+        bytes.extend_from_slice(r);
+    }
+    bytes.extend_from_slice(&[0; 100]);
+    assert!(std::fs::write(dir.path().join(LOG), &bytes).is_ok());
+    let expected = vec![
+        Seen::E(1, b"first".to_vec()),
+        Seen::D(1, Some(204)),
+        Seen::E(2, b"second".to_vec()),
+    ];
+    assert_eq!(scan_dir(dir.path()).0, expected);
+    assert!(verify(dir.path()).is_ok_and(|v| v.health.is_intact()));
+    let log = Log::open(dir.path());
+    let Ok(log) = log else {
+        panic!("open: {log:?}")
+    };
+    assert_eq!(log.next_id, 3);
+    drop(log);
+    assert_eq!(
+        std::fs::read(dir.path().join(V1_BACKUP)).unwrap_or_default(),
+        bytes
+    );
+    let (mut seen, _) = scan_dir(dir.path());
+    assert_eq!(seen.pop(), Some(Seen::F(3)));
+    assert_eq!(seen, expected);
+    assert!(verify(dir.path()).is_ok_and(|v| v.health.version == 2));
+}
+
+#[test]
+fn an_event_meta_that_does_not_parse_is_skipped() {
+    let one = event_record(1, "/a", b"first");
+    let three = event_record(3, "/c", b"");
     let mut not_json = Vec::new();
     encode(KIND_EVENT, b"{\"id\":2,", b"", &mut not_json);
-    let (dir, _) = inbox_with(&[&one, &not_json, &event_record(3, "/c", b"")]);
-    assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+    let (dir, _) = inbox_with(&[&one, &not_json, &three]);
+    let expected = vec![Seen::E(1, b"first".to_vec()), Seen::E(3, Vec::new())];
+    assert_eq!(scan_dir(dir.path()).0, expected);
 
-    // Valid JSON with an id but not an event: readers and the writer stop before it.
+    // Valid JSON with an id but not an event.
     let mut only_id = Vec::new();
     encode(KIND_EVENT, b"{\"id\":2}", b"", &mut only_id);
-    let (dir, _) = inbox_with(&[&one, &only_id]);
-    assert_eq!(scan_dir(dir.path()).0, vec![Seen::E(1, b"first".to_vec())]);
+    let (dir, _) = inbox_with(&[&one, &only_id, &three]);
+    assert_eq!(scan_dir(dir.path()).0, expected);
     // A field of the wrong type as well.
-    let good = String::from_utf8(event_record(2, "/b", b"")[13..].to_vec()).unwrap_or_default();
+    let good = String::from_utf8(event_record(2, "/b", b"")[21..].to_vec()).unwrap_or_default();
     let bad = good.replace("\"body_truncated\":false", "\"body_truncated\":0");
     assert_ne!(good, bad);
     assert!(serde_json::from_slice::<EventCheck>(good.as_bytes()).is_ok());
     let mut wrong_type = Vec::new();
     encode(KIND_EVENT, bad.as_bytes(), b"", &mut wrong_type);
-    let (dir2, _) = inbox_with(&[&one, &wrong_type]);
-    assert_eq!(scan_dir(dir2.path()).0, vec![Seen::E(1, b"first".to_vec())]);
-    assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(1));
+    let (dir2, _) = inbox_with(&[&one, &wrong_type, &three]);
+    assert_eq!(scan_dir(dir2.path()).0, expected);
+    assert_eq!(read_all(dir.path()).map(|v| v.len()).ok(), Some(2));
     let lookup = Scanner::open(dir.path()).and_then(|s| find(s, 2));
     assert_eq!(
         lookup.ok(),
         Some(Lookup {
             stored: None,
-            last_id: Some(1)
+            last_id: Some(3)
         })
     );
-    let Ok(log) = Log::open(dir.path()) else {
-        panic!("open")
-    };
-    assert_eq!((log.next_id, log.end), (2, 8 + one.len() as u64));
-    drop(log);
     // `clear` counts what readers see.
-    let (dir, _) = inbox_with(&[&one, &only_id, &event_record(3, "/c", b"")]);
-    assert_eq!(clear(dir.path()).ok(), Some(1));
-    assert_eq!(
-        std::fs::metadata(dir.path().join(LOG))
-            .map(|m| m.len())
-            .ok(),
-        Some(0)
-    );
+    assert_eq!(clear(dir.path()).ok(), Some(2));
 }
 
 #[test]
@@ -461,7 +585,7 @@ fn quick_ids_read_the_writers_prefix_and_fall_back_to_json() {
     assert_eq!(quick_id(br#"{"id":"7"}"#), None);
     assert_eq!(quick_id(b"{}"), None);
     let record = event_record(123, "/a", b"");
-    assert_eq!(quick_id(&record[13..]), Some(123));
+    assert_eq!(quick_id(&record[21..]), Some(123));
 }
 
 #[test]

@@ -42,7 +42,11 @@ impl Log {
                 flushers: 0,
             }),
             work: Condvar::new(),
-            turn: Mutex::new(Turn { next: 0, allocated }),
+            turn: Mutex::new(Turn {
+                next: 0,
+                allocated,
+                broken: false,
+            }),
             turn_changed: Condvar::new(),
             synced: Notify::new(),
         });
@@ -70,6 +74,9 @@ impl Log {
         })
     }
 }
+
+/// The largest batch buffer kept for reuse.
+const KEEP_BUFFER: usize = 4 * 1024 * 1024;
 
 /// Threads that write and `fdatasync` batches. More than one lets syncs overlap when the
 /// disk is slow to flush (see [`SPACING`]).
@@ -132,6 +139,9 @@ struct Turn {
     next: u64,
     /// How far the file is allocated (zero-filled) ahead of the records.
     allocated: u64,
+    /// A batch failed to write: every later one fails too, unwritten (a hole or a batch
+    /// after one that is not on disk must never be acknowledged).
+    broken: bool,
 }
 
 /// What the relay task publishes to waiting appenders.
@@ -272,7 +282,9 @@ fn flusher(shared: &Shared) {
             batch.clear();
             st = shared.state();
             st.in_flight -= 1;
-            if batch.capacity() > st.spare.capacity() {
+            // Keep the larger buffer for the next batch, unless a burst of large bodies made
+            // it big: that memory goes back.
+            if batch.capacity() > st.spare.capacity() && batch.capacity() <= KEEP_BUFFER {
                 st.spare = batch;
             }
             match result {
@@ -314,8 +326,13 @@ fn write_in_turn(shared: &Shared, ticket: u64, at: u64, batch: &[u8]) -> io::Res
             .unwrap_or_else(|e| e.into_inner());
     }
     let end = at + batch.len() as u64;
-    let result = preallocate(&shared.file, &mut turn.allocated, end)
-        .and_then(|()| write_at(&shared.file, batch, at));
+    let result = if turn.broken {
+        Err(io::Error::other("an earlier write failed"))
+    } else {
+        preallocate(&shared.file, &mut turn.allocated, end)
+            .and_then(|()| write_at(&shared.file, batch, at))
+    };
+    turn.broken |= result.is_err();
     turn.next += 1;
     shared.turn_changed.notify_all();
     result
@@ -358,13 +375,13 @@ async fn relay(shared: Arc<Shared>, progress: watch::Sender<Progress>, mut durab
 }
 
 #[cfg(unix)]
-fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
+pub(super) fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     file.write_all_at(bytes, at)
 }
 
 #[cfg(windows)]
-fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> io::Result<()> {
+pub(super) fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> io::Result<()> {
     use std::os::windows::fs::FileExt;
     while !bytes.is_empty() {
         let n = file.seek_write(bytes, at)?;
@@ -377,18 +394,46 @@ fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// Zero-filled space ahead of the records, in steps of this size.
+/// Zero-filled space ahead of the records, in steps of at most this size.
 pub(super) const PREALLOCATE: u64 = 8 * 1024 * 1024;
+/// The smallest step (a full filesystem gets records written as they come).
+const MIN_PREALLOCATE: u64 = 64 * 1024;
+/// A step takes at most this fraction of the filesystem's free space.
+const FREE_SHARE: u64 = 64;
+
+/// How far ahead to zero-fill: [`PREALLOCATE`], but never more than 1/[`FREE_SHARE`] of the
+/// space free on the file's filesystem (so an 8 MiB step never fills a small one), and not
+/// below [`MIN_PREALLOCATE`].
+pub(super) fn preallocate_step(file: &File) -> u64 {
+    match free_bytes(file) {
+        Some(free) => (free / FREE_SHARE).clamp(MIN_PREALLOCATE, PREALLOCATE),
+        None => PREALLOCATE,
+    }
+}
+
+/// Bytes available to this user on the file's filesystem (`statvfs`).
+#[cfg(unix)]
+fn free_bytes(file: &File) -> Option<u64> {
+    let stat = rustix::fs::fstatvfs(file).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_file: &File) -> Option<u64> {
+    None
+}
 
 /// Make sure the file is allocated and zero-filled up to `needed`, so that the batches written
 /// into it change no file size or extent: `fdatasync` then flushes data only, not the
-/// journal (measured on this machine's disk: about half the latency per sync). Readers stop at
-/// the zeros (a zero record is never valid), and `open` cuts them before appending.
-fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> io::Result<()> {
+/// journal (measured on this machine's disk: about half the latency per sync). Readers treat
+/// zeros after the last record as free space, and `open` appends into them. A full disk fails
+/// here, before anything of the batch is written.
+pub(super) fn preallocate(file: &File, allocated: &mut u64, needed: u64) -> io::Result<()> {
     if needed <= *allocated {
         return Ok(());
     }
-    let target = needed.div_ceil(PREALLOCATE) * PREALLOCATE;
+    let step = preallocate_step(file);
+    let target = needed.div_ceil(step) * step;
     let zeros = vec![0u8; 1024 * 1024];
     let mut at = *allocated;
     while at < target {
