@@ -25,6 +25,9 @@ _postie() {
             postie,help)
                 cmd="postie__subcmd__help"
                 ;;
+            postie,import)
+                cmd="postie__subcmd__import"
+                ;;
             postie,inbox)
                 cmd="postie__subcmd__inbox"
                 ;;
@@ -55,6 +58,9 @@ _postie() {
             postie__subcmd__help,help)
                 cmd="postie__subcmd__help__subcmd__help"
                 ;;
+            postie__subcmd__help,import)
+                cmd="postie__subcmd__help__subcmd__import"
+                ;;
             postie__subcmd__help,inbox)
                 cmd="postie__subcmd__help__subcmd__inbox"
                 ;;
@@ -75,6 +81,9 @@ _postie() {
                 ;;
             postie__subcmd__help,show)
                 cmd="postie__subcmd__help__subcmd__show"
+                ;;
+            postie__subcmd__help__subcmd__import,curl)
+                cmd="postie__subcmd__help__subcmd__import__subcmd__curl"
                 ;;
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
@@ -105,6 +114,18 @@ _postie() {
                 ;;
             postie__subcmd__help__subcmd__secret,set)
                 cmd="postie__subcmd__help__subcmd__secret__subcmd__set"
+                ;;
+            postie__subcmd__import,curl)
+                cmd="postie__subcmd__import__subcmd__curl"
+                ;;
+            postie__subcmd__import,help)
+                cmd="postie__subcmd__import__subcmd__help"
+                ;;
+            postie__subcmd__import__subcmd__help,curl)
+                cmd="postie__subcmd__import__subcmd__help__subcmd__curl"
+                ;;
+            postie__subcmd__import__subcmd__help,help)
+                cmd="postie__subcmd__import__subcmd__help__subcmd__help"
                 ;;
             postie__subcmd__inbox,clear)
                 cmd="postie__subcmd__inbox__subcmd__clear"
@@ -185,7 +206,7 @@ _postie() {
 
     case "${cmd}" in
         postie)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions secret listen inbox help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version run send list show check completions secret listen inbox import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,7 +260,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help)
-            opts="run send list show check completions secret listen inbox help"
+            opts="run send list show check completions secret listen inbox import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +304,34 @@ _postie() {
         postie__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__import)
+            opts="curl"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__import__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -521,6 +570,100 @@ _postie() {
         postie__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import)
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__curl)
+            opts="-o -v -q -h -V --output --append --force --name --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --append)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__help)
+            opts="curl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__help__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -75,6 +75,47 @@ pub enum Command {
     Listen(ListenArgs),
     /// Browse, replay and clear the requests `postie listen` received
     Inbox(InboxArgs),
+    /// Turn requests from other tools into collection TOML, reporting what did not carry over
+    Import(ImportArgs),
+}
+
+/// `postie import SOURCE …`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// A curl command (as typed or copied from a browser, bash or cmd quoting) as one request
+    #[command(after_help = IMPORT_CURL_HELP)]
+    Curl(ImportCurlArgs),
+}
+
+const IMPORT_CURL_HELP: &str = "\
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the command could not be read or the file not written.
+
+Without -o or --append the TOML goes to standard output.";
+
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// The curl command as one argument; `-` or none reads it from standard input
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write a new collection file (refused if it exists, unless --force)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Add the request to this existing collection, keeping its comments and layout
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The request's name (default: method and the URL's last path segment)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 const RUN_HELP: &str = "\

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod glob;
 pub mod http;
+pub mod import;
 pub mod inbox;
 pub mod items;
 pub mod output;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod import;
 pub mod inbox;
 pub mod list;
 pub mod listen;

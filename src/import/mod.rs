@@ -1,0 +1,92 @@
+//! `postie import`: requests from other tools as collection TOML, with a report of what did
+//! not carry over. Only curl commands so far (`curl`); the TOML goes through `write`.
+
+pub mod curl;
+pub mod words;
+pub mod write;
+
+/// What happened to one piece of the input, for the fidelity report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Carried, in another form (a `{{secret:…}}` reference instead of a literal, …).
+    Changed(String),
+    /// Left out on purpose: it changes only the other tool's own output.
+    Ignored(String),
+    /// Not carried: the imported request differs from the input here.
+    Dropped(String),
+}
+
+/// A literal credential that the import wrote as `{{secret:NAME}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRef {
+    pub name: String,
+    /// Where it was (`header Authorization`, `-u password`, …).
+    pub from: String,
+}
+
+/// One imported request, ready for [`write`]. Strings are template text (`{{` escaped).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Imported {
+    pub name: String,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+    /// `auth = { basic = { username, password } }`.
+    pub basic: Option<(String, String)>,
+    /// `auth = { bearer = … }`.
+    pub bearer: Option<String>,
+    pub follow_redirects: bool,
+    pub max_redirects: Option<u32>,
+    /// Whole seconds or milliseconds as postie's duration text (`5s`, `500ms`).
+    pub timeout: Option<String>,
+    pub notes: Vec<Note>,
+    pub secrets: Vec<SecretRef>,
+}
+
+impl Imported {
+    /// Something did not carry over (the import exits 1).
+    pub fn dropped_any(&self) -> bool {
+        self.notes.iter().any(|n| matches!(n, Note::Dropped(_)))
+    }
+}
+
+/// A request body as imported.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Body {
+    #[default]
+    None,
+    /// `text` + `content_type`: the exact bytes.
+    Text {
+        text: String,
+        content_type: Option<String>,
+    },
+    /// `file` + `content_type`.
+    File {
+        path: String,
+        content_type: Option<String>,
+    },
+    Multipart(Vec<Part>),
+}
+
+/// A `multipart` field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub name: String,
+    pub value: PartValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartValue {
+    Text(String),
+    File {
+        path: String,
+        file_name: Option<String>,
+        content_type: Option<String>,
+    },
+}
+
+/// `{{` → `\{{`: literal text stays literal in a template.
+pub fn escape(text: &str) -> String {
+    text.replace("{{", "\\{{")
+}
