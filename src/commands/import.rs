@@ -24,11 +24,15 @@ fn run_curl(args: &ImportCurlArgs, settings: &Settings) -> Result<Code, Failure>
     let collection = target
         .and_then(|p| p.file_stem())
         .map_or_else(|| "curl".to_owned(), |s| s.to_string_lossy().into_owned());
-    let request = import::curl::import(&text, args.name.as_deref(), &collection).map_err(|e| {
-        Failure::usage(format!("could not import the curl command: {e}"))
-            .with_hint("paste the whole command, quoted as one argument, or pipe it on stdin")
-    })?;
+    let mut request =
+        import::curl::import(&text, args.name.as_deref(), &collection).map_err(|e| {
+            Failure::usage(format!("could not import the curl command: {e}"))
+                .with_hint("paste the whole command, quoted as one argument, or pipe it on stdin")
+        })?;
     let cwd = &settings.ctx.cwd;
+    if let Some(dir) = target.and_then(|t| t.parent()) {
+        request.rebase_files(dir);
+    }
     if let Some(file) = &args.append {
         let path = cwd.join(file);
         let source = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;

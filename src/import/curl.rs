@@ -428,6 +428,9 @@ fn join_data(data: &[Data], notes: &mut Vec<Note>) -> Option<DataBody> {
                 return Some(DataBody::File(v[1..].to_owned(), true));
             }
             Data::Ascii(v) if v.starts_with('@') && v != "@-" => {
+                notes.push(Note::Changed(format!(
+                    "`-d {v}`: curl strips CR and LF from the file, postie sends it as it is (as `--data-binary`)"
+                )));
                 return Some(DataBody::File(v[1..].to_owned(), false));
             }
             _ => {}
@@ -462,7 +465,12 @@ fn urlencode(v: &str, notes: &mut Vec<Note>) -> String {
         .remove(b'.')
         .remove(b'_')
         .remove(b'~');
-    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, SET).to_string();
+    // As curl: unreserved characters stay, a space is `+`, everything else `%XX`.
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, SET)
+            .to_string()
+            .replace("%20", "+")
+    };
     if v.starts_with('@')
         || v.split_once('=').is_none_or(|(n, _)| n.contains('@')) && v.contains('@')
     {

@@ -90,3 +90,56 @@ pub enum PartValue {
 pub fn escape(text: &str) -> String {
     text.replace("{{", "\\{{")
 }
+
+impl Imported {
+    /// File paths were relative to the working directory; a collection's are relative to its
+    /// own file: rewrite them for a collection in `dir` (relative to the working directory).
+    pub fn rebase_files(&mut self, dir: &std::path::Path) {
+        let fix = |path: &mut String| *path = rebase(path, dir);
+        match &mut self.body {
+            Body::File { path, .. } => fix(path),
+            Body::Multipart(parts) => {
+                for part in parts {
+                    if let PartValue::File { path, .. } = &mut part.value {
+                        fix(path);
+                    }
+                }
+            }
+            Body::None | Body::Text { .. } => {}
+        }
+    }
+}
+
+/// `path` (relative to the working directory) as seen from `dir`: `up.txt` from `collections`
+/// is `../up.txt`. Absolute paths stay; a `dir` that climbs (`..`) gives an absolute path.
+fn rebase(path: &str, dir: &std::path::Path) -> String {
+    use std::path::Component;
+    let p = std::path::Path::new(path);
+    if p.is_absolute() || dir.as_os_str().is_empty() {
+        return path.to_owned();
+    }
+    let mut ups = String::new();
+    for c in dir.components() {
+        match c {
+            Component::Normal(_) => ups.push_str("../"),
+            Component::CurDir => {}
+            _ => {
+                return std::env::current_dir()
+                    .map(|cwd| cwd.join(p).to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| path.to_owned());
+            }
+        }
+    }
+    format!("{ups}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn files_are_relative_to_the_collection() {
+        let dir = std::path::Path::new("collections/api");
+        assert_eq!(super::rebase("up.txt", dir), "../../up.txt");
+        assert_eq!(super::rebase("/abs/up.txt", dir), "/abs/up.txt");
+        assert_eq!(super::rebase("up.txt", std::path::Path::new("")), "up.txt");
+    }
+}
