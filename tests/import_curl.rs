@@ -402,3 +402,52 @@ fn bad_input_is_a_clear_error_and_writes_nothing() -> TestResult {
     );
     Ok(())
 }
+
+/// Commands that lose something: the import exits 1 and the report names it.
+#[test]
+fn what_does_not_carry_is_reported() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    for (cmd, says) in [
+        ("curl -k http://127.0.0.1:9/x", "dropped: `-k`"),
+        (
+            "curl -F a=1 -F a=2 http://127.0.0.1:9/x",
+            "a second part named `a`",
+        ),
+        (
+            "curl -F 'a=<up.txt' http://127.0.0.1:9/x",
+            "read from a file",
+        ),
+        (
+            "curl --resolve x:80:127.0.0.1 http://127.0.0.1:9/x",
+            "[defaults] resolve",
+        ),
+        (
+            "curl -H 'Accept:' http://127.0.0.1:9/x",
+            "cannot remove a header",
+        ),
+        (
+            "curl --frobnicate http://127.0.0.1:9/x",
+            "not a curl option postie knows",
+        ),
+        (
+            "curl http://127.0.0.1:9/x http://127.0.0.1:9/y",
+            "the URL `http://127.0.0.1:9/y`",
+        ),
+    ] {
+        let out = sandbox.command().args(["import", "curl", cmd]).output()?;
+        let report = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {report}");
+        assert!(report.contains(says), "{cmd}: {report}");
+    }
+    let out = sandbox
+        .command()
+        .args(["import", "curl", "curl -sS -o out.txt http://127.0.0.1:9/x"])
+        .output()?;
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("ignored: `-o`") && report.contains("everything carried over"),
+        "{report}"
+    );
+    Ok(())
+}

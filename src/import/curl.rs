@@ -509,6 +509,12 @@ fn data_body(body: DataBody, flags: &Flags, content_type: Option<String>) -> Bod
 fn multipart(form: &[(String, String, bool)], notes: &mut Vec<Note>) -> Body {
     let mut parts = Vec::new();
     for (name, value, literal) in form {
+        if parts.iter().any(|p: &Part| &p.name == name) {
+            notes.push(Note::Dropped(format!(
+                "`-F {name}={value}`: a second part named `{name}` (a collection's `multipart` has one per name)"
+            )));
+            continue;
+        }
         if *literal || !(value.starts_with('@') || value.starts_with('<')) {
             let text = if *literal {
                 value.as_str()
