@@ -85,6 +85,9 @@ _postie() {
             postie__subcmd__help__subcmd__import,curl)
                 cmd="postie__subcmd__help__subcmd__import__subcmd__curl"
                 ;;
+            postie__subcmd__help__subcmd__import,http)
+                cmd="postie__subcmd__help__subcmd__import__subcmd__http"
+                ;;
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
                 ;;
@@ -121,11 +124,17 @@ _postie() {
             postie__subcmd__import,help)
                 cmd="postie__subcmd__import__subcmd__help"
                 ;;
+            postie__subcmd__import,http)
+                cmd="postie__subcmd__import__subcmd__http"
+                ;;
             postie__subcmd__import__subcmd__help,curl)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__curl"
                 ;;
             postie__subcmd__import__subcmd__help,help)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__help"
+                ;;
+            postie__subcmd__import__subcmd__help,http)
+                cmd="postie__subcmd__import__subcmd__help__subcmd__http"
                 ;;
             postie__subcmd__inbox,clear)
                 cmd="postie__subcmd__inbox__subcmd__clear"
@@ -316,7 +325,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import)
-            opts="curl"
+            opts="curl http"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +339,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__import__subcmd__http)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -582,7 +605,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl http help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +657,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__help)
-            opts="curl help"
+            opts="curl http help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,6 +691,46 @@ _postie() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__help__subcmd__http)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__http)
+            opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

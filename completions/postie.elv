@@ -416,6 +416,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;import;curl'= {
@@ -435,11 +436,29 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;import;http'= {
+            cand -o 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --output 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;import;help'= {
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;import;help;curl'= {
+        }
+        &'postie;import;help;http'= {
         }
         &'postie;import;help;help'= {
         }
@@ -506,8 +525,11 @@ set edit:completion:arg-completer[postie] = {|@words|
         }
         &'postie;help;import'= {
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
         }
         &'postie;help;import;curl'= {
+        }
+        &'postie;help;import;http'= {
         }
         &'postie;help;help'= {
         }

@@ -91,6 +91,29 @@ pub enum ImportSource {
     /// A curl command (as typed or copied from a browser, bash or cmd quoting) as one request
     #[command(after_help = IMPORT_CURL_HELP)]
     Curl(ImportCurlArgs),
+    /// A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json
+    #[command(after_help = IMPORT_HTTP_HELP)]
+    Http(ImportHttpArgs),
+}
+
+const IMPORT_HTTP_HELP: &str = "\
+http-client.env.json and http-client.private.env.json next to FILE become [env.NAME]
+tables (private values as {{secret:…}} references, never written).
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportHttpArgs {
+    /// The .http (or .rest) file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 const IMPORT_CURL_HELP: &str = "\

@@ -4,15 +4,69 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::cli::{ImportArgs, ImportCurlArgs, ImportSource};
+use crate::cli::{ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportSource};
 use crate::error::{Code, Failure};
-use crate::import::{self, Imported, Note};
+use crate::import::{self, Imported, Note, SecretRef};
 use crate::settings::Settings;
 
 pub fn run(args: &ImportArgs, settings: &Settings) -> Result<Code, Failure> {
     match &args.source {
         ImportSource::Curl(curl) => run_curl(curl, settings),
+        ImportSource::Http(http) => run_http(http, settings),
     }
+}
+
+fn run_http(args: &ImportHttpArgs, settings: &Settings) -> Result<Code, Failure> {
+    let path = settings.ctx.cwd.join(&args.file);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(|| "http".to_owned(), |s| s.to_string_lossy().into_owned());
+    let failure = |e: import::http::HttpError| {
+        Failure::usage(format!("could not import `{}`: {e}", args.file.display()))
+    };
+    let mut file = import::http::import(&text, &collection).map_err(failure)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for (name, private) in [
+        ("http-client.env.json", false),
+        ("http-client.private.env.json", true),
+    ] {
+        let env_path = dir.join(name);
+        if let Ok(env) = std::fs::read_to_string(&env_path) {
+            let shown = args.file.with_file_name(name).display().to_string();
+            import::http::add_env(&mut file, &shown, &env, private, &collection)
+                .map_err(failure)?;
+        }
+    }
+    // Paths in the .http file are relative to it; in the collection, to the collection.
+    let file_dir = args.file.parent().unwrap_or(Path::new(""));
+    let out_dir = args.output.as_ref().and_then(|o| o.parent());
+    for request in &mut file.requests {
+        request.rebase_files_between(file_dir, out_dir.unwrap_or(Path::new("")));
+    }
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "http");
+    match &args.output {
+        Some(out) => {
+            write_new(&settings.ctx.cwd.join(out), &toml, args.force)?;
+            settings.printer.err(&format!(
+                "wrote {} request(s) to {}\n",
+                file.requests.len(),
+                out.display()
+            ));
+        }
+        None => {
+            crate::output::print_stdout(toml.as_bytes())?;
+        }
+    }
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("environments", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
 }
 
 fn run_curl(args: &ImportCurlArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -74,11 +128,19 @@ fn read_stdin() -> Result<String, Failure> {
     Ok(text)
 }
 
-/// The fidelity report: what changed, what was ignored, what was dropped, and the secrets to set.
-fn report(request: &Imported, settings: &Settings) {
-    let printer = &settings.printer;
-    let mut out = format!("{} {} {}\n", request.name, request.method, request.url);
-    for note in &request.notes {
+/// The fidelity report of one request; true when something was dropped.
+fn report(request: &Imported, settings: &Settings) -> bool {
+    let head = format!("{} {} {}", request.name, request.method, request.url);
+    report_notes(&head, &request.notes, &request.secrets, settings)
+}
+
+/// What changed, was ignored or dropped under `head`, and the secrets to set.
+fn report_notes(head: &str, notes: &[Note], secrets: &[SecretRef], settings: &Settings) -> bool {
+    if notes.is_empty() && secrets.is_empty() && head == "environments" {
+        return false;
+    }
+    let mut out = format!("{head}\n");
+    for note in notes {
         let (kind, text) = match note {
             Note::Changed(t) => ("changed", t),
             Note::Ignored(t) => ("ignored", t),
@@ -86,7 +148,7 @@ fn report(request: &Imported, settings: &Settings) {
         };
         out.push_str(&format!("  {kind}: {text}\n"));
     }
-    for secret in &request.secrets {
+    for secret in secrets {
         out.push_str(&format!(
             "  changed: {} is `{{{{secret:{}}}}}`, not its value: run `postie secret set {}` (or set {})\n",
             secret.from,
@@ -95,17 +157,19 @@ fn report(request: &Imported, settings: &Settings) {
             crate::secrets::env_var_name(&secret.name)
         ));
     }
-    let dropped = request
-        .notes
+    let dropped = notes
         .iter()
         .filter(|n| matches!(n, Note::Dropped(_)))
         .count();
     if dropped == 0 {
-        out.push_str("everything carried over\n");
+        out.push_str("  everything carried over\n");
     } else {
-        out.push_str(&format!("{dropped} thing(s) did not carry over (exit 1)\n"));
+        out.push_str(&format!(
+            "  {dropped} thing(s) did not carry over (exit 1)\n"
+        ));
     }
-    printer.err(&out);
+    settings.printer.err(&out);
+    dropped > 0
 }
 
 fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {

@@ -364,7 +364,12 @@ fn build(mut flags: Flags, name: Option<&str>, collection: &str) -> Result<Impor
         json_accept(&mut flags.headers);
     }
     out.url = secret_query(&url, collection, &mut out);
-    out.headers = secret_headers(std::mem::take(&mut flags.headers), collection, &mut out);
+    out.headers = secret_headers(
+        std::mem::take(&mut flags.headers),
+        collection,
+        &mut out,
+        false,
+    );
     auth(&flags, collection, &mut out);
     out.name = name.map_or_else(|| request_name(&out.method, &url), str::to_owned);
     Ok(out)
@@ -595,17 +600,25 @@ fn secret_query(url: &str, collection: &str, out: &mut Imported) -> String {
 }
 
 /// Headers with literal credentials as secret references (an `Authorization` scheme kept).
-fn secret_headers(
+pub(super) fn secret_headers(
     headers: Vec<(String, String)>,
     collection: &str,
     out: &mut Imported,
+    keep_templates: bool,
 ) -> Vec<(String, String)> {
     let mut kept = Vec::new();
     for (name, value) in headers {
         let sensitive =
             credentials::sensitive_header(&name) || credentials::token_shape(&value).is_some();
-        if !sensitive || value.is_empty() {
-            kept.push((name, escape(&value)));
+        // A value that is already a template (`Bearer {{token}}`) names its source itself.
+        let templated = value.contains("{{") && !value.contains("\\{{");
+        if !sensitive || value.is_empty() || (templated && keep_templates) {
+            let value = if keep_templates {
+                value
+            } else {
+                escape(&value)
+            };
+            kept.push((name, value));
             continue;
         }
         let secret = credentials::secret_name(collection, &name);
@@ -662,7 +675,7 @@ fn auth(flags: &Flags, collection: &str, out: &mut Imported) {
 }
 
 /// `post-users` for `POST …/api/users?x=1`; `get` for `/`.
-fn request_name(method: &str, url: &str) -> String {
+pub(super) fn request_name(method: &str, url: &str) -> String {
     let path = url.split("://").nth(1).unwrap_or(url);
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let last = path

@@ -1,7 +1,8 @@
 //! `postie import`: requests from other tools as collection TOML, with a report of what did
-//! not carry over. Only curl commands so far (`curl`); the TOML goes through `write`.
+//! not carry over. curl commands (`curl`) and `.http` files (`http`); the TOML goes through `write`.
 
 pub mod curl;
+pub mod http;
 pub mod words;
 pub mod write;
 
@@ -95,7 +96,22 @@ impl Imported {
     /// File paths were relative to the working directory; a collection's are relative to its
     /// own file: rewrite them for a collection in `dir` (relative to the working directory).
     pub fn rebase_files(&mut self, dir: &std::path::Path) {
-        let fix = |path: &mut String| *path = rebase(path, dir);
+        self.rebase_files_between(std::path::Path::new(""), dir);
+    }
+
+    /// File paths relative to `from` (both relative to the working directory) made relative
+    /// to `to`.
+    pub fn rebase_files_between(&mut self, from: &std::path::Path, to: &std::path::Path) {
+        let fix = |path: &mut String| {
+            let joined = if std::path::Path::new(path.as_str()).is_absolute() {
+                path.clone()
+            } else {
+                from.join(path.trim_start_matches("./"))
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            *path = rebase(&joined, to);
+        };
         match &mut self.body {
             Body::File { path, .. } => fix(path),
             Body::Multipart(parts) => {

@@ -21,7 +21,38 @@ pub enum WriteError {
 
 /// A new collection holding `requests`, with a first comment saying where it came from.
 pub fn render(requests: &[Imported], origin: &str) -> String {
+    render_with(requests, &[], &[], origin)
+}
+
+/// Variables of one table: name → template text.
+pub type Vars = [(String, String)];
+
+/// [`render`] with `[vars]` and `[env.NAME]` tables (values are template text).
+pub fn render_with(
+    requests: &[Imported],
+    vars: &Vars,
+    envs: &[(String, Vec<(String, String)>)],
+    origin: &str,
+) -> String {
     let mut doc = DocumentMut::new();
+    let table_of = |vars: &Vars| {
+        let mut t = Table::new();
+        for (k, v) in vars {
+            t.insert(k, value(v));
+        }
+        t
+    };
+    if !vars.is_empty() {
+        doc.insert("vars", Item::Table(table_of(vars)));
+    }
+    if !envs.is_empty() {
+        let mut env = Table::new();
+        env.set_implicit(true);
+        for (name, vars) in envs {
+            env.insert(name, Item::Table(table_of(vars)));
+        }
+        doc.insert("env", Item::Table(env));
+    }
     let mut array = ArrayOfTables::new();
     for request in requests {
         array.push(table(request));
