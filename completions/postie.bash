@@ -88,6 +88,9 @@ _postie() {
             postie__subcmd__help__subcmd__import,http)
                 cmd="postie__subcmd__help__subcmd__import__subcmd__http"
                 ;;
+            postie__subcmd__help__subcmd__import,postman)
+                cmd="postie__subcmd__help__subcmd__import__subcmd__postman"
+                ;;
             postie__subcmd__help__subcmd__inbox,clear)
                 cmd="postie__subcmd__help__subcmd__inbox__subcmd__clear"
                 ;;
@@ -127,6 +130,9 @@ _postie() {
             postie__subcmd__import,http)
                 cmd="postie__subcmd__import__subcmd__http"
                 ;;
+            postie__subcmd__import,postman)
+                cmd="postie__subcmd__import__subcmd__postman"
+                ;;
             postie__subcmd__import__subcmd__help,curl)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__curl"
                 ;;
@@ -135,6 +141,9 @@ _postie() {
                 ;;
             postie__subcmd__import__subcmd__help,http)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__http"
+                ;;
+            postie__subcmd__import__subcmd__help,postman)
+                cmd="postie__subcmd__import__subcmd__help__subcmd__postman"
                 ;;
             postie__subcmd__inbox,clear)
                 cmd="postie__subcmd__inbox__subcmd__clear"
@@ -325,7 +334,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import)
-            opts="curl http"
+            opts="curl http postman"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +362,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import__subcmd__http)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__import__subcmd__postman)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -605,7 +628,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl http help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl http postman help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,7 +680,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__help)
-            opts="curl http help"
+            opts="curl http postman help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +735,20 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__import__subcmd__help__subcmd__postman)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__import__subcmd__http)
             opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -719,6 +756,36 @@ _postie() {
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__postman)
+            opts="-o -v -q -h -V --env --output --force --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -294,17 +294,18 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "save" -d 'Add a received request to a collection as a new request (comments and layout kept)'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every request in the inbox'
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -s h -l help -d 'Print help'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -s V -l version -d 'Print version'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -f -a "curl" -d 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -f -a "http" -d 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
-complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -f -a "curl" -d 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -f -a "http" -d 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -f -a "postman" -d 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+complete -c postie -n "__fish_postie_using_subcommand import; and not __fish_seen_subcommand_from curl http postman help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l append -d 'Add the request to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l name -d 'The request\'s name (default: method and the URL\'s last path segment)' -r
@@ -327,8 +328,20 @@ complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s V -l version -d 'Print version'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l env -d 'An environment or globals export (repeatable)' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s h -l help -d 'Print help'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "curl" -d 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "http" -d 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "postman" -d 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox import help" -f -a "run" -d 'Run collections, or single requests of them'
 complete -c postie -n "__fish_postie_using_subcommand help; and not __fish_seen_subcommand_from run send list show check completions secret listen inbox import help" -f -a "send" -d 'Send one ad-hoc request with HTTPie/xh-style items'
@@ -353,3 +366,4 @@ complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subc
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "clear" -d 'Delete every request in the inbox'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "curl" -d 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
 complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "http" -d 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+complete -c postie -n "__fish_postie_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "postman" -d 'A Postman collection (v2.0, v2.1) with its environment and globals exports'

@@ -94,6 +94,33 @@ pub enum ImportSource {
     /// A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json
     #[command(after_help = IMPORT_HTTP_HELP)]
     Http(ImportHttpArgs),
+    /// A Postman collection (v2.0, v2.1) with its environment and globals exports
+    #[command(after_help = IMPORT_POSTMAN_HELP)]
+    Postman(ImportPostmanArgs),
+}
+
+const IMPORT_POSTMAN_HELP: &str = "\
+Folders become tags (select one with `postie run FILE --tag FOLDER`), collection variables
+[vars], each --env an [env.NAME] (globals go to [vars]); secret values and literal
+credentials become {{secret:…}} references, never written.
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportPostmanArgs {
+    /// The collection export (JSON)
+    #[arg(value_name = "COLLECTION")]
+    pub file: PathBuf,
+    /// An environment or globals export (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub env: Vec<PathBuf>,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 const IMPORT_HTTP_HELP: &str = "\

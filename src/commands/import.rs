@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::cli::{ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportSource};
+use crate::cli::{ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportPostmanArgs, ImportSource};
 use crate::error::{Code, Failure};
 use crate::import::{self, Imported, Note, SecretRef};
 use crate::settings::Settings;
@@ -13,7 +13,78 @@ pub fn run(args: &ImportArgs, settings: &Settings) -> Result<Code, Failure> {
     match &args.source {
         ImportSource::Curl(curl) => run_curl(curl, settings),
         ImportSource::Http(http) => run_http(http, settings),
+        ImportSource::Postman(postman) => run_postman(postman, settings),
     }
+}
+
+fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Failure> {
+    let read = |file: &Path| {
+        let path = settings.ctx.cwd.join(file);
+        std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))
+    };
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(
+            || "postman".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+    let collection = collection
+        .trim_end_matches(".postman_collection")
+        .to_owned();
+    let failure =
+        |e: import::postman::PostmanError| Failure::usage(format!("could not import: {e}"));
+    let shown = args.file.display().to_string();
+    let mut file =
+        import::postman::import(&shown, &read(&args.file)?, &collection).map_err(failure)?;
+    for env in &args.env {
+        let shown = env.display().to_string();
+        import::postman::add_env(&mut file, &shown, &read(env)?, &collection).map_err(failure)?;
+    }
+    // Postman's file paths are relative to where it runs (as newman's): rebase them.
+    if let Some(dir) = args.output.as_ref().and_then(|o| o.parent()) {
+        for request in &mut file.requests {
+            request.rebase_files(dir);
+        }
+    }
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "postman");
+    write_or_print(
+        args.output.as_deref(),
+        &toml,
+        args.force,
+        file.requests.len(),
+        settings,
+    )?;
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("collection", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
+}
+
+/// `-o FILE` (a new file unless `force`) or stdout.
+fn write_or_print(
+    output: Option<&Path>,
+    toml: &str,
+    force: bool,
+    count: usize,
+    settings: &Settings,
+) -> Result<(), Failure> {
+    match output {
+        Some(out) => {
+            write_new(&settings.ctx.cwd.join(out), toml, force)?;
+            settings
+                .printer
+                .err(&format!("wrote {count} request(s) to {}\n", out.display()));
+        }
+        None => {
+            crate::output::print_stdout(toml.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 fn run_http(args: &ImportHttpArgs, settings: &Settings) -> Result<Code, Failure> {
@@ -136,7 +207,7 @@ fn report(request: &Imported, settings: &Settings) -> bool {
 
 /// What changed, was ignored or dropped under `head`, and the secrets to set.
 fn report_notes(head: &str, notes: &[Note], secrets: &[SecretRef], settings: &Settings) -> bool {
-    if notes.is_empty() && secrets.is_empty() && head == "environments" {
+    if notes.is_empty() && secrets.is_empty() && (head == "environments" || head == "collection") {
         return false;
     }
     let mut out = format!("{head}\n");

@@ -3,7 +3,7 @@
 //! `{{var}}`, headers, bodies, `< ./file` bodies, multi-line queries; `http-client.env.json`
 //! environments, `http-client.private.env.json` values as secrets.
 
-use super::{Body, Imported, Note, SecretRef, curl};
+use super::{Body, Imported, Note, SecretRef, curl, dynamic};
 use crate::collection::credentials;
 
 const METHODS: &[&str] = &[
@@ -235,42 +235,7 @@ fn body(lines: &[&str], content_type: Option<String>, notes: &mut Vec<Note>) -> 
     Body::Text { text, content_type }
 }
 
-/// `{{ name }}` → `{{name}}`; the dynamic variables postie has under its own names
-/// (`$guid`/`$uuid`/`$random.uuid` → `$uuid`, `$timestamp`, `$randomInt` → `$random_int`,
-/// `$processEnv NAME` → `env:NAME`); any other `$…` is escaped (sent literally) and reported.
-fn dynamic(text: &str, notes: &mut Vec<Note>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let inner = rest[start + 2..start + len].trim();
-        rest = &rest[start + len + 2..];
-        let mapped = match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
-            ["$guid" | "$uuid" | "$random.uuid"] => Some("$uuid".to_owned()),
-            ["$timestamp"] => Some("$timestamp".to_owned()),
-            ["$randomInt"] => Some("$random_int".to_owned()),
-            ["$processEnv", name] | ["$env", name] => Some(format!("env:{name}")),
-            [name] if !name.starts_with('$') => Some((*name).to_owned()),
-            _ => None,
-        };
-        match mapped {
-            Some(m) => out.push_str(&format!("{{{{{m}}}}}")),
-            None => {
-                notes.push(Note::Dropped(format!(
-                    "`{{{{{inner}}}}}`: postie has no such dynamic variable; it is sent as written"
-                )));
-                out.push_str(&format!("\\{{{{{inner}}}}}"));
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn slug(text: &str) -> String {
+pub(super) fn slug(text: &str) -> String {
     let s: String = text
         .chars()
         .map(|c| {
@@ -288,7 +253,7 @@ fn slug(text: &str) -> String {
     s
 }
 
-fn unique(name: &str, taken: &[String]) -> String {
+pub(super) fn unique(name: &str, taken: &[String]) -> String {
     let mut candidate = name.to_owned();
     let mut n = 2;
     while taken.contains(&candidate) {

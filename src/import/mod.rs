@@ -3,6 +3,7 @@
 
 pub mod curl;
 pub mod http;
+pub mod postman;
 pub mod words;
 pub mod write;
 
@@ -43,6 +44,14 @@ pub struct Imported {
     pub timeout: Option<String>,
     pub notes: Vec<Note>,
     pub secrets: Vec<SecretRef>,
+    /// `tags = [...]` (Postman folders).
+    pub tags: Vec<String>,
+    /// A comment above the request (a Postman description).
+    pub comment: Option<String>,
+    /// `expect.status`.
+    pub expect_status: Option<u16>,
+    /// `[requests.capture]`: variable → source (`json:$.id`).
+    pub captures: Vec<(String, String)>,
 }
 
 impl Imported {
@@ -68,6 +77,8 @@ pub enum Body {
         content_type: Option<String>,
     },
     Multipart(Vec<Part>),
+    /// `form = { … }` (postie encodes it).
+    Form(Vec<(String, String)>),
 }
 
 /// A `multipart` field.
@@ -121,7 +132,7 @@ impl Imported {
                     }
                 }
             }
-            Body::None | Body::Text { .. } => {}
+            Body::None | Body::Text { .. } | Body::Form(_) => {}
         }
     }
 }
@@ -147,6 +158,42 @@ fn rebase(path: &str, dir: &std::path::Path) -> String {
         }
     }
     format!("{ups}{path}")
+}
+
+/// `{{ name }}` → `{{name}}`; the dynamic variables postie has under its own names
+/// (`$guid`/`$uuid`/`$random.uuid`/`$randomUUID` → `$uuid`, `$timestamp`, `$randomInt` →
+/// `$random_int`, `$processEnv NAME` → `env:NAME`); any other `$…` is escaped (sent
+/// literally) and reported.
+pub fn dynamic(text: &str, notes: &mut Vec<Note>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = rest[start + 2..start + len].trim();
+        rest = &rest[start + len + 2..];
+        let mapped = match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["$guid" | "$uuid" | "$random.uuid" | "$randomUUID"] => Some("$uuid".to_owned()),
+            ["$timestamp"] => Some("$timestamp".to_owned()),
+            ["$randomInt"] => Some("$random_int".to_owned()),
+            ["$processEnv", name] | ["$env", name] => Some(format!("env:{name}")),
+            [name] if !name.starts_with('$') => Some((*name).to_owned()),
+            _ => None,
+        };
+        match mapped {
+            Some(m) => out.push_str(&format!("{{{{{m}}}}}")),
+            None => {
+                notes.push(Note::Dropped(format!(
+                    "`{{{{{inner}}}}}`: postie has no such dynamic variable; it is sent as written"
+                )));
+                out.push_str(&format!("\\{{{{{inner}}}}}"));
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

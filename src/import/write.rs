@@ -115,6 +115,25 @@ fn table(r: &Imported) -> Table {
     if let Some(timeout) = &r.timeout {
         t.insert("timeout", value(timeout));
     }
+    if !r.tags.is_empty() {
+        t.insert("tags", value(r.tags.iter().collect::<toml_edit::Array>()));
+    }
+    if let Some(status) = r.expect_status {
+        let mut expect = Table::new();
+        expect.insert("status", value(i64::from(status)));
+        t.insert("expect", Item::Table(expect));
+    }
+    if !r.captures.is_empty() {
+        let mut capture = Table::new();
+        for (name, source) in &r.captures {
+            capture.insert(name, value(source));
+        }
+        t.insert("capture", Item::Table(capture));
+    }
+    if let Some(comment) = &r.comment {
+        let text: String = comment.lines().map(|l| format!("# {l}\n")).collect();
+        t.decor_mut().set_prefix(format!("\n{text}"));
+    }
     t
 }
 
@@ -143,6 +162,14 @@ fn body(body: &Body, t: &mut Table) {
         Body::File { path, content_type } => {
             t.insert("file", value(path));
             content_type
+        }
+        Body::Form(fields) => {
+            let mut form = InlineTable::new();
+            for (k, v) in fields {
+                form.insert(k, v.as_str().into());
+            }
+            t.insert("form", value(form));
+            return;
         }
         Body::Multipart(parts) => {
             let mut table = InlineTable::new();
