@@ -384,3 +384,28 @@ fn unsupported_inputs_say_what_they_are() -> TestResult {
     );
     Ok(())
 }
+
+/// The same input gives the same bytes (no generated ids, order kept).
+#[test]
+fn output_is_deterministic() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    std::fs::write(
+        sandbox.path().join("c.json"),
+        serde_json::to_string(&own_collection("http://127.0.0.1:9"))?,
+    )?;
+    let run = || -> Result<Vec<u8>, Box<dyn Error>> {
+        Ok(sandbox
+            .command()
+            .args(["import", "postman", "c.json"])
+            .output()?
+            .stdout)
+    };
+    let (first, second) = (run()?, run()?);
+    assert!(!first.is_empty());
+    assert_eq!(first, second);
+    let text = String::from_utf8(first)?;
+    let names: Vec<&str> = text.lines().filter(|l| l.starts_with("name = ")).collect();
+    assert_eq!(names.first(), Some(&"name = \"login\""), "{text}");
+    assert_eq!(names.last(), Some(&"name = \"graphql\""), "{text}");
+    Ok(())
+}
