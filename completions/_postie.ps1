@@ -455,6 +455,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
             [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
             [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -509,10 +510,27 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'postie;import;openapi' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the -o file if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'postie;import;help' {
             [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
             [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
             [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -523,6 +541,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;import;help;postman' {
+            break
+        }
+        'postie;import;help;openapi' {
             break
         }
         'postie;import;help;help' {
@@ -613,6 +634,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
             [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
             [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
             break
         }
         'postie;help;import;curl' {
@@ -622,6 +644,9 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;help;import;postman' {
+            break
+        }
+        'postie;help;import;openapi' {
             break
         }
         'postie;help;help' {

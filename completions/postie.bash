@@ -88,6 +88,9 @@ _postie() {
             postie__subcmd__help__subcmd__import,http)
                 cmd="postie__subcmd__help__subcmd__import__subcmd__http"
                 ;;
+            postie__subcmd__help__subcmd__import,openapi)
+                cmd="postie__subcmd__help__subcmd__import__subcmd__openapi"
+                ;;
             postie__subcmd__help__subcmd__import,postman)
                 cmd="postie__subcmd__help__subcmd__import__subcmd__postman"
                 ;;
@@ -130,6 +133,9 @@ _postie() {
             postie__subcmd__import,http)
                 cmd="postie__subcmd__import__subcmd__http"
                 ;;
+            postie__subcmd__import,openapi)
+                cmd="postie__subcmd__import__subcmd__openapi"
+                ;;
             postie__subcmd__import,postman)
                 cmd="postie__subcmd__import__subcmd__postman"
                 ;;
@@ -141,6 +147,9 @@ _postie() {
                 ;;
             postie__subcmd__import__subcmd__help,http)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__http"
+                ;;
+            postie__subcmd__import__subcmd__help,openapi)
+                cmd="postie__subcmd__import__subcmd__help__subcmd__openapi"
                 ;;
             postie__subcmd__import__subcmd__help,postman)
                 cmd="postie__subcmd__import__subcmd__help__subcmd__postman"
@@ -334,7 +343,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import)
-            opts="curl http postman"
+            opts="curl http postman openapi"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +371,20 @@ _postie() {
             return 0
             ;;
         postie__subcmd__help__subcmd__import__subcmd__http)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__help__subcmd__import__subcmd__openapi)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -628,7 +651,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import)
-            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl http postman help"
+            opts="-v -q -h -V --color --verbose --quiet --show-secrets --help --version curl http postman openapi help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,7 +703,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__help)
-            opts="curl http postman help"
+            opts="curl http postman openapi help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,6 +758,20 @@ _postie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        postie__subcmd__import__subcmd__help__subcmd__openapi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         postie__subcmd__import__subcmd__help__subcmd__postman)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -750,6 +787,32 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__http)
+            opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        postie__subcmd__import__subcmd__openapi)
             opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -418,6 +418,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
             cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
             cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;import;curl'= {
@@ -468,10 +469,26 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'postie;import;openapi'= {
+            cand -o 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --output 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'postie;import;help'= {
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
             cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
             cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;import;help;curl'= {
@@ -479,6 +496,8 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;import;help;http'= {
         }
         &'postie;import;help;postman'= {
+        }
+        &'postie;import;help;openapi'= {
         }
         &'postie;import;help;help'= {
         }
@@ -547,12 +566,15 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
             cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
             cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
         }
         &'postie;help;import;curl'= {
         }
         &'postie;help;import;http'= {
         }
         &'postie;help;import;postman'= {
+        }
+        &'postie;help;import;openapi'= {
         }
         &'postie;help;help'= {
         }

@@ -97,6 +97,29 @@ pub enum ImportSource {
     /// A Postman collection (v2.0, v2.1) with its environment and globals exports
     #[command(after_help = IMPORT_POSTMAN_HELP)]
     Postman(ImportPostmanArgs),
+    /// An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation
+    #[command(after_help = IMPORT_OPENAPI_HELP)]
+    Openapi(ImportOpenapiArgs),
+}
+
+const IMPORT_OPENAPI_HELP: &str = "\
+The first server is `base_url` (its variables in [vars] with their defaults), other servers
+environments; security schemes become auth with {{secret:…}} references.
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportOpenapiArgs {
+    /// The description (.yaml, .yml or .json)
+    #[arg(value_name = "SPEC")]
+    pub file: PathBuf,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 const IMPORT_POSTMAN_HELP: &str = "\

@@ -4,7 +4,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::cli::{ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportPostmanArgs, ImportSource};
+use crate::cli::{
+    ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportOpenapiArgs, ImportPostmanArgs, ImportSource,
+};
 use crate::error::{Code, Failure};
 use crate::import::{self, Imported, Note, SecretRef};
 use crate::settings::Settings;
@@ -14,7 +16,39 @@ pub fn run(args: &ImportArgs, settings: &Settings) -> Result<Code, Failure> {
         ImportSource::Curl(curl) => run_curl(curl, settings),
         ImportSource::Http(http) => run_http(http, settings),
         ImportSource::Postman(postman) => run_postman(postman, settings),
+        ImportSource::Openapi(openapi) => run_openapi(openapi, settings),
     }
+}
+
+fn run_openapi(args: &ImportOpenapiArgs, settings: &Settings) -> Result<Code, Failure> {
+    let path = settings.ctx.cwd.join(&args.file);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(
+            || "openapi".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+    let shown = args.file.display().to_string();
+    let file = import::openapi::import(&shown, &text, &collection)
+        .map_err(|e| Failure::usage(format!("could not import: {e}")))?;
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "openapi");
+    write_or_print(
+        args.output.as_deref(),
+        &toml,
+        args.force,
+        file.requests.len(),
+        settings,
+    )?;
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("collection", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
 }
 
 fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Failure> {

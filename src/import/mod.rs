@@ -3,6 +3,7 @@
 
 pub mod curl;
 pub mod http;
+pub mod openapi;
 pub mod postman;
 pub mod words;
 pub mod write;
