@@ -125,8 +125,10 @@ fn resolve<'a>(spec: &'a Value, v: &'a Value) -> std::borrow::Cow<'a, Value> {
 
 /// `https://{region}.x/{v}` → `https://{{region}}.x/{{v}}`.
 fn braces(url: &str) -> String {
-    let re = regex::Regex::new(r"\{([A-Za-z_][\w.-]*)\}").expect("a valid regex");
-    re.replace_all(url, "{{$1}}").into_owned()
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\{([A-Za-z_][\w.-]*)\}").expect("a valid regex")
+    });
+    RE.replace_all(url, "{{$1}}").into_owned()
 }
 
 fn servers(spec: &Value, out: &mut OpenApiImport) {

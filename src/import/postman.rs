@@ -632,8 +632,14 @@ fn script_lines(event: &Value) -> Vec<String> {
 /// and `pm.environment.set("x", pm.response.json().a.b)` (or `pm.collectionVariables.set`)
 /// become `expect.status` and captures; every other line is reported.
 fn scripts(item: &Value, out: &mut Imported) {
-    let status = regex::Regex::new(r"^pm\.(?:response\.to\.have\.status\((\d{3})\)|expect\(pm\.response\.code\)\.to\.(?:eql|equal)\((\d{3})\));?$").ok();
-    let capture = regex::Regex::new(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.set\(\s*["']([A-Za-z_][\w-]*)["']\s*,\s*pm\.response\.json\(\)((?:\.[A-Za-z_]\w*|\[\d+\])*)\s*\);?$"#).ok();
+    use std::sync::LazyLock;
+    static STATUS: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+        regex::Regex::new(r"^pm\.(?:response\.to\.have\.status\((\d{3})\)|expect\(pm\.response\.code\)\.to\.(?:eql|equal)\((\d{3})\));?$").ok()
+    });
+    static CAPTURE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+        regex::Regex::new(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.set\(\s*["']([A-Za-z_][\w-]*)["']\s*,\s*pm\.response\.json\(\)((?:\.[A-Za-z_]\w*|\[\d+\])*)\s*\);?$"#).ok()
+    });
+    let (status, capture) = (&*STATUS, &*CAPTURE);
     for event in item
         .get("event")
         .and_then(Value::as_array)
