@@ -180,6 +180,14 @@ pub fn dynamic(text: &str, notes: &mut Vec<Note>) -> String {
             ["$timestamp"] => Some("$timestamp".to_owned()),
             ["$randomInt"] => Some("$random_int".to_owned()),
             ["$processEnv", name] | ["$env", name] => Some(format!("env:{name}")),
+            // A Postman vault reference: the value is in the keyring, never in the file.
+            [name] if name.starts_with("vault:") => {
+                let secret = &name["vault:".len()..];
+                notes.push(Note::Changed(format!(
+                    "`{{{{{name}}}}}` is `{{{{secret:{secret}}}}}`: run `postie secret set {secret}`"
+                )));
+                Some(format!("secret:{secret}"))
+            }
             [name] if !name.starts_with('$') => Some((*name).to_owned()),
             _ => None,
         };
@@ -205,5 +213,22 @@ mod tests {
         assert_eq!(super::rebase("up.txt", dir), "../../up.txt");
         assert_eq!(super::rebase("/abs/up.txt", dir), "/abs/up.txt");
         assert_eq!(super::rebase("up.txt", std::path::Path::new("")), "up.txt");
+    }
+
+    #[test]
+    fn dynamic_variables_map_or_are_reported() {
+        let mut notes = Vec::new();
+        let out = super::dynamic(
+            "{{ a }} {{$guid}} {{$randomInt}} {{vault:api-key}} {{$randomColor}}",
+            &mut notes,
+        );
+        assert_eq!(
+            out,
+            "{{a}} {{$uuid}} {{$random_int}} {{secret:api-key}} \\{{$randomColor}}"
+        );
+        assert!(
+            matches!(&notes[0], super::Note::Changed(t) if t.contains("postie secret set api-key"))
+        );
+        assert!(matches!(&notes[1], super::Note::Dropped(t) if t.contains("$randomColor")));
     }
 }
