@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'OAuth2 tokens cached in the OS keyring: list, logout, token')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show each request in real time and keep it in the inbox')
             [CompletionResult]::new('inbox', 'inbox', [CompletionResultType]::ParameterValue, 'Browse, replay and clear the requests `postie listen` received')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn requests from other tools into collection TOML, reporting what did not carry over')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -604,6 +605,114 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
         'postie;inbox;help;help' {
             break
         }
+        'postie;import' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
+            [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
+            [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'postie;import;curl' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force)')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add the request to this existing collection, keeping its comments and layout')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The request''s name (default: method and the URL''s last path segment)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the -o file if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;import;http' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the -o file if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;import;postman' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment or globals export (repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the -o file if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;import;openapi' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write a new collection file (refused if it exists, unless --force); default: stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the -o file if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the request as sent (headers and body) and the response headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only failures (and bodies written with -o stay silent)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values instead of masking them (•••••• by default, everywhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'postie;import;help' {
+            [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
+            [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
+            [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'postie;import;help;curl' {
+            break
+        }
+        'postie;import;help;http' {
+            break
+        }
+        'postie;import;help;postman' {
+            break
+        }
+        'postie;import;help;openapi' {
+            break
+        }
+        'postie;import;help;help' {
+            break
+        }
         'postie;help' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run collections, or single requests of them')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send one ad-hoc request with HTTPie/xh-style items')
@@ -615,6 +724,7 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'OAuth2 tokens cached in the OS keyring: list, logout, token')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show each request in real time and keep it in the inbox')
             [CompletionResult]::new('inbox', 'inbox', [CompletionResultType]::ParameterValue, 'Browse, replay and clear the requests `postie listen` received')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn requests from other tools into collection TOML, reporting what did not carry over')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -710,6 +820,25 @@ Register-ArgumentCompleter -Native -CommandName 'postie' -ScriptBlock {
             break
         }
         'postie;help;inbox;repair' {
+            break
+        }
+        'postie;help;import' {
+            [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request')
+            [CompletionResult]::new('http', 'http', [CompletionResultType]::ParameterValue, 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json')
+            [CompletionResult]::new('postman', 'postman', [CompletionResultType]::ParameterValue, 'A Postman collection (v2.0, v2.1) with its environment and globals exports')
+            [CompletionResult]::new('openapi', 'openapi', [CompletionResultType]::ParameterValue, 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation')
+            break
+        }
+        'postie;help;import;curl' {
+            break
+        }
+        'postie;help;import;http' {
+            break
+        }
+        'postie;help;import;postman' {
+            break
+        }
+        'postie;help;import;openapi' {
             break
         }
         'postie;help;help' {

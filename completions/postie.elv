@@ -38,6 +38,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand auth 'OAuth2 tokens cached in the OS keyring: list, logout, token'
             cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
             cand inbox 'Browse, replay and clear the requests `postie listen` received'
+            cand import 'Turn requests from other tools into collection TOML, reporting what did not carry over'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;run'= {
@@ -552,6 +553,103 @@ set edit:completion:arg-completer[postie] = {|@words|
         }
         &'postie;inbox;help;help'= {
         }
+        &'postie;import'= {
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+            cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;import;curl'= {
+            cand -o 'Write a new collection file (refused if it exists, unless --force)'
+            cand --output 'Write a new collection file (refused if it exists, unless --force)'
+            cand --append 'Add the request to this existing collection, keeping its comments and layout'
+            cand --name 'The request''s name (default: method and the URL''s last path segment)'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;import;http'= {
+            cand -o 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --output 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;import;postman'= {
+            cand --env 'An environment or globals export (repeatable)'
+            cand -o 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --output 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;import;openapi'= {
+            cand -o 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --output 'Write a new collection file (refused if it exists, unless --force); default: stdout'
+            cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
+            cand --force 'Overwrite the -o file if it exists'
+            cand -v 'Show the request as sent (headers and body) and the response headers'
+            cand --verbose 'Show the request as sent (headers and body) and the response headers'
+            cand -q 'Print only failures (and bodies written with -o stay silent)'
+            cand --quiet 'Print only failures (and bodies written with -o stay silent)'
+            cand --show-secrets 'Print secret values instead of masking them (•••••• by default, everywhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'postie;import;help'= {
+            cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+            cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'postie;import;help;curl'= {
+        }
+        &'postie;import;help;http'= {
+        }
+        &'postie;import;help;postman'= {
+        }
+        &'postie;import;help;openapi'= {
+        }
+        &'postie;import;help;help'= {
+        }
         &'postie;help'= {
             cand run 'Run collections, or single requests of them'
             cand send 'Send one ad-hoc request with HTTPie/xh-style items'
@@ -563,6 +661,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand auth 'OAuth2 tokens cached in the OS keyring: list, logout, token'
             cand listen 'Receive webhooks: show each request in real time and keep it in the inbox'
             cand inbox 'Browse, replay and clear the requests `postie listen` received'
+            cand import 'Turn requests from other tools into collection TOML, reporting what did not carry over'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'postie;help;run'= {
@@ -632,6 +731,20 @@ set edit:completion:arg-completer[postie] = {|@words|
         &'postie;help;inbox;verify'= {
         }
         &'postie;help;inbox;repair'= {
+        }
+        &'postie;help;import'= {
+            cand curl 'A curl command (as typed or copied from a browser, bash or cmd quoting) as one request'
+            cand http 'A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json'
+            cand postman 'A Postman collection (v2.0, v2.1) with its environment and globals exports'
+            cand openapi 'An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation'
+        }
+        &'postie;help;import;curl'= {
+        }
+        &'postie;help;import;http'= {
+        }
+        &'postie;help;import;postman'= {
+        }
+        &'postie;help;import;openapi'= {
         }
         &'postie;help;help'= {
         }

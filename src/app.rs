@@ -48,6 +48,7 @@ fn dispatch(command: Command, settings: &Settings) -> Result<Code, Failure> {
         Command::Auth(args) => block_on(commands::auth::run(args, settings)),
         Command::Listen(args) => block_on(commands::listen::run(args, settings)),
         Command::Inbox(args) => block_on(commands::inbox::run(args, settings)),
+        Command::Import(args) => commands::import::run(&args, settings),
     }
 }
 

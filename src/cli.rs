@@ -78,6 +78,120 @@ pub enum Command {
     Listen(ListenArgs),
     /// Browse, replay and clear the requests `postie listen` received
     Inbox(InboxArgs),
+    /// Turn requests from other tools into collection TOML, reporting what did not carry over
+    Import(ImportArgs),
+}
+
+/// `postie import SOURCE …`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// A curl command (as typed or copied from a browser, bash or cmd quoting) as one request
+    #[command(after_help = IMPORT_CURL_HELP)]
+    Curl(ImportCurlArgs),
+    /// A .http file (JetBrains HTTP Client, VS Code REST Client) and its http-client.env.json
+    #[command(after_help = IMPORT_HTTP_HELP)]
+    Http(ImportHttpArgs),
+    /// A Postman collection (v2.0, v2.1) with its environment and globals exports
+    #[command(after_help = IMPORT_POSTMAN_HELP)]
+    Postman(ImportPostmanArgs),
+    /// An OpenAPI 3.0/3.1 description (YAML or JSON): one request per operation
+    #[command(after_help = IMPORT_OPENAPI_HELP)]
+    Openapi(ImportOpenapiArgs),
+}
+
+const IMPORT_OPENAPI_HELP: &str = "\
+The first server is `base_url` (its variables in [vars] with their defaults), other servers
+environments; security schemes become auth with {{secret:…}} references.
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportOpenapiArgs {
+    /// The description (.yaml, .yml or .json)
+    #[arg(value_name = "SPEC")]
+    pub file: PathBuf,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+const IMPORT_POSTMAN_HELP: &str = "\
+Folders become tags (select one with `postie run FILE --tag FOLDER`), collection variables
+[vars], each --env an [env.NAME] (globals go to [vars]); secret values and literal
+credentials become {{secret:…}} references, never written.
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportPostmanArgs {
+    /// The collection export (JSON)
+    #[arg(value_name = "COLLECTION")]
+    pub file: PathBuf,
+    /// An environment or globals export (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub env: Vec<PathBuf>,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+const IMPORT_HTTP_HELP: &str = "\
+http-client.env.json and http-client.private.env.json next to FILE become [env.NAME]
+tables (private values as {{secret:…}} references, never written).
+
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the file could not be read or written.";
+
+#[derive(Debug, Args)]
+pub struct ImportHttpArgs {
+    /// The .http (or .rest) file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write a new collection file (refused if it exists, unless --force); default: stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+const IMPORT_CURL_HELP: &str = "\
+Exit codes: 0 everything carried over, 1 something was dropped (listed on stderr),
+2 the command could not be read or the file not written.
+
+Without -o or --append the TOML goes to standard output.";
+
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// The curl command as one argument; `-` or none reads it from standard input
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write a new collection file (refused if it exists, unless --force)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Add the request to this existing collection, keeping its comments and layout
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The request's name (default: method and the URL's last path segment)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 const RUN_HELP: &str = "\

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod glob;
 pub mod http;
+pub mod import;
 pub mod inbox;
 pub mod items;
 pub mod oauth;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod check;
 pub mod completions;
+pub mod import;
 pub mod inbox;
 pub mod inbox_health;
 pub mod list;

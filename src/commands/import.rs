@@ -1,0 +1,320 @@
+//! `postie import curl …`: a request from another tool as collection TOML, and the fidelity
+//! report on stderr (exit 0 all carried, 1 something dropped, 2 unreadable input).
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::cli::{
+    ImportArgs, ImportCurlArgs, ImportHttpArgs, ImportOpenapiArgs, ImportPostmanArgs, ImportSource,
+};
+use crate::error::{Code, Failure};
+use crate::import::{self, Imported, Note, SecretRef};
+use crate::settings::Settings;
+
+pub fn run(args: &ImportArgs, settings: &Settings) -> Result<Code, Failure> {
+    match &args.source {
+        ImportSource::Curl(curl) => run_curl(curl, settings),
+        ImportSource::Http(http) => run_http(http, settings),
+        ImportSource::Postman(postman) => run_postman(postman, settings),
+        ImportSource::Openapi(openapi) => run_openapi(openapi, settings),
+    }
+}
+
+fn run_openapi(args: &ImportOpenapiArgs, settings: &Settings) -> Result<Code, Failure> {
+    let path = settings.ctx.cwd.join(&args.file);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(
+            || "openapi".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+    let shown = args.file.display().to_string();
+    let file = import::openapi::import(&shown, &text, &collection)
+        .map_err(|e| Failure::usage(format!("could not import: {e}")))?;
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "openapi");
+    write_or_print(
+        args.output.as_deref(),
+        &toml,
+        args.force,
+        file.requests.len(),
+        settings,
+    )?;
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("collection", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
+}
+
+fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Failure> {
+    let read = |file: &Path| {
+        let path = settings.ctx.cwd.join(file);
+        std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))
+    };
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(
+            || "postman".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+    let collection = collection
+        .trim_end_matches(".postman_collection")
+        .to_owned();
+    let failure =
+        |e: import::postman::PostmanError| Failure::usage(format!("could not import: {e}"));
+    let shown = args.file.display().to_string();
+    let mut file =
+        import::postman::import(&shown, &read(&args.file)?, &collection).map_err(failure)?;
+    for env in &args.env {
+        let shown = env.display().to_string();
+        import::postman::add_env(&mut file, &shown, &read(env)?, &collection).map_err(failure)?;
+    }
+    // Postman's file paths are relative to where it runs (as newman's): rebase them.
+    if let Some(dir) = args.output.as_ref().and_then(|o| o.parent()) {
+        for request in &mut file.requests {
+            request.rebase_files(dir);
+        }
+    }
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "postman");
+    write_or_print(
+        args.output.as_deref(),
+        &toml,
+        args.force,
+        file.requests.len(),
+        settings,
+    )?;
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("collection", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
+}
+
+/// `-o FILE` (a new file unless `force`) or stdout.
+fn write_or_print(
+    output: Option<&Path>,
+    toml: &str,
+    force: bool,
+    count: usize,
+    settings: &Settings,
+) -> Result<(), Failure> {
+    match output {
+        Some(out) => {
+            write_new(&settings.ctx.cwd.join(out), toml, force)?;
+            settings
+                .printer
+                .err(&format!("wrote {count} request(s) to {}\n", out.display()));
+        }
+        None => {
+            crate::output::print_stdout(toml.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn run_http(args: &ImportHttpArgs, settings: &Settings) -> Result<Code, Failure> {
+    let path = settings.ctx.cwd.join(&args.file);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+    let collection = args
+        .output
+        .as_ref()
+        .unwrap_or(&args.file)
+        .file_stem()
+        .map_or_else(|| "http".to_owned(), |s| s.to_string_lossy().into_owned());
+    let failure = |e: import::http::HttpError| {
+        Failure::usage(format!("could not import `{}`: {e}", args.file.display()))
+    };
+    let mut file = import::http::import(&text, &collection).map_err(failure)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for (name, private) in [
+        ("http-client.env.json", false),
+        ("http-client.private.env.json", true),
+    ] {
+        let env_path = dir.join(name);
+        if let Ok(env) = std::fs::read_to_string(&env_path) {
+            let shown = args.file.with_file_name(name).display().to_string();
+            import::http::add_env(&mut file, &shown, &env, private, &collection)
+                .map_err(failure)?;
+        }
+    }
+    // Paths in the .http file are relative to it; in the collection, to the collection.
+    let file_dir = args.file.parent().unwrap_or(Path::new(""));
+    let out_dir = args.output.as_ref().and_then(|o| o.parent());
+    for request in &mut file.requests {
+        request.rebase_files_between(file_dir, out_dir.unwrap_or(Path::new("")));
+    }
+    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "http");
+    match &args.output {
+        Some(out) => {
+            write_new(&settings.ctx.cwd.join(out), &toml, args.force)?;
+            settings.printer.err(&format!(
+                "wrote {} request(s) to {}\n",
+                file.requests.len(),
+                out.display()
+            ));
+        }
+        None => {
+            crate::output::print_stdout(toml.as_bytes())?;
+        }
+    }
+    let mut dropped = false;
+    for request in &file.requests {
+        dropped |= report(request, settings);
+    }
+    dropped |= report_notes("environments", &file.notes, &file.secrets, settings);
+    Ok(if dropped { Code::Failed } else { Code::Ok })
+}
+
+fn run_curl(args: &ImportCurlArgs, settings: &Settings) -> Result<Code, Failure> {
+    let text = match args.command.as_deref() {
+        None | Some("-") => read_stdin()?,
+        Some(text) => text.to_owned(),
+    };
+    let target = args.append.as_ref().or(args.output.as_ref());
+    let collection = target
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "curl".to_owned(), |s| s.to_string_lossy().into_owned());
+    let mut request =
+        import::curl::import(&text, args.name.as_deref(), &collection).map_err(|e| {
+            Failure::usage(format!("could not import the curl command: {e}"))
+                .with_hint("paste the whole command, quoted as one argument, or pipe it on stdin")
+        })?;
+    let cwd = &settings.ctx.cwd;
+    if let Some(dir) = target.and_then(|t| t.parent()) {
+        request.rebase_files(dir);
+    }
+    if let Some(file) = &args.append {
+        let path = cwd.join(file);
+        let source = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+        let text = import::write::append(&source, &request)
+            .map_err(|e| Failure::usage(format!("could not add to `{}`: {e}", path.display())))?;
+        replace_file(&path, &text)?;
+        settings
+            .printer
+            .err(&format!("added `{}` to {}\n", request.name, file.display()));
+    } else if let Some(file) = &args.output {
+        let path = cwd.join(file);
+        write_new(
+            &path,
+            &import::write::render(std::slice::from_ref(&request), "curl"),
+            args.force,
+        )?;
+        settings
+            .printer
+            .err(&format!("wrote `{}` to {}\n", request.name, file.display()));
+    } else {
+        crate::output::print_stdout(
+            import::write::render(std::slice::from_ref(&request), "curl").as_bytes(),
+        )?;
+    }
+    report(&request, settings);
+    Ok(if request.dropped_any() {
+        Code::Failed
+    } else {
+        Code::Ok
+    })
+}
+
+fn read_stdin() -> Result<String, Failure> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::usage(format!("could not read the command from stdin: {e}")))?;
+    Ok(text)
+}
+
+/// The fidelity report of one request; true when something was dropped.
+fn report(request: &Imported, settings: &Settings) -> bool {
+    let head = format!("{} {} {}", request.name, request.method, request.url);
+    report_notes(&head, &request.notes, &request.secrets, settings)
+}
+
+/// What changed, was ignored or dropped under `head`, and the secrets to set.
+fn report_notes(head: &str, notes: &[Note], secrets: &[SecretRef], settings: &Settings) -> bool {
+    if notes.is_empty() && secrets.is_empty() && (head == "environments" || head == "collection") {
+        return false;
+    }
+    let mut out = format!("{head}\n");
+    for note in notes {
+        let (kind, text) = match note {
+            Note::Changed(t) => ("changed", t),
+            Note::Ignored(t) => ("ignored", t),
+            Note::Dropped(t) => ("dropped", t),
+        };
+        out.push_str(&format!("  {kind}: {text}\n"));
+    }
+    for secret in secrets {
+        out.push_str(&format!(
+            "  changed: {} is `{{{{secret:{}}}}}`, not its value: run `postie secret set {}` (or set {})\n",
+            secret.from,
+            secret.name,
+            secret.name,
+            crate::secrets::env_var_name(&secret.name)
+        ));
+    }
+    let dropped = notes
+        .iter()
+        .filter(|n| matches!(n, Note::Dropped(_)))
+        .count();
+    if dropped == 0 {
+        out.push_str("  everything carried over\n");
+    } else {
+        out.push_str(&format!(
+            "  {dropped} thing(s) did not carry over (exit 1)\n"
+        ));
+    }
+    settings.printer.err(&out);
+    dropped > 0
+}
+
+fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
+    Failure::usage(format!("could not {what} `{}`: {e}", path.display()))
+}
+
+/// A new file; an existing one only with `force` (then replaced atomically).
+fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
+    if force {
+        return replace_file(path, text);
+    }
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            let failure = io_failure("create", path, &e);
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                failure.with_hint("it exists: add `--force` to overwrite it, or `--append` to add the request to it")
+            } else {
+                failure
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| io_failure("write", path, &e))
+}
+
+/// Replaced atomically: a temporary file beside it, renamed over it.
+fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| io_failure("write", path, &e))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| io_failure("write", path, &e))?;
+    tmp.persist(path)
+        .map_err(|e| io_failure("write", path, &e.error))?;
+    Ok(())
+}
