@@ -68,6 +68,9 @@ fn block_on<F: std::future::Future<Output = Result<Code, Failure>>>(
         })?;
     let result = runtime.block_on(async {
         tokio::select! {
+            // The command first: one that handles Ctrl-C itself (`run` writes its reports)
+            // finishes in the same poll that sees the signal.
+            biased;
             result = future => result,
             _ = tokio::signal::ctrl_c() => Ok(Code::Interrupted),
         }

@@ -765,3 +765,62 @@ fn send_curl_prints_a_command_that_curl_sends_as_send_does() -> TestResult {
     }
     Ok(())
 }
+
+/// Ctrl-C during a run: the requested reports and the summary still say what had finished,
+/// the interruption is recorded, and the exit code is 130.
+#[test]
+fn an_interrupted_run_still_writes_its_reports() -> TestResult {
+    let fast = shop_server();
+    let stall = support::stalling_server();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "slow",
+        &format!(
+            "[[requests]]\nname = \"first\"\nurl = \"{}\"\n\n[[requests]]\nname = \"stalls\"\nurl = \"{}\"\n",
+            fast.url("/login"),
+            stall.url("/slow")
+        ),
+    )?;
+    let report = sandbox.path().join("report.json");
+    let junit = sandbox.path().join("junit.xml");
+    let child = sandbox
+        .std_command()
+        .args(["run", "slow", "--report"])
+        .arg(format!("json={}", report.display()))
+        .arg("--report")
+        .arg(format!("junit={}", junit.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while stall.hits() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(stall.hits(), 1, "the second request never arrived");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()?;
+    assert!(killed.success());
+    let out = child.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report)?)?;
+    let names: Vec<&str> = json["collections"][0]["requests"]
+        .as_array()
+        .ok_or("no requests in the report")?
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["first"], "{json}");
+    assert_eq!(
+        json["collections"][0]["requests"][0]["verdict"], "passed",
+        "{json}"
+    );
+    let error = json["error"].as_str().ok_or("no error in the report")?;
+    assert!(error.contains("interrupted (Ctrl-C)"), "{error}");
+    let xml = std::fs::read_to_string(&junit)?;
+    assert!(xml.contains("name=\"first\""), "{xml}");
+    assert!(!xml.contains("stalls"), "{xml}");
+    Ok(())
+}

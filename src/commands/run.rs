@@ -66,11 +66,27 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         } else {
             &live
         };
-    let mut sinks: Vec<&dyn crate::record::Observer> = vec![shown];
+    let kept = Kept::new(!args.reports.is_empty());
+    let mut sinks: Vec<&dyn crate::record::Observer> = vec![shown, &kept];
     if args.json {
         sinks.push(&ndjson);
     }
-    let record = engine::run(&engine, &selected, &options, &Fanout(sinks)).await;
+    let fanout = Fanout(sinks);
+    let started = std::time::SystemTime::now();
+    let clock = std::time::Instant::now();
+    let record = tokio::select! {
+        record = engine::run(&engine, &selected, &options, &fanout) => record,
+        // Ctrl-C: the reports and the summary still say what had finished (the requests in
+        // flight are dropped); everything here is synchronous, so it is done before the
+        // runtime's own Ctrl-C handler (`app::block_on`, which polls this future first) ends it.
+        _ = tokio::signal::ctrl_c() => {
+            progress.finish();
+            let record = kept.record(started, clock.elapsed());
+            let _ = finish(&args, settings, &record);
+            let _ = engine.save_cookies();
+            return Ok(Code::Interrupted);
+        }
+    };
     progress.finish();
     // The jar is written even when the run failed (as curl writes `-c FILE`); reports too.
     let saved = engine.save_cookies();
@@ -83,6 +99,78 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     match &record.error {
         Some(failure) => Err(failure.clone()),
         None => code,
+    }
+}
+
+/// A copy of each finished request's record (already masked), kept only when reports are
+/// asked for: what an interrupted run's reports are written from.
+struct Kept {
+    on: bool,
+    done: std::sync::Mutex<Vec<(usize, String, PathBuf, crate::record::RequestRecord)>>,
+}
+
+impl Kept {
+    fn new(on: bool) -> Kept {
+        Kept {
+            on,
+            done: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The run so far: the finished requests by collection, in the order they finished, and
+    /// the interruption as the run's error.
+    fn record(&self, started: std::time::SystemTime, duration: std::time::Duration) -> RunRecord {
+        let mut done = std::mem::take(&mut *self.done.lock().unwrap_or_else(|p| p.into_inner()));
+        done.sort_by_key(|(collection, ..)| *collection);
+        let mut collections: Vec<(usize, crate::record::CollectionRecord)> = Vec::new();
+        for (index, name, path, request) in done {
+            match collections.last_mut() {
+                Some((last, into)) if *last == index => into.requests.push(request),
+                _ => collections.push((
+                    index,
+                    crate::record::CollectionRecord {
+                        name,
+                        path,
+                        requests: vec![request],
+                    },
+                )),
+            }
+        }
+        let finished: usize = collections.iter().map(|(_, c)| c.requests.len()).sum();
+        let s = if finished == 1 { "" } else { "s" };
+        RunRecord {
+            started,
+            duration,
+            collections: collections.into_iter().map(|(_, c)| c).collect(),
+            error: Some(Failure::new(
+                Code::Interrupted,
+                format!(
+                    "interrupted (Ctrl-C): the {finished} request{s} that had finished are reported, the rest were not run"
+                ),
+            )),
+        }
+    }
+}
+
+impl crate::record::Observer for Kept {
+    fn event(&self, key: crate::record::Key, event: &crate::record::Event<'_>) {
+        if let (
+            true,
+            crate::record::Event::Finished {
+                collection,
+                path,
+                record,
+            },
+        ) = (self.on, event)
+        {
+            let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+            done.push((
+                key.collection,
+                collection.to_string(),
+                path.to_path_buf(),
+                (*record).clone(),
+            ));
+        }
     }
 }
 
