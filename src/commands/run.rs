@@ -102,17 +102,18 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
     }
 }
 
-/// A copy of each finished request's record (already masked), kept only when reports are
-/// asked for: what an interrupted run's reports are written from.
+/// A copy of each finished request's record (already masked): what an interrupted run's
+/// summary and reports are written from. Without reports the copy is slimmed (as the engine
+/// slims its own), so it holds no bodies.
 struct Kept {
-    on: bool,
+    full: bool,
     done: std::sync::Mutex<Vec<(usize, String, PathBuf, crate::record::RequestRecord)>>,
 }
 
 impl Kept {
-    fn new(on: bool) -> Kept {
+    fn new(full: bool) -> Kept {
         Kept {
-            on,
+            full,
             done: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -154,21 +155,25 @@ impl Kept {
 
 impl crate::record::Observer for Kept {
     fn event(&self, key: crate::record::Key, event: &crate::record::Event<'_>) {
-        if let (
-            true,
-            crate::record::Event::Finished {
-                collection,
-                path,
-                record,
-            },
-        ) = (self.on, event)
+        if let crate::record::Event::Finished {
+            collection,
+            path,
+            record,
+        } = event
         {
+            let mut record = (*record).clone();
+            if !self.full {
+                record
+                    .exchanges
+                    .iter_mut()
+                    .for_each(crate::record::Exchange::slim);
+            }
             let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
             done.push((
                 key.collection,
                 collection.to_string(),
                 path.to_path_buf(),
-                (*record).clone(),
+                record,
             ));
         }
     }

@@ -126,6 +126,9 @@ pub fn totals(report: &RunRecord, palette: &Palette) -> String {
         palette.status(200, &line)
     };
     let stopped = match &report.error {
+        Some(e) if e.code == crate::error::Code::Interrupted => {
+            format!(" {}", palette.error("(interrupted)"))
+        }
         Some(_) => format!(" {}", palette.error("(stopped by a collection error)")),
         None => String::new(),
     };
