@@ -66,7 +66,7 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
         } else {
             &live
         };
-    let kept = Kept::new(!args.reports.is_empty());
+    let kept = Kept::new(options.keep_exchanges);
     let mut sinks: Vec<&dyn crate::record::Observer> = vec![shown, &kept];
     if args.json {
         sinks.push(&ndjson);
@@ -103,8 +103,8 @@ pub async fn run(args: RunArgs, settings: &Settings) -> Result<Code, Failure> {
 }
 
 /// A copy of each finished request's record (already masked): what an interrupted run's
-/// summary and reports are written from. Without reports the copy is slimmed (as the engine
-/// slims its own), so it holds no bodies.
+/// summary and reports are written from. `full` is the run's `keep_exchanges` (a report will
+/// read the exchanges); otherwise the copy is slimmed as the engine slims its own.
 struct Kept {
     full: bool,
     done: std::sync::Mutex<Vec<(usize, String, PathBuf, crate::record::RequestRecord)>>,
