@@ -104,7 +104,10 @@ impl SourceDiagnostic {
 /// The byte offset of every `\n` in `source`, in order: the index
 /// [`SourceDiagnostic::indexed`] takes.
 pub fn newline_index(source: &str) -> Vec<usize> {
-    source.match_indices('\n').map(|(i, _)| i).collect()
+    // memchr's vectorised search: `match_indices('\n')` took 3 % of loading a 10k collection.
+    let mut index = Vec::with_capacity(source.len() / 32);
+    index.extend(memchr::memchr_iter(b'\n', source.as_bytes()));
+    index
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -277,7 +277,7 @@ fn chunk_starts(source: &str, chunk: usize) -> (Vec<usize>, usize) {
     const HEADER: &str = "[[requests]]";
     let mut cuts: Vec<usize> = Vec::new();
     let mut headers = 0;
-    for (at, _) in source.match_indices(HEADER) {
+    for at in memchr::memmem::find_iter(source.as_bytes(), HEADER) {
         headers += 1;
         if cuts.last().is_some_and(|&last| at < last + chunk) {
             continue;

@@ -67,15 +67,23 @@ pub fn tree(collection: &Collection, palette: &Palette) -> String {
         } else {
             "├──"
         };
-        let method = format!("{:<method_width$}", request.method);
-        let name = format!("{:<name_width$}", request.name);
-        let _ = writeln!(
-            out,
-            "{branch} {}  {}  {}",
-            palette.key(&method),
-            name,
-            palette.dim(&request.url)
-        );
+        let method = &request.method;
+        let (name, url) = (&request.name, &request.url);
+        if palette.enabled() {
+            let method = format!("{method:<method_width$}");
+            let _ = writeln!(
+                out,
+                "{branch} {}  {name:<name_width$}  {}",
+                palette.key(&method),
+                palette.dim(url)
+            );
+        } else {
+            // Written in place, without the three strings per line that painting needs.
+            let _ = writeln!(
+                out,
+                "{branch} {method:<method_width$}  {name:<name_width$}  {url}"
+            );
+        }
     }
     out
 }
