@@ -161,13 +161,11 @@ impl crate::record::Observer for Kept {
             record,
         } = event
         {
-            let mut record = (*record).clone();
-            if !self.full {
-                record
-                    .exchanges
-                    .iter_mut()
-                    .for_each(crate::record::Exchange::slim);
-            }
+            let record = if self.full {
+                (*record).clone()
+            } else {
+                record.slimmed()
+            };
             let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
             done.push((
                 key.collection,
