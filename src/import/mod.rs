@@ -2,7 +2,9 @@
 //! not carry over. curl commands (`curl`) and `.http` files (`http`); the TOML goes through `write`.
 
 pub mod curl;
+pub mod graphql;
 pub mod http;
+pub mod oauth2;
 pub mod openapi;
 pub mod postman;
 pub mod words;
@@ -39,6 +41,8 @@ pub struct Imported {
     pub basic: Option<(String, String)>,
     /// `auth = { bearer = … }`.
     pub bearer: Option<String>,
+    /// `auth = { oauth2 = { … } }`.
+    pub oauth2: Option<Box<oauth2::OAuth2>>,
     pub follow_redirects: bool,
     pub max_redirects: Option<u32>,
     /// Whole seconds or milliseconds as postie's duration text (`5s`, `500ms`).
@@ -80,6 +84,8 @@ pub enum Body {
     Multipart(Vec<Part>),
     /// `form = { … }` (postie encodes it).
     Form(Vec<(String, String)>),
+    /// `graphql = { query, variables, operation_name }`.
+    Graphql(graphql::Graphql),
 }
 
 /// A `multipart` field.
@@ -133,7 +139,7 @@ impl Imported {
                     }
                 }
             }
-            Body::None | Body::Text { .. } | Body::Form(_) => {}
+            Body::None | Body::Text { .. } | Body::Form(_) | Body::Graphql(_) => {}
         }
     }
 }

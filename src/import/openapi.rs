@@ -504,8 +504,30 @@ fn security_of(
                 _ => request.headers.push((key, value)),
             }
         }
+        ("oauth2", _) => {
+            let wanted: Vec<String> = security
+                .and_then(|s| s.pointer(&format!("/0/{}", name.replace('~', "~0").replace('/', "~1"))))
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let (secrets, notes) = (&mut out.secrets, &mut request.notes);
+            let mapped =
+                super::oauth2::openapi(name, &scheme, &wanted, ctx.collection, secrets, notes);
+            if let Some((oauth2, id_var)) = mapped {
+                define(out, &id_var, String::new());
+                if let Some(user) = oauth2.username.as_ref() {
+                    let user = user.trim_matches(['{', '}']).to_owned();
+                    define(out, &user, String::new());
+                }
+                request.oauth2 = Some(Box::new(oauth2));
+            }
+        }
+        ("openIdConnect", _) => request.notes.push(Note::Dropped(format!(
+            "the `{name}` security scheme is OpenID Connect discovery (`{}`): postie needs the token URL itself; write `auth = {{ oauth2 = {{ … }} }}` with the provider's `token_endpoint`",
+            scheme.get("openIdConnectUrl").and_then(Value::as_str).unwrap_or("?")
+        ))),
         _ => request.notes.push(Note::Dropped(format!(
-            "the `{name}` security scheme (`{kind}` {http}) is not carried (postie has basic, bearer and API keys)"
+            "the `{name}` security scheme (`{kind}` {http}) is not carried (postie has basic, bearer, API keys and OAuth2)"
         ))),
     }
 }
