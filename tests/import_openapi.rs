@@ -209,3 +209,150 @@ fn schema_skeletons_cut_cycles() -> TestResult {
     );
     Ok(())
 }
+
+/// An OAuth2 client-credentials scheme becomes the OAuth2 auth kind: the import passes
+/// `postie check`, and the run gets one token from a loopback token endpoint (client id and
+/// secret as HTTP Basic, the requirement's scope) and sends it on every secured operation.
+#[test]
+fn an_oauth2_client_credentials_scheme_runs_against_a_token_endpoint() -> TestResult {
+    let server = support::http_server(|r: &Recorded| {
+        let body: &[u8] = if r.path() == "/oauth/token" {
+            br#"{"access_token":"tok-openapi","token_type":"Bearer","expires_in":600}"#
+        } else {
+            b"{}"
+        };
+        let json = ("content-type".to_owned(), "application/json".to_owned());
+        (200, vec![json], body.to_vec())
+    });
+    let base = server.url("").trim_end_matches('/').to_owned();
+    let spec = format!(
+        r#"openapi: 3.0.3
+info: {{title: Plans, version: "1"}}
+servers: [{{url: "{base}/api"}}]
+security: [{{cc: ["plans:read"]}}]
+components:
+  securitySchemes:
+    cc:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: {base}/oauth/token
+          scopes: {{"plans:read": read, "plans:write": write}}
+    oidc:
+      type: openIdConnect
+      openIdConnectUrl: {base}/.well-known/openid-configuration
+paths:
+  /plans:
+    get:
+      operationId: listPlans
+      responses: {{"200": {{description: ok}}}}
+    post:
+      operationId: createPlan
+      security: [{{cc: ["plans:write"]}}]
+      requestBody:
+        content:
+          application/json:
+            example: {{name: spring}}
+      responses: {{"200": {{description: ok}}}}
+  /health:
+    get:
+      operationId: health
+      security: []
+      responses: {{"200": {{description: ok}}}}
+"#
+    );
+    let sandbox = Sandbox::new()?;
+    std::fs::write(sandbox.path().join("api.yml"), spec)?;
+    let import = sandbox
+        .command()
+        .args(["import", "openapi", "api.yml", "-o", "collections/api.toml"])
+        .output()?;
+    let report = String::from_utf8_lossy(&import.stderr).into_owned();
+    assert_eq!(import.status.code(), Some(0), "{report}");
+    let written = std::fs::read_to_string(sandbox.path().join("collections/api.toml"))?;
+    assert!(
+        written.contains("oauth2 = { grant = \"client_credentials\""),
+        "{written}"
+    );
+    assert!(
+        report.contains("postie secret set api_cc_client_secret"),
+        "{report}"
+    );
+    sandbox.command().args(["check", "api"]).assert().success();
+    let out = sandbox
+        .command()
+        .args(["run", "api", "--var", "cc_client_id=cid"])
+        .env("POSTIE_SECRET_API_CC_CLIENT_SECRET", "csec")
+        .output()?;
+    assert!(
+        out.status.success(),
+        "{}\n{written}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = server.requests();
+    let paths: Vec<String> = seen
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path()))
+        .collect();
+    // One token per scope: plans:read for listPlans, plans:write for createPlan.
+    assert_eq!(
+        paths,
+        [
+            "POST /oauth/token",
+            "GET /api/plans",
+            "POST /oauth/token",
+            "POST /api/plans",
+            "GET /api/health"
+        ],
+        "{written}"
+    );
+    use base64::Engine as _;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("cid:csec")
+    );
+    for (token, scope) in [(&seen[0], "plans:read"), (&seen[2], "plans:write")] {
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&token.body)
+            .into_owned()
+            .collect();
+        assert_eq!(
+            form,
+            [
+                ("grant_type".to_owned(), "client_credentials".to_owned()),
+                ("scope".to_owned(), scope.to_owned())
+            ]
+        );
+        assert_eq!(token.header("authorization"), Some(basic.as_str()));
+    }
+    for call in [&seen[1], &seen[3]] {
+        assert_eq!(call.header("authorization"), Some("Bearer tok-openapi"));
+    }
+    let created: Value = serde_json::from_slice(&seen[3].body)?;
+    assert_eq!(created, serde_json::json!({"name": "spring"}));
+    assert_eq!(seen[4].header("authorization"), None);
+    assert!(!written.contains("csec"));
+    Ok(())
+}
+
+/// OpenID Connect discovery is reported (exit 1), not guessed.
+#[test]
+fn an_openid_connect_scheme_is_reported() -> TestResult {
+    let spec = r#"{"openapi": "3.1.0", "info": {"title": "x", "version": "1"},
+        "servers": [{"url": "http://127.0.0.1:9"}],
+        "components": {"securitySchemes": {"oidc": {"type": "openIdConnect", "openIdConnectUrl": "http://127.0.0.1:9/.well-known/openid-configuration"}}},
+        "security": [{"oidc": []}],
+        "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}}}}"#;
+    let sandbox = Sandbox::new()?;
+    std::fs::write(sandbox.path().join("api.json"), spec)?;
+    let out = sandbox
+        .command()
+        .args(["import", "openapi", "api.json"])
+        .output()?;
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("OpenID Connect") && report.contains("token_endpoint"),
+        "{report}"
+    );
+    Ok(())
+}
