@@ -136,15 +136,18 @@ pub fn postman(auth: &Value, collection: &str, out: &mut Imported) {
         username: get("username"),
         ..OAuth2::default()
     };
-    if let Some(secret) = text(auth, "clientSecret") {
+    // A client credentials grant needs a secret: one is named even when Postman has none yet.
+    let client_secret = text(auth, "clientSecret");
+    if client_secret.is_some() || grant == "client_credentials" {
         o.client_secret = Some(secret_ref(
-            &secret,
+            client_secret.as_deref().unwrap_or_default(),
             collection,
             "client_secret",
             "the OAuth2 auth's `clientSecret`",
             &mut out.secrets,
         ));
     }
+    required_parts(&mut o, &mut out.notes);
     if grant == "password"
         && let Some(pw) = text(auth, "password")
     {
@@ -165,6 +168,23 @@ pub fn postman(auth: &Value, collection: &str, out: &mut Imported) {
     postman_params(auth, &mut o, &mut out.notes);
     postman_differences(auth, &grant_type, &o, &mut out.notes);
     out.oauth2 = Some(Box::new(o));
+}
+
+/// What postie's grant needs and the input lacks: written empty (the collection still loads)
+/// and reported, so the user fills it in.
+fn required_parts(o: &mut OAuth2, notes: &mut Vec<Note>) {
+    let (key, slot) = match o.grant.as_str() {
+        "password" => ("username", &mut o.username),
+        "authorization_code" => ("auth_url", &mut o.auth_url),
+        _ => return,
+    };
+    if slot.is_none() {
+        *slot = Some(String::new());
+        notes.push(Note::Dropped(format!(
+            "the OAuth2 `{}` grant has no `{key}`: written empty, fill it in",
+            o.grant
+        )));
+    }
 }
 
 /// `tokenRequestParams` sent in the body become `params`; the rest is reported.
@@ -333,5 +353,83 @@ pub fn openapi(
             "the `{name}` OAuth2 `{key}` flow has no `tokenUrl`"
         )));
     }
+    let mut o = o;
+    required_parts(&mut o, notes);
     Some((o, id_var))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{Imported, Note};
+
+    fn import(settings: serde_json::Value) -> Imported {
+        let mut out = Imported::default();
+        super::postman(
+            &json!({"type": "oauth2", "oauth2": settings}),
+            "c",
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn literal_credentials_become_secrets_and_the_saved_token_is_never_kept() {
+        let out = import(json!([
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": "https://id.example.com/token"},
+            {"key": "clientId", "value": "cid"},
+            {"key": "clientSecret", "value": "literal-secret"},
+            {"key": "username", "value": "ada"},
+            {"key": "password", "value": "pw-literal"},
+            {"key": "accessToken", "value": "saved-token"},
+            {"key": "tokenRequestParams", "value": [
+                {"key": "audience", "value": "a", "send_as": "request_body"},
+                {"key": "x-h", "value": "h", "send_as": "request_header"},
+                {"key": "off", "value": "o", "enabled": false}]}
+        ]));
+        let o = out.oauth2.as_ref().expect("oauth2");
+        assert_eq!(o.grant, "password");
+        assert_eq!(
+            o.client_secret.as_deref(),
+            Some("{{secret:c_client_secret}}")
+        );
+        assert_eq!(o.password.as_deref(), Some("{{secret:c_password}}"));
+        assert_eq!(o.params, [("audience".to_owned(), "a".to_owned())]);
+        let names: Vec<&str> = out.secrets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["c_client_secret", "c_password"]);
+        let written = format!("{}", o.inline());
+        assert!(
+            !written.contains("literal") && !written.contains("saved-token"),
+            "{written}"
+        );
+        let dropped = |what: &str| {
+            out.notes
+                .iter()
+                .any(|n| matches!(n, Note::Dropped(t) if t.contains(what)))
+        };
+        assert!(dropped("x-h") && !dropped("audience"));
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| matches!(n, Note::Ignored(t) if t.contains("access token")))
+        );
+    }
+
+    #[test]
+    fn implicit_is_not_carried_and_missing_parts_are_reported() {
+        let out = import(json!({"grant_type": "implicit", "authUrl": "https://id.example.com/a"}));
+        assert!(out.oauth2.is_none());
+        assert!(out.dropped_any());
+        // v2.0's object form; no grant means Postman's default, authorization code.
+        let out = import(json!({"accessTokenUrl": "https://id.example.com/t", "clientId": "x"}));
+        let o = out.oauth2.as_ref().expect("oauth2");
+        assert_eq!(
+            (o.grant.as_str(), o.auth_url.as_deref()),
+            ("authorization_code", Some(""))
+        );
+        assert!(o.client_secret.is_none());
+        assert!(out.dropped_any());
+    }
 }
