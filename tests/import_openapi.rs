@@ -151,12 +151,12 @@ fn bad_descriptions_say_where_and_what() -> TestResult {
         dir.join("bad.json"),
         "{\n \"openapi\": \"3.0.0\",\n \"paths\": {,}\n}",
     )?;
-    std::fs::write(dir.join("swagger.yml"), "swagger: '2.0'\npaths: {}\n")?;
+    std::fs::write(dir.join("swagger.yml"), "swagger: '1.2'\npaths: {}\n")?;
     std::fs::write(dir.join("other.yml"), "name: x\n")?;
     for (file, says) in [
         ("bad.yml", "bad.yml:"),
         ("bad.json", "bad.json:3:"),
-        ("swagger.yml", "Swagger 2.0"),
+        ("swagger.yml", "Swagger 1.2, which is not supported"),
         ("other.yml", "not an OpenAPI 3.0 or 3.1"),
     ] {
         let out = sandbox
@@ -354,5 +354,119 @@ fn an_openid_connect_scheme_is_reported() -> TestResult {
         report.contains("OpenID Connect") && report.contains("token_endpoint"),
         "{report}"
     );
+    Ok(())
+}
+
+/// Swagger 2.0 is read as the OpenAPI 3.0 it stands for: the server from `schemes`, `host`
+/// and `basePath`, `definitions` behind `$ref`s, body and formData parameters, parameter
+/// defaults, and `securityDefinitions` (apiKey, and an oauth2 `application` flow run against a
+/// loopback token endpoint). Checked on what arrives at the stand-in.
+#[test]
+fn swagger_2_imports_and_runs() -> TestResult {
+    let server = support::http_server(|r: &Recorded| {
+        let body: &[u8] = if r.path() == "/oauth/token" {
+            br#"{"access_token":"tok-swagger","token_type":"Bearer","expires_in":600}"#
+        } else {
+            b"{}"
+        };
+        let json = ("content-type".to_owned(), "application/json".to_owned());
+        (200, vec![json], body.to_vec())
+    });
+    let host = server
+        .url("")
+        .trim_end_matches('/')
+        .trim_start_matches("http://")
+        .to_owned();
+    let spec = format!(
+        r##"{{"swagger": "2.0", "info": {{"title": "Pets", "version": "1"}},
+  "host": "{host}", "basePath": "/v2", "schemes": ["http"],
+  "consumes": ["application/json"],
+  "securityDefinitions": {{
+    "key": {{"type": "apiKey", "name": "X-Api-Key", "in": "header"}},
+    "cc": {{"type": "oauth2", "flow": "application", "tokenUrl": "http://{host}/oauth/token", "scopes": {{"pets:write": "w"}}}}
+  }},
+  "security": [{{"key": []}}],
+  "definitions": {{
+    "Pet": {{"type": "object", "properties": {{"name": {{"type": "string", "example": "Rex"}}, "tag": {{"$ref": "#/definitions/Tag"}}}}}},
+    "Tag": {{"type": "object", "properties": {{"id": {{"type": "integer", "default": 7}}}}}}
+  }},
+  "parameters": {{"limit": {{"name": "limit", "in": "query", "type": "integer", "default": 20}}}},
+  "paths": {{
+    "/pets": {{
+      "get": {{"operationId": "listPets", "parameters": [{{"$ref": "#/parameters/limit"}}], "responses": {{"200": {{"description": "ok"}}}}}},
+      "post": {{"operationId": "addPet", "security": [{{"cc": ["pets:write"]}}],
+        "parameters": [{{"in": "body", "name": "pet", "schema": {{"$ref": "#/definitions/Pet"}}}}],
+        "responses": {{"201": {{"description": "made"}}}}}}
+    }},
+    "/pets/{{petId}}": {{
+      "parameters": [{{"name": "petId", "in": "path", "required": true, "type": "string", "x-example": "p-1"}}],
+      "post": {{"operationId": "renamePet", "consumes": ["application/x-www-form-urlencoded"],
+        "parameters": [{{"name": "name", "in": "formData", "type": "string", "default": "Max Power"}}],
+        "responses": {{"200": {{"description": "ok"}}}}}}
+    }}
+  }}
+}}"##
+    );
+    let sandbox = Sandbox::new()?;
+    std::fs::write(sandbox.path().join("pets.json"), spec)?;
+    let import = sandbox
+        .command()
+        .args([
+            "import",
+            "openapi",
+            "pets.json",
+            "-o",
+            "collections/pets.toml",
+        ])
+        .output()?;
+    let report = String::from_utf8_lossy(&import.stderr).into_owned();
+    assert_eq!(import.status.code(), Some(0), "{report}");
+    assert!(report.contains("Swagger 2.0"), "{report}");
+    let written = std::fs::read_to_string(sandbox.path().join("collections/pets.toml"))?;
+    assert!(
+        written.contains(&format!("base_url = \"http://{host}/v2\"")),
+        "{written}"
+    );
+    sandbox.command().args(["check", "pets"]).assert().success();
+    let out = sandbox
+        .command()
+        .args(["run", "pets", "--var", "cc_client_id=cid"])
+        .env("POSTIE_SECRET_PETS_KEY_KEY", "k-1")
+        .env("POSTIE_SECRET_PETS_CC_CLIENT_SECRET", "csec")
+        .output()?;
+    // The stand-in answers 200 where addPet expects 201: what arrived is the point.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}\n{written}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = server.requests();
+    let arrived: Vec<String> = seen
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.uri))
+        .collect();
+    assert_eq!(
+        arrived,
+        [
+            "GET /v2/pets?limit=20",
+            "POST /oauth/token",
+            "POST /v2/pets",
+            "POST /v2/pets/p-1"
+        ],
+        "{written}"
+    );
+    assert_eq!(seen[0].header("x-api-key"), Some("k-1"));
+    assert_eq!(seen[2].header("authorization"), Some("Bearer tok-swagger"));
+    let pet: Value = serde_json::from_slice(&seen[2].body)?;
+    assert_eq!(pet, serde_json::json!({"name": "Rex", "tag": {"id": 7}}));
+    assert_eq!(
+        seen[3].header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&seen[3].body)
+        .into_owned()
+        .collect();
+    assert_eq!(form, [("name".to_owned(), "Max Power".to_owned())]);
+    assert_eq!(seen[3].header("x-api-key"), Some("k-1"));
     Ok(())
 }
