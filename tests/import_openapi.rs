@@ -470,3 +470,87 @@ fn swagger_2_imports_and_runs() -> TestResult {
     assert_eq!(seen[3].header("x-api-key"), Some("k-1"));
     Ok(())
 }
+
+/// `$ref`s to other files are read relative to the file that names them (a file, a pointer
+/// into one, a reference inside the other file, a cycle across files cut); a missing file is
+/// reported by name (exit 1) and nothing is fetched.
+#[test]
+fn external_refs_are_read_from_files_beside_the_description() -> TestResult {
+    let stand_in = support::http_server(|_: &Recorded| (200, vec![], b"{}".to_vec()));
+    let sandbox = Sandbox::new()?;
+    let dir = sandbox.path().join("spec");
+    std::fs::create_dir_all(dir.join("schemas"))?;
+    std::fs::write(
+        dir.join("api.yaml"),
+        r##"openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "http://127.0.0.1:9"}]
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      parameters:
+        - $ref: "common.yaml#/components/parameters/Limit"
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "schemas/pet.yaml"}
+      responses: {"200": {description: ok}}
+  /lost:
+    post:
+      operationId: lost
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "missing.yaml#/Thing"}
+      responses: {"200": {description: ok}}
+"##,
+    )?;
+    std::fs::write(
+        dir.join("common.yaml"),
+        "components:\n  parameters:\n    Limit: {name: limit, in: query, schema: {type: integer, default: 5}}\n",
+    )?;
+    std::fs::write(
+        dir.join("schemas/pet.yaml"),
+        "type: object\nproperties:\n  name: {type: string, example: Rex}\n  owner: {$ref: \"#/definitions/Owner\"}\n  tag: {$ref: \"tag.yaml\"}\ndefinitions:\n  Owner: {type: object, properties: {id: {type: integer, example: 3}}}\n",
+    )?;
+    std::fs::write(
+        dir.join("schemas/tag.yaml"),
+        "type: object\nproperties:\n  label: {type: string, default: t}\n  parent: {$ref: \"tag.yaml\"}\n",
+    )?;
+    let import = sandbox
+        .command()
+        .args([
+            "import",
+            "openapi",
+            "spec/api.yaml",
+            "-o",
+            "collections/api.toml",
+        ])
+        .output()?;
+    let report = String::from_utf8_lossy(&import.stderr).into_owned();
+    assert_eq!(import.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("missing.yaml#/Thing") && report.contains("cannot read"),
+        "{report}"
+    );
+    assert!(report.contains("refers back to itself"), "{report}");
+    let base = stand_in.url("").trim_end_matches('/').to_owned();
+    let out = sandbox
+        .command()
+        .args(["run", "api/addpet", "--var", &format!("base_url={base}")])
+        .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = stand_in.requests();
+    assert_eq!(seen[0].uri, "/pets?limit=5");
+    let body: Value = serde_json::from_slice(&seen[0].body)?;
+    assert_eq!(
+        body,
+        serde_json::json!({"name": "Rex", "owner": {"id": 3}, "tag": {"label": "t", "parent": null}})
+    );
+    Ok(())
+}

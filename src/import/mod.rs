@@ -7,6 +7,7 @@ pub mod http;
 pub mod oauth2;
 pub mod openapi;
 pub mod postman;
+pub mod refs;
 pub mod swagger;
 pub mod words;
 pub mod write;

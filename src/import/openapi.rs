@@ -40,7 +40,20 @@ pub enum OpenApiError {
 
 /// `text` of the description named `file` (JSON when it starts with `{`, else YAML).
 pub fn import(file: &str, text: &str, collection: &str) -> Result<OpenApiImport, OpenApiError> {
-    let spec = parse(file, text)?;
+    import_in(file, text, collection, None)
+}
+
+/// [`import`] of a description in `dir`, whose `$ref`s to other files are read from there
+/// (without a `dir` they are reported).
+pub fn import_in(
+    file: &str,
+    text: &str,
+    collection: &str,
+    dir: Option<&std::path::Path>,
+) -> Result<OpenApiImport, OpenApiError> {
+    let mut spec = parse(file, text)?;
+    let parse_other = |name: &str, text: &str| parse(name, text).map_err(|e| e.to_string());
+    let ref_notes = super::refs::inline_external(&mut spec, dir, &parse_other);
     let swagger = spec.get("swagger").map(self::text);
     let spec = match swagger.as_deref() {
         Some("2.0") => super::swagger::to_openapi3(&spec),
@@ -60,7 +73,10 @@ pub fn import(file: &str, text: &str, collection: &str) -> Result<OpenApiImport,
             "{file} is not an OpenAPI 3.0 or 3.1 description (no `openapi: 3.x`)"
         )));
     }
-    let mut out = OpenApiImport::default();
+    let mut out = OpenApiImport {
+        notes: ref_notes,
+        ..OpenApiImport::default()
+    };
     if swagger.is_some() {
         out.notes.push(Note::Changed(
             "Swagger 2.0, read as the OpenAPI 3.0 it stands for (`host`/`basePath`/`schemes` as servers, `definitions` as schemas, body and formData parameters as request bodies)".into(),
