@@ -190,3 +190,42 @@ fn bad_graphql_bodies_are_errors_at_their_place() -> TestResult {
     );
     Ok(())
 }
+
+/// A Postman `graphql` body, imported, runs against the GraphQL server: its query, its
+/// variables (a `{{variable}}` inside them filled in) and its operationName arrive and execute.
+#[test]
+fn a_postman_graphql_body_imports_and_executes() -> TestResult {
+    let server = Server::start()?;
+    let sandbox = Sandbox::new()?;
+    let collection = json!({
+        "info": {"name": "G", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "url", "value": server.url()}, {"key": "plan", "value": "p-9"}],
+        "item": [{"name": "Plan", "request": {"method": "POST", "url": "{{url}}",
+            "body": {"mode": "graphql", "graphql": {
+                "query": QUERY,
+                "operationName": "Plan",
+                "variables": "{\n  \"id\": \"{{plan}}\",\n  \"first\": 1\n}"}}}}]
+    });
+    std::fs::write(sandbox.path().join("g.json"), collection.to_string())?;
+    let import = sandbox
+        .command()
+        .args(["import", "postman", "g.json", "-o", "collections/g.toml"])
+        .output()?;
+    let report = String::from_utf8_lossy(&import.stderr).into_owned();
+    assert_eq!(import.status.code(), Some(0), "{report}");
+    let written = std::fs::read_to_string(sandbox.path().join("collections/g.toml"))?;
+    assert!(written.contains("[requests.graphql]"), "{written}");
+    let out = sandbox.command().args(["run", "g"]).output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(
+        answer["data"],
+        json!({"plan": {"id": "p-9", "name": "Plan p-9", "tags": ["mobile"]}}),
+        "{answer}\n{written}"
+    );
+    Ok(())
+}

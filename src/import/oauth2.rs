@@ -170,9 +170,33 @@ pub fn postman(auth: &Value, collection: &str, out: &mut Imported) {
     out.oauth2 = Some(Box::new(o));
 }
 
+/// A plain `http://` token URL off loopback: postie refuses it unless the user adds
+/// `allow_http = true`, which the import does not write for them.
+fn plain_http(o: &OAuth2, notes: &mut Vec<Note>) {
+    let Some(rest) = o.token_url.strip_prefix("http://") else {
+        return;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let loopback = host == "localhost" || host == "[::1]" || host.starts_with("127.");
+    if !loopback && !host.contains("{{") {
+        notes.push(Note::Changed(format!(
+            "the OAuth2 token URL is plain http (`{}`): postie refuses it unless you add `allow_http = true` (the import does not)",
+            o.token_url
+        )));
+    }
+}
+
 /// What postie's grant needs and the input lacks: written empty (the collection still loads)
 /// and reported, so the user fills it in.
 fn required_parts(o: &mut OAuth2, notes: &mut Vec<Note>) {
+    plain_http(o, notes);
     let (key, slot) = match o.grant.as_str() {
         "password" => ("username", &mut o.username),
         "authorization_code" => ("auth_url", &mut o.auth_url),
@@ -411,6 +435,11 @@ mod tests {
         };
         assert!(dropped("x-h") && !dropped("audience"));
         assert!(
+            !out.notes
+                .iter()
+                .any(|n| matches!(n, Note::Changed(t) if t.contains("plain http")))
+        );
+        assert!(
             out.notes
                 .iter()
                 .any(|n| matches!(n, Note::Ignored(t) if t.contains("access token")))
@@ -423,7 +452,7 @@ mod tests {
         assert!(out.oauth2.is_none());
         assert!(out.dropped_any());
         // v2.0's object form; no grant means Postman's default, authorization code.
-        let out = import(json!({"accessTokenUrl": "https://id.example.com/t", "clientId": "x"}));
+        let out = import(json!({"accessTokenUrl": "http://id.example.com:80/t", "clientId": "x"}));
         let o = out.oauth2.as_ref().expect("oauth2");
         assert_eq!(
             (o.grant.as_str(), o.auth_url.as_deref()),
@@ -431,5 +460,10 @@ mod tests {
         );
         assert!(o.client_secret.is_none());
         assert!(out.dropped_any());
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| matches!(n, Note::Changed(t) if t.contains("allow_http = true")))
+        );
     }
 }
