@@ -266,6 +266,14 @@ fn mparticle_collections_send_what_newman_sends() -> TestResult {
     let (a, b, written) = both(&server, &sandbox, &planning, None, &vars, &[])?;
     assert_eq!(a.len(), 8);
     assert_eq!(a, b, "\n{written}");
+    // Its hand-made token request is carried as it is, and the report points at the OAuth2
+    // auth kind (JSON token request, its `audience`).
+    assert!(
+        written.contains("request `generate-jwt-token` is an OAuth2 token request")
+            && written.contains("format = \"json\"")
+            && written.contains("params = { audience = \"https://api.mparticle.com\" }"),
+        "{written}"
+    );
 
     let sandbox = Sandbox::new()?;
     let events = mparticle("mparticle-events-api.postman_collection.json", base)?;
