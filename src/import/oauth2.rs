@@ -358,13 +358,16 @@ pub fn openapi(
         grant: grant.to_owned(),
         token_url: url("tokenUrl").unwrap_or_default(),
         client_id: format!("{{{{{id_var}}}}}"),
-        client_secret: Some(secret_ref(
-            "",
-            collection,
-            &format!("{name}_client_secret"),
-            &from,
-            secrets,
-        )),
+        // An authorization code client may be public (PKCE, no secret): none is asked for.
+        client_secret: (grant != "authorization_code").then(|| {
+            secret_ref(
+                "",
+                collection,
+                &format!("{name}_client_secret"),
+                &from,
+                secrets,
+            )
+        }),
         scope: (!scopes.is_empty()).then(|| scopes.join(" ")),
         auth_url: url("authorizationUrl"),
         username: (grant == "password").then(|| format!("{{{{{name}_username}}}}")),
@@ -375,6 +378,11 @@ pub fn openapi(
     if o.token_url.is_empty() {
         notes.push(Note::Dropped(format!(
             "the `{name}` OAuth2 `{key}` flow has no `tokenUrl`"
+        )));
+    }
+    if grant == "authorization_code" {
+        notes.push(Note::Changed(format!(
+            "the `{name}` authorization code flow is imported for a public client (PKCE, no secret): add `client_secret = \"{{{{secret:…}}}}\"` if the client is confidential"
         )));
     }
     let mut o = o;
