@@ -89,6 +89,7 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
         PREDICATE_KEYS,
         auth::OAUTH2_KEYS,
         auth::CAPTURE_KEYS,
+        graphql::GRAPHQL_KEYS,
     ]
     .into_iter()
     .flatten()

@@ -5,7 +5,7 @@ use toml::de::DeValue;
 use super::{Parser, Result, Value};
 use crate::collection::model::GraphqlSpec;
 
-const GRAPHQL_KEYS: &[&str] = &["query", "variables", "operation_name"];
+pub(super) const GRAPHQL_KEYS: &[&str] = &["query", "variables", "operation_name"];
 
 impl Parser<'_> {
     pub(super) fn graphql(&mut self, v: &Value<'_>, ctx: &str) -> Result<GraphqlSpec> {
