@@ -40,6 +40,7 @@ enum Body {
     Bytes(Vec<u8>),
     Parts(Vec<(BTreeMap<String, String>, Vec<u8>)>),
     Pairs(Vec<(String, String)>),
+    Json(Value),
 }
 
 fn seen(r: &Recorded) -> Seen {
@@ -68,9 +69,15 @@ fn seen(r: &Recorded) -> Seen {
     if form {
         headers.remove("content-length");
     }
+    let graphql = r.path() == "/graphql";
+    if graphql {
+        headers.remove("content-length");
+        headers.remove("accept");
+    }
     let body = match &boundary {
         Some(b) => Body::Parts(parts(&r.body, b)),
         None if form => Body::Pairs(url::form_urlencoded::parse(&r.body).into_owned().collect()),
+        None if graphql => Body::Json(serde_json::from_slice(&r.body).unwrap_or(Value::Null)),
         None => Body::Bytes(r.body.clone()),
     };
     Seen {
@@ -104,6 +111,8 @@ fn parts(body: &[u8], boundary: &str) -> Vec<(BTreeMap<String, String>, Vec<u8>)
 fn reply(r: &Recorded) -> support::Reply {
     let body = if r.path() == "/login" {
         r#"{"session":{"id":"sess-42"}}"#
+    } else if r.path().starts_with("/oauth") {
+        r#"{"access_token":"tok-from-server","token_type":"Bearer","expires_in":3600}"#
     } else {
         r#"{"ok":true}"#
     };
@@ -257,6 +266,14 @@ fn mparticle_collections_send_what_newman_sends() -> TestResult {
     let (a, b, written) = both(&server, &sandbox, &planning, None, &vars, &[])?;
     assert_eq!(a.len(), 8);
     assert_eq!(a, b, "\n{written}");
+    // Its hand-made token request is carried as it is, and the report points at the OAuth2
+    // auth kind (JSON token request, its `audience`).
+    assert!(
+        written.contains("request `generate-jwt-token` is an OAuth2 token request")
+            && written.contains("format = \"json\"")
+            && written.contains("params = { audience = \"https://api.mparticle.com\" }"),
+        "{written}"
+    );
 
     let sandbox = Sandbox::new()?;
     let events = mparticle("mparticle-events-api.postman_collection.json", base)?;
@@ -407,5 +424,116 @@ fn output_is_deterministic() -> TestResult {
     let names: Vec<&str> = text.lines().filter(|l| l.starts_with("name = ")).collect();
     assert_eq!(names.first(), Some(&"name = \"login\""), "{text}");
     assert_eq!(names.last(), Some(&"name = \"graphql\""), "{text}");
+    Ok(())
+}
+
+/// Postman OAuth2 client credentials with an `audience` token request parameter, at collection
+/// level (client authentication in the body) and on one request (as an HTTP Basic header, its
+/// own scope), with the token saved in the collection as Postman keeps it; plus a plain token
+/// request, as mParticle's collection has, which newman does send.
+fn oauth2_collection(base: &str) -> Value {
+    let kv = |k: &str, v: &str| json!({"key": k, "value": v});
+    let oauth2 = |auth: &str, scope: &str| {
+        json!({"type": "oauth2", "oauth2": [
+            kv("grant_type", "client_credentials"),
+            kv("accessTokenUrl", "{{base}}/oauth2/token"),
+            kv("clientId", "{{client_id}}"),
+            kv("clientSecret", "{{client_secret}}"),
+            kv("scope", scope),
+            kv("client_authentication", auth),
+            kv("accessToken", "tok-from-server"),
+            kv("tokenName", "saved"),
+            kv("addTokenTo", "header"),
+            {"key": "tokenRequestParams", "value": [
+                {"key": "audience", "value": "https://api.example.com", "enabled": true, "send_as": "request_body"}]}
+        ]})
+    };
+    json!({
+        "info": {"name": "OAuth", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [kv("base", base)],
+        "auth": oauth2("body", "plans:read plans:write"),
+        "item": [
+            {"name": "Token by hand", "request": {"method": "POST", "url": "{{base}}/oauth/token", "auth": {"type": "noauth"},
+                "body": {"mode": "urlencoded", "urlencoded": [
+                    kv("grant_type", "client_credentials"), kv("client_id", "{{client_id}}"),
+                    kv("client_secret", "{{client_secret}}"), kv("audience", "https://api.example.com"),
+                    kv("scope", "plans:read plans:write")]}}},
+            {"name": "Plans", "request": {"method": "GET", "url": "{{base}}/plans"}},
+            {"name": "Create", "request": {"method": "POST", "url": "{{base}}/plans",
+                "body": {"mode": "raw", "raw": "{\"name\": \"p\"}", "options": {"raw": {"language": "json"}}}}},
+            {"name": "Reports", "request": {"method": "GET", "url": "{{base}}/reports", "auth": oauth2("header", "reports:read")}},
+            {"name": "Public", "request": {"method": "GET", "url": "{{base}}/public", "auth": {"type": "noauth"}}}
+        ]
+    })
+}
+
+#[test]
+fn postman_oauth2_sends_the_token_request_and_bearer_newman_would() -> TestResult {
+    let server = support::http_server(reply);
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let sandbox = Sandbox::new()?;
+    let vars = [("client_id", "cid"), ("client_secret", "csec")];
+    let secrets = [("c_client_secret", "csec")];
+    let before = server.requests().len();
+    let collection = oauth2_collection(base);
+    let (a, b, written) = both(&server, &sandbox, &collection, None, &vars, &secrets)?;
+    let all = server.requests().split_off(before);
+    // newman: the plain token request, then the API calls with the saved token.
+    assert_eq!(a.len(), 5, "{a:?}");
+    assert!(a[0].uri == "/oauth/token" && a.iter().all(|s| s.uri != "/oauth2/token"));
+    for api in &a[1..4] {
+        assert_eq!(
+            api.headers.get("authorization").map(String::as_str),
+            Some("Bearer tok-from-server"),
+            "{api:?}"
+        );
+    }
+    assert!(!a[4].headers.contains_key("authorization"));
+    // postie: the same requests, once the token requests of its OAuth2 auth are left out
+    // (one per client authentication and scope: two).
+    let (tokens, calls): (Vec<Seen>, Vec<Seen>) =
+        b.into_iter().partition(|s| s.uri == "/oauth2/token");
+    assert_eq!(a, calls, "\n{written}");
+    assert_eq!(tokens.len(), 2, "{tokens:?}\n{written}");
+    let pairs = |s: &Seen| -> BTreeMap<String, String> {
+        match &s.body {
+            Body::Pairs(p) => p.iter().cloned().collect(),
+            other => panic!("not a form body: {other:?}"),
+        }
+    };
+    // In the body (`client_authentication: body`): every field newman's plain request has.
+    assert_eq!(pairs(&tokens[0]), pairs(&a[0]), "{tokens:?}");
+    assert!(!tokens[0].headers.contains_key("authorization"));
+    // As a Basic header (`header`): the client's id and secret there, the rest in the body.
+    let mut expected = pairs(&a[0]);
+    expected.remove("client_id");
+    expected.remove("client_secret");
+    expected.insert("scope".into(), "reports:read".into());
+    assert_eq!(pairs(&tokens[1]), expected);
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode("cid:csec");
+    assert_eq!(
+        tokens[1].headers.get("authorization"),
+        Some(&format!("Basic {basic}"))
+    );
+    // The order: postie's first token request comes right before the first call that needs it.
+    let paths: Vec<String> = all.iter().map(support::Recorded::path).collect();
+    let first_token = paths.iter().position(|p| p == "/oauth2/token");
+    let first_call = paths
+        .iter()
+        .rposition(|p| p == "/oauth/token")
+        .map(|i| i + 1);
+    assert_eq!(first_token, first_call, "{paths:?}");
+    // Never written: the saved token, the client secret; the secret's `set` line is printed.
+    assert!(
+        !written.contains("tok-from-server") && !written.contains("csec"),
+        "{written}"
+    );
+    assert!(
+        written.contains("postie secret set c_client_secret"),
+        "{written}"
+    );
+    assert!(written.contains("is an OAuth2 token request"), "{written}");
     Ok(())
 }

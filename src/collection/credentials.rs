@@ -161,6 +161,12 @@ impl Scan<'_> {
                 }
             }
             BodySpec::Text { text, .. } => self.shapes(text, place),
+            BodySpec::Graphql(g) => {
+                self.shapes(&g.query, place);
+                if let Some(vars) = &g.variables {
+                    self.json(vars, place);
+                }
+            }
             BodySpec::None | BodySpec::File { .. } => {}
         }
     }

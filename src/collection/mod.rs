@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::SourceDiagnostic;
 pub use model::{
-    AuthSpec, BodySpec, Defaults, Env, Header, OAuth2Spec, Param, PartSpec, PartSpecValue,
-    RequestSpec, Retry, SecretCommand, SignSpec, Span, TValue, TemplateStr, VarDef,
+    AuthSpec, BodySpec, Defaults, Env, GraphqlSpec, Header, OAuth2Spec, Param, PartSpec,
+    PartSpecValue, RequestSpec, Retry, SecretCommand, SignSpec, Span, TValue, TemplateStr, VarDef,
 };
 pub use target::{discover, resolve_target};
 pub use uses::{Needs, capture_placeholder};

@@ -174,6 +174,18 @@ pub enum BodySpec {
     },
     /// `multipart = { field = "text", upload = { file = "…" } }`
     Multipart(Vec<PartSpec>),
+    /// `graphql = { query = "…", variables = { … }, operation_name = "…" }`: a JSON POST of
+    /// `query`, `operationName` and `variables` (GraphQL over HTTP).
+    Graphql(GraphqlSpec),
+}
+
+/// A `graphql` body as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphqlSpec {
+    pub query: TemplateStr,
+    /// A table (TOML values, strings as templates), sent as the JSON `variables` object.
+    pub variables: Option<TValue>,
+    pub operation_name: Option<TemplateStr>,
 }
 
 /// One `multipart` field.

@@ -24,6 +24,8 @@ use crate::util::units::MAX_DURATION;
 
 #[path = "parse_auth.rs"]
 mod auth;
+#[path = "parse_graphql.rs"]
+mod graphql;
 
 type Result<T> = std::result::Result<T, CollectionError>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -45,7 +47,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "resolve",
     "connect_to",
 ];
-const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart"];
+const BODY_KEYS: &[&str] = &["json", "form", "text", "file", "multipart", "graphql"];
 const REQUEST_KEYS: &[&str] = &[
     "name",
     "method",
@@ -57,6 +59,7 @@ const REQUEST_KEYS: &[&str] = &[
     "text",
     "file",
     "multipart",
+    "graphql",
     "content_type",
     "auth",
     "timeout",
@@ -74,7 +77,7 @@ const REQUEST_KEYS: &[&str] = &[
     "parallel",
 ];
 /// Keys from the design that a later issue implements: a clearer error than "unknown".
-const REQUEST_LATER: &[&str] = &["graphql"];
+const REQUEST_LATER: &[&str] = &[];
 
 /// Every key the format knows, at any level (for tools that generate or mutate collections).
 pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
@@ -86,6 +89,7 @@ pub(super) fn known_keys() -> impl Iterator<Item = &'static str> {
         PREDICATE_KEYS,
         auth::OAUTH2_KEYS,
         auth::CAPTURE_KEYS,
+        graphql::GRAPHQL_KEYS,
     ]
     .into_iter()
     .flatten()
@@ -878,6 +882,8 @@ impl<'s> Parser<'s> {
                 }
                 method.to_ascii_uppercase()
             }
+            // GraphQL over HTTP: a `graphql` body is POSTed.
+            None if table.contains_key("graphql") => "POST".to_string(),
             None => "GET".to_string(),
         };
         let url_value = self.required(table, span.clone(), "url", &ctx)?;
@@ -989,7 +995,7 @@ impl<'s> Parser<'s> {
                 return Err(self.error(
                     self.at(key.span()),
                     format!("more than one body{ctx}: `{first}` and `{name}`"),
-                    Some("a request takes at most one of `json`, `form`, `text`, `file`, `multipart`".to_string()),
+                    Some("a request takes at most one of `json`, `form`, `text`, `file`, `multipart`, `graphql`".to_string()),
                 ));
             }
             found = Some(name);
@@ -1027,6 +1033,7 @@ impl<'s> Parser<'s> {
                 path: self.template(v, "file", ctx)?,
                 content_type,
             },
+            "graphql" => BodySpec::Graphql(self.graphql(v, ctx)?),
             _ => BodySpec::Multipart(self.multipart(v, ctx)?),
         })
     }

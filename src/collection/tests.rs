@@ -259,11 +259,25 @@ fn unknown_keys_are_caught_at_every_level() {
 }
 
 #[test]
-fn keys_planned_for_later_say_so() {
+fn a_graphql_body_is_posted_with_its_parts() {
+    let c = ok(
+        "[[requests]]\nname = \"r\"\nurl = \"http://x\"\n[requests.graphql]\n\
+        query = \"query Q($id: ID!) { a(id: $id) }\"\noperation_name = \"Q\"\n\
+        variables = { id = \"{{id}}\" }\n",
+    );
+    let r = &c.requests[0];
+    assert_eq!(r.method, "POST");
+    let BodySpec::Graphql(g) = &r.body else {
+        panic!("{:?}", r.body)
+    };
+    assert_eq!(g.query.raw, "query Q($id: ID!) { a(id: $id) }");
+    assert_eq!(g.operation_name.as_ref().map(|n| n.raw.as_str()), Some("Q"));
+    assert!(matches!(&g.variables, Some(TValue::Table(t)) if t[0].0 == "id"));
+    assert!(c.uses_variable("id"));
     assert_eq!(
-        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\ngraphql = { query = \"{ a }\" }\n"),
-        "`graphql` is not supported yet in request `r`\n --> collections/shop.toml:4:1\n  |\n\
-         4 | graphql = { query = \"{ a }\" }\n  | ^^^^^^^"
+        err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\ngraphql = { query = 1 }\n"),
+        "expected a string for `graphql.query` in request `r`, found an integer\n \
+         --> collections/shop.toml:4:21\n  |\n4 | graphql = { query = 1 }\n  |                     ^"
     );
 }
 
@@ -300,7 +314,7 @@ fn two_bodies_are_rejected_at_the_second() {
         err("[[requests]]\nname = \"r\"\nurl = \"http://x\"\njson = {}\nform = {}\n"),
         "more than one body in request `r`: `json` and `form`\n --> collections/shop.toml:5:1\n  |\n\
          5 | form = {}\n  | ^^^^\n  \
-         = hint: a request takes at most one of `json`, `form`, `text`, `file`, `multipart`"
+         = hint: a request takes at most one of `json`, `form`, `text`, `file`, `multipart`, `graphql`"
     );
 }
 

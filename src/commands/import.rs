@@ -33,7 +33,7 @@ fn run_openapi(args: &ImportOpenapiArgs, settings: &Settings) -> Result<Code, Fa
             |s| s.to_string_lossy().into_owned(),
         );
     let shown = args.file.display().to_string();
-    let file = import::openapi::import(&shown, &text, &collection)
+    let file = import::openapi::import_in(&shown, &text, &collection, path.parent())
         .map_err(|e| Failure::usage(format!("could not import: {e}")))?;
     let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "openapi");
     write_or_print(

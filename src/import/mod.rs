@@ -2,9 +2,13 @@
 //! not carry over. curl commands (`curl`) and `.http` files (`http`); the TOML goes through `write`.
 
 pub mod curl;
+pub mod graphql;
 pub mod http;
+pub mod oauth2;
 pub mod openapi;
 pub mod postman;
+pub mod refs;
+pub mod swagger;
 pub mod words;
 pub mod write;
 
@@ -39,6 +43,8 @@ pub struct Imported {
     pub basic: Option<(String, String)>,
     /// `auth = { bearer = … }`.
     pub bearer: Option<String>,
+    /// `auth = { oauth2 = { … } }`.
+    pub oauth2: Option<Box<oauth2::OAuth2>>,
     pub follow_redirects: bool,
     pub max_redirects: Option<u32>,
     /// Whole seconds or milliseconds as postie's duration text (`5s`, `500ms`).
@@ -80,6 +86,8 @@ pub enum Body {
     Multipart(Vec<Part>),
     /// `form = { … }` (postie encodes it).
     Form(Vec<(String, String)>),
+    /// `graphql = { query, variables, operation_name }`.
+    Graphql(graphql::Graphql),
 }
 
 /// A `multipart` field.
@@ -133,7 +141,7 @@ impl Imported {
                     }
                 }
             }
-            Body::None | Body::Text { .. } | Body::Form(_) => {}
+            Body::None | Body::Text { .. } | Body::Form(_) | Body::Graphql(_) => {}
         }
     }
 }

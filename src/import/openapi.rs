@@ -40,22 +40,48 @@ pub enum OpenApiError {
 
 /// `text` of the description named `file` (JSON when it starts with `{`, else YAML).
 pub fn import(file: &str, text: &str, collection: &str) -> Result<OpenApiImport, OpenApiError> {
-    let spec = parse(file, text)?;
+    import_in(file, text, collection, None)
+}
+
+/// [`import`] of a description in `dir`, whose `$ref`s to other files are read from there
+/// (without a `dir` they are reported).
+pub fn import_in(
+    file: &str,
+    text: &str,
+    collection: &str,
+    dir: Option<&std::path::Path>,
+) -> Result<OpenApiImport, OpenApiError> {
+    let mut spec = parse(file, text)?;
+    let parse_other = |name: &str, text: &str| parse(name, text).map_err(|e| e.to_string());
+    let ref_notes = super::refs::inline_external(&mut spec, dir, &parse_other);
+    let swagger = spec.get("swagger").map(self::text);
+    let spec = match swagger.as_deref() {
+        Some("2.0") => super::swagger::to_openapi3(&spec),
+        Some(other) => {
+            return Err(OpenApiError::Format(format!(
+                "{file} is Swagger {other}, which is not supported: postie reads Swagger 2.0 and OpenAPI 3.0/3.1"
+            )));
+        }
+        None => spec,
+    };
     let version = spec
         .get("openapi")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if spec.get("swagger").is_some() {
-        return Err(OpenApiError::Format(format!(
-            "{file} is Swagger 2.0, which is not supported yet: convert it to OpenAPI 3 first"
-        )));
-    }
     if !version.starts_with("3.") {
         return Err(OpenApiError::Format(format!(
             "{file} is not an OpenAPI 3.0 or 3.1 description (no `openapi: 3.x`)"
         )));
     }
-    let mut out = OpenApiImport::default();
+    let mut out = OpenApiImport {
+        notes: ref_notes,
+        ..OpenApiImport::default()
+    };
+    if swagger.is_some() {
+        out.notes.push(Note::Changed(
+            "Swagger 2.0, read as the OpenAPI 3.0 it stands for (`host`/`basePath`/`schemes` as servers, `definitions` as schemas, body and formData parameters as request bodies)".into(),
+        ));
+    }
     servers(&spec, &mut out);
     let root_security = spec.get("security").cloned();
     let mut names = Vec::new();
@@ -335,6 +361,9 @@ fn body_of(spec: &Value, body: &Value, notes: &mut Vec<Note>) -> Body {
             None => Value::Null,
         },
     };
+    if let Some(body) = form_of(media, &value, entry.get("schema"), notes) {
+        return body;
+    }
     let text = match (&value, media.contains("json")) {
         (Value::String(s), false) => s.clone(),
         (v, _) => serde_json::to_string_pretty(v).unwrap_or_default(),
@@ -343,6 +372,58 @@ fn body_of(spec: &Value, body: &Value, notes: &mut Vec<Note>) -> Body {
         text: super::escape(&text),
         content_type: Some(media.clone()),
     }
+}
+
+/// A urlencoded or multipart body (an object value) as `form` / `multipart` fields: postie
+/// encodes them (a JSON text under a form type would send the wrong bytes). A binary
+/// property (a file part) has no file to send: left out and reported.
+fn form_of(
+    media: &str,
+    value: &Value,
+    schema: Option<&Value>,
+    notes: &mut Vec<Note>,
+) -> Option<Body> {
+    let multipart = media.starts_with("multipart/form-data");
+    if !(multipart || media.starts_with("application/x-www-form-urlencoded")) {
+        return None;
+    }
+    let fields = value.as_object()?;
+    let mut pairs = Vec::new();
+    for (k, v) in fields {
+        let binary = schema
+            .and_then(|s| {
+                s.pointer(&format!(
+                    "/properties/{}",
+                    k.replace('~', "~0").replace('/', "~1")
+                ))
+            })
+            .and_then(|p| p.get("format"))
+            .and_then(Value::as_str)
+            == Some("binary");
+        if binary {
+            notes.push(Note::Dropped(format!(
+                "the file part `{k}`: add it as `{k} = {{ file = \"…\" }}` under `multipart`"
+            )));
+            continue;
+        }
+        let v = match v {
+            Value::Null => String::new(),
+            other => text(other),
+        };
+        pairs.push((k.clone(), super::escape(&v)));
+    }
+    Some(if multipart {
+        let parts = pairs
+            .into_iter()
+            .map(|(name, v)| super::Part {
+                name,
+                value: super::PartValue::Text(v),
+            })
+            .collect();
+        Body::Multipart(parts)
+    } else {
+        Body::Form(pairs)
+    })
 }
 
 /// A value shaped like `schema`: examples and defaults where given, else placeholders by
@@ -504,8 +585,30 @@ fn security_of(
                 _ => request.headers.push((key, value)),
             }
         }
+        ("oauth2", _) => {
+            let wanted: Vec<String> = security
+                .and_then(|s| s.pointer(&format!("/0/{}", name.replace('~', "~0").replace('/', "~1"))))
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let (secrets, notes) = (&mut out.secrets, &mut request.notes);
+            let mapped =
+                super::oauth2::openapi(name, &scheme, &wanted, ctx.collection, secrets, notes);
+            if let Some((oauth2, id_var)) = mapped {
+                define(out, &id_var, String::new());
+                if let Some(user) = oauth2.username.as_ref() {
+                    let user = user.trim_matches(['{', '}']).to_owned();
+                    define(out, &user, String::new());
+                }
+                request.oauth2 = Some(Box::new(oauth2));
+            }
+        }
+        ("openIdConnect", _) => request.notes.push(Note::Dropped(format!(
+            "the `{name}` security scheme is OpenID Connect discovery (`{}`): postie needs the token URL itself; write `auth = {{ oauth2 = {{ … }} }}` with the provider's `token_endpoint`",
+            scheme.get("openIdConnectUrl").and_then(Value::as_str).unwrap_or("?")
+        ))),
         _ => request.notes.push(Note::Dropped(format!(
-            "the `{name}` security scheme (`{kind}` {http}) is not carried (postie has basic, bearer and API keys)"
+            "the `{name}` security scheme (`{kind}` {http}) is not carried (postie has basic, bearer, API keys and OAuth2)"
         ))),
     }
 }

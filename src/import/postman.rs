@@ -106,6 +106,11 @@ pub fn import(file: &str, text: &str, collection: &str) -> Result<PostmanImport,
     if out.requests.is_empty() {
         return Err(PostmanError::Format(format!("{file} has no requests")));
     }
+    let by_hand = out
+        .requests
+        .iter()
+        .filter_map(super::oauth2::token_request_note);
+    out.notes.extend(by_hand.collect::<Vec<_>>());
     Ok(out)
 }
 
@@ -455,7 +460,7 @@ fn body(body: Option<&Value>, content_type: Option<String>, notes: &mut Vec<Note
             },
             None => Body::None,
         },
-        "graphql" => graphql(body.get("graphql"), notes),
+        "graphql" => super::graphql::postman(body.get("graphql"), notes),
         other => {
             notes.push(Note::Dropped(format!("a `{other}` body")));
             Body::None
@@ -527,36 +532,6 @@ fn formdata(list: Option<&Value>, notes: &mut Vec<Note>) -> Body {
     Body::Multipart(parts)
 }
 
-/// GraphQL over HTTP: a JSON POST body of `query` and `variables` (postie sends it as text;
-/// the variables as written, as Postman sends them).
-fn graphql(g: Option<&Value>, notes: &mut Vec<Note>) -> Body {
-    let query = g
-        .and_then(|g| g.get("query"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let variables = g
-        .and_then(|g| g.get("variables"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let mut text = format!("{{\"query\":{}", Value::String(query.into()));
-    if !variables.trim().is_empty() {
-        if serde_json::from_str::<Value>(variables).is_ok() {
-            text.push_str(&format!(",\"variables\":{}", variables.trim()));
-        } else {
-            notes.push(Note::Dropped("GraphQL variables that are not JSON".into()));
-        }
-    }
-    text.push('}');
-    notes.push(Note::Changed(
-        "the GraphQL body is a JSON `text` body of `query` and `variables` (GraphQL over HTTP)"
-            .into(),
-    ));
-    Body::Text {
-        text: dynamic(&text, notes),
-        content_type: Some("application/json".into()),
-    }
-}
-
 /// Postman's `{ type, <type>: [{ key, value }] }` auth.
 fn auth(auth: Option<&Value>, collection: &str, out: &mut Imported) {
     let Some(auth) = auth else { return };
@@ -605,8 +580,9 @@ fn auth(auth: Option<&Value>, collection: &str, out: &mut Imported) {
                 out.headers.push((key, value));
             }
         }
+        "oauth2" => super::oauth2::postman(auth, collection, out),
         other => out.notes.push(Note::Dropped(format!(
-            "`{other}` auth is not carried (postie has basic, bearer and API keys)"
+            "`{other}` auth is not carried (postie has basic, bearer, API keys and OAuth2)"
         ))),
     }
 }

@@ -146,6 +146,8 @@ fn auth(r: &Imported, t: &mut Table) {
         auth.insert("basic", Value::InlineTable(basic));
     } else if let Some(token) = &r.bearer {
         auth.insert("bearer", token.as_str().into());
+    } else if let Some(oauth2) = &r.oauth2 {
+        auth.insert("oauth2", Value::InlineTable(oauth2.inline()));
     } else {
         return;
     }
@@ -169,6 +171,10 @@ fn body(body: &Body, t: &mut Table) {
                 form.insert(k, v.as_str().into());
             }
             t.insert("form", value(form));
+            return;
+        }
+        Body::Graphql(g) => {
+            t.insert("graphql", g.item());
             return;
         }
         Body::Multipart(parts) => {

@@ -8,8 +8,8 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::collection::{
-    AuthSpec, BodySpec, Collection, PartSpecValue, RequestSpec, SourceDiagnostic, TValue,
-    TemplateStr, hint_line,
+    AuthSpec, BodySpec, Collection, GraphqlSpec, PartSpecValue, RequestSpec, SourceDiagnostic,
+    TValue, TemplateStr, hint_line,
 };
 use crate::error::{Code, Failure};
 use crate::request::{Body, Part, PartValue, ResolvedRequest};
@@ -17,6 +17,10 @@ use crate::request::{Check, Expect, Predicate, Signing, WebhookExpect};
 use crate::secrets::{NoSecrets, SecretSource};
 use crate::template::{Placeholder, PlaceholderKind, builtin};
 use crate::util::suggest::{list_names, suggestion};
+
+/// The `Accept` of a `graphql` body when the request sets none: what the GraphQL-over-HTTP
+/// spec recommends to a client that does not know whether the server has the new media type.
+pub const GRAPHQL_ACCEPT: &str = "application/graphql-response+json, application/json;q=0.9";
 
 /// Errors while filling in a request.
 #[derive(Debug, thiserror::Error)]
@@ -287,6 +291,9 @@ impl Resolver {
             && !has(&headers, "content-type")
         {
             headers.push(("Content-Type".to_string(), content_type));
+        }
+        if matches!(request.body, BodySpec::Graphql(_)) && !has(&headers, "accept") {
+            headers.push(("Accept".to_string(), GRAPHQL_ACCEPT.to_string()));
         }
 
         let expect = cx.expect(&request.expect)?;
@@ -775,6 +782,10 @@ impl<'a> Cx<'a> {
                 });
                 (Body::File(path), Some(content_type))
             }
+            BodySpec::Graphql(g) => (
+                Body::Bytes(self.graphql(g)?.into_bytes()),
+                Some("application/json".into()),
+            ),
             BodySpec::Multipart(parts) => {
                 let mut resolved = Vec::new();
                 for part in parts {
@@ -798,6 +809,29 @@ impl<'a> Cx<'a> {
                 (Body::Multipart(resolved), None)
             }
         })
+    }
+
+    /// A GraphQL-over-HTTP request body: `query`, `operationName`, `variables` (in the order
+    /// Postman's runtime writes them).
+    fn graphql(&mut self, g: &GraphqlSpec) -> Result<String, ResolveError> {
+        let mut body = serde_json::Map::new();
+        body.insert("query".into(), self.text(&g.query)?.into());
+        if let Some(name) = &g.operation_name {
+            body.insert("operationName".into(), self.text(name)?.into());
+        }
+        if let Some(vars) = &g.variables {
+            let value = self.value(vars)?;
+            if let (TValue::String(at), false) = (vars, value.is_object() || value.is_null()) {
+                let message = format!(
+                    "`graphql.variables` of request `{}` is not a table once filled in",
+                    self.request
+                );
+                let hint = "GraphQL variables are a JSON object: write a table, or a variable that holds one";
+                return Err(self.invalid(at.span.clone(), message, Some(hint.to_string())));
+            }
+            body.insert("variables".into(), value);
+        }
+        Ok(serde_json::Value::Object(body).to_string())
     }
 
     /// A body file path, relative to the collection file's directory unless absolute.
