@@ -416,17 +416,18 @@ complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l force -d 'Overwrite the -o file if it exists; with --append, replace a request of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -434,20 +435,22 @@ complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l env -d 'An environment or globals export (repeatable)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

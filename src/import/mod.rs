@@ -1,6 +1,7 @@
 //! `postie import`: requests from other tools as collection TOML, with a report of what did
 //! not carry over. curl commands (`curl`) and `.http` files (`http`); the TOML goes through `write`.
 
+pub mod append;
 pub mod curl;
 pub mod http;
 pub mod openapi;
