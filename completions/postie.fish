@@ -91,6 +91,7 @@ complete -c postie -n "__fish_postie_using_subcommand send" -s e -l env -d 'Envi
 complete -c postie -n "__fish_postie_using_subcommand send" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s c -l collection -d 'A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l save -d 'Also save the request in a collection, before sending it: `collection/name` (collections/collection.toml, created if missing) or `path/to/file.toml/name`; literal credentials are saved as {{secret:…}} references' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -103,6 +104,7 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l check-status -d '
 complete -c postie -n "__fish_postie_using_subcommand send" -l curl -d 'Print the request as a curl command instead of sending it'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l force -d 'With --save: replace a request of that name instead of refusing'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand send" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

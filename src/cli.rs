@@ -448,6 +448,14 @@ pub struct SendArgs {
     /// and no `field=value` or `@file` item gives a body)
     #[arg(long)]
     pub ignore_stdin: bool,
+    /// Also save the request in a collection, before sending it: `collection/name`
+    /// (collections/collection.toml, created if missing) or `path/to/file.toml/name`;
+    /// literal credentials are saved as {{secret:…}} references
+    #[arg(long, value_name = "COLLECTION/NAME")]
+    pub save: Option<String>,
+    /// With --save: replace a request of that name instead of refusing
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -322,7 +322,7 @@ fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
 }
 
 /// Replaced atomically: a temporary file beside it, renamed over it.
-fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
+pub(super) fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let dir = path
         .parent()

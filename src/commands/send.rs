@@ -45,11 +45,16 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
         parsed.stdin = read_stdin()?;
     }
     let url = vars.render(&args.url)?;
+    let stdin = args.save.as_ref().and(parsed.stdin.clone());
     let mut request = items::build_request(&args.method, &url, parsed).map_err(Failure::from)?;
     if let Some(timeout) = args.send.timeout {
         request.timeout = Some(timeout);
     }
     request.follow_redirects = !args.no_follow;
+    if let Some(target) = &args.save {
+        // Saved first: a refused name stops the command before anything is sent.
+        super::send_save::save(&args, target, stdin.as_deref(), &vars, settings)?;
+    }
     settings.masker.add_derived(&request.headers);
     if args.curl {
         return print_curl(&request, settings);

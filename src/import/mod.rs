@@ -6,6 +6,7 @@ pub mod curl;
 pub mod http;
 pub mod openapi;
 pub mod postman;
+pub mod send;
 pub mod words;
 pub mod write;
 
