@@ -2017,7 +2017,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -e -c -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --save --force --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -e -c -a -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --auth --bearer --save --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2076,6 +2076,18 @@ _postie() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

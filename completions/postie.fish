@@ -91,6 +91,8 @@ complete -c postie -n "__fish_postie_using_subcommand send" -s e -l env -d 'Envi
 complete -c postie -n "__fish_postie_using_subcommand send" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s c -l collection -d 'A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -s a -l auth -d 'HTTP Basic auth, USER:PASSWORD (as xh\'s and HTTPie\'s -a); {{secret:NAME}} works in it. An `Authorization:` item wins over it' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l bearer -d 'Bearer token auth, `Authorization: Bearer TOKEN` (as xh\'s --bearer)' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l save -d 'Also save the request in a collection, before sending it: `collection/name` (collections/collection.toml, created if missing) or `path/to/file.toml/name`; literal credentials are saved as {{secret:…}} references' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''

@@ -448,6 +448,18 @@ pub struct SendArgs {
     /// and no `field=value` or `@file` item gives a body)
     #[arg(long)]
     pub ignore_stdin: bool,
+    /// HTTP Basic auth, USER:PASSWORD (as xh's and HTTPie's -a); {{secret:NAME}} works in it.
+    /// An `Authorization:` item wins over it
+    #[arg(
+        short = 'a',
+        long,
+        value_name = "USER:PASSWORD",
+        conflicts_with = "bearer"
+    )]
+    pub auth: Option<String>,
+    /// Bearer token auth, `Authorization: Bearer TOKEN` (as xh's --bearer)
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
     /// Also save the request in a collection, before sending it: `collection/name`
     /// (collections/collection.toml, created if missing) or `path/to/file.toml/name`;
     /// literal credentials are saved as {{secret:…}} references

@@ -135,6 +135,31 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "auth-basic",
+        args: &["-a", "ada:pw-123", "GET", "{U}/a"],
+        stdin: None,
+        secrets: &[("shop_password", "pw-123")],
+    },
+    Case {
+        name: "auth-basic-secret",
+        args: &[
+            "-a",
+            "{{who}}:{{secret:shop_pw}}",
+            "-c",
+            "shop",
+            "GET",
+            "{U}/a2",
+        ],
+        stdin: None,
+        secrets: &[("shop_pw", "from-the-keyring")],
+    },
+    Case {
+        name: "auth-bearer",
+        args: &["--bearer", "tok-123", "GET", "{U}/b"],
+        stdin: None,
+        secrets: &[("shop_token", "tok-123")],
+    },
+    Case {
         name: "login",
         args: &["POST", "{U}/login", "username=ada", "password=hunter2"],
         stdin: None,
@@ -209,6 +234,13 @@ fn a_saved_request_sends_what_the_ad_hoc_one_sent() -> TestResult {
         let args: Vec<String> = case.args.iter().map(|a| a.replace("{U}", &base)).collect();
         let mut send = sandbox.command();
         send.arg("send").args(&args).args(["--save", &target]);
+        // Only a `{{secret:…}}` typed in the command needs it; a literal ignores it.
+        for (secret, value) in case.secrets {
+            send.env(
+                format!("POSTIE_SECRET_{}", secret.to_ascii_uppercase()),
+                value,
+            );
+        }
         if let Some(stdin) = case.stdin {
             send.write_stdin(stdin);
         }
@@ -219,7 +251,7 @@ fn a_saved_request_sends_what_the_ad_hoc_one_sent() -> TestResult {
             report.contains(&format!("saved `{}` to collections/shop.toml", case.name)),
             "{report}"
         );
-        for (secret, _) in case.secrets {
+        for (secret, _) in case.secrets.iter().filter(|(s, _)| *s != "shop_pw") {
             assert!(
                 report.contains(&format!("postie secret set {secret}")),
                 "{}: {report}",
@@ -256,6 +288,12 @@ fn a_saved_request_sends_what_the_ad_hoc_one_sent() -> TestResult {
     let written = std::fs::read_to_string(&file)?;
     // The hand-written part is untouched; no credential value is in the file.
     assert!(written.starts_with(&original), "{written}");
+    assert!(
+        written.contains(
+            "auth = { basic = { username = \"{{who}}\", password = \"{{secret:shop_pw}}\" } }"
+        ),
+        "{written}"
+    );
     for case in CASES {
         for (_, value) in case.secrets {
             assert!(!written.contains(value), "`{value}` written:\n{written}");

@@ -36,6 +36,8 @@ pub fn save(
         stdin,
         timeout: args.send.timeout,
         follow_redirects: !args.no_follow,
+        basic: args.auth.as_deref(),
+        bearer: args.bearer.as_deref(),
         collection: &collection,
         dir: shown.parent().unwrap_or(Path::new("")),
     };

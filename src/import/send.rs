@@ -25,6 +25,10 @@ pub struct SendRequest<'a> {
     pub stdin: Option<&'a [u8]>,
     pub timeout: Option<std::time::Duration>,
     pub follow_redirects: bool,
+    /// `-a USER:PASSWORD`, as typed.
+    pub basic: Option<&'a str>,
+    /// `--bearer TOKEN`, as typed.
+    pub bearer: Option<&'a str>,
     /// Secrets are named `<collection>_<what>`.
     pub collection: &'a str,
     /// `@file` paths (relative to the working directory) are rewritten relative to this
@@ -78,6 +82,7 @@ pub fn table(
     query(&items, req.collection, &mut out);
     let json = json_body(&items);
     headers(&items, json.is_some(), req.collection, &mut out);
+    auth(req, &mut out);
     body(req, &items, json, &mut out)?;
     if let Some(timeout) = req.timeout {
         let text = humantime::format_duration(timeout).to_string();
@@ -335,6 +340,34 @@ fn is_scheme(word: &str) -> bool {
         .contains(&word.to_ascii_lowercase().as_str())
 }
 
+/// `-a` and `--bearer` as `auth` (an `Authorization` item wins over it there too, as in send).
+fn auth(req: &SendRequest<'_>, out: &mut Saved) {
+    let mut secret = |v: &str, what: &str, from: &str| {
+        if is_credential(v, true) {
+            let name = add_secret(&mut out.secrets, req.collection, what, from);
+            format!("{{{{secret:{name}}}}}")
+        } else {
+            v.to_owned()
+        }
+    };
+    let mut auth = InlineTable::new();
+    if let Some((user, password)) = req.basic.and_then(|b| b.split_once(':')) {
+        let password = secret(password, "password", "the password of `-a`");
+        let mut basic = InlineTable::new();
+        basic.insert("username", user.into());
+        basic.insert("password", password.into());
+        auth.insert("basic", Value::InlineTable(basic));
+    } else if let Some(token) = req.bearer {
+        auth.insert(
+            "bearer",
+            secret(token, "token", "the `--bearer` token").into(),
+        );
+    } else {
+        return;
+    }
+    out.table.insert("auth", value(auth));
+}
+
 /// The JSON body the fields make, if any.
 fn json_body(items: &Items) -> Option<Json> {
     match &items.json_array {
@@ -484,6 +517,8 @@ mod tests {
             stdin: None,
             timeout: None,
             follow_redirects: true,
+            basic: None,
+            bearer: None,
             collection: "shop",
             dir: std::path::Path::new("collections"),
         };
@@ -558,6 +593,8 @@ mod tests {
             stdin: None,
             timeout: None,
             follow_redirects: false,
+            basic: None,
+            bearer: None,
             collection: "shop",
             dir: std::path::Path::new(""),
         };
