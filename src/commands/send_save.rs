@@ -57,44 +57,13 @@ pub fn save(
         other => failure(&other),
     })?;
     no_literal_credential(&saved.table, &file).map_err(|e| failure(&e))?;
-    let (source, created) = match std::fs::read_to_string(&file) {
-        Ok(source) => (source, false),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
-        Err(e) => return Err(failure(&e)),
-    };
-    let addition = Addition {
-        requests: vec![saved.table],
-        replace: args.force,
-        ..Addition::default()
-    };
-    let mut appended = import::append::append(&source, addition).map_err(|e| match e {
-        AppendError::Exists(_) => failure(&e).with_hint(format!(
-            "give another name, or add `--force` to replace `{name}`"
-        )),
-        other => failure(&other),
-    })?;
-    if created {
-        appended.text = format!("{HEADER}\n{}", appended.text);
-    }
-    // What is written must load.
-    let loaded = crate::collection::parse(&file, &appended.text).map_err(|e| {
-        Failure::from(e).with_hint(format!("nothing was written to `{}`", shown.display()))
-    })?;
-    if let Some(what) = defaults_that_apply(&loaded.defaults) {
-        appended.notes.push(Note::Changed(format!(
-            "the collection's [defaults] ({what}) also apply to it when it runs; `send` did not use them"
-        )));
-    }
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| failure(&e))?;
-    }
-    super::import::replace_file(&file, &appended.text)?;
+    let (created, merged) = write(&file, &shown, &name, saved.table, args.force)?;
     let mut out = format!(
         "saved `{name}` to {}{}\n",
         shown.display(),
         if created { " (created)" } else { "" }
     );
-    for note in saved.notes.iter().chain(&appended.notes) {
+    for note in saved.notes.iter().chain(&merged) {
         let (kind, text) = match note {
             Note::Changed(t) => ("changed", t),
             Note::Ignored(t) => ("ignored", t),
@@ -113,6 +82,56 @@ pub fn save(
     }
     settings.printer.err(&out);
     Ok(())
+}
+
+/// `table` appended to `file` (created, with [`HEADER`], when missing; a request of its name
+/// refused unless `replace`); the file must load afterwards. Whether it was created, and what
+/// the merge noted.
+fn write(
+    file: &Path,
+    shown: &Path,
+    name: &str,
+    table: toml_edit::Table,
+    replace: bool,
+) -> Result<(bool, Vec<Note>), Failure> {
+    let failure = |e: &dyn std::fmt::Display| {
+        Failure::usage(format!(
+            "could not save the request to `{}`: {e}",
+            shown.display()
+        ))
+    };
+    let (source, created) = match std::fs::read_to_string(file) {
+        Ok(source) => (source, false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
+        Err(e) => return Err(failure(&e)),
+    };
+    let addition = Addition {
+        requests: vec![table],
+        replace,
+        ..Addition::default()
+    };
+    let mut appended = import::append::append(&source, addition).map_err(|e| match e {
+        AppendError::Exists(_) => failure(&e).with_hint(format!(
+            "give another name, or add `--force` to replace `{name}`"
+        )),
+        other => failure(&other),
+    })?;
+    if created {
+        appended.text = format!("{HEADER}\n{}", appended.text);
+    }
+    let loaded = crate::collection::parse(file, &appended.text).map_err(|e| {
+        Failure::from(e).with_hint(format!("nothing was written to `{}`", shown.display()))
+    })?;
+    if let Some(what) = defaults_that_apply(&loaded.defaults) {
+        appended.notes.push(Note::Changed(format!(
+            "the collection's [defaults] ({what}) also apply to it when it runs; `send` did not use them"
+        )));
+    }
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| failure(&e))?;
+    }
+    super::import::replace_file(file, &appended.text)?;
+    Ok((created, appended.notes))
 }
 
 /// The saved request alone holds no literal credential (what `postie check` would flag): a
