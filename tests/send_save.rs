@@ -390,6 +390,26 @@ fn a_missing_collection_is_created_with_a_header_and_bad_targets_are_refused() -
             "send",
             "--dry-run",
             "GET",
+            "http://127.0.0.1:9/{{id}}",
+            "--var",
+            "id=7",
+            "--save",
+            "fresh/uses-id",
+        ])
+        .output()?;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("`{{id}}` is not defined in the collection: run it with `--var id=…`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sandbox
+        .command()
+        .args([
+            "send",
+            "--dry-run",
+            "GET",
             "http://127.0.0.1:9/",
             "--save",
             "withdefaults/x",

@@ -105,6 +105,7 @@ fn write(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
         Err(e) => return Err(failure(&e)),
     };
+    let used = placeholders(&table.to_string());
     let addition = Addition {
         requests: vec![table],
         replace,
@@ -125,6 +126,11 @@ fn write(
     if let Some(what) = defaults_that_apply(&loaded.defaults) {
         appended.notes.push(Note::Changed(format!(
             "the collection's [defaults] ({what}) also apply to it when it runs; `send` did not use them"
+        )));
+    }
+    for var in used.iter().filter(|v| !defines(&loaded, v)) {
+        appended.notes.push(Note::Changed(format!(
+            "`{{{{{var}}}}}` is not defined in the collection: run it with `--var {var}=…` (or add it to [vars])"
         )));
     }
     if let Some(dir) = file.parent() {
@@ -167,4 +173,32 @@ fn defaults_that_apply(d: &crate::collection::Defaults) -> Option<String> {
         what.push("timeout");
     }
     (!what.is_empty()).then(|| what.join(", "))
+}
+
+/// The `{{name}}` variables in `text` (TOML of a request): not `{{secret:…}}`, `{{env:…}}`,
+/// `{{$…}}`, `{{inbox}}` or an escaped `\{{`.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let escaped = rest[..start].ends_with('\\');
+        rest = &rest[start + 2..];
+        let Some(end) = rest.find("}}") else { break };
+        let name = rest[..end].trim();
+        let plain = !name.is_empty() && !name.contains([':', '$', '{', '"']) && name != "inbox";
+        if !escaped && plain && !found.iter().any(|f| f == name) {
+            found.push(name.to_owned());
+        }
+        rest = &rest[end + 2..];
+    }
+    found
+}
+
+/// Whether the collection gives `var` a value: `[vars]`, an environment, or a capture.
+fn defines(c: &crate::collection::Collection, var: &str) -> bool {
+    c.vars.iter().any(|v| v.name == var)
+        || c.envs.iter().any(|e| e.vars.iter().any(|v| v.name == var))
+        || c.requests
+            .iter()
+            .any(|r| r.captures.iter().any(|k| k.name == var))
 }
