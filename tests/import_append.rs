@@ -94,6 +94,11 @@ fn every_importer_appends_keeping_the_file_byte_for_byte() -> TestResult {
     let sandbox = Sandbox::new()?;
     let file = sandbox.path().join("collections/shop.toml");
     std::fs::write(&file, HAND_WRITTEN)?;
+    let mode = |p: &Path| -> std::io::Result<u32> {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(std::fs::metadata(p)?.permissions().mode() & 0o777)
+    };
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o640))?;
     check_and_list(&sandbox)?;
     let root = sandbox.path();
     std::fs::write(
@@ -153,6 +158,7 @@ fn every_importer_appends_keeping_the_file_byte_for_byte() -> TestResult {
         before = now;
     }
     let end = std::fs::read_to_string(&file)?;
+    assert_eq!(mode(&file)?, 0o640, "the file keeps its mode");
     if std::env::var_os("SHOW_APPENDED").is_some() {
         eprintln!("{end}");
     }

@@ -300,7 +300,7 @@ fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
 }
 
 /// A new file; an existing one only with `force` (then replaced atomically).
-fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
+pub(super) fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
     if force {
         return replace_file(path, text);
     }
@@ -332,6 +332,12 @@ pub(super) fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
         tempfile::NamedTempFile::new_in(dir).map_err(|e| io_failure("write", path, &e))?;
     tmp.write_all(text.as_bytes())
         .map_err(|e| io_failure("write", path, &e))?;
+    // The temporary file is private (0600): the file it replaces keeps its own mode.
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| io_failure("write", path, &e))?;
+    }
     tmp.persist(path)
         .map_err(|e| io_failure("write", path, &e.error))?;
     Ok(())

@@ -136,7 +136,12 @@ fn write(
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(|e| failure(&e))?;
     }
-    super::import::replace_file(file, &appended.text)?;
+    if created {
+        // Made as any new file is (the umask's mode); refused if it appeared meanwhile.
+        super::import::write_new(file, &appended.text, false)?;
+    } else {
+        super::import::replace_file(file, &appended.text)?;
+    }
     Ok((created, appended.notes))
 }
 
