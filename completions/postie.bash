@@ -1105,7 +1105,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__http)
-            opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
+            opts="-o -v -q -h -V --output --append --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1116,10 @@ _postie() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --append)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1131,7 +1135,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__openapi)
-            opts="-o -v -q -h -V --output --force --color --verbose --quiet --show-secrets --help --version"
+            opts="-o -v -q -h -V --output --append --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,6 +1146,10 @@ _postie() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --append)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1157,7 +1165,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__import__subcmd__postman)
-            opts="-o -v -q -h -V --env --output --force --color --verbose --quiet --show-secrets --help --version"
+            opts="-o -v -q -h -V --env --output --append --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,6 +1180,10 @@ _postie() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --append)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2005,7 +2017,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__send)
-            opts="-k -o -e -c -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --color --verbose --quiet --show-secrets --help --version"
+            opts="-k -o -e -c -a -v -q -h -V --timeout --insecure --cacert --output --pretty --dry-run --max-redirects --cookie-jar --no-cookies --no-browser --resolve --connect-to --env --var --var-file --collection --check-status --curl --no-follow --ignore-stdin --auth --bearer --save --force --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2064,6 +2076,22 @@ _postie() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

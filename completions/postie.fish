@@ -91,6 +91,9 @@ complete -c postie -n "__fish_postie_using_subcommand send" -s e -l env -d 'Envi
 complete -c postie -n "__fish_postie_using_subcommand send" -l var -d 'Set a variable, overriding the environment and [vars] (repeatable); NAME=VALUE keeps the type of the value it overrides (number, boolean), NAME:=JSON gives a JSON value' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l var-file -d 'Read variables from a dotenv file (KEY=VALUE lines); --var wins over it' -r -F
 complete -c postie -n "__fish_postie_using_subcommand send" -s c -l collection -d 'A collection whose [vars], [env.NAME] (with -e) and [secrets] {{…}} may use' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -s a -l auth -d 'HTTP Basic auth, USER:PASSWORD (as xh\'s and HTTPie\'s -a); {{secret:NAME}} works in it. An `Authorization:` item wins over it' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l bearer -d 'Bearer token auth, `Authorization: Bearer TOKEN` (as xh\'s --bearer)' -r
+complete -c postie -n "__fish_postie_using_subcommand send" -l save -d 'Also save the request in a collection, before sending it: `collection/name` (collections/collection.toml, created if missing) or `path/to/file.toml/name`; literal credentials are saved as {{secret:…}} references' -r
 complete -c postie -n "__fish_postie_using_subcommand send" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -103,6 +106,7 @@ complete -c postie -n "__fish_postie_using_subcommand send" -l check-status -d '
 complete -c postie -n "__fish_postie_using_subcommand send" -l curl -d 'Print the request as a curl command instead of sending it'
 complete -c postie -n "__fish_postie_using_subcommand send" -l no-follow -d 'Do not follow redirects'
 complete -c postie -n "__fish_postie_using_subcommand send" -l ignore-stdin -d 'Do not read a request body from standard input (it is read when it is not a terminal and no `field=value` or `@file` item gives a body)'
+complete -c postie -n "__fish_postie_using_subcommand send" -l force -d 'With --save: replace a request of that name instead of refusing'
 complete -c postie -n "__fish_postie_using_subcommand send" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand send" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand send" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -416,17 +420,18 @@ complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l force -d 'Overwrite the -o file if it exists; with --append, replace a request of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from curl" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
@@ -434,20 +439,22 @@ complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_su
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from http" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l env -d 'An environment or globals export (repeatable)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s h -l help -d 'Print help'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from postman" -s V -l version -d 'Print version'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s o -l output -d 'Write a new collection file (refused if it exists, unless --force); default: stdout' -r -F
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l append -d 'Add the requests (and the [vars] and environments the file lacks) to this existing collection, keeping its comments and layout' -r -F
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l force -d 'Overwrite the -o file if it exists'
+complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l force -d 'Overwrite the -o file if it exists; with --append, replace requests of the same name'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s v -l verbose -d 'Show the request as sent (headers and body) and the response headers'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -s q -l quiet -d 'Print only failures (and bodies written with -o stay silent)'
 complete -c postie -n "__fish_postie_using_subcommand import; and __fish_seen_subcommand_from openapi" -l show-secrets -d 'Print secret values instead of masking them (•••••• by default, everywhere)'

@@ -120,7 +120,11 @@ pub struct ImportOpenapiArgs {
     /// Write a new collection file (refused if it exists, unless --force); default: stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Overwrite the -o file if it exists
+    /// Add the requests (and the [vars] and environments the file lacks) to this existing
+    /// collection, keeping its comments and layout
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+    /// Overwrite the -o file if it exists; with --append, replace requests of the same name
     #[arg(long)]
     pub force: bool,
 }
@@ -144,7 +148,11 @@ pub struct ImportPostmanArgs {
     /// Write a new collection file (refused if it exists, unless --force); default: stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Overwrite the -o file if it exists
+    /// Add the requests (and the [vars] and environments the file lacks) to this existing
+    /// collection, keeping its comments and layout
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+    /// Overwrite the -o file if it exists; with --append, replace requests of the same name
     #[arg(long)]
     pub force: bool,
 }
@@ -164,7 +172,11 @@ pub struct ImportHttpArgs {
     /// Write a new collection file (refused if it exists, unless --force); default: stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Overwrite the -o file if it exists
+    /// Add the requests (and the [vars] and environments the file lacks) to this existing
+    /// collection, keeping its comments and layout
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+    /// Overwrite the -o file if it exists; with --append, replace requests of the same name
     #[arg(long)]
     pub force: bool,
 }
@@ -186,7 +198,7 @@ pub struct ImportCurlArgs {
     /// Add the request to this existing collection, keeping its comments and layout
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     pub append: Option<PathBuf>,
-    /// Overwrite the -o file if it exists
+    /// Overwrite the -o file if it exists; with --append, replace a request of the same name
     #[arg(long)]
     pub force: bool,
     /// The request's name (default: method and the URL's last path segment)
@@ -436,6 +448,26 @@ pub struct SendArgs {
     /// and no `field=value` or `@file` item gives a body)
     #[arg(long)]
     pub ignore_stdin: bool,
+    /// HTTP Basic auth, USER:PASSWORD (as xh's and HTTPie's -a); {{secret:NAME}} works in it.
+    /// An `Authorization:` item wins over it
+    #[arg(
+        short = 'a',
+        long,
+        value_name = "USER:PASSWORD",
+        conflicts_with = "bearer"
+    )]
+    pub auth: Option<String>,
+    /// Bearer token auth, `Authorization: Bearer TOKEN` (as xh's --bearer)
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
+    /// Also save the request in a collection, before sending it: `collection/name`
+    /// (collections/collection.toml, created if missing) or `path/to/file.toml/name`;
+    /// literal credentials are saved as {{secret:…}} references
+    #[arg(long, value_name = "COLLECTION/NAME")]
+    pub save: Option<String>,
+    /// With --save: replace a request of that name instead of refusing
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

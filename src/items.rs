@@ -110,7 +110,7 @@ pub enum ItemError {
 }
 
 /// The `Accept` header sent with JSON bodies when the user sets none (as xh does).
-const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
+pub const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
 
 /// Separators, longest first so that `:=@` wins over `:=` and `:`.
 const SEPARATORS: [&str; 7] = [":=@", "==", "=@", ":=", "=", ":", ";"];
@@ -352,7 +352,7 @@ fn place(node: &mut Value, steps: &[Step], value: Value) -> Result<(), String> {
 }
 
 /// Split at the first separator outside a backslash escape: `(unescaped name, separator, value)`.
-fn split_item(raw: &str) -> Option<(String, &'static str, &str)> {
+pub fn split_item(raw: &str) -> Option<(String, &'static str, &str)> {
     let mut name = String::new();
     let mut chars = raw.char_indices().peekable();
     while let Some((i, c)) = chars.next() {

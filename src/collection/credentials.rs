@@ -362,6 +362,12 @@ impl Scan<'_> {
     }
 }
 
+/// Whether a field, parameter or variable named `name` holds a credential (the rule `find`
+/// applies to JSON fields), for `send --save`, which writes a reference instead.
+pub fn credential_field(name: &str) -> bool {
+    credential_name(name)
+}
+
 /// A header meant for a credential (`Authorization`, `X-Api-Key`, a name with `token`,
 /// `secret`, `auth`, ... in it): for `inbox save`, which writes a reference instead.
 pub fn sensitive_header(name: &str) -> bool {

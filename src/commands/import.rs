@@ -23,26 +23,13 @@ pub fn run(args: &ImportArgs, settings: &Settings) -> Result<Code, Failure> {
 fn run_openapi(args: &ImportOpenapiArgs, settings: &Settings) -> Result<Code, Failure> {
     let path = settings.ctx.cwd.join(&args.file);
     let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
-    let collection = args
-        .output
-        .as_ref()
-        .unwrap_or(&args.file)
-        .file_stem()
-        .map_or_else(
-            || "openapi".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        );
+    let target = Target::new(args.output.as_deref(), args.append.as_deref(), args.force);
+    let collection = target.stem(&args.file, "openapi");
     let shown = args.file.display().to_string();
-    let file = import::openapi::import_in(&shown, &text, &collection, path.parent())
+    let mut file = import::openapi::import_in(&shown, &text, &collection, path.parent())
         .map_err(|e| Failure::usage(format!("could not import: {e}")))?;
-    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "openapi");
-    write_or_print(
-        args.output.as_deref(),
-        &toml,
-        args.force,
-        file.requests.len(),
-        settings,
-    )?;
+    let merged = target.emit(&file.requests, &file.vars, &file.envs, "openapi", settings)?;
+    file.notes.extend(merged);
     let mut dropped = false;
     for request in &file.requests {
         dropped |= report(request, settings);
@@ -56,15 +43,8 @@ fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Fa
         let path = settings.ctx.cwd.join(file);
         std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))
     };
-    let collection = args
-        .output
-        .as_ref()
-        .unwrap_or(&args.file)
-        .file_stem()
-        .map_or_else(
-            || "postman".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        );
+    let target = Target::new(args.output.as_deref(), args.append.as_deref(), args.force);
+    let collection = target.stem(&args.file, "postman");
     let collection = collection
         .trim_end_matches(".postman_collection")
         .to_owned();
@@ -78,19 +58,13 @@ fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Fa
         import::postman::add_env(&mut file, &shown, &read(env)?, &collection).map_err(failure)?;
     }
     // Postman's file paths are relative to where it runs (as newman's): rebase them.
-    if let Some(dir) = args.output.as_ref().and_then(|o| o.parent()) {
+    if let Some(dir) = target.dir() {
         for request in &mut file.requests {
             request.rebase_files(dir);
         }
     }
-    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "postman");
-    write_or_print(
-        args.output.as_deref(),
-        &toml,
-        args.force,
-        file.requests.len(),
-        settings,
-    )?;
+    let merged = target.emit(&file.requests, &file.vars, &file.envs, "postman", settings)?;
+    file.notes.extend(merged);
     let mut dropped = false;
     for request in &file.requests {
         dropped |= report(request, settings);
@@ -99,37 +73,117 @@ fn run_postman(args: &ImportPostmanArgs, settings: &Settings) -> Result<Code, Fa
     Ok(if dropped { Code::Failed } else { Code::Ok })
 }
 
-/// `-o FILE` (a new file unless `force`) or stdout.
-fn write_or_print(
-    output: Option<&Path>,
-    toml: &str,
+/// Where an import goes: stdout, a new file (`-o`), or added to a collection (`--append`).
+struct Target<'a> {
+    output: Option<&'a Path>,
+    append: Option<&'a Path>,
     force: bool,
-    count: usize,
-    settings: &Settings,
-) -> Result<(), Failure> {
-    match output {
-        Some(out) => {
-            write_new(&settings.ctx.cwd.join(out), toml, force)?;
-            settings
-                .printer
-                .err(&format!("wrote {count} request(s) to {}\n", out.display()));
-        }
-        None => {
-            crate::output::print_stdout(toml.as_bytes())?;
+}
+
+impl<'a> Target<'a> {
+    fn new(output: Option<&'a Path>, append: Option<&'a Path>, force: bool) -> Self {
+        Target {
+            output,
+            append,
+            force,
         }
     }
-    Ok(())
+
+    /// The collection file, if the import goes to one.
+    fn file(&self) -> Option<&'a Path> {
+        self.append.or(self.output)
+    }
+
+    /// The directory of the collection file (file paths are made relative to it).
+    fn dir(&self) -> Option<&'a Path> {
+        self.file().and_then(Path::parent)
+    }
+
+    /// The collection's name (secrets are named after it): the target's stem, else the input's.
+    fn stem(&self, input: &Path, fallback: &str) -> String {
+        self.file()
+            .unwrap_or(input)
+            .file_stem()
+            .map_or_else(|| fallback.to_owned(), |s| s.to_string_lossy().into_owned())
+    }
+
+    /// Writes the requests; returns what merging into an `--append` file changed.
+    fn emit(
+        &self,
+        requests: &[Imported],
+        vars: &import::write::Vars,
+        envs: &[(String, Vec<(String, String)>)],
+        origin: &str,
+        settings: &Settings,
+    ) -> Result<Vec<Note>, Failure> {
+        let count = requests.len();
+        if let Some(file) = self.append {
+            let tables = requests.iter().map(import::write::table).collect();
+            let notes = append_to(file, tables, vars, envs, self.force, settings)?;
+            settings
+                .printer
+                .err(&format!("added {count} request(s) to {}\n", file.display()));
+            return Ok(notes);
+        }
+        let toml = import::write::render_with(requests, vars, envs, origin);
+        match self.output {
+            Some(out) => {
+                write_new(&settings.ctx.cwd.join(out), &toml, self.force)?;
+                settings
+                    .printer
+                    .err(&format!("wrote {count} request(s) to {}\n", out.display()));
+            }
+            None => {
+                crate::output::print_stdout(toml.as_bytes())?;
+            }
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// `tables` (and the vars and environments the file lacks) added to the collection `file`,
+/// which must exist and load afterwards; replaced atomically, nothing written on error.
+pub(crate) fn append_to(
+    file: &Path,
+    tables: Vec<toml_edit::Table>,
+    vars: &import::write::Vars,
+    envs: &[(String, Vec<(String, String)>)],
+    replace: bool,
+    settings: &Settings,
+) -> Result<Vec<Note>, Failure> {
+    let path = settings.ctx.cwd.join(file);
+    let source = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
+    let addition = import::append::Addition {
+        requests: tables,
+        vars,
+        envs,
+        replace,
+    };
+    let appended = import::append::append(&source, addition).map_err(|e| {
+        let failure = Failure::usage(format!("could not add to `{}`: {e}", file.display()));
+        match e {
+            import::append::AppendError::Exists(_) => failure.with_hint(
+                "rename them in the collection, add `--force` to replace them, or import into a new file with `-o`",
+            ),
+            _ => failure,
+        }
+    })?;
+    // What is written must load: a clash the TOML layer cannot see fails here, not at `run`.
+    crate::collection::parse(&path, &appended.text).map_err(|e| {
+        Failure::from(e).with_hint(format!(
+            "nothing was written: `{}` would not load with the import added",
+            file.display()
+        ))
+    })?;
+    replace_file(&path, &appended.text)?;
+    Ok(appended.notes)
 }
 
 fn run_http(args: &ImportHttpArgs, settings: &Settings) -> Result<Code, Failure> {
     let path = settings.ctx.cwd.join(&args.file);
     let text = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
-    let collection = args
-        .output
-        .as_ref()
-        .unwrap_or(&args.file)
-        .file_stem()
-        .map_or_else(|| "http".to_owned(), |s| s.to_string_lossy().into_owned());
+    let target = Target::new(args.output.as_deref(), args.append.as_deref(), args.force);
+    let collection = target.stem(&args.file, "http");
     let failure = |e: import::http::HttpError| {
         Failure::usage(format!("could not import `{}`: {e}", args.file.display()))
     };
@@ -148,24 +202,11 @@ fn run_http(args: &ImportHttpArgs, settings: &Settings) -> Result<Code, Failure>
     }
     // Paths in the .http file are relative to it; in the collection, to the collection.
     let file_dir = args.file.parent().unwrap_or(Path::new(""));
-    let out_dir = args.output.as_ref().and_then(|o| o.parent());
     for request in &mut file.requests {
-        request.rebase_files_between(file_dir, out_dir.unwrap_or(Path::new("")));
+        request.rebase_files_between(file_dir, target.dir().unwrap_or(Path::new("")));
     }
-    let toml = import::write::render_with(&file.requests, &file.vars, &file.envs, "http");
-    match &args.output {
-        Some(out) => {
-            write_new(&settings.ctx.cwd.join(out), &toml, args.force)?;
-            settings.printer.err(&format!(
-                "wrote {} request(s) to {}\n",
-                file.requests.len(),
-                out.display()
-            ));
-        }
-        None => {
-            crate::output::print_stdout(toml.as_bytes())?;
-        }
-    }
+    let merged = target.emit(&file.requests, &file.vars, &file.envs, "http", settings)?;
+    file.notes.extend(merged);
     let mut dropped = false;
     for request in &file.requests {
         dropped |= report(request, settings);
@@ -179,8 +220,9 @@ fn run_curl(args: &ImportCurlArgs, settings: &Settings) -> Result<Code, Failure>
         None | Some("-") => read_stdin()?,
         Some(text) => text.to_owned(),
     };
-    let target = args.append.as_ref().or(args.output.as_ref());
+    let target = Target::new(args.output.as_deref(), args.append.as_deref(), args.force);
     let collection = target
+        .file()
         .and_then(|p| p.file_stem())
         .map_or_else(|| "curl".to_owned(), |s| s.to_string_lossy().into_owned());
     let mut request =
@@ -188,42 +230,18 @@ fn run_curl(args: &ImportCurlArgs, settings: &Settings) -> Result<Code, Failure>
             Failure::usage(format!("could not import the curl command: {e}"))
                 .with_hint("paste the whole command, quoted as one argument, or pipe it on stdin")
         })?;
-    let cwd = &settings.ctx.cwd;
-    if let Some(dir) = target.and_then(|t| t.parent()) {
+    if let Some(dir) = target.dir() {
         request.rebase_files(dir);
     }
-    if let Some(file) = &args.append {
-        let path = cwd.join(file);
-        let source = std::fs::read_to_string(&path).map_err(|e| io_failure("read", &path, &e))?;
-        let text = import::write::append(&source, &request)
-            .map_err(|e| Failure::usage(format!("could not add to `{}`: {e}", path.display())))?;
-        replace_file(&path, &text)?;
-        settings
-            .printer
-            .err(&format!("added `{}` to {}\n", request.name, file.display()));
-    } else if let Some(file) = &args.output {
-        let path = cwd.join(file);
-        write_new(
-            &path,
-            &import::write::render(std::slice::from_ref(&request), "curl"),
-            args.force,
-        )?;
-        settings
-            .printer
-            .err(&format!("wrote `{}` to {}\n", request.name, file.display()));
-    } else {
-        crate::output::print_stdout(
-            import::write::render(std::slice::from_ref(&request), "curl").as_bytes(),
-        )?;
-    }
+    let merged = target.emit(std::slice::from_ref(&request), &[], &[], "curl", settings)?;
     report(&request, settings);
+    report_notes("collection", &merged, &[], settings);
     Ok(if request.dropped_any() {
         Code::Failed
     } else {
         Code::Ok
     })
 }
-
 fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     std::io::stdin()
@@ -282,7 +300,7 @@ fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
 }
 
 /// A new file; an existing one only with `force` (then replaced atomically).
-fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
+pub(super) fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
     if force {
         return replace_file(path, text);
     }
@@ -304,7 +322,7 @@ fn write_new(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
 }
 
 /// Replaced atomically: a temporary file beside it, renamed over it.
-fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
+pub(super) fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -314,6 +332,12 @@ fn replace_file(path: &Path, text: &str) -> Result<(), Failure> {
         tempfile::NamedTempFile::new_in(dir).map_err(|e| io_failure("write", path, &e))?;
     tmp.write_all(text.as_bytes())
         .map_err(|e| io_failure("write", path, &e))?;
+    // The temporary file is private (0600): the file it replaces keeps its own mode.
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| io_failure("write", path, &e))?;
+    }
     tmp.persist(path)
         .map_err(|e| io_failure("write", path, &e.error))?;
     Ok(())

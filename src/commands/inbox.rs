@@ -435,7 +435,7 @@ async fn record(dir: &std::path::Path, delivery: store::Delivery, settings: &Set
 
 /// `shop/name` → `collections/shop.toml` under the working directory; `a/b.toml/name` → that
 /// file. Returns the file and the request name.
-fn save_target(target: &str, cwd: &Path) -> Result<(PathBuf, String), Failure> {
+pub(super) fn save_target(target: &str, cwd: &Path) -> Result<(PathBuf, String), Failure> {
     let invalid = || {
         Failure::usage(format!("invalid target `{target}`"))
             .with_hint("give `collection/name` or `path/to/file.toml/name`")

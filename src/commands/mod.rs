@@ -14,6 +14,7 @@ pub mod replay;
 pub mod run;
 pub mod secret;
 pub mod send;
+mod send_save;
 mod send_vars;
 pub mod show;
 

@@ -45,11 +45,24 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
         parsed.stdin = read_stdin()?;
     }
     let url = vars.render(&args.url)?;
+    let stdin = args.save.as_ref().and(parsed.stdin.clone());
     let mut request = items::build_request(&args.method, &url, parsed).map_err(Failure::from)?;
     if let Some(timeout) = args.send.timeout {
         request.timeout = Some(timeout);
     }
     request.follow_redirects = !args.no_follow;
+    if let Some(header) = auth_header(&args, &vars)?
+        && !request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+    {
+        request.headers.push(header);
+    }
+    if let Some(target) = &args.save {
+        // Saved first: a refused name stops the command before anything is sent.
+        super::send_save::save(&args, target, stdin.as_deref(), &vars, settings)?;
+    }
     settings.masker.add_derived(&request.headers);
     if args.curl {
         return print_curl(&request, settings);
@@ -68,6 +81,30 @@ pub async fn run(args: SendArgs, settings: &Settings) -> Result<Code, Failure> {
         Outcome::Passed | Outcome::DryRun | Outcome::BrokenPipe => Code::Ok,
         Outcome::Failed => Code::Failed,
         Outcome::Errored(code) => code,
+    })
+}
+
+/// `-a USER:PASSWORD` (Basic) or `--bearer TOKEN` as an `Authorization` header.
+fn auth_header(
+    args: &SendArgs,
+    vars: &super::send_vars::SendVars,
+) -> Result<Option<(String, String)>, Failure> {
+    use base64::Engine;
+    if let Some(auth) = &args.auth {
+        let Some((user, password)) = auth.split_once(':') else {
+            return Err(Failure::usage(format!("`-a {auth}` has no password"))
+                .with_hint("give `-a USER:PASSWORD`; keep the password out of your shell history with `-a 'USER:{{secret:NAME}}'`"));
+        };
+        let pair = format!("{}:{}", vars.render(user)?, vars.render(password)?);
+        let token = base64::engine::general_purpose::STANDARD.encode(pair);
+        return Ok(Some(("Authorization".into(), format!("Basic {token}"))));
+    }
+    Ok(match &args.bearer {
+        Some(token) => Some((
+            "Authorization".into(),
+            format!("Bearer {}", vars.render(token)?),
+        )),
+        None => None,
     })
 }
 

@@ -1,6 +1,7 @@
 //! `postie import`: requests from other tools as collection TOML, with a report of what did
 //! not carry over. curl commands (`curl`) and `.http` files (`http`); the TOML goes through `write`.
 
+pub mod append;
 pub mod curl;
 pub mod graphql;
 pub mod http;
@@ -8,6 +9,7 @@ pub mod oauth2;
 pub mod openapi;
 pub mod postman;
 pub mod refs;
+pub mod send;
 pub mod swagger;
 pub mod words;
 pub mod write;

@@ -1,23 +1,9 @@
-//! Imported requests as collection TOML (toml_edit): a new file, or appended to an existing
-//! one keeping its comments and layout.
+//! Imported requests as collection TOML (toml_edit): a new file, or the tables that
+//! `append` adds to an existing one.
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value, value};
 
 use super::{Body, Imported, PartValue};
-
-/// Why a request could not be added to an existing collection.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WriteError {
-    /// The collection file is not valid TOML.
-    #[error("the collection is not valid TOML: {0}")]
-    Toml(String),
-    /// `requests` exists but is not an array of tables.
-    #[error("`requests` in the collection is not a list of `[[requests]]` tables")]
-    NotRequests,
-    /// A request with this name is already in the collection.
-    #[error("the collection already has a request `{0}` (name the new one with `--name`)")]
-    Exists(String),
-}
 
 /// A new collection holding `requests`, with a first comment saying where it came from.
 pub fn render(requests: &[Imported], origin: &str) -> String {
@@ -61,29 +47,8 @@ pub fn render_with(
     format!("# Imported by `postie import {origin}`.\n\n{doc}")
 }
 
-/// `source` with `request` as a new `[[requests]]` at its end.
-pub fn append(source: &str, request: &Imported) -> Result<String, WriteError> {
-    let mut doc: DocumentMut = source
-        .parse()
-        .map_err(|e: toml_edit::TomlError| WriteError::Toml(e.message().to_owned()))?;
-    if !doc.contains_key("requests") {
-        doc.insert("requests", Item::ArrayOfTables(ArrayOfTables::new()));
-    }
-    let requests = doc
-        .get_mut("requests")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or(WriteError::NotRequests)?;
-    if requests
-        .iter()
-        .any(|t| t.get("name").and_then(Item::as_str) == Some(request.name.as_str()))
-    {
-        return Err(WriteError::Exists(request.name.clone()));
-    }
-    requests.push(table(request));
-    Ok(doc.to_string())
-}
-
-fn table(r: &Imported) -> Table {
+/// One request as a `[[requests]]` table.
+pub fn table(r: &Imported) -> Table {
     let mut t = Table::new();
     t.insert("name", value(&r.name));
     t.insert("method", value(&r.method));
