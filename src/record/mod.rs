@@ -168,6 +168,8 @@ pub enum RetryCause {
     Status(u16),
     /// A network error, retried by `--retry`.
     Network,
+    /// A 401 to a cached OAuth2 token: the token was renewed and the request sent once more.
+    Unauthorized,
 }
 
 /// One attempt: the request as sent, what came back, the timings, the checks that failed, the
@@ -198,6 +200,16 @@ pub struct Exchange {
     pub redirects: Vec<Hop>,
     /// Another attempt followed this one: why, and after what wait.
     pub retry: Option<RetryNote>,
+    /// Requests postie made on its own for this attempt, before it (OAuth2 token requests).
+    pub side: Vec<SideRequest>,
+}
+
+/// A request postie made on its own for an attempt: what for (`oauth2 token (PROFILE)`), and
+/// its exchange (masked like every other).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideRequest {
+    pub purpose: String,
+    pub exchange: Exchange,
 }
 
 /// One redirect followed: its status, from and to, and what was not sent on to another
@@ -225,6 +237,7 @@ impl Exchange {
             dry_run: false,
             redirects: Vec::new(),
             retry: None,
+            side: Vec::new(),
         }
     }
 
@@ -238,6 +251,9 @@ impl Exchange {
     /// failures, captures, the error). A run without `--report` keeps only this much of each
     /// exchange once its request has finished, so its memory stays small.
     pub fn slim(&mut self) {
+        for side in &mut self.side {
+            side.exchange.slim();
+        }
         self.request = None;
         self.checks = Vec::new();
         if let Some(response) = &mut self.response {
