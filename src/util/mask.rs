@@ -173,14 +173,16 @@ impl Masker {
     /// Register values derived from secrets in a request's headers: the base64 token of a
     /// Basic `Authorization` header whose `user:password` holds a secret.
     pub fn add_derived(&self, headers: &[(String, String)]) {
-        let secrets = self.secrets();
-        if secrets.is_empty() {
+        let basic: Vec<(&str, String)> = headers
+            .iter()
+            .filter_map(|(name, value)| basic_credentials(name, value))
+            .collect();
+        // Most requests have none: the secrets (a thousand rotating cookies) are not copied.
+        if basic.is_empty() {
             return;
         }
-        for (name, value) in headers {
-            let Some((token, credentials)) = basic_credentials(name, value) else {
-                continue;
-            };
+        let secrets = self.secrets();
+        for (token, credentials) in basic {
             if let Some((secret, _)) = secrets
                 .iter()
                 .find(|(_, v)| credentials.contains(v.as_str()))
