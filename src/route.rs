@@ -13,6 +13,10 @@
 //!   does), else resolved by DNS. IPv6 addresses go in brackets: `[::1]`.
 //!
 //! The first entry that matches wins; the command line's come before a collection's.
+//!
+//! An entry that changes a port the URL names is applied by sending to that port with `Host`
+//! kept as the URL's authority, over HTTP/1.1 (hyper's connector always connects to a port the
+//! URL names; see `http::redirect`).
 
 use std::net::IpAddr;
 

@@ -264,8 +264,44 @@ fn a_401_to_a_cached_token_renews_it_once_and_retries_once() {
         requests(&api.url("/later"), 2, ""),
     );
     sandbox.collection("dp", &body).unwrap();
-    let out = postie(&sandbox).args(["run", "dp"]).output().unwrap();
+    let report = sandbox.path().join("run.json");
+    let out = postie(&sandbox)
+        .args(["run", "dp", "--report"])
+        .arg(format!("json={}", report.display()))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("401 to a cached token: renewed it, sending once more"),
+        "{stderr}"
+    );
+    // Both attempts of r0 are kept: the 401 (retry cause `unauthorized`) and the resend, the
+    // token request that renewed the token recorded with the resend.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let requests = &report["collections"][0]["requests"];
+    let token_url = issuer.server.url("/token");
+    let first = &requests[0]["attempts"];
+    assert_eq!(first.as_array().unwrap().len(), 1, "{first}");
+    assert_eq!(
+        first[0]["side_requests"][0]["attempt"]["request"]["url"],
+        token_url
+    );
+    let r0 = &requests[1]["attempts"];
+    assert_eq!(r0.as_array().unwrap().len(), 2, "{r0}");
+    assert_eq!(r0[0]["status"], 401);
+    assert_eq!(r0[0]["retry"]["cause"], "unauthorized");
+    assert_eq!(r0[0]["side_requests"], serde_json::Value::Null);
+    assert_eq!(r0[1]["status"], 200);
+    assert_eq!(r0[1]["retry"], serde_json::Value::Null);
+    let renewal = &r0[1]["side_requests"][0]["attempt"];
+    assert_eq!(renewal["response"]["status"], 200, "{renewal}");
+    let sent = renewal["request"]["body"].to_string();
+    assert!(sent.contains("grant_type=refresh_token"), "{sent}");
+    assert_eq!(requests[1]["flaky"], false);
+    assert_eq!(requests[2]["attempts"].as_array().unwrap().len(), 1);
+    assert_no_token("run.json", report.to_string().as_bytes(), &issuer.tokens());
     // first: tok-1 (fresh, a 401 is just its answer); r0: tok-1 (cached) -> 401, renew, tok-2;
     // r1: tok-2.
     assert_eq!(issuer.server.requests().len(), 2);

@@ -231,27 +231,145 @@ body = "stand-in"
     Ok(())
 }
 
+/// The path and query a request asked for (HTTP/2 requests carry the full URI).
+fn target(r: &Recorded) -> String {
+    match r.uri.parse::<hyper::Uri>() {
+        Ok(uri) => uri
+            .path_and_query()
+            .map_or_else(|| r.uri.clone(), |p| p.to_string()),
+        Err(_) => r.uri.clone(),
+    }
+}
+
+/// A `--connect-to` that changes a port the URL names (`api.example.com:8443` to the
+/// stand-in's port), over TLS and plain HTTP: postie and curl reach the stand-in with the same
+/// authority (`Host`/`:authority` keep the URL's port) and the same path, and the TLS check is
+/// for `api.example.com`.
 #[test]
-fn a_port_change_for_a_url_that_names_its_port_is_refused() -> TestResult {
+fn a_port_change_for_a_url_that_names_its_port_works_as_with_curl() -> TestResult {
+    let (tls_server, tls) = stand_in();
+    let plain = support::http_server(ok);
+    let ca = tls.ca_pem_path.display().to_string();
+    let cases = [
+        (
+            "https://api.example.com:8443/plans?page=2".to_owned(),
+            format!("api.example.com:8443:127.0.0.1:{}", tls_server.addr.port()),
+            &tls_server,
+        ),
+        (
+            "http://api.example.com:8080/plans?page=2".to_owned(),
+            format!("api.example.com:8080:127.0.0.1:{}", plain.addr.port()),
+            &plain,
+        ),
+    ];
     let sandbox = Sandbox::new()?;
+    for (url, entry, server) in &cases {
+        let before = server.requests().len();
+        let out = sandbox
+            .postie()?
+            .args(["send", "GET", url, "--cacert", &ca, "--connect-to", entry])
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        assert_eq!(out.stdout, b"stand-in", "{url} {entry}");
+        let args = ["--connect-to", entry, "--cacert", &ca, url].map(str::to_owned);
+        let by_curl = curl(&args)?;
+        assert!(by_curl.status.success(), "curl {args:?}: {by_curl:?}");
+        assert_eq!(by_curl.stdout, b"stand-in");
+        let seen = server.requests();
+        assert_eq!(seen.len(), before + 2, "{url} {entry}");
+        let (postie_saw, curl_saw) = (&seen[before], &seen[before + 1]);
+        assert_eq!(authority(postie_saw), authority(curl_saw), "{url}");
+        let port = if url.starts_with("https") { 8443 } else { 8080 };
+        assert_eq!(authority(postie_saw), format!("api.example.com:{port}"));
+        assert_eq!(target(postie_saw), target(curl_saw));
+        assert_eq!(target(postie_saw), "/plans?page=2");
+    }
+    // A name the certificate does not have still fails the TLS check, as with curl.
+    let wrong = format!("www.example.com:8443:127.0.0.1:{}", tls_server.addr.port());
+    let url = "https://www.example.com:8443/plans";
+    sandbox
+        .postie()?
+        .args(["send", "GET", url, "--cacert", &ca, "--connect-to", &wrong])
+        .assert()
+        .code(3);
+    let by_curl = curl(&["--connect-to", &wrong, "--cacert", &ca, url].map(str::to_owned))?;
+    assert_eq!(by_curl.status.code(), Some(60), "{by_curl:?}");
+    Ok(())
+}
+
+/// Every hop that matches is routed, a relative redirect included; `-v` and the JSON report
+/// show the URLs as asked for, never the port connected to.
+#[test]
+fn a_port_change_applies_to_every_hop_and_reports_show_the_original_url() -> TestResult {
+    let server = support::http_server(|r: &Recorded| match r.path().as_str() {
+        "/start" => (
+            302,
+            vec![("location".into(), "/landing".into())],
+            Vec::new(),
+        ),
+        _ => ok(r),
+    });
+    let port = server.addr.port();
+    let sandbox = Sandbox::new()?;
+    sandbox.collection(
+        "api",
+        r#"
+[[requests]]
+name = "start"
+url = "http://api.example.com:8080/start"
+[requests.expect]
+status = 200
+body = "stand-in"
+"#,
+    )?;
+    let report = sandbox.path().join("run.json");
+    let entry = format!("api.example.com:8080:127.0.0.1:{port}");
     let out = sandbox
         .postie()?
-        .args([
-            "send",
-            "GET",
-            "https://api.example.com:8443/plans",
-            "--connect-to",
-            "api.example.com:8443:127.0.0.1:9",
-        ])
+        .args(["run", "api", "-v", "--connect-to", &entry, "--report"])
+        .arg(format!("json={}", report.display()))
         .assert()
-        .code(2)
+        .code(0)
         .get_output()
         .clone();
+    let hosts: Vec<(String, String)> = server
+        .requests()
+        .iter()
+        .map(|r| (r.path(), r.header("host").unwrap_or_default().to_owned()))
+        .collect();
+    let host = "api.example.com:8080".to_owned();
     assert_eq!(
-        String::from_utf8(out.stderr)?,
-        "→ GET https://api.example.com:8443/plans\n\
-         postie: error: cannot apply `--resolve`/`--connect-to` to `https://api.example.com:8443/plans`: postie can change the port only of a URL that names none (this one names 8443, the entry says 9)\n  \
-         hint: write the URL without its port and give the port in the entry (`--connect-to api.example.com:443:127.0.0.1:8443`), or make the stand-in listen on the URL's port\n"
+        hosts,
+        [
+            ("/start".to_owned(), host.clone()),
+            ("/landing".to_owned(), host)
+        ]
+    );
+    let shown = String::from_utf8(out.stderr)?;
+    assert!(
+        shown.contains("→ GET http://api.example.com:8080/start"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("redirect to http://api.example.com:8080/landing"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&format!(":{port}/")), "{shown}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report)?)?;
+    let attempt = &report["collections"][0]["requests"][0]["attempts"][0];
+    assert_eq!(
+        attempt["request"]["url"],
+        "http://api.example.com:8080/start"
+    );
+    assert_eq!(
+        attempt["redirects"][0]["to"],
+        "http://api.example.com:8080/landing"
+    );
+    assert!(
+        !report.to_string().contains(&format!(":{port}/")),
+        "{report}"
     );
     Ok(())
 }

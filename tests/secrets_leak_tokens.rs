@@ -19,15 +19,34 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The Basic credentials of client `c` (RFC 6749 2.3.1), computed here with base64 of the
+/// standard library's alphabet.
+fn basic() -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("c:{SECRET}"))
+}
+
 fn assert_clean(what: &str, bytes: &[u8]) {
     let shown = text(bytes);
-    for value in [ACCESS, REFRESH, ID, CAPTURED, SECRET] {
+    for value in [ACCESS, REFRESH, ID, CAPTURED, SECRET, &basic()] {
         assert!(!shown.contains(value), "{what} shows `{value}`:\n{shown}");
     }
 }
 
 #[test]
 fn tokens_and_secret_captures_show_in_no_output_and_no_report() {
+    leak_run(r#", client_auth = "body""#);
+}
+
+/// The token request is shown (`-v`) and reported (JSON, HAR): its Basic header masked too.
+#[test]
+fn the_token_request_shows_with_its_basic_credentials_masked() {
+    leak_run(r#", client_auth = "basic""#);
+}
+
+/// A run with `-v`, `--json`, `--pretty`, each with JSON, JUnit and HAR reports; the token
+/// request written with `client_auth`.
+fn leak_run(client_auth: &str) {
     let tokens = http_server(|_| {
         let body = serde_json::json!({
             "access_token": ACCESS, "refresh_token": REFRESH, "id_token": ID,
@@ -51,7 +70,7 @@ fn tokens_and_secret_captures_show_in_no_output_and_no_report() {
     let sandbox = Sandbox::new().unwrap();
     let body = format!(
         r#"[defaults]
-auth = {{ oauth2 = {{ grant = "client_credentials", token_url = "{token_url}", client_id = "c", client_secret = "{{{{secret:leak}}}}" }} }}
+auth = {{ oauth2 = {{ grant = "client_credentials", token_url = "{token_url}", client_id = "c", client_secret = "{{{{secret:leak}}}}"{client_auth} }} }}
 
 [[requests]]
 name = "login"
@@ -80,6 +99,7 @@ status = 201
         token_url = tokens.url("/token"),
         api = api.url(""),
     );
+    let mut seen = Vec::new();
     sandbox.collection("leak", &body).unwrap();
     let dir = sandbox.path().join("reports");
     let report = |kind: &str, file: &str| format!("--report={kind}={}", dir.join(file).display());
@@ -116,6 +136,7 @@ status = 201
             );
         }
         let stdout = text(&out.stdout);
+        seen.push((args.clone(), text(&out.stderr), reports(&dir)));
         // Annotations go to stdout (to stderr with --json, which owns stdout).
         let annotated = stdout.contains("::error") || text(&out.stderr).contains("::error");
         assert!(annotated, "annotations are written: {stdout}");
@@ -130,6 +151,32 @@ status = 201
             );
         }
     }
+    // The token request is in every place that was checked above.
+    for (args, stderr, (json, har)) in &seen {
+        if args.contains(&"-v") {
+            assert!(stderr.contains("oauth2 token (127.0.0.1)"), "{stderr}");
+            assert!(stderr.contains("grant_type=client_credentials"), "{stderr}");
+            assert!(stderr.contains("\"access_token\":\"••••••\""), "{stderr}");
+        }
+        let side = &json["collections"][0]["requests"][0]["attempts"][0]["side_requests"][0];
+        assert_eq!(side["purpose"], "oauth2 token (127.0.0.1)", "{json}");
+        let sent = &side["attempt"]["request"];
+        assert_eq!(sent["url"], tokens.url("/token"), "{json}");
+        let body = side["attempt"]["response"]["body"].to_string();
+        assert!(body.contains("••••••"), "{body}");
+        let entries = har["log"]["entries"].as_array().unwrap();
+        let token_entry = &entries[0];
+        assert_eq!(token_entry["request"]["url"], tokens.url("/token"), "{har}");
+        assert_eq!(token_entry["response"]["status"], 200);
+    }
+    // The client's credentials went where `client_auth` says.
+    let asked = tokens.requests();
+    assert_eq!(asked.len(), 3, "one token request per run");
+    let basic_sent =
+        asked[0].header("authorization") == Some(format!("Basic {}", basic()).as_str());
+    let in_body = String::from_utf8_lossy(&asked[0].body).contains("client_secret=");
+    let basic_asked = client_auth.contains("basic");
+    assert_eq!((basic_sent, in_body), (basic_asked, !basic_asked));
     // The values were really sent: masking, not absence.
     let sent = api.requests();
     let use_it = sent.iter().find(|r| r.path() == "/use").unwrap();
@@ -139,6 +186,13 @@ status = 201
         with_token.header("authorization"),
         Some(format!("Bearer {ACCESS}").as_str())
     );
+}
+
+fn reports(dir: &std::path::Path) -> (serde_json::Value, serde_json::Value) {
+    let read = |file: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join(file)).unwrap()).unwrap()
+    };
+    (read("run.json"), read("run.har"))
 }
 
 #[test]

@@ -176,6 +176,6 @@ async fn token(args: &AuthTokenArgs, settings: &Settings) -> Result<Code, Failur
         .with_secrets(settings.masker.clone());
     let options = crate::commands::plan::oauth_options(settings, false, args.no_browser);
     let cache = TokenCache::new(client, settings.masker.clone(), options);
-    let got = cache.token(&cfg).await?;
+    let got = cache.token(&cfg, &mut Vec::new()).await?;
     print_stdout(format!("{}\n", got.access_token).as_bytes())
 }

@@ -44,6 +44,9 @@ pub struct Attempted {
     pub outcome: Outcome,
     pub exchange: Exchange,
     pub captured: Vec<(String, Value)>,
+    /// Attempts made before this one by the attempt itself (the 401 to a cached OAuth2
+    /// token before it was renewed), in order.
+    pub earlier: Vec<Exchange>,
 }
 
 /// What an attempt needs from its run.
@@ -81,6 +84,7 @@ impl Cx<'_> {
             outcome: Outcome::Errored(code),
             exchange,
             captured: Vec::new(),
+            earlier: Vec::new(),
         }
     }
 }
@@ -115,7 +119,8 @@ pub async fn attempt(
 }
 
 /// Send with an OAuth2 bearer token; a 401 to a cached token renews it once and sends once
-/// more (never a loop). `--dry-run` fetches nothing: the header shows a mask.
+/// more (never a loop), both attempts kept. The token requests are recorded with the attempt
+/// they were made for. `--dry-run` fetches nothing: the header shows a mask.
 async fn with_oauth2(
     cx: &Cx<'_>,
     request: ResolvedRequest,
@@ -128,30 +133,65 @@ async fn with_oauth2(
         return send(cx, &request, last).await;
     }
     let tokens = &cx.engine.tokens;
-    let got = match tokens.token(oauth).await {
+    let mut side = Vec::new();
+    let got = tokens.token(oauth, &mut side).await;
+    let got = match got {
         Ok(got) => got,
-        Err(failure) => {
-            return cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now());
-        }
+        Err(failure) => return token_failed(cx, failure, side),
     };
+    show_side(cx, &side);
     bearer(&mut request, &got.access_token);
-    let attempted = send(cx, &request, last).await;
-    let status = attempted.exchange.response.as_ref().map(|r| r.status);
-    if !(got.cached && status == Some(401)) {
+    // A 401 to a cached token is sent again: its body and failed checks wait for that.
+    let mut retry_on = cx.retry_on.clone();
+    if got.cached {
+        retry_on.push(401);
+    }
+    let first_cx = Cx { retry_on, ..*cx };
+    let mut attempted = send(&first_cx, &request, last).await;
+    attempted.exchange.side = side;
+    if !(got.cached && attempted.exchange.status() == Some(401)) {
         return attempted;
     }
-    match tokens.renew(oauth, &got.access_token).await {
+    let mut first = attempted.exchange;
+    first.retry = Some(crate::record::RetryNote {
+        cause: crate::record::RetryCause::Unauthorized,
+        wait: std::time::Duration::ZERO,
+        retry_after: false,
+    });
+    cx.emit(Event::TokenRenewed);
+    let mut side = Vec::new();
+    let mut second = match tokens.renew(oauth, &got.access_token, &mut side).await {
         Ok(renewed) => {
+            show_side(cx, &side);
             let old = format!("Bearer {}", got.access_token);
             for (name, value) in &mut request.headers {
                 if name.eq_ignore_ascii_case("authorization") && *value == old {
                     *value = format!("Bearer {}", renewed.access_token);
                 }
             }
-            send(cx, &request, last).await
+            let mut second = send(cx, &request, last).await;
+            second.exchange.side = side;
+            second
         }
-        Err(failure) => cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now()),
+        Err(failure) => token_failed(cx, failure, side),
+    };
+    second.earlier.insert(0, first);
+    second
+}
+
+/// `-v` shows the token requests (masked) before the request they were made for.
+fn show_side(cx: &Cx<'_>, side: &[crate::record::SideRequest]) {
+    for one in side {
+        cx.emit(Event::Side { side: one });
     }
+}
+
+/// No token: the attempt ends with the token request's failure, the token requests kept.
+fn token_failed(cx: &Cx<'_>, failure: Failure, side: Vec<crate::record::SideRequest>) -> Attempted {
+    show_side(cx, &side);
+    let mut attempted = cx.errored(Exchange::new(SystemTime::now()), failure, Instant::now());
+    attempted.exchange.side = side;
+    attempted
 }
 
 /// `Authorization: Bearer TOKEN`, unless the request sets its own `Authorization`.
@@ -207,6 +247,7 @@ pub async fn send(cx: &Cx<'_>, request: &ResolvedRequest, last: bool) -> Attempt
             outcome: Outcome::DryRun,
             exchange,
             captured: Vec::new(),
+            earlier: Vec::new(),
         };
     }
     match client.execute(prepared).await {
@@ -301,6 +342,7 @@ async fn receive(
                 outcome: Outcome::BrokenPipe,
                 exchange,
                 captured: Vec::new(),
+                earlier: Vec::new(),
             };
         }
         Err(Stop::Failed(failure)) => return cx.errored(exchange, failure, clock),
@@ -326,6 +368,7 @@ async fn receive(
         outcome,
         exchange,
         captured,
+        earlier: Vec::new(),
     }
 }
 

@@ -359,6 +359,7 @@ async fn attempts(
             .as_ref()
             .and_then(|r| r.header("retry-after"))
             .map(str::to_string);
+        record.exchanges.extend(sent.earlier);
         record.exchanges.push(sent.exchange);
         let settled = matches!(sent.outcome, Outcome::Passed | Outcome::Failed);
         if let Some(status) = status.filter(|s| settled && cx.retry_on.contains(s)) {

@@ -222,7 +222,7 @@ impl HttpError {
             }
             HttpError::CaFile { .. } => "`--cacert` takes a PEM file with one or more certificates",
             HttpError::Route { .. } => {
-                "write the URL without its port and give the port in the entry (`--connect-to api.example.com:443:127.0.0.1:8443`), or make the stand-in listen on the URL's port"
+                "name the host in the URL (`https://api.example.com/…`) and route it (`--resolve api.example.com:443:127.0.0.1`), or send to the IP address itself"
             }
             HttpError::CookieJar { .. } => {
                 "`--cookie-jar` takes a Netscape cookie file, as `curl -c FILE` writes it (a missing file starts an empty jar)"

@@ -107,6 +107,54 @@ pub struct Client {
     /// The run's cookies (none with `--no-cookies`, nor for relays and replays).
     jar: Option<Arc<Jar>>,
     routes: crate::route::Routes,
+    /// HTTP/1.1 only, for a `--connect-to` that changes a port the URL names (built when one
+    /// does): over HTTP/2 the `:authority` would name the other port.
+    http1: Arc<std::sync::OnceLock<reqwest::Client>>,
+    parts: Arc<BuildParts>,
+}
+
+/// What a reqwest client of the run is built from.
+struct BuildParts {
+    tls: rustls::ClientConfig,
+    proxies: Vec<reqwest::Proxy>,
+    connect_timeout: Duration,
+}
+
+impl std::fmt::Debug for BuildParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuildParts")
+    }
+}
+
+impl BuildParts {
+    fn build(&self, http1_only: bool) -> Result<reqwest::Client, HttpError> {
+        let mut builder = reqwest::Client::builder().no_proxy();
+        // A hop whose port a route changes goes where the route says: direct.
+        for proxy in self.proxies.iter().filter(|_| !http1_only) {
+            builder = builder.proxy(proxy.clone());
+        }
+        let mut tls = self.tls.clone();
+        if http1_only {
+            builder = builder.http1_only();
+            // A preconfigured TLS config's ALPN decides the protocol: offer HTTP/1.1 only.
+            tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        }
+        builder
+            .tls_backend_preconfigured(tls)
+            .dns_resolver(TimedResolver)
+            .connector_layer(ConnectTimingLayer)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .gzip(true)
+            .deflate(true)
+            .brotli(true)
+            .zstd(true)
+            .build()
+            .map_err(|e| HttpError::TlsSetup {
+                reason: innermost(&e),
+            })
+    }
 }
 
 /// A request ready to go: exactly what will be sent.
@@ -198,42 +246,38 @@ impl Client {
         let tls = tls::client_config(opts.insecure, &opts.ca_certs)?;
         let proxies = proxy::from_env(|name| std::env::var(name).ok())
             .map_err(|reason| HttpError::Proxy { reason })?;
-        let build = || {
-            let mut builder = reqwest::Client::builder().no_proxy();
-            for proxy in &proxies {
-                builder = builder.proxy(proxy.clone());
-            }
-            builder
-                .tls_backend_preconfigured(tls.clone())
-                .dns_resolver(TimedResolver)
-                .connector_layer(ConnectTimingLayer)
-                .connect_timeout(opts.connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .referer(false)
-                .gzip(true)
-                .deflate(true)
-                .brotli(true)
-                .zstd(true)
-                .build()
-                .map_err(|e| HttpError::TlsSetup {
-                    reason: innermost(&e),
-                })
-        };
+        let parts = Arc::new(BuildParts {
+            tls,
+            proxies,
+            connect_timeout: opts.connect_timeout,
+        });
         let jar = if opts.cookies {
             Some(Arc::new(Jar::new(opts.cookie_jar.as_deref())?))
         } else {
             None
         };
         Ok(Client {
-            inner: build()?,
+            inner: parts.build(false)?,
+            http1: Arc::new(std::sync::OnceLock::new()),
             secrets: Masker::default(),
-            exact_tls: exact::tls_config(&tls),
+            exact_tls: exact::tls_config(&parts.tls),
             timeout: opts.timeout,
             connect_timeout: opts.connect_timeout,
             max_redirects: opts.max_redirects,
             jar,
             routes: opts.routes.clone(),
+            parts,
         })
+    }
+
+    /// The client for hops whose port a `--connect-to` entry changes: HTTP/1.1 only, direct
+    /// (no proxy), built on first use (see `redirect.rs`).
+    pub(crate) fn http1(&self) -> Result<reqwest::Client, HttpError> {
+        if let Some(client) = self.http1.get() {
+            return Ok(client.clone());
+        }
+        let client = self.parts.build(true)?;
+        Ok(self.http1.get_or_init(|| client).clone())
     }
 
     /// Write the cookie jar back to its `--cookie-jar` file, if there is one.
@@ -415,6 +459,7 @@ impl Client {
             connect_timeout: self.connect_timeout,
         };
         let start = Instant::now();
+        let mut final_url = None;
         let (response, remote_addr, redirects) = if prepared.exact {
             let sent = exact::send(
                 prepared.request,
@@ -441,8 +486,9 @@ impl Client {
                 jar_cookie: prepared.jar_cookie,
                 routes: &prepared.routes,
                 recorder,
+                client: self,
             };
-            let (response, redirects) = redirect::follow(&self.inner, prepared.request, &hops)
+            let (response, redirects, url) = redirect::follow(&self.inner, prepared.request, &hops)
                 .await
                 .map_err(|failure| match failure {
                     redirect::Failure::Own(own) => own,
@@ -452,12 +498,17 @@ impl Client {
                     }
                 })?;
             let remote_addr = response.remote_addr();
+            final_url = Some(url);
             (response, remote_addr, redirects)
         };
         let head_at = Instant::now();
         let timings = TimingsHandle::new(start, head_at, recorder.snapshot());
         let mut head = head(&response);
         head.remote_addr = remote_addr;
+        // The URL asked for, not the one a `--connect-to` port change sent to.
+        if let Some(url) = final_url {
+            head.url = url;
+        }
         Ok(Response {
             head,
             redirects,

@@ -62,14 +62,17 @@ pub(crate) struct Hops<'a> {
     /// `--resolve`/`--connect-to`: set on the recorder for each hop's URL.
     pub(crate) routes: &'a crate::route::Routes,
     pub(crate) recorder: &'a super::timing::Recorder,
+    /// For the HTTP/1.1 client of a hop whose port a route changes.
+    pub(crate) client: &'a super::Client,
 }
 
-/// Send `request`, following up to `hops.max` redirects when `hops.follow`.
+/// Send `request`, following up to `hops.max` redirects when `hops.follow`; the response, the
+/// redirects and the URL of the response as asked for.
 pub(crate) async fn follow(
     client: &reqwest::Client,
     mut request: reqwest::Request,
     hops: &Hops<'_>,
-) -> Result<(reqwest::Response, Vec<Redirect>), Failure> {
+) -> Result<(reqwest::Response, Vec<Redirect>, url::Url), Failure> {
     let Hops {
         follow,
         max,
@@ -88,22 +91,29 @@ pub(crate) async fn follow(
                     .max(MIN_HOP),
             );
         }
-        let route = route(hops.routes, request.url()).map_err(Failure::Own)?;
+        let (route, port) = route(hops.routes, request.url()).map_err(Failure::Own)?;
         hops.recorder.set_route(route);
         let again = if follow { request.try_clone() } else { None };
         let from = request.url().clone();
         let method = request.method().clone();
         let sent_headers = request.headers().clone();
-        let response = client.execute(request).await.map_err(Failure::Send)?;
+        let response = match port {
+            None => client.execute(request).await,
+            Some(port) => {
+                let http1 = hops.client.http1().map_err(Failure::Own)?;
+                http1.execute(to_port(request, port)).await
+            }
+        }
+        .map_err(Failure::Send)?;
         if let Some(jar) = hops.jar {
             jar.store_from(response.headers(), &from, secrets);
         }
         let status = response.status().as_u16();
         if !follow || !matches!(status, 301 | 302 | 303 | 307 | 308) {
-            return Ok((response, redirects));
+            return Ok((response, redirects, from));
         }
         let Some(location) = response.headers().get(header::LOCATION) else {
-            return Ok((response, redirects));
+            return Ok((response, redirects, from));
         };
         let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
         let mut to = next_url(&from, &location).map_err(Failure::Own)?;
@@ -131,7 +141,7 @@ pub(crate) async fn follow(
             match again {
                 Some(next) => next,
                 // The body cannot be sent again (a streamed file): stop here, as reqwest does.
-                None => return Ok((response, redirects)),
+                None => return Ok((response, redirects, from)),
             }
         };
         if hops.jar_cookie {
@@ -158,38 +168,50 @@ pub(crate) async fn follow(
     }
 }
 
-/// The `--resolve`/`--connect-to` route of a hop to `url`, keyed by its host name; an error
-/// where it cannot apply: the connector takes an IP literal as it is, without asking the
-/// resolver, and always connects to a port the URL names.
-fn route(
-    routes: &crate::route::Routes,
-    url: &url::Url,
-) -> Result<Option<(String, crate::route::Route)>, HttpError> {
+/// A hop's route (keyed by host name) for the resolver, and the port to send to instead.
+type HopRoute = (Option<(String, crate::route::Route)>, Option<u16>);
+
+/// The `--resolve`/`--connect-to` route of a hop to `url`, keyed by its host name, and the
+/// port to send to when the route changes a port the URL names (hyper's connector always
+/// connects to that one); an error for a URL whose host is an IP literal, which the
+/// connector takes as it is, without asking the resolver.
+fn route(routes: &crate::route::Routes, url: &url::Url) -> Result<HopRoute, HttpError> {
     let Some(route) = routes.route_for(url) else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let changes = !route.addrs.is_empty() || route.host != bare || route.port != port;
-    let refuse = |reason: &str| HttpError::Route {
-        url: url.to_string(),
-        reason: reason.to_owned(),
-    };
     if !matches!(url.host(), Some(url::Host::Domain(_))) {
         return if changes {
-            Err(refuse("its host is an IP address, which is never resolved"))
+            Err(HttpError::Route {
+                url: url.to_string(),
+                reason: "its host is an IP address, which is never resolved".to_owned(),
+            })
         } else {
-            Ok(None)
+            Ok((None, None))
         };
     }
-    if url.port().is_some() && route.port != port {
-        return Err(refuse(&format!(
-            "postie can change the port only of a URL that names none (this one names {port}, the entry says {})",
-            route.port
-        )));
+    let to_port = (url.port().is_some() && route.port != port).then_some(route.port);
+    Ok((Some((host.to_owned(), route)), to_port))
+}
+
+/// `request` sent to `port` instead of the one its URL names, as curl's `--connect-to` does:
+/// the URL's port changes for the connector only; `Host` keeps the URL's authority (unless the
+/// request sets its own), TLS the host name. Sent over HTTP/1.1, where `Host` is the
+/// authority (HTTP/2's `:authority` comes from the URL).
+fn to_port(mut request: reqwest::Request, port: u16) -> reqwest::Request {
+    let url = request.url().clone();
+    if !request.headers().contains_key(header::HOST)
+        && let Some(host) = url.host_str()
+        && let Ok(value) =
+            header::HeaderValue::from_str(&format!("{host}:{}", url.port().unwrap_or_default()))
+    {
+        request.headers_mut().insert(header::HOST, value);
     }
-    Ok(Some((host.to_owned(), route)))
+    let _ = request.url_mut().set_port(Some(port));
+    request
 }
 
 /// The smallest timeout a hop gets (a deadline already passed still times out, at once).

@@ -13,6 +13,7 @@ use super::OAuthOptions;
 use super::token::{self, Tokens};
 use crate::error::{Code, Failure};
 use crate::http::Client;
+use crate::record::SideRequest;
 use crate::request::{OAuth2, OAuth2Grant};
 use crate::util::mask::Masker;
 
@@ -27,10 +28,12 @@ pub async fn obtain(
     masker: &Masker,
     options: &OAuthOptions,
     cfg: &OAuth2,
+    side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
     match cfg.grant {
+        // Its polls are not recorded (one every few seconds until the person is done).
         OAuth2Grant::DeviceCode => device_code(client, masker, options, cfg).await,
-        _ => authorization_code(client, masker, options, cfg).await,
+        _ => authorization_code(client, masker, options, cfg, side).await,
     }
 }
 
@@ -66,6 +69,7 @@ async fn authorization_code(
     masker: &Masker,
     options: &OAuthOptions,
     cfg: &OAuth2,
+    side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
@@ -120,7 +124,7 @@ async fn authorization_code(
         ("redirect_uri".to_string(), redirect_uri),
         ("code_verifier".to_string(), verifier),
     ];
-    token::request(client, masker, cfg, params).await
+    token::request(client, masker, cfg, params, side).await
 }
 
 /// Best effort: the platform's opener, detached; the URL is printed anyway.

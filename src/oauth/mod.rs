@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Code, Failure};
 use crate::http::Client;
+use crate::record::SideRequest;
 use crate::request::OAuth2;
 use crate::secrets::KeyringStore;
 use crate::util::mask::Masker;
@@ -106,6 +107,11 @@ impl TokenCache {
         }
         self.keyring
             .get_or_init(|| async {
+                // No session bus (CI): known without starting a blocking thread, which costs
+                // more than the token request itself (its stack, the allocator's new heap).
+                if KeyringStore::unreachable() {
+                    return None;
+                }
                 tokio::task::spawn_blocking(|| store::open().ok())
                     .await
                     .ok()
@@ -117,7 +123,8 @@ impl TokenCache {
 
     /// A token for `cfg`: the run's, else the keyring's while fresh, else a new one. A failure
     /// is remembered for the run: the token endpoint is asked once.
-    pub async fn token(&self, cfg: &OAuth2) -> Result<Got, Failure> {
+    /// The token requests it makes go to `side`.
+    pub async fn token(&self, cfg: &OAuth2, side: &mut Vec<SideRequest>) -> Result<Got, Failure> {
         let name = store::entry_name(cfg);
         let slot = self.slot(&name);
         let mut held = slot.lock().await;
@@ -136,7 +143,7 @@ impl TokenCache {
             });
         }
         let refresh = held.tokens.as_ref().and_then(|t| t.refresh_token.clone());
-        let tokens = match self.obtain(cfg, refresh).await {
+        let tokens = match self.obtain(cfg, refresh, side).await {
             Ok(tokens) => tokens,
             Err(failure) => {
                 held.failed = Some(failure.clone());
@@ -166,7 +173,12 @@ impl TokenCache {
 
     /// A request with `stale` got a 401: a new token, unless another request renewed it
     /// meanwhile.
-    pub async fn renew(&self, cfg: &OAuth2, stale: &str) -> Result<Got, Failure> {
+    pub async fn renew(
+        &self,
+        cfg: &OAuth2,
+        stale: &str,
+        side: &mut Vec<SideRequest>,
+    ) -> Result<Got, Failure> {
         let name = store::entry_name(cfg);
         {
             let slot = self.slot(&name);
@@ -177,15 +189,20 @@ impl TokenCache {
                 tokens.expires_ms = Some(0);
             }
         }
-        self.token(cfg).await
+        self.token(cfg, side).await
     }
 
     /// New tokens: with the refresh token if there is one (a refused one falls back to the
     /// grant), else the grant itself.
-    async fn obtain(&self, cfg: &OAuth2, refresh: Option<String>) -> Result<Tokens, Failure> {
+    async fn obtain(
+        &self,
+        cfg: &OAuth2,
+        refresh: Option<String>,
+        side: &mut Vec<SideRequest>,
+    ) -> Result<Tokens, Failure> {
         if let Some(refresh) = refresh {
             let params = token::grant_params(cfg, Some(&refresh));
-            match token::request(&self.client, &self.masker, cfg, params).await {
+            match token::request(&self.client, &self.masker, cfg, params, side).await {
                 Ok(mut tokens) => {
                     // RFC 6749 6: the server may keep the old refresh token.
                     tokens.refresh_token.get_or_insert(refresh);
@@ -199,10 +216,10 @@ impl TokenCache {
             if !self.options.interactive {
                 return Err(not_interactive(cfg));
             }
-            return interactive::obtain(&self.client, &self.masker, &self.options, cfg).await;
+            return interactive::obtain(&self.client, &self.masker, &self.options, cfg, side).await;
         }
         let params = token::grant_params(cfg, None);
-        token::request(&self.client, &self.masker, cfg, params).await
+        token::request(&self.client, &self.masker, cfg, params, side).await
     }
 
     async fn save(&self, name: &str, cfg: &OAuth2, tokens: &Tokens) {

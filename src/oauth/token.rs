@@ -7,6 +7,9 @@ use tokio::io::AsyncReadExt;
 
 use crate::error::{Code, Failure};
 use crate::http::Client;
+use crate::record::{
+    BodyPlace, Exchange, ReceivedResponse, ResponseBody, SentRequest, SideRequest, mask,
+};
 use crate::request::{Body, ClientAuth, OAuth2, ResolvedRequest, TokenFormat};
 use crate::util::mask::Masker;
 
@@ -91,15 +94,29 @@ pub fn grant_params(cfg: &OAuth2, refresh: Option<&str>) -> Vec<(String, String)
     params
 }
 
-/// Send `params` (plus the client's credentials) to the token endpoint and read the tokens.
+/// Send `params` (plus the client's credentials) to the token endpoint and read the tokens;
+/// the exchange goes to `side` (masked: the tokens of the answer are registered first).
 pub async fn request(
     client: &Client,
     masker: &Masker,
     cfg: &OAuth2,
     params: Vec<(String, String)>,
+    side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
-    let (status, bytes) = post(client, masker, cfg, &cfg.token_url, params).await?;
-    answer(masker, cfg, status, &bytes)
+    let posted = exchange(client, masker, cfg, &cfg.token_url, params).await;
+    let result = posted
+        .result
+        .and_then(|(status, bytes)| answer(masker, cfg, status, &bytes));
+    let mut exchange = posted.exchange;
+    if let Err(failure) = &result {
+        exchange.error = Some(failure.clone());
+    }
+    mask::exchange(&mut exchange, masker);
+    side.push(SideRequest {
+        purpose: format!("oauth2 token ({})", cfg.profile),
+        exchange,
+    });
+    result
 }
 
 /// POST `params` and the client's credentials to `url` as `cfg` says (form or JSON, Basic or
@@ -109,8 +126,25 @@ pub async fn post(
     masker: &Masker,
     cfg: &OAuth2,
     url: &url::Url,
-    mut params: Vec<(String, String)>,
+    params: Vec<(String, String)>,
 ) -> Result<(u16, Vec<u8>), Failure> {
+    exchange(client, masker, cfg, url, params).await.result
+}
+
+/// One POST to a token endpoint: its status and body, and its record (not masked yet).
+pub struct Posted {
+    pub result: Result<(u16, Vec<u8>), Failure>,
+    pub exchange: Exchange,
+}
+
+/// The token request `cfg` makes (form or JSON, client credentials in Basic or the body).
+/// Every credential in it is registered with the masker.
+fn token_request(
+    masker: &Masker,
+    cfg: &OAuth2,
+    url: &url::Url,
+    mut params: Vec<(String, String)>,
+) -> ResolvedRequest {
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     match (cfg.client_auth, &cfg.client_secret) {
         (ClientAuth::Basic, Some(secret)) => {
@@ -128,6 +162,14 @@ pub async fn post(
                 params.push(("client_secret".to_string(), secret.clone()));
             }
         }
+    }
+    // Shown in `-v` and the reports: the secret and the password are masked there even when
+    // the collection wrote them in clear.
+    if let Some(secret) = &cfg.client_secret {
+        masker.add("oauth2 client secret", secret);
+    }
+    if let Some(password) = &cfg.password {
+        masker.add("oauth2 password", password);
     }
     let (content_type, body) = match cfg.format {
         TokenFormat::Form => {
@@ -148,16 +190,59 @@ pub async fn post(
         }
     };
     headers.push(("Content-Type".to_string(), content_type.to_string()));
-    let request = ResolvedRequest::new("POST", url.clone(), headers, Body::Bytes(body));
-    let prepared = client.prepare(&request).map_err(Failure::from)?;
+    ResolvedRequest::new("POST", url.clone(), headers, Body::Bytes(body))
+}
+
+/// Send the token request to `url` and read its answer, recording both.
+pub async fn exchange(
+    client: &Client,
+    masker: &Masker,
+    cfg: &OAuth2,
+    url: &url::Url,
+    params: Vec<(String, String)>,
+) -> Posted {
+    let request = token_request(masker, cfg, url, params);
+    let mut exchange = Exchange::new(std::time::SystemTime::now());
+    let clock = std::time::Instant::now();
+    let result = send(client, &request, &mut exchange).await;
+    exchange.duration = clock.elapsed();
+    Posted { result, exchange }
+}
+
+async fn send(
+    client: &Client,
+    request: &ResolvedRequest,
+    exchange: &mut Exchange,
+) -> Result<(u16, Vec<u8>), Failure> {
+    let prepared = client.prepare(request).map_err(Failure::from)?;
+    exchange.request = Some(SentRequest {
+        method: prepared.method.clone(),
+        url: prepared.url.to_string(),
+        headers: prepared.headers.clone(),
+        body: request.body.clone(),
+    });
     let response = client.execute(prepared).await.map_err(Failure::from)?;
-    let (head, reader, _) = response.into_parts();
+    let (head, reader, timings) = response.into_parts();
     let mut bytes = Vec::new();
     reader
         .take(MAX_RESPONSE)
         .read_to_end(&mut bytes)
         .await
         .map_err(|e| Failure::from_display(Code::Network, &e))?;
+    exchange.timings = Some(timings.get());
+    exchange.response = Some(ReceivedResponse {
+        status: head.status,
+        reason: head.reason.clone(),
+        version: head.version.clone(),
+        headers: head.headers.clone(),
+        content_length: head.content_length,
+        body: ResponseBody {
+            kept: Ok(bytes.clone()),
+            received: Some(timings.bytes()),
+            went: BodyPlace::Discarded,
+            complete: (bytes.len() as u64) < MAX_RESPONSE,
+        },
+    });
     Ok((head.status, bytes))
 }
 

@@ -140,6 +140,18 @@ impl Observer for Live<'_> {
                 self.say(key, &line);
             }
             Event::Error { failure, .. } => self.failed(key, &failure.render(palette)),
+            Event::Side { side } => {
+                if printer.verbose() {
+                    self.side(key, side);
+                }
+            }
+            Event::TokenRenewed => {
+                let line = format!(
+                    "  {} 401 to a cached token: renewed it, sending once more\n",
+                    palette.warn("↻")
+                );
+                self.say(key, &line);
+            }
             Event::Sending { request, dry_run } => self.sending(key, request, *dry_run),
             Event::Redirected {
                 status,
@@ -183,6 +195,26 @@ impl Observer for Live<'_> {
 }
 
 impl Live<'_> {
+    /// `-v`: a request postie made on its own (an OAuth2 token request), in full (masked).
+    fn side(&self, key: Key, side: &crate::record::SideRequest) {
+        let printer = self.printer;
+        let shown = |text| crate::output::term::shown(text, printer.terminal);
+        let ex = &side.exchange;
+        let mut text = format!(
+            "  {} {}\n",
+            printer.palette.dim("⚿"),
+            printer.palette.bold(&shown(&side.purpose))
+        );
+        if let (Some(request), Some(response)) = (&ex.request, &ex.response) {
+            text.push_str(&printer.exchange_detail(request, response));
+        }
+        if let Some(error) = &ex.error {
+            let line = format!("  {}\n", shown(&error.message));
+            text.push_str(&line);
+        }
+        self.say(key, &text);
+    }
+
     /// `-v`: `↪ 302 → URL`, and what was not sent on to another origin.
     fn redirected(&self, key: Key, status: u16, to: &str, dropped: &[String]) {
         let printer = self.printer;

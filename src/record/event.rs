@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::Failure;
 use crate::http::Timings;
 
-use super::{Exchange, ReceivedResponse, RequestRecord, SentRequest};
+use super::{Exchange, ReceivedResponse, RequestRecord, SentRequest, SideRequest};
 
 /// Which request an event belongs to: the collection's place in the run, the request's place
 /// in the collection's selection. Concurrent requests interleave their events.
@@ -32,6 +32,11 @@ pub enum Event<'a> {
         failure: &'a Failure,
         retrying: bool,
     },
+    /// postie made a request of its own for this one (an OAuth2 token request), before it.
+    Side { side: &'a SideRequest },
+    /// A 401 answered a cached OAuth2 token: the token was renewed and the request goes out
+    /// once more.
+    TokenRenewed,
     /// The request goes out now; `dry_run`: it is only shown.
     Sending {
         request: &'a SentRequest,

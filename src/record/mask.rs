@@ -39,6 +39,10 @@ pub fn exchange(exchange: &mut Exchange, masker: &Masker) {
     if masker.reveals() {
         return;
     }
+    for side in &mut exchange.side {
+        self::exchange(&mut side.exchange, masker);
+        text(&mut side.purpose, masker);
+    }
     if let Some(request) = &mut exchange.request {
         sent(request, masker);
     }

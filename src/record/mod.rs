@@ -181,6 +181,8 @@ pub enum RetryCause {
     Status(u16),
     /// A network error, retried by `--retry`.
     Network,
+    /// A 401 to a cached OAuth2 token: the token was renewed and the request sent once more.
+    Unauthorized,
 }
 
 /// One attempt: the request as sent, what came back, the timings, the checks that failed, the
@@ -211,6 +213,16 @@ pub struct Exchange {
     pub redirects: Vec<Hop>,
     /// Another attempt followed this one: why, and after what wait.
     pub retry: Option<RetryNote>,
+    /// Requests postie made on its own for this attempt, before it (OAuth2 token requests).
+    pub side: Vec<SideRequest>,
+}
+
+/// A request postie made on its own for an attempt: what for (`oauth2 token (PROFILE)`), and
+/// its exchange (masked like every other).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideRequest {
+    pub purpose: String,
+    pub exchange: Exchange,
 }
 
 /// One redirect followed: its status, from and to, and what was not sent on to another
@@ -238,6 +250,7 @@ impl Exchange {
             dry_run: false,
             redirects: Vec::new(),
             retry: None,
+            side: Vec::new(),
         }
     }
 
@@ -251,6 +264,9 @@ impl Exchange {
     /// failures, captures, the error). A run without `--report` keeps only this much of each
     /// exchange once its request has finished, so its memory stays small.
     pub fn slim(&mut self) {
+        for side in &mut self.side {
+            side.exchange.slim();
+        }
         self.request = None;
         self.checks = Vec::new();
         if let Some(response) = &mut self.response {
@@ -288,6 +304,14 @@ impl Exchange {
             dry_run: self.dry_run,
             redirects: self.redirects.clone(),
             retry: self.retry,
+            side: self
+                .side
+                .iter()
+                .map(|s| SideRequest {
+                    purpose: s.purpose.clone(),
+                    exchange: s.exchange.slimmed(),
+                })
+                .collect(),
         }
     }
 }
@@ -434,6 +458,12 @@ mod tests {
             wait: Duration::from_millis(5),
             retry_after: false,
         });
+        let mut token = e.clone();
+        token.side = Vec::new();
+        e.side = vec![SideRequest {
+            purpose: "oauth2 token (127.0.0.1)".into(),
+            exchange: token,
+        }];
         e
     }
 

@@ -24,6 +24,11 @@ pub fn render(report: &RunRecord) -> Value {
     for collection in &report.collections {
         for request in &collection.requests {
             for exchange in &request.exchanges {
+                // A token request made for the attempt comes first, as it went first.
+                for side in &exchange.side {
+                    let name = format!("{} / {} / {}", collection.name, request.name, side.purpose);
+                    entries.extend(entry(&side.exchange, &name));
+                }
                 if let Some(entry) =
                     entry(exchange, &format!("{} / {}", collection.name, request.name))
                 {

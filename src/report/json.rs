@@ -98,6 +98,7 @@ fn retry_note(note: crate::record::RetryNote) -> Value {
         RetryCause::Checks => ("checks", None),
         RetryCause::Status(status) => ("status", Some(status)),
         RetryCause::Network => ("network", None),
+        RetryCause::Unauthorized => ("unauthorized", Some(401)),
     };
     json!({
         "cause": cause,
@@ -108,7 +109,7 @@ fn retry_note(note: crate::record::RetryNote) -> Value {
 }
 
 fn attempt(exchange: &Exchange) -> Value {
-    json!({
+    let mut value = json!({
         "started": text::rfc3339(exchange.started),
         "duration_ms": text::millis(exchange.duration),
         "status": exchange.status(),
@@ -133,7 +134,16 @@ fn attempt(exchange: &Exchange) -> Value {
         "request": exchange.request.as_ref().map(|r| sent(r, exchange.response.as_ref())),
         "response": exchange.response.as_ref().map(received),
         "timings": exchange.timings.as_ref().map(timings),
-    })
+    });
+    // Only on an attempt postie made requests of its own for (OAuth2 token requests).
+    if !exchange.side.is_empty() {
+        value["side_requests"] = exchange
+            .side
+            .iter()
+            .map(|s| json!({ "purpose": s.purpose, "attempt": attempt(&s.exchange) }))
+            .collect();
+    }
+    value
 }
 
 /// `{method, url, http_version, headers: [[name, value]…], body}`.

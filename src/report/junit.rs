@@ -177,6 +177,7 @@ fn flaky_runs(request: &RequestRecord) -> Vec<TestRerun> {
                 RetryCause::Network => (NonSuccessKind::Error, "network"),
                 RetryCause::Status(_) => (NonSuccessKind::Failure, "status"),
                 RetryCause::Checks => (NonSuccessKind::Failure, "checks"),
+                RetryCause::Unauthorized => (NonSuccessKind::Failure, "unauthorized"),
             };
             let mut rerun = TestRerun::new(kind);
             rerun

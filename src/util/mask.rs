@@ -29,9 +29,91 @@ struct Inner {
     matcher: Option<Arc<Matcher>>,
 }
 
+/// The automata over the registered patterns. Each covers a run of consecutive patterns,
+/// oldest (largest) first: a new secret adds a small one, merged with the one before while it
+/// is as large (a binary counter). Registering n secrets one at a time (a server rotating its
+/// session cookie on every response) so builds O(n log n) pattern bytes instead of O(n²), and
+/// a search runs O(log n) automata.
+#[derive(Clone)]
 struct Matcher {
-    ac: AhoCorasick,
+    levels: Vec<Level>,
     longest: usize,
+}
+
+#[derive(Clone)]
+struct Level {
+    ac: AhoCorasick,
+    /// The run of `Inner::patterns` it matches.
+    start: usize,
+    len: usize,
+}
+
+impl Matcher {
+    /// `old` with the patterns from `added` on; `None` if an automaton could not be built.
+    fn grow(old: Option<&Matcher>, patterns: &[String], added: usize) -> Option<Matcher> {
+        let mut levels = old.map(|m| m.levels.clone()).unwrap_or_default();
+        let level = |start: usize, len: usize| {
+            // A contiguous NFA, not a DFA: a DFA over a long secret (a 64 KiB `[secrets]`
+            // command output, a PEM key) takes seconds to minutes to build.
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns[start..start + len])
+                .ok()
+                .map(|ac| Level { ac, start, len })
+        };
+        if added < patterns.len() {
+            levels.push(level(added, patterns.len() - added)?);
+        }
+        while let [.., a, b] = levels.as_slice()
+            && b.len >= a.len
+        {
+            let (start, len) = (a.start, a.len + b.len);
+            levels.truncate(levels.len() - 2);
+            levels.push(level(start, len)?);
+        }
+        let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        (!levels.is_empty()).then_some(Matcher { levels, longest })
+    }
+
+    fn is_match(&self, haystack: &[u8]) -> bool {
+        self.levels.iter().any(|l| l.ac.is_match(haystack))
+    }
+
+    /// Where secrets are in `haystack`, in order: leftmost-longest within each automaton;
+    /// overlapping matches of different automata are masked as one span (which hides at least
+    /// what one automaton over all patterns would).
+    fn spans(&self, haystack: &[u8]) -> Vec<(usize, usize)> {
+        let mut all: Vec<(usize, usize)> = self
+            .levels
+            .iter()
+            .flat_map(|l| l.ac.find_iter(haystack).map(|m| (m.start(), m.end())))
+            .collect();
+        if self.levels.len() > 1 {
+            all.sort_unstable();
+        }
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(all.len());
+        for (start, end) in all {
+            match spans.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => spans.push((start, end)),
+            }
+        }
+        spans
+    }
+
+    /// `haystack` with every secret replaced by [`MASK`].
+    fn replace(&self, haystack: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(haystack.len());
+        let mut pos = 0;
+        for (start, end) in self.spans(haystack) {
+            out.extend_from_slice(&haystack[pos..start]);
+            out.extend_from_slice(MASK.as_bytes());
+            pos = end;
+        }
+        out.extend_from_slice(&haystack[pos..]);
+        out
+    }
 }
 
 impl std::fmt::Debug for Masker {
@@ -73,36 +155,34 @@ impl Masker {
                 return;
             }
             inner.secrets.push((name.to_string(), value.to_string()));
+            let added = inner.patterns.len();
             for form in forms(value) {
                 if !inner.patterns.contains(&form) {
                     inner.patterns.push(form);
                 }
             }
-            // A contiguous NFA, not a DFA: a DFA over a long secret (a 64 KiB `[secrets]`
-            // command output, a PEM key) takes seconds to minutes to build.
-            inner.matcher = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&inner.patterns)
-                .ok()
-                .map(|ac| {
-                    let longest = inner.patterns.iter().map(String::len).max().unwrap_or(0);
-                    Arc::new(Matcher { ac, longest })
-                });
+            let old = inner.matcher.as_deref();
+            // Without an automaton yet (or after one failed to build), over every pattern.
+            let from = if old.is_some() { added } else { 0 };
+            if from < inner.patterns.len() {
+                inner.matcher = Matcher::grow(old, &inner.patterns, from).map(Arc::new);
+            }
         });
     }
 
     /// Register values derived from secrets in a request's headers: the base64 token of a
     /// Basic `Authorization` header whose `user:password` holds a secret.
     pub fn add_derived(&self, headers: &[(String, String)]) {
-        let secrets = self.secrets();
-        if secrets.is_empty() {
+        let basic: Vec<(&str, String)> = headers
+            .iter()
+            .filter_map(|(name, value)| basic_credentials(name, value))
+            .collect();
+        // Most requests have none: the secrets (a thousand rotating cookies) are not copied.
+        if basic.is_empty() {
             return;
         }
-        for (name, value) in headers {
-            let Some((token, credentials)) = basic_credentials(name, value) else {
-                continue;
-            };
+        let secrets = self.secrets();
+        for (token, credentials) in basic {
             if let Some((secret, _)) = secrets
                 .iter()
                 .find(|(_, v)| credentials.contains(v.as_str()))
@@ -130,7 +210,12 @@ impl Masker {
     /// `text` holds a registered secret, in any of its forms (also with `--show-secrets`:
     /// for what is sent, not what is shown).
     pub fn holds_secret(&self, text: &str) -> bool {
-        self.read(|inner| inner.matcher.as_ref().is_some_and(|m| m.ac.is_match(text)))
+        self.read(|inner| {
+            inner
+                .matcher
+                .as_ref()
+                .is_some_and(|m| m.is_match(text.as_bytes()))
+        })
     }
 
     fn matcher(&self) -> Option<Arc<Matcher>> {
@@ -146,7 +231,9 @@ impl Masker {
     /// `text` with every secret replaced by [`MASK`].
     pub fn mask(&self, text: &str) -> String {
         match self.matcher() {
-            Some(m) => m.ac.replace_all(text, &vec![MASK; m.ac.patterns_len()]),
+            // Matches of UTF-8 patterns in UTF-8 text start and end on character boundaries.
+            Some(m) => String::from_utf8(m.replace(text.as_bytes()))
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             None => text.to_string(),
         }
     }
@@ -330,13 +417,13 @@ impl StreamMask {
         // A match starting before `safe` lies wholly inside `data`.
         let safe = data.len().saturating_sub(m.longest.saturating_sub(1));
         let mut pos = 0;
-        for found in m.ac.find_iter(&data) {
-            if found.start() >= safe {
+        for (start, end) in m.spans(&data) {
+            if start >= safe {
                 break;
             }
-            out.extend_from_slice(&data[pos..found.start()]);
+            out.extend_from_slice(&data[pos..start]);
             out.extend_from_slice(MASK.as_bytes());
-            pos = found.end();
+            pos = end;
         }
         let keep_from = pos.max(safe);
         out.extend_from_slice(&data[pos..keep_from]);
@@ -347,10 +434,7 @@ impl StreamMask {
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let data = std::mem::take(&mut self.carry);
         match &self.matcher {
-            Some(m) => out.extend_from_slice(
-                &m.ac
-                    .replace_all_bytes(&data, &vec![MASK.as_bytes(); m.ac.patterns_len()]),
-            ),
+            Some(m) => out.extend_from_slice(&m.replace(&data)),
             None => out.extend_from_slice(&data),
         }
     }
@@ -390,6 +474,49 @@ impl<W: Write> Write for MaskWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_added_one_at_a_time_are_all_masked_with_few_automata() {
+        let masker = Masker::default();
+        let values: Vec<String> = (0..1000).map(|i| format!("sid-{i:04}-rotating")).collect();
+        for (i, value) in values.iter().enumerate() {
+            masker.add("sid", value);
+            // The newest and the oldest are masked at every step.
+            let text = format!("a {value} b {} c", values[0]);
+            assert_eq!(
+                masker.mask(&text),
+                format!("a {MASK} b {MASK} c"),
+                "step {i}"
+            );
+        }
+        let levels = masker.read(|inner| inner.matcher.as_ref().map(|m| m.levels.len()));
+        // A binary counter of 1000 patterns: one automaton per set bit.
+        assert_eq!(levels, Some(1000_u32.count_ones() as usize));
+        let all = values.join(" ");
+        let masked = masker.mask(&all);
+        assert_eq!(masked, vec![MASK; 1000].join(" "));
+        let mut stream = masker.stream();
+        let mut out = Vec::new();
+        for chunk in all.as_bytes().chunks(7) {
+            stream.push(chunk, &mut out);
+        }
+        stream.finish(&mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), masked);
+    }
+
+    #[test]
+    fn overlapping_secrets_of_different_automata_are_masked_as_one() {
+        let masker = Masker::default();
+        masker.add("a", "abcdef");
+        masker.add("b", "zzzzzz");
+        masker.add("c", "cdefgh");
+        let levels = masker.read(|inner| inner.matcher.as_ref().map(|m| m.levels.len()));
+        assert_eq!(levels, Some(2));
+        // One automaton over all three would mask `abcdef` and leave `gh` of `cdefgh` shown.
+        assert_eq!(masker.mask("x abcdefgh y"), format!("x {MASK} y"));
+        assert_eq!(masker.mask("abcdef cdefgh"), format!("{MASK} {MASK}"));
+        assert!(masker.holds_secret("..cdefgh.."));
+    }
 
     #[test]
     fn cookie_headers_mask_values_and_keep_names_and_attributes() {
