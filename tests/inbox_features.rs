@@ -573,6 +573,62 @@ fn replay_without_a_target_for_an_event_never_forwarded_is_a_usage_error() {
     assert!(err.contains("`--to URL`"), "{err}");
 }
 
+/// An app on loopback that reads each request and answers 204 only after `delay`.
+fn slow_app(delay: Duration) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                std::thread::sleep(delay);
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n");
+            });
+        }
+    });
+    format!("http://{addr}/slow")
+}
+
+#[test]
+fn replay_timeout_gives_up_on_a_slow_app_and_waits_for_one_in_time() {
+    let (_dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &[], &[]);
+    curl(&["-d", "x", &format!("{}/p", listener.url)]);
+    drop(listener);
+    let app = slow_app(Duration::from_millis(1500));
+    let started = Instant::now();
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &app, "--timeout", "300ms"]);
+    let took = started.elapsed();
+    assert_ne!(out.status.code(), Some(0), "a timed-out delivery fails");
+    assert!(took < Duration::from_millis(1400), "gave up after {took:?}");
+    let events = inbox_json(&inbox, &[]);
+    let replay = &events[0]["deliveries"][0];
+    assert_eq!(replay["via"], "replay", "{replay}");
+    assert!(replay["status"].is_null(), "{replay}");
+    assert!(
+        replay["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{replay}"
+    );
+    // Long enough: the answer is waited for.
+    let started = Instant::now();
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &app, "--timeout", "5s"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    let out = inbox_cmd(
+        &inbox,
+        &["replay", "1", "--to", &app, "--timeout", "3 parsecs"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn save_writes_a_json_body_as_a_json_table_that_sends_the_same_value() {
     let (dir, inbox) = temp_inbox();

@@ -371,7 +371,8 @@ async fn replay_event(
         }
     };
     // To `--to` itself: the event's header lines as they came, the URL's target.
-    let relayed = relay::relayed_for(&stored.event, url, None, &replace, extra);
+    let mut relayed = relay::relayed_for(&stored.event, url, None, &replace, extra);
+    relayed.request.timeout = Some(args.timeout);
     let request = &relayed.request;
     let client = Client::new(&ClientOptions::default()).map_err(Failure::from)?;
     let result = relay::send(&client, &relayed).await;
