@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -217,7 +217,10 @@ impl Index {
             path: path.clone(),
             source,
         };
-        let mut scanner = Scanner::new(file.try_clone().map_err(open_err)?, len, path.clone())?
+        // A clone shares the file position (and `read_at` moves it on Windows): rewind.
+        let mut scan_file = file.try_clone().map_err(open_err)?;
+        scan_file.seek(io::SeekFrom::Start(0)).map_err(open_err)?;
+        let mut scanner = Scanner::new(scan_file, len, path.clone())?
             .resume(self.covered, self.last_id)
             .map_err(open_err)?;
         let mut methods: HashMap<String, u16> = self.methods.iter().cloned().zip(0..).collect();
