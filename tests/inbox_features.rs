@@ -497,6 +497,82 @@ fn list_filters_by_method_path_header_jsonpath_and_time() {
     );
 }
 
+/// `inbox list ARGS --json` by the plain scan of the log (no index).
+fn plain_list(inbox: &Path, args: &[&str]) -> String {
+    let out = base_command(inbox.parent().expect("parent"))
+        .env("POSTIE_INBOX_NO_INDEX", "1")
+        .args(["inbox", "list", "--json"])
+        .args(args)
+        .arg("--inbox")
+        .arg(inbox)
+        .output()
+        .expect("run postie inbox");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn list_through_the_index_agrees_with_the_plain_scan_as_events_arrive() {
+    let app = support::http_server(|r| {
+        let status = if r.uri.contains("fail") { 500 } else { 200 };
+        (status, vec![], Vec::new())
+    });
+    let (_dir, inbox) = temp_inbox();
+    six_events(&inbox, &app);
+    let filters: [&[&str]; 8] = [
+        &[],
+        &["--method", "POST"],
+        &["--path", "/hooks/*"],
+        &["--header", "x-shop:shop-a"],
+        &["--jsonpath", "$.order.id=2"],
+        &["--jsonpath", "$.type=order.paid", "--method", "POST"],
+        &["--since", "1h", "--until", "0s"],
+        &["--verification", "invalid"],
+    ];
+    let agree = |expected_all: usize| {
+        for args in filters {
+            let mut with = vec!["list", "--json"];
+            with.extend_from_slice(args);
+            assert_eq!(
+                inbox_ok(&inbox, &with),
+                plain_list(&inbox, args),
+                "{args:?}"
+            );
+        }
+        assert_eq!(inbox_json(&inbox, &[]).len(), expected_all);
+    };
+    agree(6);
+    assert!(
+        inbox.join("events.idx").exists(),
+        "the first list wrote the index"
+    );
+    // Events arriving at a running listener: the index is extended while it holds the log.
+    let listener = listen(&inbox, &[], &[]);
+    let body = r#"{"type":"order.paid","order":{"id":2}}"#;
+    curl(&[
+        "-H",
+        "X-Shop: shop-a",
+        "--json",
+        body,
+        &format!("{}/hooks/late", listener.url),
+    ]);
+    curl(&["-X", "DELETE", &format!("{}/hooks/gone", listener.url)]);
+    agree(8);
+    let late = inbox_json(&inbox, &["--jsonpath", "$.order.id=2"]);
+    assert_eq!(ids(&late), [2, 7]);
+    assert_eq!(
+        late[0]["deliveries"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        late[0]
+    );
+}
+
 #[test]
 fn replay_takes_ranges_and_failed_and_defaults_to_the_recorded_target() {
     let app = support::http_server(|r| {
