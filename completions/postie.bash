@@ -1485,7 +1485,7 @@ _postie() {
             return 0
             ;;
         postie__subcmd__inbox__subcmd__replay)
-            opts="-v -q -h -V --failed --to --sign --secret-name --inbox --color --verbose --quiet --show-secrets --help --version"
+            opts="-v -q -h -V --failed --to --sign --secret-name --timeout --inbox --color --verbose --quiet --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1500,6 +1500,10 @@ _postie() {
                     return 0
                     ;;
                 --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

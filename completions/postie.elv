@@ -447,6 +447,7 @@ set edit:completion:arg-completer[postie] = {|@words|
             cand --to 'Where to send them (used as is); default: where `listen --forward-to` sent each one'
             cand --sign 'Re-sign the body with this scheme before sending'
             cand --secret-name 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)'
+            cand --timeout 'Give up each delivery after this long (connecting, sending and the whole answer), e.g. 5s, 500ms, 2m'
             cand --inbox 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)'
             cand --color 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)'
             cand --failed 'Also every request whose deliveries never got a 2xx answer'

@@ -334,6 +334,7 @@ complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_sub
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l to -d 'Where to send them (used as is); default: where `listen --forward-to` sent each one' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l sign -d 'Re-sign the body with this scheme before sending' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l secret-name -d 'Name of the signing secret (read from POSTIE_SECRET_<NAME>)' -r
+complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l timeout -d 'Give up each delivery after this long (connecting, sending and the whole answer), e.g. 5s, 500ms, 2m' -r
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l inbox -d 'Inbox directory (default: $XDG_DATA_HOME/postie/inbox)' -r -F
 complete -c postie -n "__fish_postie_using_subcommand inbox; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (also turned off by NO_COLOR or TERM=dumb in auto mode)' -r -f -a "auto\t''
 always\t''

@@ -617,7 +617,7 @@ acknowledged webhook survives a crash. Browse it with `postie inbox list`.
 
 Signature schemes (--verify, inbox replay --sign):
   github          X-Hub-Signature-256: sha256=<hex>
-  stripe          Stripe-Signature: t=<unix>,v1=<hex> (5 minutes tolerance)
+  stripe          Stripe-Signature: t=<unix>,v1=<hex> (t at most 300 s old: the stripe library's default)
   standard, svix  webhook-id, webhook-timestamp, webhook-signature (whsec_ secrets)
   hmac:HEADER     hex HMAC-SHA256 of the body in HEADER
 Fixed credentials (--verify only):
@@ -819,6 +819,10 @@ pub struct InboxReplayArgs {
     /// Name of the signing secret (read from POSTIE_SECRET_<NAME>)
     #[arg(long, value_name = "NAME")]
     pub secret_name: Option<String>,
+    /// Give up each delivery after this long (connecting, sending and the whole answer),
+    /// e.g. 5s, 500ms, 2m
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// A final status: 1xx cannot end an exchange (hyper would answer 500 each time).

@@ -497,6 +497,82 @@ fn list_filters_by_method_path_header_jsonpath_and_time() {
     );
 }
 
+/// `inbox list ARGS --json` by the plain scan of the log (no index).
+fn plain_list(inbox: &Path, args: &[&str]) -> String {
+    let out = base_command(inbox.parent().expect("parent"))
+        .env("POSTIE_INBOX_NO_INDEX", "1")
+        .args(["inbox", "list", "--json"])
+        .args(args)
+        .arg("--inbox")
+        .arg(inbox)
+        .output()
+        .expect("run postie inbox");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn list_through_the_index_agrees_with_the_plain_scan_as_events_arrive() {
+    let app = support::http_server(|r| {
+        let status = if r.uri.contains("fail") { 500 } else { 200 };
+        (status, vec![], Vec::new())
+    });
+    let (_dir, inbox) = temp_inbox();
+    six_events(&inbox, &app);
+    let filters: [&[&str]; 8] = [
+        &[],
+        &["--method", "POST"],
+        &["--path", "/hooks/*"],
+        &["--header", "x-shop:shop-a"],
+        &["--jsonpath", "$.order.id=2"],
+        &["--jsonpath", "$.type=order.paid", "--method", "POST"],
+        &["--since", "1h", "--until", "0s"],
+        &["--verification", "invalid"],
+    ];
+    let agree = |expected_all: usize| {
+        for args in filters {
+            let mut with = vec!["list", "--json"];
+            with.extend_from_slice(args);
+            assert_eq!(
+                inbox_ok(&inbox, &with),
+                plain_list(&inbox, args),
+                "{args:?}"
+            );
+        }
+        assert_eq!(inbox_json(&inbox, &[]).len(), expected_all);
+    };
+    agree(6);
+    assert!(
+        inbox.join("events.idx").exists(),
+        "the first list wrote the index"
+    );
+    // Events arriving at a running listener: the index is extended while it holds the log.
+    let listener = listen(&inbox, &[], &[]);
+    let body = r#"{"type":"order.paid","order":{"id":2}}"#;
+    curl(&[
+        "-H",
+        "X-Shop: shop-a",
+        "--json",
+        body,
+        &format!("{}/hooks/late", listener.url),
+    ]);
+    curl(&["-X", "DELETE", &format!("{}/hooks/gone", listener.url)]);
+    agree(8);
+    let late = inbox_json(&inbox, &["--jsonpath", "$.order.id=2"]);
+    assert_eq!(ids(&late), [2, 7]);
+    assert_eq!(
+        late[0]["deliveries"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        late[0]
+    );
+}
+
 #[test]
 fn replay_takes_ranges_and_failed_and_defaults_to_the_recorded_target() {
     let app = support::http_server(|r| {
@@ -571,6 +647,62 @@ fn replay_without_a_target_for_an_event_never_forwarded_is_a_usage_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("request #1 was never forwarded"), "{err}");
     assert!(err.contains("`--to URL`"), "{err}");
+}
+
+/// An app on loopback that reads each request and answers 204 only after `delay`.
+fn slow_app(delay: Duration) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                std::thread::sleep(delay);
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n");
+            });
+        }
+    });
+    format!("http://{addr}/slow")
+}
+
+#[test]
+fn replay_timeout_gives_up_on_a_slow_app_and_waits_for_one_in_time() {
+    let (_dir, inbox) = temp_inbox();
+    let listener = listen(&inbox, &[], &[]);
+    curl(&["-d", "x", &format!("{}/p", listener.url)]);
+    drop(listener);
+    let app = slow_app(Duration::from_millis(1500));
+    let started = Instant::now();
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &app, "--timeout", "300ms"]);
+    let took = started.elapsed();
+    assert_ne!(out.status.code(), Some(0), "a timed-out delivery fails");
+    assert!(took < Duration::from_millis(1400), "gave up after {took:?}");
+    let events = inbox_json(&inbox, &[]);
+    let replay = &events[0]["deliveries"][0];
+    assert_eq!(replay["via"], "replay", "{replay}");
+    assert!(replay["status"].is_null(), "{replay}");
+    assert!(
+        replay["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{replay}"
+    );
+    // Long enough: the answer is waited for.
+    let started = Instant::now();
+    let out = inbox_cmd(&inbox, &["replay", "1", "--to", &app, "--timeout", "5s"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    let out = inbox_cmd(
+        &inbox,
+        &["replay", "1", "--to", &app, "--timeout", "3 parsecs"],
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

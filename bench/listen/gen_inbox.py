@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write an inbox log of N events (default 1,000,000) straight in postie's store format
-(src/inbox/store/mod.rs: magic, then [u32 len][u32 crc32][u8 kind][u32 meta len][meta][body]),
+(src/inbox/store/mod.rs, format 2: magic `PSTINBX2`, then records [marker][u32 len][u32 crc32 of
+the payload][u32 crc32 of the 12 bytes before it][u8 kind][u32 meta len][meta][body]),
 for bench/listen/filter.sh. Events vary: 4 methods, 50 paths, 3 shops in a header, JSON
 bodies with a type and an id, verification marks on every 7th. Deterministic (seeded)."""
 import json, random, struct, sys, zlib, os
@@ -13,7 +14,7 @@ def main():
     start_ns = 1_764_000_000_000_000_000
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     with open(out, "wb") as f:
-        f.write(b"PSTINBX1")
+        f.write(b"PSTINBX2")
         buf = []
         for i in range(1, n + 1):
             t = types[rnd.randrange(4)]
@@ -34,7 +35,8 @@ def main():
                                  "result": ["verified", "invalid"][i % 2]}}
             m = json.dumps(meta, separators=(",", ":")).encode()
             payload = b"\x01" + struct.pack("<I", len(m)) + m + body
-            buf.append(struct.pack("<II", len(payload), zlib.crc32(payload)) + payload)
+            head = b"\xa7PR\x1e" + struct.pack("<II", len(payload), zlib.crc32(payload))
+            buf.append(head + struct.pack("<I", zlib.crc32(head)) + payload)
             if len(buf) >= 10000:
                 f.write(b"".join(buf)); buf.clear()
         f.write(b"".join(buf))

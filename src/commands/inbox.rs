@@ -18,6 +18,7 @@ use crate::error::{Code, Failure};
 use crate::http::{Client, ClientOptions};
 use crate::inbox::VerifyResult;
 use crate::inbox::filter::{self, Filter};
+use crate::inbox::query;
 use crate::inbox::save::{self, SavedBody};
 use crate::inbox::store::{self, Log, Scanner, StoreError, Stored};
 use crate::output::color::Palette;
@@ -114,19 +115,8 @@ fn list_events(
     let terminal = out.terminal();
     let mut written = Ok(());
     let mut line = String::new();
-    let health = store::for_each_event(dir, |record, deliveries| {
-        // Most events fail a filter: test the stored meta before building the event.
-        if filter.matches_meta(record.meta()) == Some(false) || !filter.matches_body(record.body())
-        {
-            return ControlFlow::Continue(());
-        }
-        // The scan checked every meta against the fields `head` parses.
-        let Some(mut s) = record.head() else {
-            return ControlFlow::Continue(());
-        };
-        if !filter.matches_head(&s.event) {
-            return ControlFlow::Continue(());
-        }
+    let health = query::for_each_match(dir, &filter, |record, mut s| {
+        let deliveries = std::mem::take(&mut s.deliveries);
         line.clear();
         if args.json {
             s.event.body = Bytes::copy_from_slice(record.body());
@@ -381,7 +371,8 @@ async fn replay_event(
         }
     };
     // To `--to` itself: the event's header lines as they came, the URL's target.
-    let relayed = relay::relayed_for(&stored.event, url, None, &replace, extra);
+    let mut relayed = relay::relayed_for(&stored.event, url, None, &replace, extra);
+    relayed.request.timeout = Some(args.timeout);
     let request = &relayed.request;
     let client = Client::new(&ClientOptions::default()).map_err(Failure::from)?;
     let result = relay::send(&client, &relayed).await;

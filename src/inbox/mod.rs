@@ -19,6 +19,7 @@ mod echo;
 pub mod filter;
 pub mod limits;
 mod multipart;
+pub mod query;
 pub mod save;
 mod server;
 pub mod store;

@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Event, Marks, Wire};
 
+pub mod index;
 mod repair;
 mod scan;
 mod writer;

@@ -116,6 +116,11 @@ pub struct Scanner<R> {
     tail_end: Option<u64>,
     /// Ids found in damaged frames and a damaged tail (`{"id":N`), the largest.
     tail_id: Option<u64>,
+    /// The header and start of the last intact frame read (for the index, `index.rs`).
+    last_head: [u8; V2_HEADER as usize],
+    last_start: u64,
+    /// The header of the frame being read.
+    cur_head: [u8; V2_HEADER as usize],
 }
 
 impl Scanner<File> {
@@ -144,7 +149,7 @@ enum Step {
 }
 
 /// A checked payload, as offsets into it (so the scanner can update itself before lending it).
-enum Parsed {
+pub(super) enum Parsed {
     Event { id: u64, meta: (usize, usize) },
     Delivery(Delivery),
     Floor(u64),
@@ -194,7 +199,28 @@ impl<R: Read + Seek> Scanner<R> {
             health: Health::default(),
             tail_end: None,
             tail_id: None,
+            last_head: [0; V2_HEADER as usize],
+            last_start: 0,
+            cur_head: [0; V2_HEADER as usize],
         }
+    }
+
+    /// Go on from `at`, the end of an intact record an earlier scan read (format 2 only), as
+    /// if that scan had continued: `last_id` is the last event id it saw (for [`Damage`]).
+    pub(super) fn resume(mut self, at: u64, last_id: Option<u64>) -> io::Result<Self> {
+        if self.version == 2 && at >= self.pos {
+            self.pos = at;
+            self.valid_end = at;
+            self.last_id = last_id;
+            self.max_id = last_id;
+            self.seek(at)?;
+        }
+        Ok(self)
+    }
+
+    /// The last intact frame returned: where it starts and its 16-byte header (format 2).
+    pub(super) fn last_frame(&self) -> (u64, [u8; V2_HEADER as usize]) {
+        (self.last_start, self.last_head)
     }
 
     /// Read no record that ends after `offset` (e.g. where an earlier pass stopped).
@@ -276,6 +302,8 @@ impl<R: Read + Seek> Scanner<R> {
                     self.pos = end;
                     match parse(&self.buf[..len], self.check_metas) {
                         Some(parsed) => {
+                            self.last_start = at;
+                            self.last_head = self.cur_head;
                             self.intact(&parsed, end);
                             return Ok(Some((parsed, len)));
                         }
@@ -391,6 +419,9 @@ impl<R: Read + Seek> Scanner<R> {
                 .read_to_end(&mut self.buf)?,
             None => 0,
         };
+        if self.version == 2 {
+            self.cur_head.copy_from_slice(head);
+        }
         if read < len as usize || crc32fast::hash(&self.buf) != crc {
             // Format 2: the header is checked on its own, so the frame's extent is known.
             return Ok(if self.version == 2 {
@@ -489,7 +520,7 @@ fn le32(b: &[u8]) -> u32 {
 
 /// A format 2 header (`[MARK][u32 length][u32 payload crc][u32 crc of the first 12 bytes]`):
 /// its length and payload CRC when the marker and its own checksum hold.
-fn check_v2_header(head: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn check_v2_header(head: &[u8]) -> Option<(u32, u32)> {
     if head.len() < V2_HEADER as usize || &head[0..4] != MARK {
         return None;
     }
@@ -513,7 +544,7 @@ fn ids_in(bytes: &[u8]) -> Option<u64> {
 }
 
 /// A payload whose CRC matched: `[kind][u32 meta length][meta][body]`.
-fn parse(payload: &[u8], check_metas: bool) -> Option<Parsed> {
+pub(super) fn parse(payload: &[u8], check_metas: bool) -> Option<Parsed> {
     let (&kind, rest) = payload.split_first()?;
     let meta_len = usize::try_from(le32(rest.get(..4)?)).ok()?;
     let meta = rest.get(4..4usize.checked_add(meta_len)?)?;
