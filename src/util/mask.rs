@@ -34,10 +34,14 @@ struct Inner {
 /// is as large (a binary counter). Registering n secrets one at a time (a server rotating its
 /// session cookie on every response) so builds O(n log n) pattern bytes instead of O(n²), and
 /// a search runs O(log n) automata.
-#[derive(Clone)]
 struct Matcher {
     levels: Vec<Level>,
     longest: usize,
+    /// Searches handed this matcher (see [`Masker::matcher`]): one with several levels that
+    /// is used as often as it has patterns, with no secret added meanwhile, is rebuilt as one
+    /// automaton, so a run whose secrets stopped changing (an OAuth2 token and its client
+    /// secret, added at different times) searches once per text, not once per level.
+    uses: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -48,6 +52,9 @@ struct Level {
     len: usize,
 }
 
+/// The fewest searches before a matcher of several levels is rebuilt as one.
+const COMPACT_AFTER_USES: usize = 16;
+
 impl Matcher {
     /// `old` with the patterns from `added` on; `None` if an automaton could not be built.
     fn grow(old: Option<&Matcher>, patterns: &[String], added: usize) -> Option<Matcher> {
@@ -57,7 +64,10 @@ impl Matcher {
             // command output, a PEM key) takes seconds to minutes to build.
             AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
+                // Every occurrence (overlapping ones too) is found and their union masked: a
+                // secret that overlaps another (`abcdef` and `cdefgh` in `abcdefgh`) is hidden
+                // whole, however the patterns are split into automata.
+                .match_kind(MatchKind::Standard)
                 .build(&patterns[start..start + len])
                 .ok()
                 .map(|ac| Level { ac, start, len })
@@ -73,25 +83,44 @@ impl Matcher {
             levels.push(level(start, len)?);
         }
         let longest = patterns.iter().map(String::len).max().unwrap_or(0);
-        (!levels.is_empty()).then_some(Matcher { levels, longest })
+        (!levels.is_empty()).then_some(Matcher {
+            levels,
+            longest,
+            uses: Default::default(),
+        })
+    }
+
+    /// Every pattern in one automaton; `None` if it could not be built.
+    fn single(patterns: &[String]) -> Option<Matcher> {
+        Matcher::grow(None, patterns, 0).filter(|m| m.levels.len() == 1)
+    }
+
+    /// Counts a use; true when this is the use after which it should become one automaton.
+    fn due_for_compaction(&self, patterns: usize) -> bool {
+        if self.levels.len() < 2 {
+            return false;
+        }
+        let uses = self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        uses == patterns.max(COMPACT_AFTER_USES)
     }
 
     fn is_match(&self, haystack: &[u8]) -> bool {
         self.levels.iter().any(|l| l.ac.is_match(haystack))
     }
 
-    /// Where secrets are in `haystack`, in order: leftmost-longest within each automaton;
-    /// overlapping matches of different automata are masked as one span (which hides at least
-    /// what one automaton over all patterns would).
+    /// Where secrets are in `haystack`, in order: every occurrence of every pattern, those
+    /// that overlap merged into one span, so the result does not depend on how the patterns
+    /// are split into automata.
     fn spans(&self, haystack: &[u8]) -> Vec<(usize, usize)> {
         let mut all: Vec<(usize, usize)> = self
             .levels
             .iter()
-            .flat_map(|l| l.ac.find_iter(haystack).map(|m| (m.start(), m.end())))
+            .flat_map(|l| {
+                l.ac.find_overlapping_iter(haystack)
+                    .map(|m| (m.start(), m.end()))
+            })
             .collect();
-        if self.levels.len() > 1 {
-            all.sort_unstable();
-        }
+        all.sort_unstable();
         let mut spans: Vec<(usize, usize)> = Vec::with_capacity(all.len());
         for (start, end) in all {
             match spans.last_mut() {
@@ -219,12 +248,27 @@ impl Masker {
     }
 
     fn matcher(&self) -> Option<Arc<Matcher>> {
-        self.read(|inner| {
+        let (m, patterns) = self.read(|inner| {
             if inner.disabled {
                 None
             } else {
-                inner.matcher.clone()
+                inner.matcher.clone().map(|m| (m, inner.patterns.len()))
             }
+        })?;
+        if !m.due_for_compaction(patterns) {
+            return Some(m);
+        }
+        self.write(|inner| {
+            // Only if no secret was added since: then the patterns are the same.
+            if inner
+                .matcher
+                .as_ref()
+                .is_some_and(|now| Arc::ptr_eq(now, &m))
+                && let Some(one) = Matcher::single(&inner.patterns)
+            {
+                inner.matcher = Some(Arc::new(one));
+            }
+            inner.matcher.clone()
         })
     }
 
@@ -512,10 +556,23 @@ mod tests {
         masker.add("c", "cdefgh");
         let levels = masker.read(|inner| inner.matcher.as_ref().map(|m| m.levels.len()));
         assert_eq!(levels, Some(2));
-        // One automaton over all three would mask `abcdef` and leave `gh` of `cdefgh` shown.
+        // Leftmost-longest matching alone would mask `abcdef` and leave `gh` of `cdefgh` shown.
         assert_eq!(masker.mask("x abcdefgh y"), format!("x {MASK} y"));
         assert_eq!(masker.mask("abcdef cdefgh"), format!("{MASK} {MASK}"));
         assert!(masker.holds_secret("..cdefgh.."));
+        // Used often enough with no new secret, the three become one automaton, which masks
+        // the same.
+        for _ in 0..COMPACT_AFTER_USES {
+            assert_eq!(masker.mask("x abcdefgh y"), format!("x {MASK} y"));
+        }
+        let levels = masker.read(|inner| inner.matcher.as_ref().map(|m| m.levels.len()));
+        assert_eq!(levels, Some(1));
+        assert_eq!(masker.mask("x abcdefgh y"), format!("x {MASK} y"));
+        assert_eq!(masker.mask("abcdef cdefgh"), format!("{MASK} {MASK}"));
+        assert_eq!(masker.mask("zz zzzzzz%22"), format!("zz {MASK}%22"));
+        // A secret added later starts a new level again, and is masked at once.
+        masker.add("d", "qwerty");
+        assert_eq!(masker.mask("qwerty abcdef"), format!("{MASK} {MASK}"));
     }
 
     #[test]
