@@ -283,46 +283,9 @@ async fn receive(
         clock,
         webhooks,
     } = taken;
-    for redirect in &response.redirects {
-        let masker = &cx.engine.masker;
-        let hop = crate::record::Hop {
-            status: redirect.status,
-            from: masker.mask(redirect.from.as_str()),
-            to: masker.mask(redirect.to.as_str()),
-            dropped: redirect.dropped.iter().map(|d| masker.mask(d)).collect(),
-        };
-        cx.emit(Event::Redirected {
-            status: hop.status,
-            from: &hop.from,
-            to: &hop.to,
-            dropped: &hop.dropped,
-        });
-        exchange.redirects.push(hop);
-    }
+    record_redirects(cx, &response, &mut exchange);
     let (head, reader, timings) = response.into_parts();
-    let mut shown = ReceivedResponse {
-        status: head.status,
-        reason: head.reason.clone(),
-        version: head.version.clone(),
-        headers: head.headers.clone(),
-        content_length: head.content_length,
-        body: ResponseBody {
-            kept: Err("the body was not kept".to_string()),
-            received: None,
-            went: BodyPlace::Discarded,
-            complete: false,
-        },
-    };
-    // A secret capture from a header is known now: masked from the first display on.
-    for capture in request.captures.iter().filter(|c| c.secret) {
-        if let CaptureSource::Header(name) = &capture.source
-            && let Some(value) = head.header(name)
-        {
-            cx.engine.masker.add(&capture.name, value);
-        }
-    }
-    mask::received(&mut shown, &cx.engine.masker);
-    cx.emit(Event::Head { response: &shown });
+    let shown = shown_head(cx, request, &head);
     let last = last && !cx.retry_on.contains(&head.status);
     let needs_body = request.expect.needs_body()
         || request
@@ -370,6 +333,58 @@ async fn receive(
         captured,
         earlier: Vec::new(),
     }
+}
+
+/// Each redirect followed, masked, shown and kept in the exchange.
+fn record_redirects(cx: &Cx<'_>, response: &Response, exchange: &mut Exchange) {
+    let masker = &cx.engine.masker;
+    for redirect in &response.redirects {
+        let hop = crate::record::Hop {
+            status: redirect.status,
+            from: masker.mask(redirect.from.as_str()),
+            to: masker.mask(redirect.to.as_str()),
+            dropped: redirect.dropped.iter().map(|d| masker.mask(d)).collect(),
+        };
+        cx.emit(Event::Redirected {
+            status: hop.status,
+            from: &hop.from,
+            to: &hop.to,
+            dropped: &hop.dropped,
+        });
+        exchange.redirects.push(hop);
+    }
+}
+
+/// The response head as shown (masked; a secret header capture is registered first, so it is
+/// masked from the first display on), emitted; its body is filled in later.
+fn shown_head(
+    cx: &Cx<'_>,
+    request: &ResolvedRequest,
+    head: &crate::http::ResponseHead,
+) -> ReceivedResponse {
+    let mut shown = ReceivedResponse {
+        status: head.status,
+        reason: head.reason.clone(),
+        version: head.version.clone(),
+        headers: head.headers.clone(),
+        content_length: head.content_length,
+        body: ResponseBody {
+            kept: Err("the body was not kept".to_string()),
+            received: None,
+            went: BodyPlace::Discarded,
+            complete: false,
+        },
+    };
+    for capture in request.captures.iter().filter(|c| c.secret) {
+        if let CaptureSource::Header(name) = &capture.source
+            && let Some(value) = head.header(name)
+        {
+            cx.engine.masker.add(&capture.name, value);
+        }
+    }
+    mask::received(&mut shown, &cx.engine.masker);
+    cx.emit(Event::Head { response: &shown });
+    shown
 }
 
 /// Values of captures marked `secret = true` are secrets from now on: masked in every output

@@ -348,35 +348,23 @@ async fn attempts(
         cx.retry_on = if more { policy.on.clone() } else { Vec::new() };
         let last_by_count = !(more && policy.polling);
         let sent = attempt::attempt(cx, collection, spec, resolver, last_by_count).await;
-        if let Some(request) = &sent.exchange.request {
-            record.url = request.url.clone();
-        }
-        let first = sent.exchange.failures.first().cloned();
-        let status = sent.exchange.status();
-        let retry_after = sent
-            .exchange
-            .response
-            .as_ref()
-            .and_then(|r| r.header("retry-after"))
-            .map(str::to_string);
-        record.exchanges.extend(sent.earlier);
-        record.exchanges.push(sent.exchange);
+        let Kept {
+            first,
+            status,
+            retry_after,
+        } = keep(record, sent.exchange, sent.earlier);
         let settled = matches!(sent.outcome, Outcome::Passed | Outcome::Failed);
         if let Some(status) = status.filter(|s| settled && cx.retry_on.contains(s)) {
-            let (wait, from_header) =
-                policy.wait(attempt_no, retry_after.as_deref(), SystemTime::now());
-            note(record, RetryCause::Status(status), wait, from_header);
-            cx.observer.event(
-                cx.key,
-                &Event::StatusRetry {
-                    status,
-                    attempt: attempt_no,
-                    of: times,
-                    wait,
-                    retry_after: from_header,
-                },
-            );
-            tokio::time::sleep(wait).await;
+            let retry_after = retry_after.as_deref();
+            status_retry(
+                cx,
+                record,
+                &policy,
+                (attempt_no, times),
+                status,
+                retry_after,
+            )
+            .await;
             attempt_no += 1;
             continue;
         }
@@ -388,14 +376,7 @@ async fn attempts(
             // Nothing was captured: later requests show where their values would come from.
             Outcome::DryRun => {
                 record.verdict = Verdict::Passed;
-                let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
-                let placeholder = |c| crate::collection::capture_placeholder(&spec.name, c);
-                return spec
-                    .captures
-                    .iter()
-                    .chain(webhook)
-                    .map(|c| (c.name.clone(), Value::String(placeholder(c))))
-                    .collect();
+                return dry_run_captures(spec);
             }
             Outcome::BrokenPipe => {
                 record.verdict = Verdict::Passed;
@@ -403,17 +384,7 @@ async fn attempts(
                 return Vec::new();
             }
             Outcome::Failed if !last_by_count => {
-                note(record, RetryCause::Checks, policy.base, false);
-                cx.observer.event(
-                    cx.key,
-                    &Event::Retrying {
-                        attempt: attempt_no,
-                        of: times,
-                        first: first.as_ref(),
-                        wait: policy.base,
-                    },
-                );
-                tokio::time::sleep(policy.base).await;
+                checks_retry(cx, record, &policy, (attempt_no, times), first.as_ref()).await;
                 attempt_no += 1;
             }
             Outcome::Failed => {
@@ -422,15 +393,7 @@ async fn attempts(
             }
             Outcome::Errored(Code::Network) if network_retries > 0 => {
                 network_retries -= 1;
-                note(record, RetryCause::Network, NETWORK_RETRY_WAIT, false);
-                cx.observer.event(
-                    cx.key,
-                    &Event::NetworkRetry {
-                        wait: NETWORK_RETRY_WAIT,
-                        left: network_retries,
-                    },
-                );
-                tokio::time::sleep(NETWORK_RETRY_WAIT).await;
+                network_retry(cx, record, network_retries).await;
             }
             Outcome::Errored(code) => {
                 record.verdict = Verdict::Errored { code };
@@ -438,6 +401,107 @@ async fn attempts(
             }
         }
     }
+}
+
+/// What the loop of [`attempts`] reads of an attempt once it is in the record.
+struct Kept {
+    first: Option<crate::check::Failure>,
+    status: Option<u16>,
+    retry_after: Option<String>,
+}
+
+/// Put an attempt (after the ones it made on the way, a 401 renewal's) into the record.
+fn keep(
+    record: &mut RequestRecord,
+    exchange: crate::record::Exchange,
+    earlier: Vec<crate::record::Exchange>,
+) -> Kept {
+    if let Some(request) = &exchange.request {
+        record.url = request.url.clone();
+    }
+    let kept = Kept {
+        first: exchange.failures.first().cloned(),
+        status: exchange.status(),
+        retry_after: exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.header("retry-after"))
+            .map(str::to_string),
+    };
+    record.exchanges.extend(earlier);
+    record.exchanges.push(exchange);
+    kept
+}
+
+/// Checks failed and `retry` polls: note it, say so (with the first failure), wait.
+async fn checks_retry(
+    cx: &mut Cx<'_>,
+    record: &mut RequestRecord,
+    policy: &Policy,
+    (attempt, of): (u32, u32),
+    first: Option<&crate::check::Failure>,
+) {
+    note(record, RetryCause::Checks, policy.base, false);
+    cx.observer.event(
+        cx.key,
+        &Event::Retrying {
+            attempt,
+            of,
+            first,
+            wait: policy.base,
+        },
+    );
+    tokio::time::sleep(policy.base).await;
+}
+
+/// What a dry run's captures stand for: later requests show where their values would come
+/// from.
+fn dry_run_captures(spec: &RequestSpec) -> Vec<(String, Value)> {
+    let webhook = spec.expect_webhook.iter().flat_map(|w| &w.captures);
+    let placeholder = |c| crate::collection::capture_placeholder(&spec.name, c);
+    spec.captures
+        .iter()
+        .chain(webhook)
+        .map(|c| (c.name.clone(), Value::String(placeholder(c))))
+        .collect()
+}
+
+/// A settled attempt got a status to retry on: note it, say so and wait (the response's
+/// `Retry-After` if it asks, capped by the policy). `attempt` is (this attempt, of how many).
+async fn status_retry(
+    cx: &mut Cx<'_>,
+    record: &mut RequestRecord,
+    policy: &Policy,
+    (attempt, of): (u32, u32),
+    status: u16,
+    retry_after: Option<&str>,
+) {
+    let (wait, from_header) = policy.wait(attempt, retry_after, SystemTime::now());
+    note(record, RetryCause::Status(status), wait, from_header);
+    cx.observer.event(
+        cx.key,
+        &Event::StatusRetry {
+            status,
+            attempt,
+            of,
+            wait,
+            retry_after: from_header,
+        },
+    );
+    tokio::time::sleep(wait).await;
+}
+
+/// A network error and `--retry` left: note it, say so, wait; `left` retries after this one.
+async fn network_retry(cx: &mut Cx<'_>, record: &mut RequestRecord, left: u32) {
+    note(record, RetryCause::Network, NETWORK_RETRY_WAIT, false);
+    cx.observer.event(
+        cx.key,
+        &Event::NetworkRetry {
+            wait: NETWORK_RETRY_WAIT,
+            left,
+        },
+    );
+    tokio::time::sleep(NETWORK_RETRY_WAIT).await;
 }
 
 /// The last attempt is followed by another: why, after what wait.
