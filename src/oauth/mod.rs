@@ -79,6 +79,9 @@ pub struct TokenCache {
     options: OAuthOptions,
     keyring: tokio::sync::OnceCell<Option<Arc<KeyringStore>>>,
     slots: Mutex<HashMap<String, Slot>>,
+    /// The keyring entry name of each configuration seen (hashing one costs more than the
+    /// rest of a cached token's lookup; a run asks for it once per request).
+    names: Mutex<Vec<(OAuth2, String)>>,
 }
 
 impl TokenCache {
@@ -89,7 +92,22 @@ impl TokenCache {
             options,
             keyring: tokio::sync::OnceCell::new(),
             slots: Mutex::new(HashMap::new()),
+            names: Mutex::new(Vec::new()),
         }
+    }
+
+    /// [`store::entry_name`] of `cfg`, computed once per configuration.
+    fn name_of(&self, cfg: &OAuth2) -> String {
+        let mut names = self.names.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, name)) = names.iter().find(|(seen, _)| seen == cfg) {
+            return name.clone();
+        }
+        let name = store::entry_name(cfg);
+        // A run with many configurations (one per data row) keeps the first ones only.
+        if names.len() < 64 {
+            names.push((cfg.clone(), name.clone()));
+        }
+        name
     }
 
     fn slot(&self, name: &str) -> Slot {
@@ -125,7 +143,7 @@ impl TokenCache {
     /// is remembered for the run: the token endpoint is asked once.
     /// The token requests it makes go to `side`.
     pub async fn token(&self, cfg: &OAuth2, side: &mut Vec<SideRequest>) -> Result<Got, Failure> {
-        let name = store::entry_name(cfg);
+        let name = self.name_of(cfg);
         let slot = self.slot(&name);
         let mut held = slot.lock().await;
         if let Some(failure) = &held.failed {
@@ -179,7 +197,7 @@ impl TokenCache {
         stale: &str,
         side: &mut Vec<SideRequest>,
     ) -> Result<Got, Failure> {
-        let name = store::entry_name(cfg);
+        let name = self.name_of(cfg);
         {
             let slot = self.slot(&name);
             let mut held = slot.lock().await;
