@@ -37,6 +37,9 @@ struct Inner {
 struct Matcher {
     levels: Vec<Level>,
     longest: usize,
+    /// No secret fits in a text shorter than this (most header values and status reasons):
+    /// such texts are not searched at all.
+    shortest: usize,
     /// Searches handed this matcher (see [`Masker::matcher`]): one with several levels that
     /// is used as often as it has patterns, with no secret added meanwhile, is rebuilt as one
     /// automaton, so a run whose secrets stopped changing (an OAuth2 token and its client
@@ -141,9 +144,11 @@ impl Matcher {
             levels.push(level(start, len)?);
         }
         let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        let shortest = patterns.iter().map(String::len).min().unwrap_or(0);
         (!levels.is_empty()).then_some(Matcher {
             levels,
             longest,
+            shortest,
             uses: Default::default(),
         })
     }
@@ -163,7 +168,7 @@ impl Matcher {
     }
 
     fn is_match(&self, haystack: &[u8]) -> bool {
-        self.levels.iter().any(|l| l.search.is_match(haystack))
+        haystack.len() >= self.shortest && self.levels.iter().any(|l| l.search.is_match(haystack))
     }
 
     /// Where secrets are in `haystack`, in order: every occurrence of every pattern, those
@@ -171,6 +176,9 @@ impl Matcher {
     /// are split into automata.
     fn spans(&self, haystack: &[u8]) -> Vec<(usize, usize)> {
         let mut all: Vec<(usize, usize)> = Vec::new();
+        if haystack.len() < self.shortest {
+            return all;
+        }
         for level in &self.levels {
             level.search.occurrences(haystack, &mut all);
         }
