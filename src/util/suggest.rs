@@ -6,10 +6,15 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let wanted = name.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(1);
+    let length = wanted.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&wanted, &c.to_lowercase()), c))
+        // The distance is at least the difference in length: a 100 KB key is compared with
+        // nothing (the distance itself is quadratic in the lengths).
+        .map(|c| (c.to_lowercase(), c))
+        .filter(|(lower, _)| lower.chars().count().abs_diff(length) <= limit)
+        .map(|(lower, c)| (strsim::damerau_levenshtein(&wanted, &lower), c))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
@@ -40,6 +45,10 @@ mod tests {
         assert_eq!(did_you_mean("heders", keys), Some("headers"));
         assert_eq!(did_you_mean("URL", keys), Some("url"));
         assert_eq!(did_you_mean("body", keys), None);
+        // Far longer or shorter names are never close.
+        assert_eq!(did_you_mean(&"k".repeat(100_000), keys), None);
+        assert_eq!(did_you_mean("u", keys), None);
+        assert_eq!(did_you_mean("querys", keys), Some("query"));
         assert_eq!(list_names(["a", "b"]), "`a`, `b`");
         assert_eq!(list_names([]), "none");
     }
