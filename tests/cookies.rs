@@ -6,20 +6,17 @@
 mod support;
 
 use std::error::Error;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
+use support::child::PortChild;
 use support::sandbox::Sandbox;
 use support::{Recorded, Reply};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
 /// httpbin on 127.0.0.1, a free port; killed on drop.
-struct Httpbin {
-    child: Child,
-    port: u16,
-}
+struct Httpbin(PortChild);
 
 impl Httpbin {
     fn start() -> Result<Httpbin, Box<dyn Error>> {
@@ -32,31 +29,13 @@ server = make_server('127.0.0.1', 0, app, threaded=True)
 print(server.server_port, flush=True)
 server.serve_forever()
 ";
-        let mut child = Command::new(support::tools::python())
-            .args(["-c", SCRIPT])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut line = String::new();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        BufReader::new(stdout).read_line(&mut line)?;
-        let port = line
-            .trim()
-            .parse()
-            .map_err(|_| format!("httpbin did not start: {line:?}"))?;
-        Ok(Httpbin { child, port })
+        let mut command = Command::new(support::tools::python());
+        command.args(["-c", SCRIPT]).stderr(Stdio::null());
+        Ok(Httpbin(PortChild::spawn(command, "httpbin")?))
     }
 
     fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Httpbin {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        format!("http://127.0.0.1:{}", self.0.port)
     }
 }
 

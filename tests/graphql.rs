@@ -8,49 +8,29 @@
 mod support;
 
 use std::error::Error;
-use std::io::{BufRead, BufReader};
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
+use support::child::PortChild;
 use support::sandbox::Sandbox;
 
 type TestResult = Result<(), Box<dyn Error>>;
 
 /// The GraphQL server on a free loopback port; killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
+struct Server(PortChild);
 
 impl Server {
     fn start() -> Result<Server, Box<dyn Error>> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/graphql_server.py");
-        let mut child = Command::new(support::tools::python())
-            .arg(script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let mut line = String::new();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        BufReader::new(stdout).read_line(&mut line)?;
-        let port = line
-            .trim()
-            .parse()
-            .map_err(|_| format!("the GraphQL server did not start: {line:?}"))?;
-        Ok(Server { child, port })
+        let mut command = Command::new(support::tools::python());
+        command.arg(script).stderr(Stdio::inherit());
+        Ok(Server(PortChild::spawn(command, "the GraphQL server")?))
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/graphql", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        format!("http://127.0.0.1:{}/graphql", self.0.port)
     }
 }
 

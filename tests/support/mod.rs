@@ -6,6 +6,7 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod child;
 pub mod listener;
 pub mod sandbox;
 pub mod tools;
