@@ -79,10 +79,20 @@ pub struct TokenCache {
     options: OAuthOptions,
     keyring: tokio::sync::OnceCell<Option<Arc<KeyringStore>>>,
     slots: Mutex<HashMap<String, Slot>>,
-    /// The keyring entry name of each configuration seen (hashing one costs more than the
-    /// rest of a cached token's lookup; a run asks for it once per request).
-    names: Mutex<Vec<(OAuth2, String)>>,
+    /// The configurations seen, with their keyring entry name and slot: the lookup a run makes
+    /// for every request (hashing a configuration costs more than the rest of a cached
+    /// token's lookup).
+    known: Mutex<Vec<Known>>,
 }
+
+struct Known {
+    cfg: OAuth2,
+    name: Arc<str>,
+    slot: Slot,
+}
+
+/// A run with more configurations than this (one per data row) looks the others up by name.
+const KNOWN_UP_TO: usize = 64;
 
 impl TokenCache {
     pub fn new(client: Client, masker: Masker, options: OAuthOptions) -> TokenCache {
@@ -92,30 +102,29 @@ impl TokenCache {
             options,
             keyring: tokio::sync::OnceCell::new(),
             slots: Mutex::new(HashMap::new()),
-            names: Mutex::new(Vec::new()),
+            known: Mutex::new(Vec::new()),
         }
     }
 
-    /// [`store::entry_name`] of `cfg`, computed once per configuration.
-    fn name_of(&self, cfg: &OAuth2) -> String {
-        let mut names = self.names.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, name)) = names.iter().find(|(seen, _)| seen == cfg) {
-            return name.clone();
+    /// The keyring entry name of `cfg` ([`store::entry_name`]) and its slot.
+    fn slot_of(&self, cfg: &OAuth2) -> (Arc<str>, Slot) {
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = known.iter().find(|k| k.cfg == *cfg) {
+            return (Arc::clone(&k.name), Arc::clone(&k.slot));
         }
-        let name = store::entry_name(cfg);
-        // A run with many configurations (one per data row) keeps the first ones only.
-        if names.len() < 64 {
-            names.push((cfg.clone(), name.clone()));
-        }
-        name
-    }
-
-    fn slot(&self, name: &str) -> Slot {
-        let mut slots = match self.slots.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
+        let name: Arc<str> = store::entry_name(cfg).into();
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(slots.entry(name.to_string()).or_default())
         };
-        Arc::clone(slots.entry(name.to_string()).or_default())
+        if known.len() < KNOWN_UP_TO {
+            known.push(Known {
+                cfg: cfg.clone(),
+                name: Arc::clone(&name),
+                slot: Arc::clone(&slot),
+            });
+        }
+        (name, slot)
     }
 
     /// The OS keyring, opened once; `None` when there is none (CI): tokens then live in memory.
@@ -143,8 +152,7 @@ impl TokenCache {
     /// is remembered for the run: the token endpoint is asked once.
     /// The token requests it makes go to `side`.
     pub async fn token(&self, cfg: &OAuth2, side: &mut Vec<SideRequest>) -> Result<Got, Failure> {
-        let name = self.name_of(cfg);
-        let slot = self.slot(&name);
+        let (name, slot) = self.slot_of(cfg);
         let mut held = slot.lock().await;
         if let Some(failure) = &held.failed {
             return Err(failure.clone());
@@ -197,9 +205,8 @@ impl TokenCache {
         stale: &str,
         side: &mut Vec<SideRequest>,
     ) -> Result<Got, Failure> {
-        let name = self.name_of(cfg);
         {
-            let slot = self.slot(&name);
+            let (_, slot) = self.slot_of(cfg);
             let mut held = slot.lock().await;
             if let Some(tokens) = held.tokens.as_mut()
                 && tokens.access_token == stale

@@ -121,6 +121,9 @@ fn typed_like(
 pub struct Resolver {
     vars: BTreeMap<String, VarSource>,
     secrets: Arc<dyn SecretSource + Send + Sync>,
+    /// OAuth2 endpoint URLs as parsed, by their text: a run asks for them with every request
+    /// (see `oauth2.rs`), and parsing one costs more than the rest of the lookup.
+    oauth2_urls: std::sync::Mutex<Vec<(String, url::Url)>>,
 }
 
 impl std::fmt::Debug for Resolver {
@@ -171,6 +174,7 @@ impl Resolver {
         Ok(Resolver {
             vars,
             secrets: Arc::new(NoSecrets),
+            oauth2_urls: Default::default(),
         })
     }
 
@@ -688,6 +692,11 @@ impl<'a> Cx<'a> {
 
     fn url(&mut self, at: &TemplateStr) -> Result<url::Url, ResolveError> {
         let text = self.text(at)?;
+        self.parse_url(text, at)
+    }
+
+    /// `text` (from `at`) as an http or https URL.
+    fn parse_url(&self, text: String, at: &TemplateStr) -> Result<url::Url, ResolveError> {
         let reason = match url::Url::parse(&text) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => return Ok(url),
             Ok(url) => format!(

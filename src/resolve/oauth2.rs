@@ -70,7 +70,7 @@ impl Cx<'_> {
         key: &str,
         allow_http: bool,
     ) -> Result<url::Url, ResolveError> {
-        let url = self.url(at)?;
+        let url = self.memo_url(at)?;
         if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
             let message = format!(
                 "`{key}` `{url}` of `auth.oauth2`{} is not https: the client secret and the \
@@ -80,6 +80,30 @@ impl Cx<'_> {
             let hint = "use the provider's https URL, or add `allow_http = true` to `auth.oauth2` \
                         if this network is trusted";
             return Err(self.invalid(at.span.clone(), message, Some(hint.to_string())));
+        }
+        Ok(url)
+    }
+}
+
+impl Cx<'_> {
+    /// [`Cx::url`], parsed once per text for the resolver's life.
+    fn memo_url(&mut self, at: &TemplateStr) -> Result<url::Url, ResolveError> {
+        /// A run whose endpoints vary more (one per data row) parses the others every time.
+        const UP_TO: usize = 8;
+        let text = self.text(at)?;
+        let lock = || {
+            self.resolver
+                .oauth2_urls
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+        };
+        if let Some((_, url)) = lock().iter().find(|(seen, _)| *seen == text) {
+            return Ok(url.clone());
+        }
+        let url = self.parse_url(text.clone(), at)?;
+        let mut memo = lock();
+        if memo.len() < UP_TO {
+            memo.push((text, url.clone()));
         }
         Ok(url)
     }

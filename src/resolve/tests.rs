@@ -484,3 +484,49 @@ fn the_example_collection_loads_and_resolves() {
     );
     assert_eq!(upload.timeout, Some(std::time::Duration::from_secs(2)));
 }
+
+#[test]
+fn oauth2_endpoints_follow_their_variables_across_requests() {
+    // The resolver keeps the URLs it parsed by their text: a variable that changes between
+    // requests (a capture) must give the new URL, and the https rule holds for every one.
+    let c = collection(
+        r#"
+[vars]
+host = "127.0.0.1:1"
+[defaults]
+auth = { oauth2 = { grant = "client_credentials", token_url = "http://{{host}}/token", client_id = "c", client_secret = "s" } }
+[[requests]]
+name = "r"
+url = "http://127.0.0.1:9/"
+"#,
+    );
+    let mut resolver = Resolver::new(&c, None, &[], &[]).unwrap();
+    let request = c.request("r").unwrap();
+    let url = |resolver: &Resolver| {
+        resolver
+            .oauth2(&c, request)
+            .map(|o| o.map(|o| o.token_url.to_string()))
+            .map_err(|e| e.to_string())
+    };
+    for _ in 0..3 {
+        assert_eq!(url(&resolver), Ok(Some("http://127.0.0.1:1/token".into())));
+    }
+    resolver.set("host", json!("[::1]:2"));
+    assert_eq!(url(&resolver), Ok(Some("http://[::1]:2/token".into())));
+    resolver.set("host", json!("127.0.0.1:1"));
+    assert_eq!(url(&resolver), Ok(Some("http://127.0.0.1:1/token".into())));
+    // Not loopback: refused, whether or not that text was seen before.
+    for _ in 0..2 {
+        resolver.set("host", json!("auth.example.com"));
+        let err = url(&resolver).unwrap_err();
+        assert!(err.contains("is not https"), "{err}");
+    }
+    // More texts than the memo keeps: each still parsed right.
+    for port in 10..30 {
+        resolver.set("host", json!(format!("localhost:{port}")));
+        assert_eq!(
+            url(&resolver),
+            Ok(Some(format!("http://localhost:{port}/token")))
+        );
+    }
+}
