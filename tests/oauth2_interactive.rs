@@ -264,10 +264,12 @@ fn device_code_polls_at_the_interval_and_honours_slow_down() {
     let mut cmd = sandbox.std_command();
     no_keyring(&mut cmd, &sandbox);
     let start = Instant::now();
+    let report = sandbox.path().join("device.json");
     let out = cmd
         .env_remove("CI")
         .env("POSTIE_TEST_TTY", "stdin,stderr")
-        .args(["run", "device"])
+        .args(["run", "device", "--report"])
+        .arg(format!("json={}", report.display()))
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
@@ -289,4 +291,59 @@ fn device_code_polls_at_the_interval_and_honours_slow_down() {
         "slow_down adds 5 s"
     );
     assert_eq!(bearer(&api.requests()[0]), "dev-token-Yt55");
+    // The device authorization request and every poll are in the report, masked: the device
+    // code (it stands for the sign-in) and the token never appear.
+    let raw = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !raw.contains("dev-code-77") && !raw.contains("dev-token-Yt55"),
+        "{raw}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let side = report["collections"][0]["requests"][0]["attempts"][0]["side_requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let seen: Vec<(String, String, u64)> = side
+        .iter()
+        .map(|s| {
+            let url = s["attempt"]["request"]["url"].as_str().unwrap_or_default();
+            let path = url::Url::parse(url).map(|u| u.path().to_string());
+            (
+                s["purpose"].as_str().unwrap_or_default().to_string(),
+                path.unwrap_or_default(),
+                s["attempt"]["response"]["status"]
+                    .as_u64()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let profile = "127.0.0.1";
+    assert_eq!(
+        seen,
+        [
+            (
+                format!("oauth2 device authorization ({profile})"),
+                "/device".into(),
+                200
+            ),
+            (
+                format!("oauth2 token ({profile}), device code poll 1"),
+                "/token".into(),
+                400
+            ),
+            (
+                format!("oauth2 token ({profile}), device code poll 2"),
+                "/token".into(),
+                400
+            ),
+            (
+                format!("oauth2 token ({profile}), device code poll 3"),
+                "/token".into(),
+                200
+            ),
+        ],
+        "{side:#?}"
+    );
+    let polled = side[1]["attempt"]["request"]["body"].to_string();
+    assert!(polled.contains("device_code=••••••"), "{polled}");
 }

@@ -117,6 +117,7 @@ status = 201
             .arg(report("json", "run.json"))
             .arg(report("junit", "run.xml"))
             .arg(report("har", "run.har"))
+            .arg(report("html", "run.html"))
             .output()
             .unwrap();
         assert_eq!(
@@ -129,7 +130,7 @@ status = 201
         let what = args.join(" ");
         assert_clean(&format!("stdout of {what}"), &out.stdout);
         assert_clean(&format!("stderr of {what}"), &out.stderr);
-        for file in ["run.json", "run.xml", "run.har"] {
+        for file in ["run.json", "run.xml", "run.har", "run.html"] {
             assert_clean(
                 &format!("{file} of {what}"),
                 &std::fs::read(dir.join(file)).unwrap(),
@@ -137,6 +138,22 @@ status = 201
         }
         let stdout = text(&out.stdout);
         seen.push((args.clone(), text(&out.stderr), reports(&dir)));
+        // JUnit and HTML show the token request too, before the request it was made for.
+        for file in ["run.xml", "run.html"] {
+            let shown = std::fs::read_to_string(dir.join(file)).unwrap();
+            let side = shown.find("oauth2 token (127.0.0.1)");
+            // The request as sent, not the summary line above it.
+            let login = shown.find(&format!("GET {}\n", api.url("/login")));
+            assert!(
+                side.is_some() && login.is_some() && side < login,
+                "{file} of {what}: no token request before the request: {shown}"
+            );
+            assert!(shown.contains(&tokens.url("/token")), "{file}: {shown}");
+            assert!(
+                shown.contains("grant_type=client_credentials"),
+                "{file}: {shown}"
+            );
+        }
         // Annotations go to stdout (to stderr with --json, which owns stdout).
         let annotated = stdout.contains("::error") || text(&out.stderr).contains("::error");
         assert!(annotated, "annotations are written: {stdout}");

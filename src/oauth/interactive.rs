@@ -31,8 +31,7 @@ pub async fn obtain(
     side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
     match cfg.grant {
-        // Its polls are not recorded (one every few seconds until the person is done).
-        OAuth2Grant::DeviceCode => device_code(client, masker, options, cfg).await,
+        OAuth2Grant::DeviceCode => device_code(client, masker, options, cfg, side).await,
         _ => authorization_code(client, masker, options, cfg, side).await,
     }
 }
@@ -237,11 +236,14 @@ async fn reply(
     stream.shutdown().await
 }
 
+/// The device authorization request, then the polls; all recorded in `side` (the polls
+/// bounded: see [`KEPT_POLLS`]).
 async fn device_code(
     client: &Client,
     masker: &Masker,
     options: &OAuthOptions,
     cfg: &OAuth2,
+    side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
     let device_url = cfg
         .device_url
@@ -252,25 +254,30 @@ async fn device_code(
         params.push(("scope".to_string(), scope.clone()));
     }
     params.extend(cfg.params.iter().cloned());
-    let (status, bytes) = token::post(client, masker, cfg, &device_url, params).await?;
-    let answer: Value = serde_json::from_slice(&bytes).map_err(|_| {
-        failure(format!(
-            "the device authorization endpoint `{device_url}` answered {status} with a body that is not JSON"
-        ))
-    })?;
-    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
-    if let Some(error) = text("error") {
-        let description = text("error_description").map_or_else(String::new, |d| format!(": {d}"));
-        return Err(failure(format!(
-            "the device authorization endpoint `{device_url}` refused ({status}): `{error}`{description}"
-        )));
-    }
-    let (Some(device_code), Some(user_code)) = (text("device_code"), text("user_code")) else {
-        return Err(failure(format!(
-            "the device authorization endpoint `{device_url}` answered {status} without `device_code` and `user_code`"
-        )));
+    let posted = token::exchange(client, masker, cfg, &device_url, params).await;
+    let purpose = format!("oauth2 device authorization ({})", cfg.profile);
+    let (status, bytes) = match posted.result {
+        Ok(answer) => answer,
+        Err(failed) => {
+            token::record(side, masker, posted.exchange, purpose, Some(&failed));
+            return Err(failed);
+        }
     };
-    masker.add("oauth2 device code", &device_code);
+    let answered = device_answer(&device_url, status, &bytes);
+    if let Ok((device_code, _)) = &answered {
+        // Before the record is masked: the device code stands for the person's sign-in.
+        masker.add("oauth2 device code", device_code);
+    }
+    token::record(
+        side,
+        masker,
+        posted.exchange,
+        purpose,
+        answered.as_ref().err(),
+    );
+    let (device_code, answer) = answered?;
+    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
+    let user_code = text("user_code").unwrap_or_default();
     let verification = text("verification_uri")
         .or_else(|| text("verification_url"))
         .unwrap_or_default();
@@ -283,7 +290,58 @@ async fn device_code(
         "OAuth2 `{}`: open {verification} and enter the code {user_code}{complete}\n",
         cfg.profile
     ));
-    poll(client, masker, cfg, &device_code, interval, expires).await
+    let device = Device {
+        code: device_code,
+        interval,
+        expires,
+    };
+    poll(client, masker, cfg, device, side).await
+}
+
+/// The device authorization endpoint's answer: its device code and the whole JSON.
+fn device_answer(
+    device_url: &url::Url,
+    status: u16,
+    bytes: &[u8],
+) -> Result<(String, Value), Failure> {
+    let answer: Value = serde_json::from_slice(bytes).map_err(|_| {
+        failure(format!(
+            "the device authorization endpoint `{device_url}` answered {status} with a body that is not JSON"
+        ))
+    })?;
+    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
+    if let Some(error) = text("error") {
+        let description = text("error_description").map_or_else(String::new, |d| format!(": {d}"));
+        return Err(failure(format!(
+            "the device authorization endpoint `{device_url}` refused ({status}): `{error}`{description}"
+        )));
+    }
+    let (Some(device_code), Some(_)) = (text("device_code"), text("user_code")) else {
+        return Err(failure(format!(
+            "the device authorization endpoint `{device_url}` answered {status} without `device_code` and `user_code`"
+        )));
+    };
+    Ok((device_code, answer))
+}
+
+struct Device {
+    code: String,
+    interval: Duration,
+    expires: Duration,
+}
+
+/// The polls kept in the record: the first ones, then the latest pending one takes the last
+/// place, and the final answer always (a person may take minutes, at one poll every 5 s).
+const KEPT_POLLS: usize = 10;
+
+/// Before a pending poll is recorded: once [`KEPT_POLLS`] are kept, the latest one gives its
+/// place to the new one.
+fn make_room(side: &mut Vec<SideRequest>, kept: &mut usize) {
+    if *kept == KEPT_POLLS {
+        side.pop();
+    } else {
+        *kept += 1;
+    }
 }
 
 /// Polls the token endpoint at the server's interval; `slow_down` adds 5 seconds (RFC 8628
@@ -292,11 +350,12 @@ async fn poll(
     client: &Client,
     masker: &Masker,
     cfg: &OAuth2,
-    device_code: &str,
-    mut interval: Duration,
-    expires: Duration,
+    device: Device,
+    side: &mut Vec<SideRequest>,
 ) -> Result<Tokens, Failure> {
-    let deadline = Instant::now() + expires;
+    let deadline = Instant::now() + device.expires;
+    let mut interval = device.interval;
+    let (mut polls, mut kept) = (0, 0);
     loop {
         tokio::time::sleep(interval).await;
         if Instant::now() > deadline {
@@ -308,22 +367,67 @@ async fn poll(
         }
         let params = vec![
             ("grant_type".to_string(), DEVICE_GRANT.to_string()),
-            ("device_code".to_string(), device_code.to_string()),
+            ("device_code".to_string(), device.code.clone()),
         ];
-        let (status, bytes) = token::post(client, masker, cfg, &cfg.token_url, params).await?;
+        let posted = token::exchange(client, masker, cfg, &cfg.token_url, params).await;
+        polls += 1;
+        let purpose = format!("oauth2 token ({}), device code poll {polls}", cfg.profile);
+        let (status, bytes) = match posted.result {
+            Ok(answer) => answer,
+            Err(failed) => {
+                token::record(side, masker, posted.exchange, purpose, Some(&failed));
+                return Err(failed);
+            }
+        };
         let error = serde_json::from_slice::<Value>(&bytes)
             .ok()
             .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string));
         match error.as_deref() {
-            Some("authorization_pending") => {}
-            Some("slow_down") => interval += Duration::from_secs(5),
-            _ => return token::answer(masker, cfg, status, &bytes),
+            Some(pending @ ("authorization_pending" | "slow_down")) => {
+                if pending == "slow_down" {
+                    interval += Duration::from_secs(5);
+                }
+                make_room(side, &mut kept);
+                token::record(side, masker, posted.exchange, purpose, None);
+            }
+            _ => {
+                let result = token::answer(masker, cfg, status, &bytes);
+                token::record(
+                    side,
+                    masker,
+                    posted.exchange,
+                    purpose,
+                    result.as_ref().err(),
+                );
+                return result;
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_sign_in_keeps_the_first_polls_the_latest_pending_one_and_the_answer() {
+        use crate::record::{Exchange, SideRequest};
+        let entry = |purpose: String| SideRequest {
+            purpose,
+            exchange: Exchange::new(std::time::SystemTime::UNIX_EPOCH),
+        };
+        let mut side = vec![entry("authorization".into())];
+        let mut kept = 0;
+        for poll in 1..=25 {
+            super::make_room(&mut side, &mut kept);
+            side.push(entry(format!("poll {poll}")));
+        }
+        side.push(entry("poll 26".into()));
+        let purposes: Vec<&str> = side.iter().map(|s| s.purpose.as_str()).collect();
+        let mut expected = vec!["authorization".to_string()];
+        expected.extend((1..super::KEPT_POLLS).map(|p| format!("poll {p}")));
+        expected.extend(["poll 25".to_string(), "poll 26".to_string()]);
+        assert_eq!(purposes, expected);
+    }
+
     #[test]
     fn pkce_s256_matches_rfc_7636_appendix_b() {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

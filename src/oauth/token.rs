@@ -107,28 +107,31 @@ pub async fn request(
     let result = posted
         .result
         .and_then(|(status, bytes)| answer(masker, cfg, status, &bytes));
-    let mut exchange = posted.exchange;
-    if let Err(failure) = &result {
-        exchange.error = Some(failure.clone());
-    }
-    mask::exchange(&mut exchange, masker);
-    side.push(SideRequest {
-        purpose: format!("oauth2 token ({})", cfg.profile),
-        exchange,
-    });
+    let purpose = format!("oauth2 token ({})", cfg.profile);
+    record(
+        side,
+        masker,
+        posted.exchange,
+        purpose,
+        result.as_ref().err(),
+    );
     result
 }
 
-/// POST `params` and the client's credentials to `url` as `cfg` says (form or JSON, Basic or
-/// in the body); the status and the body (at most 1 MiB).
-pub async fn post(
-    client: &Client,
+/// Keep a token endpoint's exchange in `side`, masked with the secrets known now, with the
+/// failure it ended in, if any.
+pub fn record(
+    side: &mut Vec<SideRequest>,
     masker: &Masker,
-    cfg: &OAuth2,
-    url: &url::Url,
-    params: Vec<(String, String)>,
-) -> Result<(u16, Vec<u8>), Failure> {
-    exchange(client, masker, cfg, url, params).await.result
+    mut exchange: Exchange,
+    purpose: String,
+    failed: Option<&Failure>,
+) {
+    if let Some(failure) = failed {
+        exchange.error = Some(failure.clone());
+    }
+    mask::exchange(&mut exchange, masker);
+    side.push(SideRequest { purpose, exchange });
 }
 
 /// One POST to a token endpoint: its status and body, and its record (not masked yet).

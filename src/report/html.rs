@@ -1,7 +1,8 @@
 //! `--report html=PATH`: one self-contained HTML page of the run — a summary, a timing
 //! waterfall, then each collection and request with its checks (expected and actual), its
-//! attempts, the request as sent and the response as received (JSON bodies pretty-printed,
-//! large bodies cut with their size stated).
+//! attempts, the requests postie made of its own for each (OAuth2 token requests), the request
+//! as sent and the response as received (JSON bodies pretty-printed, large bodies cut with their
+//! size stated).
 //!
 //! It loads nothing: no script, font, image or style sheet from anywhere (a
 //! `Content-Security-Policy` of `default-src 'none'` says so to the browser too), and it needs
@@ -187,6 +188,33 @@ fn request_block(out: &mut String, file: &str, request: &RequestRecord) {
 }
 
 fn exchange(out: &mut String, attempt: &Exchange) {
+    // The requests postie made of its own before it (OAuth2 token requests); open when one
+    // failed.
+    for side in &attempt.side {
+        let status = side
+            .exchange
+            .status()
+            .map_or("no response".to_string(), |s| s.to_string());
+        let (method, url) = side
+            .exchange
+            .request
+            .as_ref()
+            .map_or((String::new(), String::new()), |r| {
+                (r.method.clone(), r.url.clone())
+            });
+        let failed = side.exchange.error.is_some();
+        let _ = write!(
+            out,
+            "<details class=\"side\"{}><summary>{} <code>{} {}</code> · {status} · {}</summary>",
+            if failed { " open" } else { "" },
+            esc(&side.purpose),
+            esc(&method),
+            esc(&url),
+            esc(&fmt_duration(side.exchange.duration)),
+        );
+        exchange(out, &side.exchange);
+        out.push_str("</details>");
+    }
     if !attempt.checks.is_empty() || !attempt.failures.is_empty() {
         out.push_str("<table class=\"checks\"><tr><th>check</th><th>result</th><th>expected</th><th>actual</th><th>line</th></tr>");
         let failed_only: Vec<crate::check::Checked>;

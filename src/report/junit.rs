@@ -7,7 +7,8 @@
 //! — Jenkins, GitLab — read only the first `<failure>` of a case anyway.) An errored request
 //! has an `<error>`; skipped and not-run requests have a `<skipped>` with the reason. The
 //! request and response as sent and received go to `<system-out>`, after a list of the attempts
-//! when there were retries. Each `<testcase>` also has `file` and `line` attributes (as pytest
+//! when there were retries and after the requests postie made of its own for it (OAuth2 token
+//! requests, each with its purpose). Each `<testcase>` also has `file` and `line` attributes (as pytest
 //! writes them) pointing at the request in the collection, which GitLab and the GitHub JUnit
 //! actions use to link to the source. Records come masked.
 
@@ -225,12 +226,36 @@ fn system_out(request: &RequestRecord) -> Option<String> {
         );
         for (i, attempt) in request.exchanges.iter().enumerate() {
             let _ = writeln!(out, "  attempt {}: {}", i + 1, attempt_line(attempt));
+            for side in &attempt.side {
+                let _ = writeln!(
+                    out,
+                    "    after {}: {}",
+                    side.purpose,
+                    attempt_line(&side.exchange)
+                );
+            }
         }
         out.push('\n');
     }
+    // The requests postie made of its own for the deciding attempt (OAuth2 token requests),
+    // whole, before it.
+    for side in &last.side {
+        let _ = writeln!(out, "{}: {}", side.purpose, attempt_line(&side.exchange));
+        exchange_text(&mut out, &side.exchange);
+    }
+    if !last.side.is_empty() {
+        let _ = writeln!(out, "{}: {}", request.name, attempt_line(last));
+    }
+    exchange_text(&mut out, last);
+    let out = out.trim_end_matches('\n');
+    (!out.is_empty()).then(|| format!("{out}\n"))
+}
+
+/// An exchange's request and response as sent and received, and its error.
+fn exchange_text(out: &mut String, exchange: &Exchange) {
     let parts = [
-        last.request.as_ref().map(text::request_text),
-        last.response.as_ref().map(text::response_text),
+        exchange.request.as_ref().map(text::request_text),
+        exchange.response.as_ref().map(text::response_text),
     ];
     for part in parts.iter().flatten() {
         let part = part.trim_end_matches(['\n', '\r']);
@@ -239,11 +264,9 @@ fn system_out(request: &RequestRecord) -> Option<String> {
             out.push_str("\n\n");
         }
     }
-    if let Some(error) = &last.error {
-        let _ = writeln!(out, "error: {}", text::error_text(error));
+    if let Some(error) = &exchange.error {
+        let _ = writeln!(out, "error: {}\n", text::error_text(error));
     }
-    let out = out.trim_end_matches('\n');
-    (!out.is_empty()).then(|| format!("{out}\n"))
 }
 
 /// `503 (1 failed check) in 10.0 ms`, `no response (error: connection refused) in 1.0 ms`.
