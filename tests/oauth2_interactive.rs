@@ -3,8 +3,11 @@
 //! credentials, and the authorization code grant with PKCE S256, its browser step driven by
 //! curl following the server's redirect to postie's loopback listener (the server checks the
 //! code verifier against the challenge). The mock server has no device authorization
-//! endpoint, so the device code grant runs against an endpoint written here: pending, then
-//! slow_down (the interval grows by 5 s), then a token.
+//! endpoint, so the device code grant runs against a server built on authlib's own device
+//! authorization endpoint and device code grant (tests/tools/device_server.py, authlib from
+//! the Python index), the person's approval driven by curl; and against an endpoint written
+//! here for what authlib's does not do on cue: pending, then slow_down (the interval grows by
+//! 5 s), then a token.
 
 mod support;
 
@@ -14,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use support::child::PortChild;
 use support::sandbox::Sandbox;
 use support::{Recorded, TestServer, http_server};
 
@@ -346,4 +350,123 @@ fn device_code_polls_at_the_interval_and_honours_slow_down() {
     );
     let polled = side[1]["attempt"]["request"]["body"].to_string();
     assert!(polled.contains("device_code=••••••"), "{polled}");
+}
+
+/// tests/tools/device_server.py (authlib's RFC 8628 endpoint and grant) on 127.0.0.1.
+fn authlib_device_server() -> PortChild {
+    let mut command = Command::new(support::tools::python());
+    command
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/device_server.py"
+        ))
+        .stderr(Stdio::null());
+    PortChild::spawn(command, "the authlib device authorization server").unwrap()
+}
+
+#[test]
+fn device_code_against_an_authlib_server_with_the_person_approving_by_curl() {
+    let server = authlib_device_server();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ name = \"tv\", grant = \"device_code\", \
+         device_url = \"{base}/device_authorization\", token_url = \"{base}/token\", \
+         client_id = \"tv-app\", scope = \"profile\" }} }}\n\n[[requests]]\nname = \"me\"\n\
+         url = \"{}\"\n",
+        api.url("/me")
+    );
+    sandbox.collection("tv", &body).unwrap();
+    let report = sandbox.path().join("tv.json");
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let mut child = cmd
+        .env_remove("CI")
+        .env("POSTIE_TEST_TTY", "stdin,stderr")
+        .args(["run", "tv", "--report"])
+        .arg(format!("json={}", report.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut shown = String::new();
+    let user_code = loop {
+        let line = lines.next().expect("postie prints the user code").unwrap();
+        shown.push_str(&line);
+        shown.push('\n');
+        if let Some((_, code)) = line.split_once("and enter the code ") {
+            break code.trim().to_string();
+        }
+    };
+    assert!(
+        shown.contains("OAuth2 `tv`: open https://auth.example.com/activate and enter the code"),
+        "{shown}"
+    );
+    let issued = || -> serde_json::Value {
+        let out = Command::new("curl")
+            .args(["-sS", &format!("{base}/issued")])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // The person takes a while: postie polls at authlib's interval (1 s) and is told to wait.
+    let waited = Instant::now();
+    while issued()["pending"].as_u64() < Some(2) {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "no polls: {shown}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The browser step: the person approves the code.
+    let approve = Command::new("curl")
+        .args(["-sS", "-f", "-d", &format!("user_code={user_code}")])
+        .arg(format!("{base}/approve"))
+        .output()
+        .unwrap();
+    assert!(approve.status.success(), "{}", text(&approve.stderr));
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{shown}{}", rest.join("\n"));
+    // The API got the token authlib issued, and only that one.
+    let issued = issued();
+    let tokens = issued["access_tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1, "{issued}");
+    let token = tokens[0].as_str().unwrap();
+    let got = api.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(bearer(&got[0]), token);
+    // Recorded: the device authorization, the pending polls, the answer; masked.
+    let raw = std::fs::read_to_string(&report).unwrap();
+    assert!(!raw.contains(token), "the token is masked: {raw}");
+    let report: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let side = report["collections"][0]["requests"][0]["attempts"][0]["side_requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let pending = issued["pending"].as_u64().unwrap() as usize;
+    assert_eq!(side.len(), 1 + pending + 1, "{side:#?}");
+    assert_eq!(side[0]["purpose"], "oauth2 device authorization (tv)");
+    let device_answer = side[0]["attempt"]["response"]["body"].to_string();
+    assert!(device_answer.contains(&user_code), "{device_answer}");
+    assert!(
+        device_answer.contains(r#"\"device_code\": \"••••••\""#)
+            || device_answer.contains(r#"\"device_code\":\"••••••\""#),
+        "the device code is masked: {device_answer}"
+    );
+    let last = &side[side.len() - 1];
+    assert_eq!(
+        last["purpose"],
+        format!("oauth2 token (tv), device code poll {}", pending + 1)
+    );
+    assert_eq!(last["attempt"]["response"]["status"], 200);
+    assert_eq!(side[1]["attempt"]["response"]["status"], 400);
+    assert!(
+        side[1]["attempt"]["response"]["body"]
+            .to_string()
+            .contains("authorization_pending")
+    );
 }
