@@ -470,3 +470,111 @@ fn device_code_against_an_authlib_server_with_the_person_approving_by_curl() {
             .contains("authorization_pending")
     );
 }
+
+#[test]
+fn authorization_code_opens_the_browser_and_a_real_chromium_signs_in() {
+    // Without `--no-browser`, postie runs the platform's opener (`xdg-open URL`). Here that is
+    // a script that hands the URL to headless Chromium, which follows oauth2-mock-server's
+    // redirect to postie's loopback listener as a person's browser would. Every host name
+    // resolves to nothing but 127.0.0.1 (`--host-resolver-rules`): nothing leaves the machine.
+    let server = mock_server();
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let bin = sandbox.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = sandbox.path().join("opened.txt");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{opened}'\nexec '{chromium}' --headless \
+         --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+         --disable-component-update --disable-sync --disable-extensions \
+         '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1' '--user-data-dir={profile}' --dump-dom \"$1\" \
+         > '{dom}' 2> /dev/null\n",
+        opened = opened.display(),
+        chromium = support::tools::chromium().display(),
+        profile = sandbox.path().join("profile").display(),
+        dom = sandbox.path().join("dom.html").display(),
+    );
+    let opener = bin.join("xdg-open");
+    std::fs::write(&opener, script).unwrap();
+    let mut perms = std::fs::metadata(&opener).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&opener, perms).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ name = \"mock\", grant = \"authorization_code\", \
+         auth_url = \"http://127.0.0.1:{port}/authorize\", \
+         token_url = \"http://127.0.0.1:{port}/token\", client_id = \"cli-app\", \
+         scope = \"openid plans\" }} }}\n\n[[requests]]\nname = \"me\"\nurl = \"{}\"\n",
+        api.url("/me"),
+        port = server.port
+    );
+    sandbox.collection("code", &body).unwrap();
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let out = cmd
+        .env_remove("CI")
+        .env("PATH", path)
+        .env("POSTIE_TEST_TTY", "stdin,stderr")
+        .env("POSTIE_OAUTH_TIMEOUT_SECS", "60")
+        .args(["run", "code"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The opener got the authorization URL postie printed, with its PKCE challenge.
+    let opened = std::fs::read_to_string(&opened).unwrap();
+    let url = url::Url::parse(opened.trim()).unwrap();
+    assert!(stderr.contains(url.as_str()), "{stderr}");
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "code_challenge_method" && v == "S256")
+    );
+    // The browser landed on postie's page (Chromium, detached, may write it after postie
+    // is done), and the API got the mock server's token.
+    let waited = Instant::now();
+    let dom = loop {
+        let dom = std::fs::read_to_string(sandbox.path().join("dom.html")).unwrap_or_default();
+        if dom.contains("postie") || waited.elapsed() > Duration::from_secs(20) {
+            break dom;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(dom.contains("postie"), "{dom}");
+    let got = api.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(claims(&bearer(&got[0]))["sub"], "johndoe");
+}
+
+#[test]
+fn an_unfinished_browser_sign_in_times_out_with_exit_4_and_says_so() {
+    let sandbox = Sandbox::new().unwrap();
+    // Nobody signs in: the authorization URL is only printed (`--no-browser`).
+    let body = "[defaults]\nauth = { oauth2 = { name = \"idp\", grant = \"authorization_code\", \
+         auth_url = \"http://127.0.0.1:9/authorize\", token_url = \"http://127.0.0.1:9/token\", \
+         client_id = \"cli-app\" } }\n\n[[requests]]\nname = \"me\"\nurl = \"http://127.0.0.1:9/me\"\n";
+    sandbox.collection("code", body).unwrap();
+    let mut cmd = sandbox.std_command();
+    no_keyring(&mut cmd, &sandbox);
+    let start = Instant::now();
+    let out = cmd
+        .env_remove("CI")
+        .env("POSTIE_TEST_TTY", "stdin,stderr")
+        .env("POSTIE_OAUTH_TIMEOUT_SECS", "1")
+        .args(["run", "code", "--no-browser"])
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("(waiting 1s)"), "{stderr}");
+    assert!(
+        stderr.contains("no sign-in came back to http://127.0.0.1:")
+            && stderr.contains("/callback within 1s"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("POSTIE_OAUTH_TIMEOUT_SECS"), "{stderr}");
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(15),
+        "{took:?}"
+    );
+}

@@ -7,7 +7,7 @@
 mod support;
 
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use support::Recorded;
@@ -120,17 +120,6 @@ fn run_with_reports(server: &support::TestServer) -> Result<Sandbox, Box<dyn Err
     Ok(sandbox)
 }
 
-fn chromium() -> PathBuf {
-    let found = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.exists());
-    found.unwrap_or_else(|| {
-        panic!("chromium not found: run the tests with `scripts/test` (it installs Debian's `chromium`), or `apt-get install -y chromium`")
-    })
-}
-
 /// What headless Chromium saw opening `page`: the DOM, the console messages, and the network
 /// requests the page made (from Chromium's net log: URL requests whose network isolation key
 /// is the page's `file://` site; the browser's own background requests have other keys).
@@ -144,7 +133,7 @@ struct Seen {
 
 fn open_in_chromium(page: &Path, work: &Path) -> Result<Seen, Box<dyn Error>> {
     let net_log = work.join("net-log.json");
-    let out = Command::new(chromium())
+    let out = Command::new(support::tools::chromium())
         .args([
             "--headless",
             "--no-sandbox",

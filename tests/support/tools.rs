@@ -126,3 +126,15 @@ if (har !== undefined) {
         ),
     }
 }
+
+/// Debian's `chromium` on `PATH` (`scripts/test` installs it).
+pub fn chromium() -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join("chromium"))
+        .find(|p| p.exists());
+    found.unwrap_or_else(|| {
+        panic!("chromium not found: run the tests with `scripts/test` (it installs Debian's `chromium`), or `apt-get install -y chromium`")
+    })
+}
