@@ -204,3 +204,96 @@ fn an_expired_cached_token_is_renewed_with_its_refresh_token() {
         Some(format!("Bearer {}", issued[1]).as_str())
     );
 }
+
+#[test]
+fn an_interactive_grant_cached_on_a_terminal_serves_ci_until_it_cannot() {
+    // The README's advice for CI: sign in once on a terminal; CI then uses the cached token,
+    // refreshes it with its refresh token, and stops with exit 4 only when neither is there.
+    let Some(keyring) = Keyring::start() else {
+        return;
+    };
+    let grants: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = Arc::clone(&grants);
+    let server = http_server(move |req: &Recorded| {
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body)
+            .into_owned()
+            .collect();
+        let grant = form
+            .iter()
+            .find(|(k, _)| k == "grant_type")
+            .map_or("device authorization".to_string(), |(_, v)| v.clone());
+        let mut grants = seen.lock().unwrap();
+        grants.push(grant.clone());
+        let body = if req.path() == "/device" {
+            serde_json::json!({
+                "device_code": "kr-device-code-4Zt", "user_code": "KRKR-7777",
+                "verification_uri": "https://auth.example.com/device", "interval": 1,
+            })
+        } else {
+            let n = grants.len();
+            serde_json::json!({
+                "access_token": format!("kr-tok-{n}-{}", "Dv3q".repeat(8)),
+                "token_type": "Bearer", "expires_in": 3, "refresh_token": "kr-refresh-Dv9",
+            })
+        };
+        (200, vec![], body.to_string().into_bytes())
+    });
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    let body = format!(
+        "[defaults]\nauth = {{ oauth2 = {{ name = \"tv\", grant = \"device_code\", \
+         device_url = \"{}\", token_url = \"{}\", client_id = \"tv-app\" }} }}\n\n\
+         [[requests]]\nname = \"get\"\nurl = \"{}\"\n[requests.expect]\nstatus = 200\n",
+        server.url("/device"),
+        server.url("/token"),
+        api.url("/plans")
+    );
+    sandbox.collection("tv", &body).unwrap();
+    let run = |terminal: bool| {
+        let mut cmd = postie(&sandbox, &keyring);
+        if terminal {
+            cmd.env_remove("CI").env("POSTIE_TEST_TTY", "stdin,stderr");
+        } else {
+            cmd.env("CI", "true");
+        }
+        cmd.args(["run", "tv"]).output().unwrap()
+    };
+    let grants_now = || grants.lock().unwrap().clone();
+    // 1. On a terminal: the device code grant (one poll: the endpoint answers at once).
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let device = "urn:ietf:params:oauth:grant-type:device_code";
+    assert_eq!(grants_now(), ["device authorization", device]);
+    // 2. In CI, at once: the cached token, no request to the provider.
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(grants_now().len(), 2);
+    // 3. In CI, after it expired: renewed with the refresh token, no person needed.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(grants_now()[2..], ["refresh_token"]);
+    let bearers: Vec<String> = api
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(bearers.len(), 3);
+    assert_eq!(
+        bearers[0], bearers[1],
+        "CI used the token the terminal run cached"
+    );
+    assert!(bearers[2].starts_with("Bearer kr-tok-3-"), "{bearers:?}");
+    // 4. Signed out: CI cannot ask a person, and says what to do.
+    let out = postie(&sandbox, &keyring)
+        .args(["auth", "logout", "tv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(false);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("needs a person"), "{stderr}");
+    assert!(stderr.contains("run it once on a terminal"), "{stderr}");
+    assert_eq!(grants_now().len(), 3, "nothing more was asked");
+}
