@@ -533,3 +533,72 @@ fn auth_token_prints_a_token_for_a_script() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("refusing to print an OAuth2 token to a terminal"));
 }
+
+#[test]
+fn two_audiences_or_scopes_never_share_a_token() {
+    // One token per token URL + client + scope + parameters: requests for another audience
+    // or scope get their own token request; one for a configuration seen before reuses its
+    // token.
+    let issuer = issuer(3600);
+    let api = api(|t| t.starts_with("tok-"));
+    let sandbox = Sandbox::new().unwrap();
+    let token_url = issuer.server.url("/token");
+    let with = |audience: &str, scope: &str| {
+        format!(
+            "auth = {{ oauth2 = {{ grant = \"client_credentials\", token_url = \"{token_url}\", \
+             client_id = \"dp-client\", client_secret = \"{{{{secret:dp_secret}}}}\", \
+             scope = \"{scope}\", params = {{ audience = \"{audience}\" }} }} }}"
+        )
+    };
+    let plan = [
+        ("a", "https://a.example", "plans"),
+        ("b", "https://b.example", "plans"),
+        ("a-again", "https://a.example", "plans"),
+        ("a-wider", "https://a.example", "plans admin"),
+        ("b-again", "https://b.example", "plans"),
+    ];
+    let body: String = plan
+        .iter()
+        .map(|(name, audience, scope)| {
+            format!(
+                "[[requests]]\nname = \"{name}\"\nurl = \"{}\"\n{}\n\n",
+                api.url(&format!("/{name}")),
+                with(audience, scope)
+            )
+        })
+        .collect();
+    sandbox.collection("aud", &body).unwrap();
+    let out = postie(&sandbox).args(["run", "aud"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let asked: Vec<(String, String)> = issuer
+        .server
+        .requests()
+        .iter()
+        .map(|r| {
+            let form: Vec<(String, String)> =
+                url::form_urlencoded::parse(&r.body).into_owned().collect();
+            let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            (get("audience").unwrap(), get("scope").unwrap())
+        })
+        .collect();
+    let pair = |a: &str, s: &str| (a.to_string(), s.to_string());
+    assert_eq!(
+        asked,
+        [
+            pair("https://a.example", "plans"),
+            pair("https://b.example", "plans"),
+            pair("https://a.example", "plans admin"),
+        ]
+    );
+    let tokens = issuer.tokens();
+    let used: Vec<String> = api
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or_default().to_string())
+        .collect();
+    let bearer = |i: usize| format!("Bearer {}", tokens[i]);
+    assert_eq!(
+        used,
+        [bearer(0), bearer(1), bearer(0), bearer(2), bearer(1)]
+    );
+}
