@@ -128,11 +128,8 @@ fn client_credentials_against_oauth2_mock_server() {
     assert!(!text(&out.stderr).contains(&token));
 }
 
-#[test]
-fn authorization_code_with_pkce_through_the_loopback_redirect() {
-    let server = mock_server();
-    let api = api();
-    let sandbox = Sandbox::new().unwrap();
+/// Collection `code`: one request to `api` with the authorization code grant of `server`.
+fn code_collection(sandbox: &Sandbox, server: &MockServer, api: &TestServer) {
     let body = format!(
         "[defaults]\nauth = {{ oauth2 = {{ name = \"mock\", grant = \"authorization_code\", \
          auth_url = \"http://127.0.0.1:{port}/authorize\", \
@@ -142,6 +139,14 @@ fn authorization_code_with_pkce_through_the_loopback_redirect() {
         port = server.port
     );
     sandbox.collection("code", &body).unwrap();
+}
+
+#[test]
+fn authorization_code_with_pkce_through_the_loopback_redirect() {
+    let server = mock_server();
+    let api = api();
+    let sandbox = Sandbox::new().unwrap();
+    code_collection(&sandbox, &server, &api);
     let mut cmd = sandbox.std_command();
     no_keyring(&mut cmd, &sandbox);
     let mut child = cmd
@@ -500,15 +505,7 @@ fn authorization_code_opens_the_browser_and_a_real_chromium_signs_in() {
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&opener, perms).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    let body = format!(
-        "[defaults]\nauth = {{ oauth2 = {{ name = \"mock\", grant = \"authorization_code\", \
-         auth_url = \"http://127.0.0.1:{port}/authorize\", \
-         token_url = \"http://127.0.0.1:{port}/token\", client_id = \"cli-app\", \
-         scope = \"openid plans\" }} }}\n\n[[requests]]\nname = \"me\"\nurl = \"{}\"\n",
-        api.url("/me"),
-        port = server.port
-    );
-    sandbox.collection("code", &body).unwrap();
+    code_collection(&sandbox, &server, &api);
     let mut cmd = sandbox.std_command();
     no_keyring(&mut cmd, &sandbox);
     let out = cmd

@@ -256,25 +256,13 @@ async fn device_code(
     params.extend(cfg.params.iter().cloned());
     let posted = token::exchange(client, masker, cfg, &device_url, params).await;
     let purpose = format!("oauth2 device authorization ({})", cfg.profile);
-    let (status, bytes) = match posted.result {
-        Ok(answer) => answer,
-        Err(failed) => {
-            token::record(side, masker, posted.exchange, purpose, Some(&failed));
-            return Err(failed);
-        }
-    };
+    let (status, bytes, exchange) = or_record(posted, side, masker, &purpose)?;
     let answered = device_answer(&device_url, status, &bytes);
     if let Ok((device_code, _)) = &answered {
         // Before the record is masked: the device code stands for the person's sign-in.
         masker.add("oauth2 device code", device_code);
     }
-    token::record(
-        side,
-        masker,
-        posted.exchange,
-        purpose,
-        answered.as_ref().err(),
-    );
+    token::record(side, masker, exchange, purpose, answered.as_ref().err());
     let (device_code, answer) = answered?;
     let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
     let user_code = text("user_code").unwrap_or_default();
@@ -296,6 +284,23 @@ async fn device_code(
         expires,
     };
     poll(client, masker, cfg, device, side).await
+}
+
+/// A POST's status, body and record; one that got no answer is recorded in `side` with its
+/// failure.
+fn or_record(
+    posted: token::Posted,
+    side: &mut Vec<SideRequest>,
+    masker: &Masker,
+    purpose: &str,
+) -> Result<(u16, Vec<u8>, crate::record::Exchange), Failure> {
+    match posted.result {
+        Ok((status, bytes)) => Ok((status, bytes, posted.exchange)),
+        Err(failed) => {
+            token::record(side, masker, posted.exchange, purpose.into(), Some(&failed));
+            Err(failed)
+        }
+    }
 }
 
 /// The device authorization endpoint's answer: its device code and the whole JSON.
@@ -372,13 +377,7 @@ async fn poll(
         let posted = token::exchange(client, masker, cfg, &cfg.token_url, params).await;
         polls += 1;
         let purpose = format!("oauth2 token ({}), device code poll {polls}", cfg.profile);
-        let (status, bytes) = match posted.result {
-            Ok(answer) => answer,
-            Err(failed) => {
-                token::record(side, masker, posted.exchange, purpose, Some(&failed));
-                return Err(failed);
-            }
-        };
+        let (status, bytes, exchange) = or_record(posted, side, masker, &purpose)?;
         let error = serde_json::from_slice::<Value>(&bytes)
             .ok()
             .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string));
@@ -388,17 +387,11 @@ async fn poll(
                     interval += Duration::from_secs(5);
                 }
                 make_room(side, &mut kept);
-                token::record(side, masker, posted.exchange, purpose, None);
+                token::record(side, masker, exchange, purpose, None);
             }
             _ => {
                 let result = token::answer(masker, cfg, status, &bytes);
-                token::record(
-                    side,
-                    masker,
-                    posted.exchange,
-                    purpose,
-                    result.as_ref().err(),
-                );
+                token::record(side, masker, exchange, purpose, result.as_ref().err());
                 return result;
             }
         }
