@@ -149,10 +149,9 @@ status = 201
                 "{file} of {what}: no token request before the request: {shown}"
             );
             assert!(shown.contains(&tokens.url("/token")), "{file}: {shown}");
-            assert!(
-                shown.contains("grant_type=client_credentials"),
-                "{file}: {shown}"
-            );
+            // The body after a blank line, as on the wire.
+            let body = "\n\ngrant_type=client_credentials";
+            assert!(shown.contains(body), "{file}: {shown}");
         }
         // Annotations go to stdout (to stderr with --json, which owns stdout).
         let annotated = stdout.contains("::error") || text(&out.stderr).contains("::error");

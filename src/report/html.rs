@@ -265,9 +265,11 @@ fn exchange(out: &mut String, attempt: &Exchange) {
                 .split_once("\n\n")
                 .map_or(String::new(), |(_, b)| b.to_string()),
         };
+        // A blank line between the head and a body, as on the wire (and as the response has).
+        let gap = if body.is_empty() { "" } else { "\n" };
         let _ = write!(
             out,
-            "<p><b>Request</b></p><pre>{}{}</pre>",
+            "<p><b>Request</b></p><pre>{}{gap}{}</pre>",
             esc(&text::request_text(&head)),
             esc(&body)
         );
