@@ -233,7 +233,7 @@ fn an_interactive_grant_cached_on_a_terminal_serves_ci_until_it_cannot() {
             let n = grants.len();
             serde_json::json!({
                 "access_token": format!("kr-tok-{n}-{}", "Dv3q".repeat(8)),
-                "token_type": "Bearer", "expires_in": 3, "refresh_token": "kr-refresh-Dv9",
+                "token_type": "Bearer", "expires_in": 6, "refresh_token": "kr-refresh-Dv9",
             })
         };
         (200, vec![], body.to_string().into_bytes())
@@ -264,12 +264,13 @@ fn an_interactive_grant_cached_on_a_terminal_serves_ci_until_it_cannot() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let device = "urn:ietf:params:oauth:grant-type:device_code";
     assert_eq!(grants_now(), ["device authorization", device]);
-    // 2. In CI, at once: the cached token, no request to the provider.
+    // 2. In CI, at once: the cached token, no request to the provider (6 s lifetime, renewed
+    // in its last 10 %: room for a slow machine between the two runs).
     let out = run(false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(grants_now().len(), 2);
     // 3. In CI, after it expired: renewed with the refresh token, no person needed.
-    std::thread::sleep(std::time::Duration::from_millis(3200));
+    std::thread::sleep(std::time::Duration::from_millis(6300));
     let out = run(false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(grants_now()[2..], ["refresh_token"]);
