@@ -56,6 +56,33 @@ on_exit() {
     trap 'for c in "${BENCH_ON_EXIT[@]}"; do eval "$c" || true; done' EXIT
 }
 
+# side_nginx DIR HTTP: a second throwaway nginx (one worker, daemon, prefix DIR, stopped on
+# exit) whose `http { }` block holds HTTP (server blocks, log formats; `\$` for nginx's own
+# variables). Logs go to DIR/logs.
+side_nginx() {
+    local dir=$1 http=$2 user_line=""
+    mkdir -p "$dir/logs" "$dir/tmp"
+    if (($(id -u) == 0)); then user_line="user root;"; fi
+    cat > "$dir/nginx.conf" << CONF
+$user_line
+daemon on;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 64; }
+http {
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+$http
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+    on_exit "kill \"\$(cat '$dir/nginx.pid')\""
+}
+
 # with_server: start nginx on $PORT unless it already serves our files there, and stop it on
 # exit if we started it. Scripts call this so that each one also runs on its own.
 with_server() {

@@ -99,10 +99,7 @@ fn the_shipped_dataplan_collection_runs_against_a_loopback_stand_in() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("4 passed, 0 failed, 0 errored"), "{stderr}");
     let requests = server.requests();
-    let paths: Vec<String> = requests
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path()))
-        .collect();
+    let paths = server.paths();
     assert_eq!(
         paths,
         [

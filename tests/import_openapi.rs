@@ -290,10 +290,7 @@ paths:
         String::from_utf8_lossy(&out.stderr)
     );
     let seen = server.requests();
-    let paths: Vec<String> = seen
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path()))
-        .collect();
+    let paths = server.paths();
     // One token per scope: plans:read for listPlans, plans:write for createPlan.
     assert_eq!(
         paths,

@@ -222,6 +222,19 @@ fn sandbox_with_files(base: &str) -> Result<Sandbox, Box<dyn Error>> {
     Ok(sandbox)
 }
 
+/// `postie send --dry-run ARGS` in `sandbox`: its exit code and stderr.
+fn dry_send(sandbox: &Sandbox, args: &[&str]) -> Result<(Option<i32>, String), Box<dyn Error>> {
+    let out = sandbox
+        .command()
+        .args(["send", "--dry-run"])
+        .args(args)
+        .output()?;
+    Ok((
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
 #[test]
 fn a_saved_request_sends_what_the_ad_hoc_one_sent() -> TestResult {
     let server = support::http_server(|_: &Recorded| (200, vec![], b"{}".to_vec()));
@@ -384,67 +397,39 @@ fn a_missing_collection_is_created_with_a_header_and_bad_targets_are_refused() -
         "withdefaults",
         "[defaults]\nheaders = { X-Team = \"a\" }\ntimeout = \"2s\"\n",
     )?;
-    let out = sandbox
-        .command()
-        .args([
-            "send",
-            "--dry-run",
+    let (code, stderr) = dry_send(
+        &sandbox,
+        &[
             "GET",
             "http://127.0.0.1:9/{{id}}",
             "--var",
             "id=7",
             "--save",
             "fresh/uses-id",
-        ])
-        .output()?;
-    assert_eq!(out.status.code(), Some(0));
+        ],
+    )?;
+    assert_eq!(code, Some(0));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("`{{id}}` is not defined in the collection: run it with `--var id=…`"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("`{{id}}` is not defined in the collection: run it with `--var id=…`"),
+        "{stderr}"
     );
-    let out = sandbox
-        .command()
-        .args([
-            "send",
-            "--dry-run",
-            "GET",
-            "http://127.0.0.1:9/",
-            "--save",
-            "withdefaults/x",
-        ])
-        .output()?;
-    assert_eq!(out.status.code(), Some(0));
+    let (code, stderr) = dry_send(
+        &sandbox,
+        &["GET", "http://127.0.0.1:9/", "--save", "withdefaults/x"],
+    )?;
+    assert_eq!(code, Some(0));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("the collection's [defaults] (headers, timeout) also apply to it"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("the collection's [defaults] (headers, timeout) also apply to it"),
+        "{stderr}"
     );
     for bad in ["noslash", "a/b/c", "shop/"] {
-        let out = sandbox
-            .command()
-            .args([
-                "send",
-                "--dry-run",
-                "GET",
-                "http://127.0.0.1:9/",
-                "--save",
-                bad,
-            ])
-            .output()?;
-        assert_eq!(out.status.code(), Some(2), "{bad}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("invalid target"),
-            "{bad}"
-        );
+        let (code, stderr) = dry_send(&sandbox, &["GET", "http://127.0.0.1:9/", "--save", bad])?;
+        assert_eq!(code, Some(2), "{bad}");
+        assert!(stderr.contains("invalid target"), "{bad}");
     }
-    let out = sandbox
-        .command()
-        .args([
-            "send",
-            "--dry-run",
+    let (code, stderr) = dry_send(
+        &sandbox,
+        &[
             "GET",
             "http://127.0.0.1:9/",
             "n:={{count}}",
@@ -452,13 +437,9 @@ fn a_missing_collection_is_created_with_a_header_and_bad_targets_are_refused() -
             "count=1",
             "--save",
             "fresh/t",
-        ])
-        .output()?;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("n={{count}}"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        ],
+    )?;
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("n={{count}}"), "{stderr}");
     Ok(())
 }

@@ -19,39 +19,20 @@ mkdir -p "$RESULTS"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/postie-cookies.XXXXXX")
 on_exit 'rm -rf "$work"'
-mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
-user_line=""
-if (($(id -u) == 0)); then user_line="user root;"; fi
-cat > "$work/nginx/nginx.conf" << CONF
-$user_line
-daemon on;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 64; }
-http {
+side_nginx "$work/nginx" "
     access_log off;
-    client_body_temp_path $work/nginx/tmp/body;
-    proxy_temp_path $work/nginx/tmp/proxy;
-    fastcgi_temp_path $work/nginx/tmp/fastcgi;
-    uwsgi_temp_path $work/nginx/tmp/uwsgi;
-    scgi_temp_path $work/nginx/tmp/scgi;
     server {
         listen 127.0.0.1:$COOKIE_PORT;
         default_type application/json;
         location = /rotating {
-            add_header Set-Cookie "sid=\$request_id; Path=/; HttpOnly";
-            return 200 '{"ok":true}';
+            add_header Set-Cookie \"sid=\$request_id; Path=/; HttpOnly\";
+            return 200 '{\"ok\":true}';
         }
         location = /same {
-            add_header Set-Cookie "sid=0123456789abcdef0123456789abcdef; Path=/; HttpOnly";
-            return 200 '{"ok":true}';
+            add_header Set-Cookie \"sid=0123456789abcdef0123456789abcdef; Path=/; HttpOnly\";
+            return 200 '{\"ok\":true}';
         }
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log"
-on_exit 'kill "$(cat "$work/nginx/nginx.pid")"'
+    }"
 for _ in $(seq 50); do
     curl -s -o /dev/null "http://127.0.0.1:$COOKIE_PORT/same" && break
     sleep 0.1

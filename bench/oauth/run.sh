@@ -32,35 +32,16 @@ on_exit 'rm -rf "$work"'
 # requests; TOKEN_SERVER=python uses bench/oauth/token_server.py instead (slower, ~1-6 ms).
 TOKEN_SERVER=${TOKEN_SERVER:-nginx}
 if [[ $TOKEN_SERVER == nginx ]]; then
-    mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
-    user_line=""
-    if (($(id -u) == 0)); then user_line="user root;"; fi
-    cat > "$work/nginx/nginx.conf" <<CONF
-$user_line
-daemon on;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 64; }
-http {
-    log_format count "\$request_method \$uri";
-    client_body_temp_path $work/nginx/tmp/body;
-    proxy_temp_path $work/nginx/tmp/proxy;
-    fastcgi_temp_path $work/nginx/tmp/fastcgi;
-    uwsgi_temp_path $work/nginx/tmp/uwsgi;
-    scgi_temp_path $work/nginx/tmp/scgi;
+    side_nginx "$work/nginx" "
+    log_format count \"\$request_method \$uri\";
     server {
         listen 127.0.0.1:$TOKEN_PORT;
         location = /token {
             access_log $work/nginx/logs/token.log count;
             default_type application/json;
-            return 200 '{"access_token":"bench-token-value","token_type":"Bearer","expires_in":3600}';
+            return 200 '{\"access_token\":\"bench-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600}';
         }
-    }
-}
-CONF
-    nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log"
-    on_exit 'kill "$(cat "$work/nginx/nginx.pid")"'
+    }"
     count() { grep -c '^POST /token' "$work/nginx/logs/token.log" 2> /dev/null || echo 0; }
 else
     python3 "$BENCH_HERE/oauth/token_server.py" "$TOKEN_PORT" "$work/count" &

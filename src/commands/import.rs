@@ -257,6 +257,24 @@ fn report(request: &Imported, settings: &Settings) -> bool {
     report_notes(&head, &request.notes, &request.secrets, settings)
 }
 
+/// `  KIND: TEXT` and a line break; `dropped` is the word for what was not carried.
+pub(super) fn note_line(note: &Note, dropped: &str) -> String {
+    let (kind, text) = match note {
+        Note::Changed(t) => ("changed", t),
+        Note::Ignored(t) => ("ignored", t),
+        Note::Dropped(t) => (dropped, t),
+    };
+    format!("  {kind}: {text}\n")
+}
+
+/// How to give secret `name` its value.
+pub(super) fn set_secret(name: &str) -> String {
+    format!(
+        "run `postie secret set {name}` (or set {})",
+        crate::secrets::env_var_name(name)
+    )
+}
+
 /// What changed, was ignored or dropped under `head`, and the secrets to set.
 fn report_notes(head: &str, notes: &[Note], secrets: &[SecretRef], settings: &Settings) -> bool {
     if notes.is_empty() && secrets.is_empty() && (head == "environments" || head == "collection") {
@@ -264,20 +282,14 @@ fn report_notes(head: &str, notes: &[Note], secrets: &[SecretRef], settings: &Se
     }
     let mut out = format!("{head}\n");
     for note in notes {
-        let (kind, text) = match note {
-            Note::Changed(t) => ("changed", t),
-            Note::Ignored(t) => ("ignored", t),
-            Note::Dropped(t) => ("dropped", t),
-        };
-        out.push_str(&format!("  {kind}: {text}\n"));
+        out.push_str(&note_line(note, "dropped"));
     }
     for secret in secrets {
         out.push_str(&format!(
-            "  changed: {} is `{{{{secret:{}}}}}`, not its value: run `postie secret set {}` (or set {})\n",
+            "  changed: {} is `{{{{secret:{}}}}}`, not its value: {}\n",
             secret.from,
             secret.name,
-            secret.name,
-            crate::secrets::env_var_name(&secret.name)
+            set_secret(&secret.name)
         ));
     }
     let dropped = notes

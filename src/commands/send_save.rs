@@ -64,20 +64,14 @@ pub fn save(
         if created { " (created)" } else { "" }
     );
     for note in saved.notes.iter().chain(&merged) {
-        let (kind, text) = match note {
-            Note::Changed(t) => ("changed", t),
-            Note::Ignored(t) => ("ignored", t),
-            Note::Dropped(t) => ("not saved", t),
-        };
-        out.push_str(&format!("  {kind}: {text}\n"));
+        out.push_str(&super::import::note_line(note, "not saved"));
     }
     for secret in &saved.secrets {
         out.push_str(&format!(
-            "  {} is saved as `{{{{secret:{}}}}}`, not its value: run `postie secret set {}` (or set {})\n",
+            "  {} is saved as `{{{{secret:{}}}}}`, not its value: {}\n",
             secret.from,
             secret.name,
-            secret.name,
-            crate::secrets::env_var_name(&secret.name)
+            super::import::set_secret(&secret.name)
         ));
     }
     settings.printer.err(&out);

@@ -362,19 +362,13 @@ fn shown_head(
     request: &ResolvedRequest,
     head: &crate::http::ResponseHead,
 ) -> ReceivedResponse {
-    let mut shown = ReceivedResponse {
-        status: head.status,
-        reason: head.reason.clone(),
-        version: head.version.clone(),
-        headers: head.headers.clone(),
-        content_length: head.content_length,
-        body: ResponseBody {
-            kept: Err("the body was not kept".to_string()),
-            received: None,
-            went: BodyPlace::Discarded,
-            complete: false,
-        },
+    let not_kept = ResponseBody {
+        kept: Err("the body was not kept".to_string()),
+        received: None,
+        went: BodyPlace::Discarded,
+        complete: false,
     };
+    let mut shown = ReceivedResponse::new(head, not_kept);
     for capture in request.captures.iter().filter(|c| c.secret) {
         if let CaptureSource::Header(name) = &capture.source
             && let Some(value) = head.header(name)

@@ -233,19 +233,13 @@ async fn send(
         .await
         .map_err(|e| Failure::from_display(Code::Network, &e))?;
     exchange.timings = Some(timings.get());
-    exchange.response = Some(ReceivedResponse {
-        status: head.status,
-        reason: head.reason.clone(),
-        version: head.version.clone(),
-        headers: head.headers.clone(),
-        content_length: head.content_length,
-        body: ResponseBody {
-            kept: Ok(bytes.clone()),
-            received: Some(timings.bytes()),
-            went: BodyPlace::Discarded,
-            complete: (bytes.len() as u64) < MAX_RESPONSE,
-        },
-    });
+    let body = ResponseBody {
+        kept: Ok(bytes.clone()),
+        received: Some(timings.bytes()),
+        went: BodyPlace::Discarded,
+        complete: (bytes.len() as u64) < MAX_RESPONSE,
+    };
+    exchange.response = Some(ReceivedResponse::new(&head, body));
     Ok((head.status, bytes))
 }
 

@@ -343,6 +343,18 @@ pub struct ReceivedResponse {
 }
 
 impl ReceivedResponse {
+    /// `head` as received, with `body`.
+    pub fn new(head: &crate::http::ResponseHead, body: ResponseBody) -> ReceivedResponse {
+        ReceivedResponse {
+            status: head.status,
+            reason: head.reason.clone(),
+            version: head.version.clone(),
+            headers: head.headers.clone(),
+            content_length: head.content_length,
+            body,
+        }
+    }
+
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::util::header(&self.headers, name)

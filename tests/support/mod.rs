@@ -148,6 +148,14 @@ impl TestServer {
             .clone()
     }
 
+    /// `METHOD /path` of each request that arrived, in order (HTTP servers only).
+    pub fn paths(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path()))
+            .collect()
+    }
+
     /// What arrived at a [`wire_server`], byte for byte, in order.
     pub fn wire_requests(&self) -> Vec<WireRequest> {
         self.log
