@@ -139,18 +139,15 @@ fn headers(headers: &mut [(String, String)], masker: &Masker) {
 }
 
 fn text(value: &mut String, masker: &Masker) {
-    let masked = masker.mask(value);
-    if masked != *value {
+    if let std::borrow::Cow::Owned(masked) = masker.masked(value) {
         *value = masked;
     }
 }
 
 fn bytes(value: &mut Vec<u8>, masker: &Masker) {
-    let mut stream = masker.stream();
-    let mut out = Vec::with_capacity(value.len());
-    stream.push(value, &mut out);
-    stream.finish(&mut out);
-    *value = out;
+    if let Some(masked) = masker.masked_bytes(value) {
+        *value = masked;
+    }
 }
 
 /// Bytes cut short (the start of a longer body): the tail that may be the start of a secret

@@ -239,16 +239,21 @@ impl Matcher {
     }
 
     /// `haystack` with every secret replaced by [`MASK`].
-    fn replace(&self, haystack: &[u8]) -> Vec<u8> {
+    /// `None` when it holds none (most texts: nothing is copied for them).
+    fn replace(&self, haystack: &[u8]) -> Option<Vec<u8>> {
+        let spans = self.spans(haystack);
+        if spans.is_empty() {
+            return None;
+        }
         let mut out = Vec::with_capacity(haystack.len());
         let mut pos = 0;
-        for (start, end) in self.spans(haystack) {
+        for (start, end) in spans {
             out.extend_from_slice(&haystack[pos..start]);
             out.extend_from_slice(MASK.as_bytes());
             pos = end;
         }
         out.extend_from_slice(&haystack[pos..]);
-        out
+        Some(out)
     }
 }
 
@@ -381,12 +386,23 @@ impl Masker {
 
     /// `text` with every secret replaced by [`MASK`].
     pub fn mask(&self, text: &str) -> String {
-        match self.matcher() {
+        self.masked(text).into_owned()
+    }
+
+    /// [`Masker::mask`], borrowing `text` when it holds no secret.
+    pub fn masked<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match self.matcher().and_then(|m| m.replace(text.as_bytes())) {
             // Matches of UTF-8 patterns in UTF-8 text start and end on character boundaries.
-            Some(m) => String::from_utf8(m.replace(text.as_bytes()))
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            None => text.to_string(),
+            Some(out) => String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+                .into(),
+            None => text.into(),
         }
+    }
+
+    /// `bytes` with every secret replaced by [`MASK`]; `None` when they hold none.
+    pub fn masked_bytes(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        self.matcher()?.replace(bytes)
     }
 
     /// A masker for a stream of bytes (a response body), with the secrets known now.
@@ -585,7 +601,7 @@ impl StreamMask {
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let data = std::mem::take(&mut self.carry);
         match &self.matcher {
-            Some(m) => out.extend_from_slice(&m.replace(&data)),
+            Some(m) => out.extend_from_slice(m.replace(&data).as_deref().unwrap_or(&data)),
             None => out.extend_from_slice(&data),
         }
     }
